@@ -1,0 +1,329 @@
+/* wasmrt.h: the public embedding API of the wasmrt WebAssembly engine.
+ *
+ * The only header an embedder (the wasmvs harness, the `wasmrt` CLI, the WASI layer,
+ * the spec-test runner) includes. It says what the engine offers, not how.
+ *
+ * Life cycle:
+ *   engine   = wasmrt_engine_new(&config)          limits and execution mode
+ *   module   = wasmrt_module_load(engine, bytes)   decode + validate (+ compile, lazily)
+ *                                                  immutable; shared by any number of
+ *                                                  instances
+ *   linker   = wasmrt_linker_new(engine)           names -> externs for imports
+ *   instance = wasmrt_instance_new(linker, module) memories, tables, globals, start func
+ *   wasmrt_instance_call(instance, "name", args, results)
+ *
+ * Errors: every fallible function returns a wasmrt_status and, when it is not
+ * WASMRT_OK, fills the caller's wasmrt_error (may be NULL) with the kind, the trap
+ * kind, the byte offset in the module, the function index and a message that says
+ * what was expected and what was found.
+ *
+ * Threads: an engine, a module and a linker may be shared between threads once built;
+ * an instance is used by one thread at a time.
+ */
+#ifndef WASMRT_H
+#define WASMRT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WASMRT_VERSION "0.1.0"
+
+typedef struct wasmrt_engine wasmrt_engine;
+typedef struct wasmrt_module wasmrt_module;
+typedef struct wasmrt_linker wasmrt_linker;
+typedef struct wasmrt_instance wasmrt_instance;
+typedef struct wasmrt_func wasmrt_func;
+typedef struct wasmrt_memory wasmrt_memory;
+typedef struct wasmrt_table wasmrt_table;
+typedef struct wasmrt_global wasmrt_global;
+/* The context a host function runs in: the calling instance and its memory. */
+typedef struct wasmrt_caller wasmrt_caller;
+
+/* ---- values ------------------------------------------------------------------ */
+
+typedef enum wasmrt_valtype {
+    WASMRT_I32 = 0x7f,
+    WASMRT_I64 = 0x7e,
+    WASMRT_F32 = 0x7d,
+    WASMRT_F64 = 0x7c,
+    WASMRT_V128 = 0x7b, /* not supported yet: modules using it are rejected */
+    WASMRT_FUNCREF = 0x70,
+    WASMRT_EXTERNREF = 0x6f,
+} wasmrt_valtype;
+
+/* A typed value. Floats are carried as their bits so NaN payloads survive. A null
+ * reference is ref == NULL; a funcref points to a wasmrt_func; an externref is any
+ * host pointer (the engine never dereferences it). */
+typedef struct wasmrt_value {
+    wasmrt_valtype type;
+    union {
+        int32_t i32;
+        int64_t i64;
+        uint32_t f32_bits;
+        uint64_t f64_bits;
+        void *ref;
+    } of;
+} wasmrt_value;
+
+static inline wasmrt_value wasmrt_i32(int32_t v)
+{
+    wasmrt_value x;
+    x.type = WASMRT_I32;
+    x.of.i64 = 0;
+    x.of.i32 = v;
+    return x;
+}
+static inline wasmrt_value wasmrt_i64(int64_t v)
+{
+    wasmrt_value x;
+    x.type = WASMRT_I64;
+    x.of.i64 = v;
+    return x;
+}
+float wasmrt_value_f32(wasmrt_value v);
+double wasmrt_value_f64(wasmrt_value v);
+wasmrt_value wasmrt_f32(float v);
+wasmrt_value wasmrt_f64(double v);
+
+/* ---- errors ------------------------------------------------------------------ */
+
+typedef enum wasmrt_status {
+    WASMRT_OK = 0,
+    WASMRT_ERR_MALFORMED,     /* the binary cannot be decoded */
+    WASMRT_ERR_INVALID,       /* decoded, but fails validation */
+    WASMRT_ERR_UNSUPPORTED,   /* a feature not implemented yet (e.g. SIMD) */
+    WASMRT_ERR_LINK,          /* an import is missing or has the wrong type */
+    WASMRT_ERR_TRAP,          /* execution trapped; see wasmrt_error.trap */
+    WASMRT_ERR_EXIT,          /* the guest asked to exit; see wasmrt_error.exit_code */
+    WASMRT_ERR_RESOURCE,      /* out of memory, address space, or a configured limit */
+    WASMRT_ERR_NOT_FOUND,     /* no export of that name or kind */
+    WASMRT_ERR_ARGUMENT,      /* the embedder passed wrong arguments (count, types) */
+    WASMRT_ERR_IO,            /* reading a file failed */
+} wasmrt_status;
+
+typedef enum wasmrt_trap_kind {
+    WASMRT_TRAP_NONE = 0,
+    WASMRT_TRAP_UNREACHABLE,
+    WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS,
+    WASMRT_TRAP_TABLE_OUT_OF_BOUNDS,      /* also undefined element in call_indirect */
+    WASMRT_TRAP_UNINITIALIZED_ELEMENT,
+    WASMRT_TRAP_INDIRECT_CALL_TYPE_MISMATCH,
+    WASMRT_TRAP_INTEGER_DIVIDE_BY_ZERO,
+    WASMRT_TRAP_INTEGER_OVERFLOW,
+    WASMRT_TRAP_INVALID_CONVERSION,
+    WASMRT_TRAP_STACK_EXHAUSTED,
+    WASMRT_TRAP_NULL_REFERENCE,
+    WASMRT_TRAP_OUT_OF_FUEL,
+    WASMRT_TRAP_DEADLINE,
+    WASMRT_TRAP_HOST,                     /* a host function trapped */
+} wasmrt_trap_kind;
+
+#define WASMRT_NO_OFFSET ((size_t)-1)
+#define WASMRT_NO_FUNC ((uint32_t)-1)
+
+typedef struct wasmrt_error {
+    wasmrt_status status;
+    wasmrt_trap_kind trap;
+    size_t offset;       /* byte offset in the module binary, or WASMRT_NO_OFFSET */
+    uint32_t func_index; /* function where it happened, or WASMRT_NO_FUNC */
+    int exit_code;       /* with WASMRT_ERR_EXIT */
+    char message[256];
+} wasmrt_error;
+
+const char *wasmrt_status_name(wasmrt_status status);
+/* The spec's wording for a trap kind, e.g. "integer divide by zero". */
+const char *wasmrt_trap_name(wasmrt_trap_kind kind);
+
+/* ---- engine ------------------------------------------------------------------ */
+
+typedef enum wasmrt_bounds_mode {
+    WASMRT_BOUNDS_DEFAULT = 0,  /* guard pages where the address space allows */
+    WASMRT_BOUNDS_GUARD,        /* reserve 8 GiB per memory; no explicit checks */
+    WASMRT_BOUNDS_EXPLICIT,     /* compare every access; memory sized as needed */
+} wasmrt_bounds_mode;
+
+typedef enum wasmrt_exec_mode {
+    WASMRT_MODE_INTERP = 0, /* the fast interpreter */
+} wasmrt_exec_mode;
+
+typedef struct wasmrt_config {
+    wasmrt_exec_mode mode;
+    wasmrt_bounds_mode bounds;
+    uint32_t max_memory_pages; /* per memory; 0 = 65536 (4 GiB) */
+    uint32_t max_call_depth;   /* 0 = engine default */
+    uint64_t fuel;             /* instructions-ish budget per call; 0 = unlimited */
+    uint64_t deadline_ns;      /* wall-clock budget per call in ns; 0 = none */
+    int lazy_compile;          /* 1 (default via wasmrt_config_default) = translate on first call */
+} wasmrt_config;
+
+void wasmrt_config_default(wasmrt_config *config);
+wasmrt_status wasmrt_engine_new(const wasmrt_config *config, wasmrt_engine **out,
+                                wasmrt_error *error);
+void wasmrt_engine_free(wasmrt_engine *engine);
+
+/* ---- module ------------------------------------------------------------------ */
+
+typedef enum wasmrt_extern_kind {
+    WASMRT_EXTERN_FUNC = 0,
+    WASMRT_EXTERN_TABLE = 1,
+    WASMRT_EXTERN_MEMORY = 2,
+    WASMRT_EXTERN_GLOBAL = 3,
+} wasmrt_extern_kind;
+
+/* Decodes and validates; the bytes are copied, so the caller may free them. */
+wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, size_t size,
+                                 wasmrt_module **out, wasmrt_error *error);
+/* Reads the file and loads it; errors name the file. */
+wasmrt_status wasmrt_module_load_file(wasmrt_engine *engine, const char *path,
+                                      wasmrt_module **out, wasmrt_error *error);
+/* Frees the module; every instance of it must be freed first. */
+void wasmrt_module_free(wasmrt_module *module);
+
+typedef struct wasmrt_import_info {
+    const char *module;
+    const char *name;
+    wasmrt_extern_kind kind;
+} wasmrt_import_info;
+
+typedef struct wasmrt_export_info {
+    const char *name;
+    wasmrt_extern_kind kind;
+    uint32_t index;
+} wasmrt_export_info;
+
+typedef struct wasmrt_functype {
+    uint32_t param_count;
+    uint32_t result_count;
+    const wasmrt_valtype *params;
+    const wasmrt_valtype *results;
+} wasmrt_functype;
+
+uint32_t wasmrt_module_import_count(const wasmrt_module *module);
+void wasmrt_module_import(const wasmrt_module *module, uint32_t i, wasmrt_import_info *out);
+uint32_t wasmrt_module_export_count(const wasmrt_module *module);
+void wasmrt_module_export(const wasmrt_module *module, uint32_t i, wasmrt_export_info *out);
+/* Type of an exported function by export name; WASMRT_ERR_NOT_FOUND if absent. */
+wasmrt_status wasmrt_module_export_functype(const wasmrt_module *module, const char *name,
+                                            wasmrt_functype *out);
+
+/* Facts for `wasmrt inspect`. */
+typedef struct wasmrt_module_stats {
+    size_t binary_size;
+    uint32_t function_count; /* defined, not imported */
+    uint32_t imported_function_count;
+    uint32_t memory_count;
+    uint32_t memory_min_pages, memory_max_pages; /* memory 0; max 0 = none */
+    int memory_has_max;
+    uint32_t table_count, global_count, data_count, element_count, custom_count;
+    size_t code_size; /* bytes of the code section */
+    size_t data_size; /* bytes of the data segments */
+} wasmrt_module_stats;
+void wasmrt_module_get_stats(const wasmrt_module *module, wasmrt_module_stats *out);
+
+/* Sections in file order, for `wasmrt inspect`. Name is the spec's ("type", "code",
+ * "custom:name", ...). */
+uint32_t wasmrt_module_section_count(const wasmrt_module *module);
+void wasmrt_module_section(const wasmrt_module *module, uint32_t i, const char **name,
+                           size_t *offset, size_t *size);
+
+/* ---- host objects ------------------------------------------------------------ */
+
+/* A host function. Arguments arrive typed as the signature says; the function writes
+ * every result (with its type). Return WASMRT_OK, or wasmrt_caller_trap(...) /
+ * wasmrt_caller_exit(...). */
+typedef wasmrt_status (*wasmrt_host_fn)(wasmrt_caller *caller, void *user,
+                                        const wasmrt_value *args, wasmrt_value *results);
+
+/* Signature strings: params ":" results, one letter each: i=i32 I=i64 f=f32 F=f64
+ * r=externref R=funcref. "iiii:i" takes four i32 and returns one; ":" takes and
+ * returns nothing. */
+wasmrt_status wasmrt_func_new_host(wasmrt_engine *engine, const char *signature,
+                                   wasmrt_host_fn fn, void *user, wasmrt_func **out,
+                                   wasmrt_error *error);
+wasmrt_status wasmrt_memory_new(wasmrt_engine *engine, uint32_t min_pages, uint32_t max_pages,
+                                int has_max, wasmrt_memory **out, wasmrt_error *error);
+wasmrt_status wasmrt_table_new(wasmrt_engine *engine, wasmrt_valtype elem, uint32_t min,
+                               uint32_t max, int has_max, wasmrt_table **out,
+                               wasmrt_error *error);
+wasmrt_status wasmrt_global_new(wasmrt_engine *engine, wasmrt_value initial, int mutable_,
+                                wasmrt_global **out, wasmrt_error *error);
+/* Host-created objects are owned by the engine and freed with it. */
+
+/* The instance calling a host function, and its memory 0 (NULL/0 if it has none).
+ * The base pointer stays valid until the guest grows memory. */
+wasmrt_instance *wasmrt_caller_instance(wasmrt_caller *caller);
+uint8_t *wasmrt_caller_memory(wasmrt_caller *caller, uint64_t *size_bytes);
+/* Call from a host function as `return wasmrt_caller_trap(caller, "...")`. */
+wasmrt_status wasmrt_caller_trap(wasmrt_caller *caller, const char *message);
+/* Ends the whole call chain with WASMRT_ERR_EXIT and this code (WASI proc_exit). */
+wasmrt_status wasmrt_caller_exit(wasmrt_caller *caller, int exit_code);
+
+/* ---- linker ------------------------------------------------------------------ */
+
+typedef struct wasmrt_extern {
+    wasmrt_extern_kind kind;
+    union {
+        wasmrt_func *func;
+        wasmrt_table *table;
+        wasmrt_memory *memory;
+        wasmrt_global *global;
+    } of;
+} wasmrt_extern;
+
+wasmrt_status wasmrt_linker_new(wasmrt_engine *engine, wasmrt_linker **out, wasmrt_error *error);
+void wasmrt_linker_free(wasmrt_linker *linker);
+/* Later definitions of the same (module, name) replace earlier ones. Names are copied. */
+wasmrt_status wasmrt_linker_define(wasmrt_linker *linker, const char *module, const char *name,
+                                   wasmrt_extern ext, wasmrt_error *error);
+/* Shorthand: a host function by signature string (see wasmrt_func_new_host). */
+wasmrt_status wasmrt_linker_define_func(wasmrt_linker *linker, const char *module,
+                                        const char *name, const char *signature,
+                                        wasmrt_host_fn fn, void *user, wasmrt_error *error);
+/* Every export of an instance under one module name (the spec's `register`). */
+wasmrt_status wasmrt_linker_define_instance(wasmrt_linker *linker, const char *module,
+                                            wasmrt_instance *instance, wasmrt_error *error);
+
+/* ---- instance ---------------------------------------------------------------- */
+
+/* Resolves imports through the linker, creates memories/tables/globals, applies
+ * element and data segments, runs the start function. An instance keeps only what is
+ * its own: memory pages it touched, globals, tables; everything immutable stays in the
+ * module. */
+wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *module,
+                                  wasmrt_instance **out, wasmrt_error *error);
+void wasmrt_instance_free(wasmrt_instance *instance);
+
+/* Any per-instance pointer for the embedder (e.g. the WASI context). */
+void wasmrt_instance_set_user(wasmrt_instance *instance, void *user);
+void *wasmrt_instance_user(const wasmrt_instance *instance);
+
+wasmrt_status wasmrt_instance_export(wasmrt_instance *instance, const char *name,
+                                     wasmrt_extern *out);
+/* An exported function, or NULL. */
+wasmrt_func *wasmrt_instance_func(wasmrt_instance *instance, const char *name);
+void wasmrt_func_type(const wasmrt_func *func, wasmrt_functype *out);
+
+/* Calls with typed arguments; result_count must match the function type. */
+wasmrt_status wasmrt_func_call(wasmrt_func *func, const wasmrt_value *args, uint32_t arg_count,
+                               wasmrt_value *results, uint32_t result_count,
+                               wasmrt_error *error);
+/* Shorthand: look up an exported function by name and call it. */
+wasmrt_status wasmrt_instance_call(wasmrt_instance *instance, const char *name,
+                                   const wasmrt_value *args, uint32_t arg_count,
+                                   wasmrt_value *results, uint32_t result_count,
+                                   wasmrt_error *error);
+
+/* Memory 0 of the instance (NULL if none). */
+uint8_t *wasmrt_instance_memory(wasmrt_instance *instance, uint64_t *size_bytes);
+uint8_t *wasmrt_memory_data(wasmrt_memory *memory, uint64_t *size_bytes);
+wasmrt_value wasmrt_global_get(const wasmrt_global *global);
+wasmrt_status wasmrt_global_set(wasmrt_global *global, wasmrt_value value, wasmrt_error *error);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
