@@ -323,6 +323,53 @@ uint8_t *wasmrt_memory_data(wasmrt_memory *memory, uint64_t *size_bytes);
 wasmrt_value wasmrt_global_get(const wasmrt_global *global);
 wasmrt_status wasmrt_global_set(wasmrt_global *global, wasmrt_value value, wasmrt_error *error);
 
+
+/* ---- WASI preview1 (runtime/src/wasi/) --------------------------------------- */
+
+/* A WASI context: what one guest may see. Capability-based: nothing beyond the
+ * arguments, environment, preopened directories, standard streams and sockets given
+ * here. Several instances may share a context only if they run one at a time. */
+typedef struct wasmrt_wasi wasmrt_wasi;
+
+typedef struct wasmrt_wasi_preopen {
+    const char *host_path;  /* directory on the host */
+    const char *guest_path; /* the name the guest sees, e.g. "/data" or "." */
+} wasmrt_wasi_preopen;
+
+typedef struct wasmrt_wasi_config {
+    int argc;
+    const char *const *argv; /* argv[0] is the program name the guest sees */
+    int envc;
+    const char *const *envp; /* "KEY=VALUE" */
+    uint32_t preopen_count;
+    const wasmrt_wasi_preopen *preopens;
+    int stdin_fd, stdout_fd, stderr_fd; /* host fds for guest fds 0,1,2; -1 = closed */
+    /* Listening sockets handed to the guest (LISTEN_FDS convention): they become the
+     * guest fds right after the preopened directories. Not closed by the context. */
+    uint32_t listen_fd_count;
+    const int *listen_fds;
+} wasmrt_wasi_config;
+
+/* Fills in defaults: no args, no env, no preopens, stdio = host 0/1/2, no sockets. */
+void wasmrt_wasi_config_default(wasmrt_wasi_config *config);
+wasmrt_status wasmrt_wasi_new(const wasmrt_wasi_config *config, wasmrt_wasi **out,
+                              wasmrt_error *error);
+void wasmrt_wasi_free(wasmrt_wasi *wasi);
+
+/* Defines every wasi_snapshot_preview1 function in the linker. A call uses the WASI
+ * context set on the calling instance with wasmrt_instance_set_user() when there is
+ * one, else the context given here (which may be NULL only if every instance has its
+ * own). */
+wasmrt_status wasmrt_wasi_define(wasmrt_linker *linker, wasmrt_wasi *wasi, wasmrt_error *error);
+
+/* Runs a WASI command: calls the `_start` export; a proc_exit(n) anywhere ends it with
+ * *exit_code = n and WASMRT_OK; returning from _start is exit code 0. A trap returns
+ * WASMRT_ERR_TRAP with the error filled. */
+wasmrt_status wasmrt_wasi_run_command(wasmrt_instance *instance, int *exit_code,
+                                      wasmrt_error *error);
+/* Initialises a WASI reactor: calls `_initialize` when exported. */
+wasmrt_status wasmrt_wasi_initialize_reactor(wasmrt_instance *instance, wasmrt_error *error);
+
 #ifdef __cplusplus
 }
 #endif
