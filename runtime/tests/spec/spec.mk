@@ -1,0 +1,51 @@
+# tests/spec/spec.mk: the spec-test runner (included by runtime/Makefile).
+#   build/runtime/spec/NAME.json + NAME.N.wasm   wast2json of ../shared/wasm-spec-tests
+#   build/runtime/tests/spec/spec-runner         against libwasmrt.a (-O2)
+#   build/runtime/tests/spec/spec-runner-asan    against libwasmrt-asan.a
+# `make check` runs the ASan runner with guard-page bounds and the -O2 runner in both
+# bounds modes. One script alone: build/runtime/tests/spec/spec-runner --dir
+# build/runtime/spec --file address -v
+
+SPEC_SRC_DIR  := $(TOP)/../shared/wasm-spec-tests
+SPEC_OUT      := $(B)/spec
+SPEC_WAST     := $(wildcard $(SPEC_SRC_DIR)/*.wast)
+SPEC_JSON     := $(SPEC_WAST:$(SPEC_SRC_DIR)/%.wast=$(SPEC_OUT)/%.json)
+SPEC_SRCS     := $(wildcard tests/spec/*.c)
+SPEC_OBJS     := $(SPEC_SRCS:%.c=$(B)/obj/%.o)
+SPEC_ASAN_OBJS := $(SPEC_SRCS:%.c=$(B)/asan/%.o)
+SPEC_RUNNER   := $(B)/tests/spec/spec-runner
+SPEC_RUNNER_ASAN := $(B)/tests/spec/spec-runner-asan
+# The engine turns faults in guard pages into traps with its own SIGSEGV handler;
+# ASan must let it install one (and still reports faults the engine passes on).
+SPEC_ASAN_ENV := ASAN_OPTIONS=allow_user_segv_handler=1:detect_leaks=0 \
+                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+ALL    += $(SPEC_RUNNER) $(SPEC_RUNNER_ASAN)
+CHECKS += spec-check
+
+$(SPEC_OUT)/%.json: $(SPEC_SRC_DIR)/%.wast
+	@mkdir -p $(dir $@)
+	@wast2json $< -o $@
+
+.PHONY: spec-convert spec-check spec-source
+spec-source:
+	@test -d $(SPEC_SRC_DIR) || { echo "spec: $(SPEC_SRC_DIR) is missing: clone the shared" \
+	  "folder (wasm-spec-tests) beside the repository"; exit 1; }
+spec-convert: spec-source $(SPEC_JSON)
+
+$(SPEC_RUNNER): $(SPEC_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPTFLAGS) $(SPEC_OBJS) $(LIB) -ljansson $(LDLIBS_LIB) -o $@
+$(SPEC_RUNNER_ASAN): $(SPEC_ASAN_OBJS) $(ASAN_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASANFLAGS) $(SPEC_ASAN_OBJS) $(ASAN_LIB) -ljansson $(LDLIBS_LIB) -o $@
+
+spec-check: spec-convert $(SPEC_RUNNER) $(SPEC_RUNNER_ASAN)
+	@rc=0; \
+	echo "== spec: ASan+UBSan build, --bounds guard"; \
+	$(SPEC_ASAN_ENV) $(SPEC_RUNNER_ASAN) --dir $(SPEC_OUT) --bounds guard || rc=1; \
+	echo "== spec: -O2 build, --bounds explicit"; \
+	$(SPEC_RUNNER) --dir $(SPEC_OUT) --bounds explicit || rc=1; \
+	echo "== spec: -O2 build, --bounds guard"; \
+	$(SPEC_RUNNER) --dir $(SPEC_OUT) --bounds guard || rc=1; \
+	exit $$rc
