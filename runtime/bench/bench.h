@@ -1,0 +1,45 @@
+/* bench.h: the engine benchmark (`make bench-engine`): compute kernels run natively
+ * (gcc -O2, clang -O2) and as wasm32 modules inside wasmrt, timed and checked.
+ *
+ *   bench_kernels.c  the kernels: sizes and the checksums that prove a run correct
+ *   bench_runner.c   one timed run: a native kernel binary, or a module in wasmrt
+ *   bench_main.c     options, repetitions, medians, the table, the JSON file
+ */
+#ifndef BENCH_H
+#define BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wasmrt.h"
+
+typedef struct bench_kernel {
+    const char *name;   /* row name, e.g. "fib40" */
+    const char *native; /* native binary name in native-gcc/ and native-clang/ */
+    const char *wasm;   /* module name in wasm/ (without .wasm) */
+    uint32_t n, smoke_n;
+    uint64_t checksum, smoke_checksum; /* run(n), run(smoke_n) */
+    double goal_ratio;                 /* wasmrt time / native gcc time we aim for */
+} bench_kernel;
+
+extern const bench_kernel bench_kernels[];
+extern const size_t bench_kernel_count;
+
+/* Phases of one Wasm run, in nanoseconds. */
+typedef struct bench_wasm_times {
+    double load_ns;        /* decode + validate + compile (lazy_compile off) */
+    double instantiate_ns; /* memories, data segments */
+    double execute_ns;     /* the run(n) call */
+} bench_wasm_times;
+
+/* Runs the native kernel binary once with size n; it prints "CHECKSUM NS". Returns 0,
+ * or -1 with a message in err. */
+int bench_native_run(const char *binary, uint32_t n, uint64_t *checksum, double *ns, char *err,
+                     size_t err_size);
+
+/* Loads, instantiates and calls run(n) of the module at path in a fresh engine with
+ * the given bounds mode. Returns 0, or -1 with a message in err. */
+int bench_wasm_run(const char *path, wasmrt_bounds_mode bounds, uint32_t n, uint64_t *checksum,
+                   bench_wasm_times *times, char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,300 @@
+/* bench_main.c: the engine benchmark's command line.
+ *
+ *   bench-engine --dir build/runtime/bench [--reps 5] [--json FILE] [--flags FILE]
+ *                [--only NAME,...] [--bounds guard|explicit] [--smoke]
+ *
+ * For each kernel, REPS rounds of: native gcc, native clang, wasmrt (fresh engine,
+ * load, instantiate, run), interleaved so that drift in machine state hits all three
+ * alike. A run counts only when its checksum is the kernel's. Prints a table of
+ * medians and the ratios to native, and writes them as JSON. --smoke runs each kernel
+ * once at a tiny size under wasmrt and natively and checks checksums only, for
+ * `make check`: "bench-smoke: N passed, N failed". */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+
+typedef struct bench_args {
+    const char *dir;
+    const char *json_path;
+    const char *flags_path;
+    const char *only;
+    unsigned reps;
+    int smoke;
+    wasmrt_bounds_mode bounds;
+} bench_args;
+
+/* Medians of one kernel's runs, in milliseconds. */
+typedef struct bench_row {
+    double gcc_ms, clang_ms, load_ms, instantiate_ms, execute_ms;
+    int ok;
+    char error[400];
+} bench_row;
+
+static int bench_args_parse(int argc, char **argv, bench_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->reps = 5;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(arg, "--smoke") == 0) {
+            a->smoke = 1;
+            continue;
+        }
+        if (!next) {
+            fprintf(stderr, "bench-engine: %s: unknown, or missing its value\n", arg);
+            return -1;
+        }
+        i++;
+        if (strcmp(arg, "--dir") == 0) {
+            a->dir = next;
+        } else if (strcmp(arg, "--json") == 0) {
+            a->json_path = next;
+        } else if (strcmp(arg, "--flags") == 0) {
+            a->flags_path = next;
+        } else if (strcmp(arg, "--only") == 0) {
+            a->only = next;
+        } else if (strcmp(arg, "--reps") == 0) {
+            a->reps = (unsigned)strtoul(next, NULL, 10);
+            if (a->reps == 0 || a->reps > 1000) {
+                fprintf(stderr, "bench-engine: --reps: expected 1..1000, got '%s'\n", next);
+                return -1;
+            }
+        } else if (strcmp(arg, "--bounds") == 0) {
+            if (strcmp(next, "guard") == 0)
+                a->bounds = WASMRT_BOUNDS_GUARD;
+            else if (strcmp(next, "explicit") == 0)
+                a->bounds = WASMRT_BOUNDS_EXPLICIT;
+            else {
+                fprintf(stderr, "bench-engine: --bounds: expected guard|explicit, got '%s'\n",
+                        next);
+                return -1;
+            }
+        } else {
+            fprintf(stderr, "bench-engine: unknown option '%s'\n", arg);
+            return -1;
+        }
+    }
+    if (!a->dir) {
+        fprintf(stderr, "usage: bench-engine --dir DIR [--reps N] [--json FILE] [--flags FILE]\n"
+                        "                    [--only NAME,...] [--bounds guard|explicit] [--smoke]\n"
+                        "  DIR holds native-gcc/K, native-clang/K and wasm/K.wasm per kernel K\n");
+        return -1;
+    }
+    return 0;
+}
+
+static int bench_selected(const char *only, const char *name)
+{
+    if (!only)
+        return 1;
+    size_t len = strlen(name);
+    for (const char *p = only; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        if (n == len && strncmp(p, name, n) == 0)
+            return 1;
+        p += n + (comma ? 1 : 0);
+    }
+    return 0;
+}
+
+static int bench_double_compare(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double bench_median_ms(double *ns, unsigned n)
+{
+    qsort(ns, n, sizeof *ns, bench_double_compare);
+    double mid = n % 2 ? ns[n / 2] : (ns[n / 2 - 1] + ns[n / 2]) / 2;
+    return mid / 1e6;
+}
+
+static void bench_path(char *buf, size_t size, const char *dir, const char *sub,
+                       const char *name, const char *ext)
+{
+    snprintf(buf, size, "%s/%s/%s%s", dir, sub, name, ext);
+}
+
+static int bench_check(bench_row *row, const char *what, uint64_t got, uint64_t want)
+{
+    if (got == want)
+        return 0;
+    snprintf(row->error, sizeof row->error, "%s: checksum %" PRIu64 ", expected %" PRIu64, what,
+             got, want);
+    return -1;
+}
+
+/* REPS interleaved rounds of the three builds; fills the row's medians. */
+static void bench_kernel_measure(const bench_args *a, const bench_kernel *k, bench_row *row)
+{
+    char gcc[1024], clang[1024], wasm[1024];
+    bench_path(gcc, sizeof gcc, a->dir, "native-gcc", k->native, "");
+    bench_path(clang, sizeof clang, a->dir, "native-clang", k->native, "");
+    bench_path(wasm, sizeof wasm, a->dir, "wasm", k->wasm, ".wasm");
+    double *ns = calloc(5 * (size_t)a->reps, sizeof *ns);
+    double *gcc_ns = ns, *clang_ns = ns + a->reps, *load_ns = ns + 2 * a->reps,
+           *inst_ns = ns + 3 * a->reps, *exec_ns = ns + 4 * a->reps;
+    memset(row, 0, sizeof *row);
+    if (!ns) {
+        snprintf(row->error, sizeof row->error, "out of memory");
+        return;
+    }
+    for (unsigned r = 0; r < a->reps; r++) {
+        uint64_t sum;
+        bench_wasm_times t;
+        if (bench_native_run(gcc, k->n, &sum, &gcc_ns[r], row->error, sizeof row->error) != 0 ||
+            bench_check(row, "native gcc", sum, k->checksum) != 0 ||
+            bench_native_run(clang, k->n, &sum, &clang_ns[r], row->error, sizeof row->error) !=
+                0 ||
+            bench_check(row, "native clang", sum, k->checksum) != 0 ||
+            bench_wasm_run(wasm, a->bounds, k->n, &sum, &t, row->error, sizeof row->error) != 0 ||
+            bench_check(row, "wasmrt", sum, k->checksum) != 0) {
+            free(ns);
+            return;
+        }
+        load_ns[r] = t.load_ns;
+        inst_ns[r] = t.instantiate_ns;
+        exec_ns[r] = t.execute_ns;
+    }
+    row->gcc_ms = bench_median_ms(gcc_ns, a->reps);
+    row->clang_ms = bench_median_ms(clang_ns, a->reps);
+    row->load_ms = bench_median_ms(load_ns, a->reps);
+    row->instantiate_ms = bench_median_ms(inst_ns, a->reps);
+    row->execute_ms = bench_median_ms(exec_ns, a->reps);
+    row->ok = 1;
+    free(ns);
+}
+
+static json_t *bench_row_json(const bench_kernel *k, const bench_row *row)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "kernel", json_string(k->name));
+    json_object_set_new(j, "wasm_module", json_string(k->wasm));
+    json_object_set_new(j, "n", json_integer(k->n));
+    char checksum[24];
+    snprintf(checksum, sizeof checksum, "%" PRIu64, k->checksum);
+    json_object_set_new(j, "checksum", json_string(checksum)); /* every run matched it */
+    json_object_set_new(j, "goal_ratio", json_real(k->goal_ratio));
+    if (!row->ok) {
+        json_object_set_new(j, "error", json_string(row->error));
+        return j;
+    }
+    json_object_set_new(j, "native_gcc_ms", json_real(row->gcc_ms));
+    json_object_set_new(j, "native_clang_ms", json_real(row->clang_ms));
+    json_object_set_new(j, "wasmrt_load_ms", json_real(row->load_ms));
+    json_object_set_new(j, "wasmrt_instantiate_ms", json_real(row->instantiate_ms));
+    json_object_set_new(j, "wasmrt_execute_ms", json_real(row->execute_ms));
+    json_object_set_new(j, "ratio_vs_gcc", json_real(row->execute_ms / row->gcc_ms));
+    json_object_set_new(j, "ratio_vs_clang", json_real(row->execute_ms / row->clang_ms));
+    json_object_set_new(j, "meets_goal", json_boolean(row->execute_ms / row->gcc_ms <= k->goal_ratio));
+    return j;
+}
+
+static int bench_full(const bench_args *a)
+{
+    json_t *rows = json_array();
+    int failed = 0;
+    printf("%-12s %10s %10s %10s %9s %9s %6s %s\n", "kernel", "gcc ms", "clang ms", "wasmrt ms",
+           "x gcc", "x clang", "goal", "(wasmrt load / instantiate ms)");
+    for (size_t i = 0; i < bench_kernel_count; i++) {
+        const bench_kernel *k = &bench_kernels[i];
+        bench_row row;
+        if (!bench_selected(a->only, k->name))
+            continue;
+        bench_kernel_measure(a, k, &row);
+        json_array_append_new(rows, bench_row_json(k, &row));
+        if (!row.ok) {
+            printf("%-12s failed: %s\n", k->name, row.error);
+            failed++;
+            continue;
+        }
+        double ratio = row.execute_ms / row.gcc_ms;
+        printf("%-12s %10.1f %10.1f %10.1f %8.1fx %8.1fx %6s (%.2f / %.3f)\n", k->name,
+               row.gcc_ms, row.clang_ms, row.execute_ms, ratio, row.execute_ms / row.clang_ms,
+               ratio <= k->goal_ratio ? "ok" : "miss", row.load_ms, row.instantiate_ms);
+        fflush(stdout);
+    }
+
+    json_t *root = json_object();
+    json_object_set_new(root, "schema", json_string("wasmrt-engine-bench/1"));
+    json_object_set_new(root, "engine_version", json_string(WASMRT_VERSION));
+    json_object_set_new(root, "bounds", json_string(a->bounds == WASMRT_BOUNDS_EXPLICIT ? "explicit"
+                                                    : a->bounds == WASMRT_BOUNDS_GUARD  ? "guard"
+                                                                                        : "default"));
+    json_object_set_new(root, "reps", json_integer(a->reps));
+    json_object_set_new(root, "statistic", json_string("median"));
+    if (a->flags_path) {
+        json_error_t jerr;
+        json_t *flags = json_load_file(a->flags_path, 0, &jerr);
+        if (flags)
+            json_object_set_new(root, "flags", flags);
+    }
+    json_object_set_new(root, "kernels", rows);
+    if (a->json_path) {
+        if (json_dump_file(root, a->json_path, JSON_INDENT(2)) != 0) {
+            fprintf(stderr, "bench-engine: cannot write %s\n", a->json_path);
+            failed++;
+        } else {
+            printf("wrote %s\n", a->json_path);
+        }
+    }
+    json_decref(root);
+    return failed ? 1 : 0;
+}
+
+/* Checksums only: every kernel once at its smoke size, natively and in wasmrt. */
+static int bench_smoke(const bench_args *a)
+{
+    unsigned passed = 0, failed = 0;
+    for (size_t i = 0; i < bench_kernel_count; i++) {
+        const bench_kernel *k = &bench_kernels[i];
+        char native[1024], wasm[1024], err[400];
+        uint64_t sum;
+        double ns;
+        bench_wasm_times t;
+        if (!bench_selected(a->only, k->name))
+            continue;
+        bench_path(native, sizeof native, a->dir, "native-gcc", k->native, "");
+        bench_path(wasm, sizeof wasm, a->dir, "wasm", k->wasm, ".wasm");
+        const char *what = "native gcc";
+        int ok = bench_native_run(native, k->smoke_n, &sum, &ns, err, sizeof err) == 0;
+        if (ok && sum != k->smoke_checksum) {
+            ok = 0;
+            snprintf(err, sizeof err, "checksum %" PRIu64 ", expected %" PRIu64, sum,
+                     k->smoke_checksum);
+        }
+        if (ok) {
+            what = "wasmrt";
+            ok = bench_wasm_run(wasm, a->bounds, k->smoke_n, &sum, &t, err, sizeof err) == 0;
+            if (ok && sum != k->smoke_checksum) {
+                ok = 0;
+                snprintf(err, sizeof err, "checksum %" PRIu64 ", expected %" PRIu64, sum,
+                         k->smoke_checksum);
+            }
+        }
+        if (ok) {
+            passed++;
+        } else {
+            failed++;
+            printf("  bench-smoke %s(n=%" PRIu32 ") %s failed: %s\n", k->name, k->smoke_n, what,
+                   err);
+        }
+    }
+    printf("bench-smoke: %u passed, %u failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    bench_args a;
+    if (bench_args_parse(argc, argv, &a) != 0)
+        return 2;
+    return a.smoke ? bench_smoke(&a) : bench_full(&a);
+}

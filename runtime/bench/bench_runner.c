@@ -1,0 +1,177 @@
+/* bench_runner.c: one timed run of a kernel. Natively: the kernel binary as a child
+ * process, which times its own run(n) call. In wasmrt: a fresh engine, the module
+ * loaded from memory, instantiated with no imports, run(n) called; each phase timed
+ * on CLOCK_MONOTONIC. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+static double bench_now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+int bench_native_run(const char *binary, uint32_t n, uint64_t *checksum, double *ns, char *err,
+                     size_t err_size)
+{
+    int fds[2];
+    char arg[16];
+    snprintf(arg, sizeof arg, "%" PRIu32, n);
+    if (pipe(fds) != 0) {
+        snprintf(err, err_size, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, err_size, "fork: %s", strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execl(binary, binary, arg, (char *)NULL);
+        fprintf(stderr, "bench: exec %s: %s\n", binary, strerror(errno));
+        _exit(127);
+    }
+    close(fds[1]);
+    char out[128];
+    size_t len = 0;
+    ssize_t got;
+    while (len < sizeof out - 1 && (got = read(fds[0], out + len, sizeof out - 1 - len)) != 0) {
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            break;
+        len += (size_t)got;
+    }
+    out[len] = '\0';
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    uint64_t sum;
+    int64_t t;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        sscanf(out, "%" SCNu64 " %" SCNd64, &sum, &t) != 2) {
+        snprintf(err, err_size, "%s %s: expected exit 0 and \"CHECKSUM NS\", got status %d, output '%.60s'",
+                 binary, arg, status, out);
+        return -1;
+    }
+    *checksum = sum;
+    *ns = (double)t;
+    return 0;
+}
+
+static int bench_read_file(const char *path, uint8_t **bytes, size_t *size, char *err,
+                           size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 1 << 16, len = 0;
+    uint8_t *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += got;
+        if (len == cap) {
+            uint8_t *grown = realloc(buf, cap * 2);
+            if (!grown) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+    }
+    int failed = ferror(f) || !buf;
+    fclose(f);
+    if (failed) {
+        free(buf);
+        snprintf(err, err_size, "%s: read failed", path);
+        return -1;
+    }
+    *bytes = buf;
+    *size = len;
+    return 0;
+}
+
+int bench_wasm_run(const char *path, wasmrt_bounds_mode bounds, uint32_t n, uint64_t *checksum,
+                   bench_wasm_times *times, char *err, size_t err_size)
+{
+    uint8_t *bytes;
+    size_t size;
+    if (bench_read_file(path, &bytes, &size, err, err_size) != 0)
+        return -1;
+
+    wasmrt_config config;
+    wasmrt_config_default(&config);
+    config.bounds = bounds;
+    config.lazy_compile = 0; /* so that compiling is timed with loading, not executing */
+    wasmrt_engine *engine = NULL;
+    wasmrt_module *module = NULL;
+    wasmrt_linker *linker = NULL;
+    wasmrt_instance *instance = NULL;
+    wasmrt_error error = {0};
+    const char *phase = "engine";
+    int rc = -1;
+
+    if (wasmrt_engine_new(&config, &engine, &error) != WASMRT_OK)
+        goto out;
+    phase = "load";
+    double t0 = bench_now_ns();
+    if (wasmrt_module_load(engine, bytes, size, &module, &error) != WASMRT_OK)
+        goto out;
+    double t1 = bench_now_ns();
+    phase = "instantiate";
+    if (wasmrt_linker_new(engine, &linker, &error) != WASMRT_OK ||
+        wasmrt_instance_new(linker, module, &instance, &error) != WASMRT_OK)
+        goto out;
+    double t2 = bench_now_ns();
+    phase = "run";
+    wasmrt_value arg = wasmrt_i32((int32_t)n), result;
+    if (wasmrt_instance_call(instance, "run", &arg, 1, &result, 1, &error) != WASMRT_OK)
+        goto out;
+    double t3 = bench_now_ns();
+    if (result.type != WASMRT_I64) {
+        snprintf(err, err_size, "%s: run returned type 0x%x, expected i64", path,
+                 (unsigned)result.type);
+        goto out_quiet;
+    }
+    *checksum = (uint64_t)result.of.i64;
+    times->load_ns = t1 - t0;
+    times->instantiate_ns = t2 - t1;
+    times->execute_ns = t3 - t2;
+    rc = 0;
+out:
+    if (rc != 0)
+        snprintf(err, err_size, "%s: %s: %s (%s): %s", path, phase,
+                 wasmrt_status_name(error.status) ? wasmrt_status_name(error.status) : "?",
+                 error.trap ? wasmrt_trap_name(error.trap) : "no trap", error.message);
+out_quiet:
+    if (instance)
+        wasmrt_instance_free(instance);
+    if (linker)
+        wasmrt_linker_free(linker);
+    if (module)
+        wasmrt_module_free(module);
+    if (engine)
+        wasmrt_engine_free(engine);
+    free(bytes);
+    return rc;
+}
