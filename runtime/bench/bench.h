@@ -13,8 +13,15 @@
 
 #include "wasmrt.h"
 
+/* How a kernel is built and run. */
+typedef enum bench_kind {
+    BENCH_FREESTANDING, /* kernels/K.c: exports run(n) returning the checksum */
+    BENCH_WASI_COMMAND, /* a workload (workloads/K.c): `K n` prints the checksum; WASI */
+} bench_kind;
+
 typedef struct bench_kernel {
     const char *name;   /* row name, e.g. "fib40" */
+    bench_kind kind;
     const char *native; /* native binary name in native-gcc/ and native-clang/ */
     const char *wasm;   /* module name in wasm/ (without .wasm) */
     uint32_t n, smoke_n;
@@ -32,14 +39,20 @@ typedef struct bench_wasm_times {
     double execute_ns;     /* the run(n) call */
 } bench_wasm_times;
 
-/* Runs the native kernel binary once with size n; it prints "CHECKSUM NS". Returns 0,
- * or -1 with a message in err. */
+/* Runs the native binary once with size n. A kernel prints "CHECKSUM NS" (its own
+ * timing of run(n)); a workload prints "CHECKSUM" and is timed from fork to exit.
+ * Returns 0, or -1 with a message in err. */
 int bench_native_run(const char *binary, uint32_t n, uint64_t *checksum, double *ns, char *err,
                      size_t err_size);
 
 /* Loads, instantiates and calls run(n) of the module at path in a fresh engine with
  * the given bounds mode. Returns 0, or -1 with a message in err. */
 int bench_wasm_run(const char *path, wasmrt_bounds_mode bounds, uint32_t n, uint64_t *checksum,
+                   bench_wasm_times *times, char *err, size_t err_size);
+
+/* Runs a WASI command module as `name n` with stdout captured: load, instantiate,
+ * _start timed; the checksum is the number it prints. */
+int bench_wasi_run(const char *path, wasmrt_bounds_mode bounds, uint32_t n, uint64_t *checksum,
                    bench_wasm_times *times, char *err, size_t err_size);
 
 #endif

@@ -8,6 +8,8 @@
 # build/runtime/bench/engine-bench.json; `make check` runs the checksum-only smoke.
 
 BENCH_OUT      := $(B)/bench
+# fib as the harness runs it: workloads/fib.c built by workloads/Makefile (WASI)
+BENCH_WORKLOADS := $(TOP)/build/workloads
 BENCH_KERNELS  := fib matmul sieve hash memops sort
 BENCH_REPS     ?= 5
 BENCH_ONLY     ?=
@@ -54,8 +56,11 @@ $(BENCH_DRIVER): $(BENCH_DRIVER_OBJS) $(LIB)
 
 .PHONY: bench-smoke bench-engine-run
 bench-smoke: $(BENCH_BINS) $(BENCH_DRIVER)
-	$(BENCH_DRIVER) --dir $(BENCH_OUT) --bounds $(BENCH_BOUNDS) --smoke
+	$(BENCH_DRIVER) --dir $(BENCH_OUT) --workloads $(BENCH_WORKLOADS) --bounds $(BENCH_BOUNDS) --smoke
 bench-engine-run: $(BENCH_BINS) $(BENCH_DRIVER) $(BENCH_OUT)/flags.json
-	$(BENCH_DRIVER) --dir $(BENCH_OUT) --bounds $(BENCH_BOUNDS) --reps $(BENCH_REPS) \
+	$(BENCH_DRIVER) --dir $(BENCH_OUT) --workloads $(BENCH_WORKLOADS) --bounds $(BENCH_BOUNDS) \
+	  --reps $(BENCH_REPS) \
 	  $(if $(BENCH_ONLY),--only $(BENCH_ONLY)) --flags $(BENCH_OUT)/flags.json \
 	  --json $(BENCH_OUT)/engine-bench.json
+
+-include $(BENCH_DRIVER_OBJS:.o=.d)

@@ -1,14 +1,17 @@
 /* bench_main.c: the engine benchmark's command line.
  *
- *   bench-engine --dir build/runtime/bench [--reps 5] [--json FILE] [--flags FILE]
- *                [--only NAME,...] [--bounds guard|explicit] [--smoke]
+ *   bench-engine --dir build/runtime/bench [--workloads build/workloads] [--reps 5]
+ *                [--json FILE] [--flags FILE] [--only NAME,...] [--bounds guard|explicit]
+ *                [--smoke]
  *
  * For each kernel, REPS rounds of: native gcc, native clang, wasmrt (fresh engine,
  * load, instantiate, run), interleaved so that drift in machine state hits all three
  * alike. A run counts only when its checksum is the kernel's. Prints a table of
  * medians and the ratios to native, and writes them as JSON. --smoke runs each kernel
  * once at a tiny size under wasmrt and natively and checks checksums only, for
- * `make check`: "bench-smoke: N passed, N failed". */
+ * `make check`: "bench-smoke: N passed, N failed, N skipped". Rows built from the
+ * workloads (WASI commands) are skipped when --workloads is not given or not built. */
+#include <sys/stat.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 
 typedef struct bench_args {
     const char *dir;
+    const char *workloads;
     const char *json_path;
     const char *flags_path;
     const char *only;
@@ -52,6 +56,8 @@ static int bench_args_parse(int argc, char **argv, bench_args *a)
         i++;
         if (strcmp(arg, "--dir") == 0) {
             a->dir = next;
+        } else if (strcmp(arg, "--workloads") == 0) {
+            a->workloads = next;
         } else if (strcmp(arg, "--json") == 0) {
             a->json_path = next;
         } else if (strcmp(arg, "--flags") == 0) {
@@ -80,9 +86,10 @@ static int bench_args_parse(int argc, char **argv, bench_args *a)
         }
     }
     if (!a->dir) {
-        fprintf(stderr, "usage: bench-engine --dir DIR [--reps N] [--json FILE] [--flags FILE]\n"
-                        "                    [--only NAME,...] [--bounds guard|explicit] [--smoke]\n"
-                        "  DIR holds native-gcc/K, native-clang/K and wasm/K.wasm per kernel K\n");
+        fprintf(stderr, "usage: bench-engine --dir DIR [--workloads WDIR] [--reps N] [--json FILE]\n"
+                        "         [--flags FILE] [--only NAME,...] [--bounds guard|explicit] [--smoke]\n"
+                        "  DIR holds native-gcc/K, native-clang/K and wasm/K.wasm per kernel K;\n"
+                        "  WDIR native/W, native-clang/W and wasm/W.wasm per workload W\n");
         return -1;
     }
     return 0;
@@ -116,10 +123,45 @@ static double bench_median_ms(double *ns, unsigned n)
     return mid / 1e6;
 }
 
-static void bench_path(char *buf, size_t size, const char *dir, const char *sub,
-                       const char *name, const char *ext)
+typedef struct bench_paths {
+    char gcc[1024], clang[1024], wasm[1024];
+} bench_paths;
+
+/* Where the three builds of a kernel are; -1 (with the reason) if they are not built. */
+static int bench_resolve(const bench_args *a, const bench_kernel *k, bench_paths *p,
+                         char *why, size_t why_size)
 {
-    snprintf(buf, size, "%s/%s/%s%s", dir, sub, name, ext);
+    struct stat st;
+    if (k->kind == BENCH_WASI_COMMAND) {
+        if (!a->workloads) {
+            snprintf(why, why_size, "no --workloads directory");
+            return -1;
+        }
+        snprintf(p->gcc, sizeof p->gcc, "%s/native/%s", a->workloads, k->native);
+        snprintf(p->clang, sizeof p->clang, "%s/native-clang/%s", a->workloads, k->native);
+        snprintf(p->wasm, sizeof p->wasm, "%s/wasm/%s.wasm", a->workloads, k->wasm);
+    } else {
+        snprintf(p->gcc, sizeof p->gcc, "%s/native-gcc/%s", a->dir, k->native);
+        snprintf(p->clang, sizeof p->clang, "%s/native-clang/%s", a->dir, k->native);
+        snprintf(p->wasm, sizeof p->wasm, "%s/wasm/%s.wasm", a->dir, k->wasm);
+    }
+    const char *paths[] = {p->gcc, p->clang, p->wasm};
+    for (size_t i = 0; i < 3; i++) {
+        if (stat(paths[i], &st) != 0) {
+            snprintf(why, why_size, "%s is not built", paths[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int bench_wasm_or_wasi_run(const bench_args *a, const bench_kernel *k,
+                                  const char *path, uint32_t n, uint64_t *sum,
+                                  bench_wasm_times *t, char *err, size_t err_size)
+{
+    if (k->kind == BENCH_WASI_COMMAND)
+        return bench_wasi_run(path, a->bounds, n, sum, t, err, err_size);
+    return bench_wasm_run(path, a->bounds, n, sum, t, err, err_size);
 }
 
 static int bench_check(bench_row *row, const char *what, uint64_t got, uint64_t want)
@@ -132,12 +174,10 @@ static int bench_check(bench_row *row, const char *what, uint64_t got, uint64_t 
 }
 
 /* REPS interleaved rounds of the three builds; fills the row's medians. */
-static void bench_kernel_measure(const bench_args *a, const bench_kernel *k, bench_row *row)
+static void bench_kernel_measure(const bench_args *a, const bench_kernel *k,
+                                 const bench_paths *p, bench_row *row)
 {
-    char gcc[1024], clang[1024], wasm[1024];
-    bench_path(gcc, sizeof gcc, a->dir, "native-gcc", k->native, "");
-    bench_path(clang, sizeof clang, a->dir, "native-clang", k->native, "");
-    bench_path(wasm, sizeof wasm, a->dir, "wasm", k->wasm, ".wasm");
+    const char *gcc = p->gcc, *clang = p->clang, *wasm = p->wasm;
     double *ns = calloc(5 * (size_t)a->reps, sizeof *ns);
     double *gcc_ns = ns, *clang_ns = ns + a->reps, *load_ns = ns + 2 * a->reps,
            *inst_ns = ns + 3 * a->reps, *exec_ns = ns + 4 * a->reps;
@@ -154,7 +194,8 @@ static void bench_kernel_measure(const bench_args *a, const bench_kernel *k, ben
             bench_native_run(clang, k->n, &sum, &clang_ns[r], row->error, sizeof row->error) !=
                 0 ||
             bench_check(row, "native clang", sum, k->checksum) != 0 ||
-            bench_wasm_run(wasm, a->bounds, k->n, &sum, &t, row->error, sizeof row->error) != 0 ||
+            bench_wasm_or_wasi_run(a, k, wasm, k->n, &sum, &t, row->error, sizeof row->error) !=
+                0 ||
             bench_check(row, "wasmrt", sum, k->checksum) != 0) {
             free(ns);
             return;
@@ -177,6 +218,9 @@ static json_t *bench_row_json(const bench_kernel *k, const bench_row *row)
     json_t *j = json_object();
     json_object_set_new(j, "kernel", json_string(k->name));
     json_object_set_new(j, "wasm_module", json_string(k->wasm));
+    json_object_set_new(j, "kind", json_string(k->kind == BENCH_WASI_COMMAND
+                                                   ? "wasi-command (workloads/, native timed fork to exit)"
+                                                   : "freestanding run(n)"));
     json_object_set_new(j, "n", json_integer(k->n));
     char checksum[24];
     snprintf(checksum, sizeof checksum, "%" PRIu64, k->checksum);
@@ -206,9 +250,15 @@ static int bench_full(const bench_args *a)
     for (size_t i = 0; i < bench_kernel_count; i++) {
         const bench_kernel *k = &bench_kernels[i];
         bench_row row;
+        bench_paths paths;
+        char why[1100];
         if (!bench_selected(a->only, k->name))
             continue;
-        bench_kernel_measure(a, k, &row);
+        if (bench_resolve(a, k, &paths, why, sizeof why) != 0) {
+            printf("%-12s skipped: %s\n", k->name, why);
+            continue;
+        }
+        bench_kernel_measure(a, k, &paths, &row);
         json_array_append_new(rows, bench_row_json(k, &row));
         if (!row.ok) {
             printf("%-12s failed: %s\n", k->name, row.error);
@@ -252,19 +302,23 @@ static int bench_full(const bench_args *a)
 /* Checksums only: every kernel once at its smoke size, natively and in wasmrt. */
 static int bench_smoke(const bench_args *a)
 {
-    unsigned passed = 0, failed = 0;
+    unsigned passed = 0, failed = 0, skipped = 0;
     for (size_t i = 0; i < bench_kernel_count; i++) {
         const bench_kernel *k = &bench_kernels[i];
-        char native[1024], wasm[1024], err[400];
+        bench_paths p;
+        char err[1100];
         uint64_t sum;
         double ns;
         bench_wasm_times t;
         if (!bench_selected(a->only, k->name))
             continue;
-        bench_path(native, sizeof native, a->dir, "native-gcc", k->native, "");
-        bench_path(wasm, sizeof wasm, a->dir, "wasm", k->wasm, ".wasm");
+        if (bench_resolve(a, k, &p, err, sizeof err) != 0) {
+            skipped++;
+            printf("  bench-smoke %s skipped: %s\n", k->name, err);
+            continue;
+        }
         const char *what = "native gcc";
-        int ok = bench_native_run(native, k->smoke_n, &sum, &ns, err, sizeof err) == 0;
+        int ok = bench_native_run(p.gcc, k->smoke_n, &sum, &ns, err, sizeof err) == 0;
         if (ok && sum != k->smoke_checksum) {
             ok = 0;
             snprintf(err, sizeof err, "checksum %" PRIu64 ", expected %" PRIu64, sum,
@@ -272,7 +326,7 @@ static int bench_smoke(const bench_args *a)
         }
         if (ok) {
             what = "wasmrt";
-            ok = bench_wasm_run(wasm, a->bounds, k->smoke_n, &sum, &t, err, sizeof err) == 0;
+            ok = bench_wasm_or_wasi_run(a, k, p.wasm, k->smoke_n, &sum, &t, err, sizeof err) == 0;
             if (ok && sum != k->smoke_checksum) {
                 ok = 0;
                 snprintf(err, sizeof err, "checksum %" PRIu64 ", expected %" PRIu64, sum,
@@ -287,7 +341,7 @@ static int bench_smoke(const bench_args *a)
                    err);
         }
     }
-    printf("bench-smoke: %u passed, %u failed\n", passed, failed);
+    printf("bench-smoke: %u passed, %u failed, %u skipped\n", passed, failed, skipped);
     return failed ? 1 : 0;
 }
 

@@ -10,24 +10,26 @@ SPEC_SRC_DIR  := $(TOP)/../shared/wasm-spec-tests
 SPEC_OUT      := $(B)/spec
 SPEC_WAST     := $(wildcard $(SPEC_SRC_DIR)/*.wast)
 SPEC_JSON     := $(SPEC_WAST:$(SPEC_SRC_DIR)/%.wast=$(SPEC_OUT)/%.json)
-SPEC_SRCS     := $(wildcard tests/spec/*.c)
+SPEC_SRCS     := tests/spec/spec_main.c tests/spec/spec_script.c tests/spec/spec_value.c \
+                 tests/spec/spec_host.c
 SPEC_OBJS     := $(SPEC_SRCS:%.c=$(B)/obj/%.o)
 SPEC_ASAN_OBJS := $(SPEC_SRCS:%.c=$(B)/asan/%.o)
 SPEC_RUNNER   := $(B)/tests/spec/spec-runner
 SPEC_RUNNER_ASAN := $(B)/tests/spec/spec-runner-asan
+SPEC_VALUE_TEST  := $(B)/tests/spec/spec-value-test
 # The engine turns faults in guard pages into traps with its own SIGSEGV handler;
 # ASan must let it install one (and still reports faults the engine passes on).
 SPEC_ASAN_ENV := ASAN_OPTIONS=allow_user_segv_handler=1:detect_leaks=0 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-ALL    += $(SPEC_RUNNER) $(SPEC_RUNNER_ASAN)
-CHECKS += spec-check
+ALL    += $(SPEC_RUNNER) $(SPEC_RUNNER_ASAN) $(SPEC_VALUE_TEST)
+CHECKS += spec-value-test spec-check
 
 $(SPEC_OUT)/%.json: $(SPEC_SRC_DIR)/%.wast
 	@mkdir -p $(dir $@)
 	@wast2json $< -o $@
 
-.PHONY: spec-convert spec-check spec-source
+.PHONY: spec-convert spec-check spec-source spec-value-test
 spec-source:
 	@test -d $(SPEC_SRC_DIR) || { echo "spec: $(SPEC_SRC_DIR) is missing: clone the shared" \
 	  "folder (wasm-spec-tests) beside the repository"; exit 1; }
@@ -40,6 +42,13 @@ $(SPEC_RUNNER_ASAN): $(SPEC_ASAN_OBJS) $(ASAN_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASANFLAGS) $(SPEC_ASAN_OBJS) $(ASAN_LIB) -ljansson $(LDLIBS_LIB) -o $@
 
+# The runner's own rules for values and NaN classes (cmocka).
+$(SPEC_VALUE_TEST): $(B)/obj/tests/spec/spec_value_test.o $(B)/obj/tests/spec/spec_value.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPTFLAGS) $^ -lcmocka -ljansson $(LDLIBS_LIB) -o $@
+spec-value-test: $(SPEC_VALUE_TEST)
+	$(SPEC_VALUE_TEST)
+
 spec-check: spec-convert $(SPEC_RUNNER) $(SPEC_RUNNER_ASAN)
 	@rc=0; \
 	echo "== spec: ASan+UBSan build, --bounds guard"; \
@@ -49,3 +58,5 @@ spec-check: spec-convert $(SPEC_RUNNER) $(SPEC_RUNNER_ASAN)
 	echo "== spec: -O2 build, --bounds guard"; \
 	$(SPEC_RUNNER) --dir $(SPEC_OUT) --bounds guard || rc=1; \
 	exit $$rc
+
+-include $(SPEC_OBJS:.o=.d) $(SPEC_ASAN_OBJS:.o=.d) $(B)/obj/tests/spec/spec_value_test.d

@@ -55,6 +55,19 @@ typedef struct spec_action_result {
     char message[512];
 } spec_action_result;
 
+/* Never NULL, so that it can go straight into printf. */
+static const char *spec_status_name(wasmrt_status status)
+{
+    const char *name = wasmrt_status_name(status);
+    return name ? name : "unknown status";
+}
+
+static const char *spec_trap_kind_name(wasmrt_trap_kind kind)
+{
+    const char *name = wasmrt_trap_name(kind);
+    return name ? name : "no trap kind";
+}
+
 static void spec_pass(spec_script *s)
 {
     s->counts->passed++;
@@ -163,11 +176,11 @@ static void spec_cmd_module(spec_script *s, json_t *cmd)
 
     s->current = NULL; /* later actions must not reach an older module by accident */
     if (spec_load(s, cmd, &module, &error) != WASMRT_OK) {
-        spec_fail(s, "module", "load: %s: %s", wasmrt_status_name(error.status), error.message);
+        spec_fail(s, "module", "load: %s: %s", spec_status_name(error.status), error.message);
         return;
     }
     if (spec_instantiate(s, module, &instance, &error) != WASMRT_OK) {
-        spec_fail(s, "module", "instantiate: %s: %s", wasmrt_status_name(error.status),
+        spec_fail(s, "module", "instantiate: %s: %s", spec_status_name(error.status),
                   error.message);
         return;
     }
@@ -190,7 +203,7 @@ static void spec_cmd_register(spec_script *s, json_t *cmd)
         return;
     }
     if (wasmrt_linker_define_instance(s->linker, as, instance, &error) != WASMRT_OK) {
-        spec_fail(s, "register", "%s: %s", wasmrt_status_name(error.status), error.message);
+        spec_fail(s, "register", "%s: %s", spec_status_name(error.status), error.message);
         return;
     }
     spec_pass(s);
@@ -329,7 +342,7 @@ static void spec_cmd_action(spec_script *s, json_t *cmd, const char *command)
     }
     if (r.status != WASMRT_OK) {
         spec_fail(s, command, "'%s': expected success, got %s (%s): %s", spec_action_field(cmd),
-                  wasmrt_status_name(r.status), wasmrt_trap_name(r.error.trap), r.error.message);
+                  spec_status_name(r.status), spec_trap_kind_name(r.error.trap), r.error.message);
         return;
     }
     if (strcmp(command, "action") == 0) {
@@ -380,13 +393,13 @@ static void spec_cmd_assert_trap(spec_script *s, json_t *cmd, const char *comman
         text = "";
     if (r.status != WASMRT_ERR_TRAP) {
         spec_fail(s, command, "'%s': expected trap \"%s\", got %s: %s", spec_action_field(cmd),
-                  text, wasmrt_status_name(r.status),
+                  text, spec_status_name(r.status),
                   r.status == WASMRT_OK ? "returned normally" : r.error.message);
         return;
     }
     if (!spec_trap_matches(text, r.error.trap)) {
         spec_fail(s, command, "'%s': expected trap \"%s\", got trap %s: %s",
-                  spec_action_field(cmd), text, wasmrt_trap_name(r.error.trap), r.error.message);
+                  spec_action_field(cmd), text, spec_trap_kind_name(r.error.trap), r.error.message);
         return;
     }
     spec_pass(s);
@@ -407,8 +420,8 @@ static void spec_cmd_assert_load(spec_script *s, json_t *cmd, const char *comman
     }
     wasmrt_status st = spec_load(s, cmd, &module, &error);
     if (st != want) {
-        spec_fail(s, command, "expected %s \"%s\", got %s%s%s", wasmrt_status_name(want),
-                  text ? text : "", wasmrt_status_name(st), st == WASMRT_OK ? "" : ": ",
+        spec_fail(s, command, "expected %s \"%s\", got %s%s%s", spec_status_name(want),
+                  text ? text : "", spec_status_name(st), st == WASMRT_OK ? "" : ": ",
                   st == WASMRT_OK ? "" : error.message);
         return;
     }
@@ -431,19 +444,19 @@ static void spec_cmd_assert_instantiate(spec_script *s, json_t *cmd, const char 
         text = "";
     if (spec_load(s, cmd, &module, &error) != WASMRT_OK) {
         spec_fail(s, command, "expected the module to load, got %s: %s",
-                  wasmrt_status_name(error.status), error.message);
+                  spec_status_name(error.status), error.message);
         return;
     }
     wasmrt_status st = spec_instantiate(s, module, &instance, &error);
     if (st != want) {
-        spec_fail(s, command, "expected %s \"%s\", got %s%s%s", wasmrt_status_name(want), text,
-                  wasmrt_status_name(st), st == WASMRT_OK ? "" : ": ",
+        spec_fail(s, command, "expected %s \"%s\", got %s%s%s", spec_status_name(want), text,
+                  spec_status_name(st), st == WASMRT_OK ? "" : ": ",
                   st == WASMRT_OK ? "" : error.message);
         return;
     }
     if (want == WASMRT_ERR_TRAP && !spec_trap_matches(text, error.trap)) {
         spec_fail(s, command, "expected trap \"%s\", got trap %s: %s", text,
-                  wasmrt_trap_name(error.trap), error.message);
+                  spec_trap_kind_name(error.trap), error.message);
         return;
     }
     if (s->options->verbose && !strstr(error.message, text))
@@ -525,7 +538,7 @@ int spec_script_run(const char *json_path, const char *name, const spec_options 
             WASMRT_OK) {
         /* Without an engine no command can pass: count them all as failed. */
         counts->failed += (unsigned)json_array_size(commands);
-        printf("  %s: engine setup failed: %s: %s\n", name, wasmrt_status_name(error.status),
+        printf("  %s: engine setup failed: %s: %s\n", name, spec_status_name(error.status),
                error.message);
         spec_script_free(&s);
         json_decref(root);
