@@ -1,0 +1,266 @@
+/* process.c: fork/exec with pipes, timing, rusage and perf counters (see process.h).
+ * The child waits on a gate pipe before exec, so the perf counters are attached before
+ * the program runs, and reports an exec failure through a close-on-exec pipe. */
+#include "process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cancel.h"
+#include "meters/clock.h"
+#include "meters/perf.h"
+
+typedef struct process_buffer {
+    char *data;
+    size_t length, capacity;
+} process_buffer;
+
+static void process_buffer_append(process_buffer *buffer, const char *data, size_t length)
+{
+    if (buffer->length + length > PROCESS_OUTPUT_LIMIT)
+        length = PROCESS_OUTPUT_LIMIT - buffer->length; /* keep the beginning, drop the rest */
+    if (length == 0) return;
+    if (buffer->length + length + 1 > buffer->capacity) {
+        size_t capacity = buffer->capacity ? buffer->capacity : 256;
+        while (capacity < buffer->length + length + 1) capacity *= 2;
+        char *grown = realloc(buffer->data, capacity);
+        if (!grown) return;
+        buffer->data = grown;
+        buffer->capacity = capacity;
+    }
+    memcpy(buffer->data + buffer->length, data, length);
+    buffer->length += length;
+    buffer->data[buffer->length] = '\0';
+}
+
+static char *process_buffer_take(process_buffer *buffer, size_t *length)
+{
+    if (!buffer->data) buffer->data = calloc(1, 1);
+    *length = buffer->length;
+    return buffer->data;
+}
+
+static void process_close(int *fd)
+{
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
+}
+
+/* In the child: wire the pipes, wait for the gate, exec. Never returns. */
+static void process_child(const process_spec *spec, int stdin_fd, int out_fd, int err_fd,
+                          int gate_fd, int report_fd)
+{
+    setpgid(0, 0); /* its own group, so a timeout can kill everything it started */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    dup2(stdin_fd, 0);
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    char go;
+    while (read(gate_fd, &go, 1) < 0 && errno == EINTR) {
+    }
+    execvp(spec->argv[0], spec->argv);
+    int code = errno;
+    if (write(report_fd, &code, sizeof code) < 0) _exit(127);
+    _exit(127);
+}
+
+static void process_kill_group(pid_t pid)
+{
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+}
+
+static int process_pipe(int fds[2])
+{
+    return pipe2(fds, O_CLOEXEC);
+}
+
+int process_run(const process_spec *spec, process_result *result, wasmvs_error *err)
+{
+    memset(result, 0, sizeof *result);
+    int in[2] = {-1, -1}, out[2] = {-1, -1}, errp[2] = {-1, -1}, gate[2] = {-1, -1},
+        report[2] = {-1, -1};
+    if (process_pipe(in) || process_pipe(out) || process_pipe(errp) || process_pipe(gate) ||
+        process_pipe(report)) {
+        int saved = errno;
+        int *all[] = {in, out, errp, gate, report};
+        for (int i = 0; i < 5; i++) {
+            process_close(&all[i][0]);
+            process_close(&all[i][1]);
+        }
+        return wasmvs_fail(err, "%s: cannot create pipes: %s", spec->argv[0], strerror(saved));
+    }
+    uint64_t started = meter_clock_ns();
+    pid_t pid = fork();
+    if (pid < 0) {
+        int saved = errno;
+        int *all[] = {in, out, errp, gate, report};
+        for (int i = 0; i < 5; i++) {
+            process_close(&all[i][0]);
+            process_close(&all[i][1]);
+        }
+        return wasmvs_fail(err, "%s: fork failed: %s", spec->argv[0], strerror(saved));
+    }
+    if (pid == 0) process_child(spec, in[0], out[1], errp[1], gate[0], report[1]);
+
+    setpgid(pid, pid); /* also here, so the group exists whichever side runs first */
+    process_close(&in[0]);
+    process_close(&out[1]);
+    process_close(&errp[1]);
+    process_close(&gate[0]);
+    process_close(&report[1]);
+    meter_perf perf;
+    if (spec->count_perf) meter_perf_open(&perf, pid);
+    if (write(gate[1], "g", 1) != 1) process_kill_group(pid);
+    process_close(&gate[1]);
+
+    int exec_errno = 0;
+    ssize_t got;
+    while ((got = read(report[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
+    }
+    process_close(&report[0]);
+    if (got == (ssize_t)sizeof exec_errno) {
+        waitpid(pid, NULL, 0);
+        if (spec->count_perf) meter_perf_close(&perf);
+        process_close(&in[1]);
+        process_close(&out[0]);
+        process_close(&errp[0]);
+        return wasmvs_fail(err, "%s: cannot execute: %s", spec->argv[0], strerror(exec_errno));
+    }
+
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    fcntl(in[1], F_SETFL, O_NONBLOCK);
+    size_t stdin_done = 0;
+    if (!spec->stdin_data || spec->stdin_length == 0) process_close(&in[1]);
+    process_buffer out_buffer = {0}, err_buffer = {0};
+    uint64_t deadline = spec->timeout_s > 0 ? started + (uint64_t)(spec->timeout_s * 1e9) : 0;
+    result->end = PROCESS_EXITED;
+    bool exited = false;
+    while (!exited || out[0] >= 0 || errp[0] >= 0) {
+        struct pollfd fds[4];
+        int count = 0, in_at = -1, out_at = -1, err_at = -1, pid_at = -1;
+        if (in[1] >= 0) fds[in_at = count++] = (struct pollfd){in[1], POLLOUT, 0};
+        if (out[0] >= 0) fds[out_at = count++] = (struct pollfd){out[0], POLLIN, 0};
+        if (errp[0] >= 0) fds[err_at = count++] = (struct pollfd){errp[0], POLLIN, 0};
+        if (!exited && pidfd >= 0) fds[pid_at = count++] = (struct pollfd){pidfd, POLLIN, 0};
+        int wait_ms = -1;
+        if (deadline) {
+            uint64_t now = meter_clock_ns();
+            wait_ms = now >= deadline ? 0 : (int)((deadline - now) / 1000000u) + 1;
+        }
+        if (pidfd < 0 && !exited && wait_ms < 0) wait_ms = 10; /* no pidfd: poll waitpid */
+        int ready = poll(fds, (nfds_t)count, wait_ms);
+        if (cancel_requested() && !exited) {
+            result->end = PROCESS_CANCELLED;
+            process_kill_group(pid);
+        } else if (deadline && meter_clock_ns() >= deadline && !exited) {
+            result->end = PROCESS_TIMED_OUT;
+            process_kill_group(pid);
+        }
+        if (ready < 0 && errno != EINTR) break;
+        char chunk[65536];
+        if (in_at >= 0 && ready > 0 && fds[in_at].revents) {
+            ssize_t n = write(in[1], spec->stdin_data + stdin_done,
+                              spec->stdin_length - stdin_done);
+            if (n > 0) stdin_done += (size_t)n;
+            if (n < 0 && errno != EAGAIN && errno != EINTR) stdin_done = spec->stdin_length;
+            if (stdin_done >= spec->stdin_length) process_close(&in[1]);
+        }
+        if (out_at >= 0 && ready > 0 && fds[out_at].revents) {
+            ssize_t n = read(out[0], chunk, sizeof chunk);
+            if (n > 0) process_buffer_append(&out_buffer, chunk, (size_t)n);
+            else if (n == 0 || errno != EINTR) process_close(&out[0]);
+        }
+        if (err_at >= 0 && ready > 0 && fds[err_at].revents) {
+            ssize_t n = read(errp[0], chunk, sizeof chunk);
+            if (n > 0) process_buffer_append(&err_buffer, chunk, (size_t)n);
+            else if (n == 0 || errno != EINTR) process_close(&errp[0]);
+        }
+        if (!exited && (pidfd < 0 || (pid_at >= 0 && ready > 0 && fds[pid_at].revents))) {
+            int status;
+            struct rusage usage;
+            pid_t done = wait4(pid, &status, WNOHANG, &usage);
+            if (done == pid) {
+                result->wall_ns = meter_clock_ns() - started;
+                exited = true;
+                process_close(&in[1]);
+                if (result->end == PROCESS_EXITED && WIFSIGNALED(status)) {
+                    result->end = PROCESS_SIGNALED;
+                    result->term_signal = WTERMSIG(status);
+                }
+                if (WIFEXITED(status)) result->exit_code = WEXITSTATUS(status);
+                result->metrics = json_pack(
+                    "{s:I, s:I, s:I, s:I}", "wall_ns", (json_int_t)result->wall_ns, "user_ns",
+                    (json_int_t)usage.ru_utime.tv_sec * 1000000000 + usage.ru_utime.tv_usec * 1000,
+                    "sys_ns",
+                    (json_int_t)usage.ru_stime.tv_sec * 1000000000 + usage.ru_stime.tv_usec * 1000,
+                    "max_rss_kib", (json_int_t)usage.ru_maxrss);
+                /* Grandchildren that kept the pipes open (a daemonised helper) must not
+                 * hold the sample: kill the rest of the group once the leader is gone. */
+                kill(-pid, SIGKILL);
+            }
+        }
+    }
+    if (!exited) { /* poll failed: make sure nothing is left behind */
+        process_kill_group(pid);
+        waitpid(pid, NULL, 0);
+        result->wall_ns = meter_clock_ns() - started;
+        result->metrics = json_pack("{s:I}", "wall_ns", (json_int_t)result->wall_ns);
+    }
+    if (pidfd >= 0) close(pidfd);
+    process_close(&in[1]);
+    process_close(&out[0]);
+    process_close(&errp[0]);
+    if (spec->count_perf) meter_perf_read_close(&perf, result->metrics);
+    result->out = process_buffer_take(&out_buffer, &result->out_length);
+    result->err = process_buffer_take(&err_buffer, &result->err_length);
+    return 0;
+}
+
+void process_result_free(process_result *result)
+{
+    free(result->out);
+    free(result->err);
+    json_decref(result->metrics);
+    memset(result, 0, sizeof *result);
+}
+
+void process_describe_end(const process_result *result, char *out, size_t size)
+{
+    switch (result->end) {
+    case PROCESS_EXITED: snprintf(out, size, "exit code %d", result->exit_code); break;
+    case PROCESS_SIGNALED:
+        snprintf(out, size, "killed by signal %d (%s)", result->term_signal,
+                 strsignal(result->term_signal));
+        break;
+    case PROCESS_TIMED_OUT: snprintf(out, size, "timed out and was killed"); break;
+    case PROCESS_CANCELLED: snprintf(out, size, "cancelled (interrupted run)"); break;
+    }
+}
+
+char *process_first_line(char *const *argv)
+{
+    process_spec spec = {.argv = argv, .timeout_s = 10};
+    process_result result;
+    wasmvs_error err;
+    if (process_run(&spec, &result, &err) != 0) return NULL;
+    char *line = NULL;
+    if (result.end == PROCESS_EXITED && result.exit_code == 0) {
+        const char *text = result.out_length ? result.out : result.err; /* gcc: stdout */
+        size_t length = strcspn(text, "\n");
+        if (length > 0) line = strndup(text, length);
+    }
+    process_result_free(&result);
+    return line;
+}

@@ -1,0 +1,80 @@
+/* table.c: the terminal summary table (see table.h). */
+#include "table.h"
+
+#include <math.h>
+#include <string.h>
+
+void table_format_ns(double ns, char *out, size_t size)
+{
+    if (!isfinite(ns)) snprintf(out, size, "-");
+    else if (ns >= 1e9) snprintf(out, size, "%.3f s", ns / 1e9);
+    else if (ns >= 1e6) snprintf(out, size, "%.2f ms", ns / 1e6);
+    else if (ns >= 1e3) snprintf(out, size, "%.1f us", ns / 1e3);
+    else snprintf(out, size, "%.0f ns", ns);
+}
+
+static double table_number(json_t *object, const char *key)
+{
+    json_t *value = json_object_get(object, key);
+    return json_is_number(value) ? json_number_value(value) : NAN;
+}
+
+static void table_format_value(const char *metric, double value, char *out, size_t size)
+{
+    size_t length = strlen(metric);
+    if (length > 3 && strcmp(metric + length - 3, "_ns") == 0)
+        table_format_ns(value, out, size);
+    else if (isfinite(value))
+        snprintf(out, size, "%.4g", value);
+    else
+        snprintf(out, size, "-");
+}
+
+void table_print(FILE *out, json_t *doc, const char *metric)
+{
+    json_t *scenario = json_object_get(doc, "scenario");
+    fprintf(out, "\n%s: %s (%s), median of %s\n",
+            json_string_value(json_object_get(scenario, "name")) ?: "?",
+            json_string_value(json_object_get(scenario, "workload")) ?: "?",
+            json_string_value(json_object_get(scenario, "kind")) ?: "?", metric);
+    fprintf(out, "%-16s %12s  %-25s %-24s %5s %6s %8s\n", "target", "median", "95% CI",
+            "ratio (95% CI)", "n", "failed", "outliers");
+    size_t i;
+    json_t *target;
+    json_array_foreach(json_object_get(doc, "targets"), i, target)
+    {
+        const char *name = json_string_value(json_object_get(target, "name"));
+        if (!json_is_true(json_object_get(target, "available"))) {
+            fprintf(out, "%-16s skipped: %s\n", name,
+                    json_string_value(json_object_get(target, "reason")) ?: "unavailable");
+            continue;
+        }
+        size_t failed = 0, j;
+        json_t *sample;
+        json_array_foreach(json_object_get(target, "samples"), j, sample)
+        {
+            if (!json_is_true(json_object_get(sample, "ok"))) failed++;
+        }
+        json_t *summary = json_object_get(json_object_get(target, "summary"), metric);
+        json_t *ratio = json_object_get(json_object_get(target, "ratio_to_baseline"), metric);
+        char median[32], low[32], high[32], interval[80], ratio_text[64];
+        table_format_value(metric, table_number(summary, "median"), median, sizeof median);
+        table_format_value(metric, table_number(summary, "ci_low"), low, sizeof low);
+        table_format_value(metric, table_number(summary, "ci_high"), high, sizeof high);
+        snprintf(interval, sizeof interval, "[%s, %s]", low, high);
+        if (ratio && isfinite(table_number(ratio, "ratio")))
+            snprintf(ratio_text, sizeof ratio_text, "%.2fx [%.2f, %.2f]",
+                     table_number(ratio, "ratio"), table_number(ratio, "ci_low"),
+                     table_number(ratio, "ci_high"));
+        else
+            snprintf(ratio_text, sizeof ratio_text, "-");
+        fprintf(out, "%-16s %12s  %-25s %-24s %5lld %6zu %8lld\n", name, median,
+                summary ? interval : "-", ratio_text,
+                (long long)json_integer_value(json_object_get(summary, "n")), failed,
+                (long long)json_integer_value(json_object_get(summary, "outliers")));
+    }
+    const char *baseline = json_string_value(json_object_get(doc, "baseline_target"));
+    if (baseline) fprintf(out, "ratios are to %s\n", baseline);
+    if (json_is_true(json_object_get(doc, "interrupted")))
+        fprintf(out, "interrupted: the results hold the samples taken before the signal\n");
+}

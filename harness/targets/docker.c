@@ -1,0 +1,320 @@
+/* docker.c: the Docker target, through the Engine API only (no `docker` CLI). The
+ * image is prepared once, untimed: a rootfs tar holding just the workload's static
+ * binary, imported through POST /images/create?fromSrc=- under a tag made from the
+ * binary's content hash, so an unchanged binary is imported once per machine (the
+ * result records whether it was present before). Each sample: create (network none,
+ * host or bridge), attach stdin when the workload reads it, start, write stdin, wait,
+ * logs (the output), remove. wall_ns runs from create to the logs in hand; remove is
+ * timed as a phase but is clean-up, not start-up. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../meters/clock.h"
+#include "../paths.h"
+#include "../target.h"
+#include "docker_api.h"
+#include "tar.h"
+
+typedef struct target_docker {
+    docker_api api;
+    char image[128];       /* wasmvs-NAME:HASH */
+    char binary[64];       /* the file name inside the image */
+    char live_id[80];      /* a container not removed yet, or "" */
+    unsigned long next;    /* for unique container names */
+} target_docker;
+
+static int target_docker_probe(target *t, wasmvs_error *why)
+{
+    target_docker *state = t->state;
+    long status = 0;
+    json_t *version = NULL;
+    if (docker_api_json(&state->api, "GET", "/version", NULL, 5000, &status, &version, why) != 0)
+        return wasmvs_wrap(why, "Docker daemon not reachable");
+    snprintf(t->version, sizeof t->version, "Docker %s (API %s)",
+             json_string_value(json_object_get(version, "Version")) ?: "?",
+             json_string_value(json_object_get(version, "ApiVersion")) ?: "?");
+    json_object_set(t->details, "server", version);
+    json_decref(version);
+    return 0;
+}
+
+static int target_docker_read_file(const char *path, char **data, size_t *length,
+                                   wasmvs_error *err)
+{
+    FILE *file = fopen(path, "rb");
+    if (!file) return wasmvs_fail(err, "%s: cannot open workload binary: %s", path, strerror(errno));
+    struct stat info;
+    if (fstat(fileno(file), &info) != 0 || !(*data = malloc((size_t)info.st_size + 1))) {
+        fclose(file);
+        return wasmvs_fail(err, "%s: cannot read workload binary", path);
+    }
+    *length = fread(*data, 1, (size_t)info.st_size, file);
+    fclose(file);
+    if (*length != (size_t)info.st_size) {
+        free(*data);
+        return wasmvs_fail(err, "%s: short read of workload binary", path);
+    }
+    return 0;
+}
+
+/* FNV-1a 64: names the image by the binary's content, so a rebuilt binary gets a new
+ * image and an unchanged one is reused. */
+static uint64_t target_docker_hash(const char *data, size_t length)
+{
+    uint64_t hash = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < length; i++) hash = (hash ^ (unsigned char)data[i]) * 0x100000001b3ull;
+    return hash;
+}
+
+static int target_docker_import(target_docker *state, const char *repository, const char *tag,
+                                const char *content, size_t length, wasmvs_error *err)
+{
+    tar_archive archive = {0};
+    if (tar_add_file(&archive, state->binary, 0755, content, length, err) != 0 ||
+        tar_finish(&archive, err) != 0) {
+        tar_free(&archive);
+        return -1;
+    }
+    char path[256];
+    snprintf(path, sizeof path, "/images/create?fromSrc=-&repo=%s&tag=%s", repository, tag);
+    docker_response response;
+    int status = docker_api_call(&state->api, "POST", path, "application/x-tar", archive.data,
+                                 archive.length, 120000, &response, err);
+    tar_free(&archive);
+    if (status != 0) return -1;
+    /* The answer is a stream of JSON progress messages; a failure is one with "error". */
+    if (response.status != 200 || strstr(response.body, "\"error\"")) {
+        status = wasmvs_fail(err, "docker: importing image %s:%s: HTTP %ld: %.300s", repository,
+                             tag, response.status, response.body);
+    }
+    docker_response_free(&response);
+    return status;
+}
+
+static int target_docker_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
+{
+    target_docker *state = t->state;
+    char path[4096];
+    paths_workload("native", w->name, path, sizeof path);
+    char *content = NULL;
+    size_t length = 0;
+    if (target_docker_read_file(path, &content, &length, err) != 0) return -1;
+    snprintf(state->binary, sizeof state->binary, "%s", w->name);
+    char repository[64], tag[32];
+    snprintf(repository, sizeof repository, "wasmvs-%s", w->name);
+    snprintf(tag, sizeof tag, "%016" PRIx64, target_docker_hash(content, length));
+    snprintf(state->image, sizeof state->image, "%s:%s", repository, tag);
+
+    char inspect[256];
+    snprintf(inspect, sizeof inspect, "/images/%s/json", state->image);
+    docker_response response;
+    if (docker_api_call(&state->api, "GET", inspect, NULL, NULL, 0, 10000, &response, err) != 0) {
+        free(content);
+        return -1;
+    }
+    bool present = response.status == 200;
+    docker_response_free(&response);
+    uint64_t started = meter_clock_ns();
+    int status = present ? 0 : target_docker_import(state, repository, tag, content, length, err);
+    free(content);
+    if (status != 0) return -1;
+    json_object_set_new(t->details, "image", json_string(state->image));
+    json_object_set_new(t->details, "image_present_before", json_boolean(present));
+    if (!present)
+        json_object_set_new(t->details, "image_import_ns",
+                            json_integer((json_int_t)(meter_clock_ns() - started)));
+    json_object_set_new(t->details, "binary", json_string(path));
+    json_object_set_new(t->details, "network", json_string(t->variant));
+    json_object_set_new(t->details, "cold_start",
+                        json_string("Engine API: create, attach stdin, start, wait, logs; "
+                                    "remove timed separately"));
+    json_object_set_new(t->details, "metrics",
+                        json_string("wall time and API phases; no rusage or perf counters: the "
+                                    "container's process is a child of containerd-shim"));
+    return 0;
+}
+
+static void target_docker_remove(target_docker *state, json_t *phases)
+{
+    if (!state->live_id[0]) return;
+    bool abortable = state->api.abortable;
+    state->api.abortable = false; /* clean-up must finish even after Ctrl-C */
+    char path[160];
+    snprintf(path, sizeof path, "/containers/%s?force=1", state->live_id);
+    uint64_t started = meter_clock_ns();
+    docker_response response;
+    wasmvs_error err;
+    if (docker_api_call(&state->api, "DELETE", path, NULL, NULL, 0, 30000, &response, &err) == 0) {
+        if (response.status < 300 || response.status == 404) state->live_id[0] = '\0';
+        docker_response_free(&response);
+    }
+    if (phases)
+        json_object_set_new(phases, "remove_ns",
+                            json_integer((json_int_t)(meter_clock_ns() - started)));
+    state->api.abortable = abortable;
+}
+
+static void target_docker_phase(json_t *phases, const char *name, uint64_t *since)
+{
+    uint64_t now = meter_clock_ns();
+    json_object_set_new(phases, name, json_integer((json_int_t)(now - *since)));
+    *since = now;
+}
+
+static json_t *target_docker_create_body(const target *t, const target_docker *state,
+                                         const workload_invocation *w)
+{
+    json_t *command = json_array();
+    char path[80];
+    snprintf(path, sizeof path, "/%s", state->binary);
+    json_array_append_new(command, json_string(path));
+    for (size_t i = 0; i < w->arg_count; i++) json_array_append_new(command, json_string(w->args[i]));
+    bool input = w->stdin_data && w->stdin_length;
+    return json_pack("{s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:{s:s, s:b}}", "Image",
+                     state->image, "Cmd", command, "AttachStdin", input, "AttachStdout", 0,
+                     "AttachStderr", 0, "OpenStdin", input, "StdinOnce", input, "Tty", 0,
+                     "HostConfig", "NetworkMode", t->variant, "AutoRemove", 0);
+}
+
+/* Fills outcome for a sample that could not run to its end. */
+static void target_docker_unfinished(target_outcome *outcome, const docker_response *response,
+                                     const char *what)
+{
+    outcome->cancelled = response->cancelled;
+    snprintf(outcome->how, sizeof outcome->how, "%s", response->cancelled ? "cancelled" : what);
+}
+
+static int target_docker_run_once(target *t, const workload_invocation *w, double timeout_s,
+                                  target_outcome *outcome, wasmvs_error *err)
+{
+    target_docker *state = t->state;
+    memset(outcome, 0, sizeof *outcome);
+    json_t *phases = json_object();
+    outcome->phases = phases;
+    char path[256];
+    snprintf(path, sizeof path, "/containers/create?name=wasmvs-%ld-%lu", (long)getpid(),
+             state->next++);
+    json_t *body = target_docker_create_body(t, state, w);
+    uint64_t started = meter_clock_ns(), since = started;
+    long status = 0;
+    json_t *created = NULL;
+    int result = docker_api_json(&state->api, "POST", path, body, 30000, &status, &created, err);
+    json_decref(body);
+    const char *id = json_string_value(json_object_get(created, "Id"));
+    if (result != 0 || !id) {
+        json_decref(created);
+        if (result == 0) wasmvs_fail(err, "docker: create: expected an \"Id\" in the answer");
+        return -1;
+    }
+    snprintf(state->live_id, sizeof state->live_id, "%s", id);
+    json_decref(created);
+    target_docker_phase(phases, "create_ns", &since);
+
+    void *attach = NULL;
+    int attach_fd = -1;
+    bool input = w->stdin_data && w->stdin_length;
+    if (input) {
+        if (docker_api_attach_stdin(&state->api, state->live_id, &attach, &attach_fd, err) != 0)
+            goto failed;
+        target_docker_phase(phases, "attach_ns", &since);
+    }
+    snprintf(path, sizeof path, "/containers/%s/start", state->live_id);
+    if (docker_api_json(&state->api, "POST", path, NULL, 60000, &status, NULL, err) != 0)
+        goto failed;
+    target_docker_phase(phases, "start_ns", &since);
+    if (input) {
+        if (docker_api_attach_send(attach_fd, w->stdin_data, w->stdin_length, err) != 0)
+            goto failed;
+        target_docker_phase(phases, "stdin_ns", &since);
+    }
+
+    snprintf(path, sizeof path, "/containers/%s/wait", state->live_id);
+    long remaining_ms = (long)(timeout_s * 1000) - (long)((meter_clock_ns() - started) / 1000000);
+    docker_response response;
+    if (docker_api_call(&state->api, "POST", path, NULL, NULL, 0,
+                        remaining_ms > 1 ? remaining_ms : 1, &response, err) != 0) {
+        target_docker_unfinished(outcome, &response, "timed out waiting for the container");
+        docker_response_free(&response);
+        goto unfinished;
+    }
+    json_t *waited = json_loads(response.body, 0, NULL);
+    docker_response_free(&response);
+    json_t *code = json_object_get(waited, "StatusCode");
+    if (!json_is_integer(code)) {
+        wasmvs_fail(err, "docker: wait: expected a \"StatusCode\" in the answer");
+        json_decref(waited);
+        goto failed;
+    }
+    outcome->exited = true;
+    outcome->exit_code = (int)json_integer_value(code);
+    json_decref(waited);
+    target_docker_phase(phases, "wait_ns", &since);
+
+    snprintf(path, sizeof path, "/containers/%s/logs?stdout=1&stderr=1", state->live_id);
+    if (docker_api_call(&state->api, "GET", path, NULL, NULL, 0, 30000, &response, err) != 0) {
+        docker_response_free(&response);
+        goto failed;
+    }
+    docker_api_demultiplex(response.body, response.length, &outcome->out, &outcome->err);
+    docker_response_free(&response);
+    target_docker_phase(phases, "logs_ns", &since);
+    outcome->metrics = json_pack("{s:I}", "wall_ns", (json_int_t)(since - started));
+    docker_api_attach_close(attach);
+    target_docker_remove(state, phases);
+    return 0;
+
+unfinished:
+    docker_api_attach_close(attach);
+    outcome->metrics = json_pack("{s:I}", "wall_ns", (json_int_t)(meter_clock_ns() - started));
+    target_docker_remove(state, phases);
+    outcome->out = calloc(1, 1);
+    return 0;
+failed:
+    docker_api_attach_close(attach);
+    target_docker_remove(state, NULL);
+    json_decref(phases);
+    outcome->phases = NULL;
+    return -1;
+}
+
+static void target_docker_cleanup(target *t)
+{
+    target_docker_remove(t->state, NULL);
+}
+
+static void target_docker_destroy(target *t)
+{
+    target_docker *state = t->state;
+    docker_api_close(&state->api);
+    free(state);
+    t->state = NULL;
+}
+
+static const target_ops target_docker_ops = {
+    .probe = target_docker_probe,
+    .prepare = target_docker_prepare,
+    .run_once = target_docker_run_once,
+    .cleanup = target_docker_cleanup,
+    .destroy = target_docker_destroy,
+};
+
+int target_docker_init(target *t, wasmvs_error *err)
+{
+    target_docker *state = calloc(1, sizeof *state);
+    if (!state) return wasmvs_fail(err, "docker: out of memory");
+    const char *socket_path = getenv("WASMVS_DOCKER_SOCKET"); /* tests point it elsewhere */
+    if (docker_api_open(&state->api, socket_path, err) != 0) {
+        free(state);
+        return -1;
+    }
+    t->state = state;
+    t->ops = &target_docker_ops;
+    t->counts_perf = false;
+    return 0;
+}

@@ -1,0 +1,90 @@
+/* native.c: the baseline target. fork/exec of the workload's static binary
+ * (build/workloads/native/NAME, gcc -O2; native-clang: build/workloads/native-clang/NAME,
+ * clang -O2) through the harness's process launcher, with rusage and perf counters. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../paths.h"
+#include "../process.h"
+#include "../target.h"
+
+static const char *target_native_directory(const target *t)
+{
+    return strcmp(t->variant, "clang") == 0 ? "native-clang" : "native";
+}
+
+/* The flags the workloads were built with, from build/workloads/flags.json. */
+static void target_native_flags(const target *t, char *out, size_t size)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/build/workloads/flags.json", paths_root());
+    json_t *flags = json_load_file(path, 0, NULL);
+    const char *text = json_string_value(
+        json_object_get(flags, strcmp(t->variant, "clang") == 0 ? "native_clang" : "native"));
+    snprintf(out, size, "%s", text ? text : t->variant);
+    json_decref(flags);
+}
+
+static int target_native_probe(target *t, wasmvs_error *why)
+{
+    char path[4096];
+    paths_workload(target_native_directory(t), "hello", path, sizeof path);
+    if (access(path, X_OK) != 0)
+        return wasmvs_fail(why, "%s: workload binaries not built (run make -C workloads)", path);
+    char flags[200];
+    target_native_flags(t, flags, sizeof flags);
+    snprintf(t->version, sizeof t->version, "static binary, %s", flags);
+    return 0;
+}
+
+static int target_native_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
+{
+    char path[4096];
+    paths_workload(target_native_directory(t), w->name, path, sizeof path);
+    if (access(path, X_OK) != 0)
+        return wasmvs_fail(err, "%s: expected an executable workload binary, found none", path);
+    json_object_set_new(t->details, "binary", json_string(path));
+    json_object_set_new(t->details, "cold_start",
+                        json_string("fork/exec of a static binary; page cache warm"));
+    return 0;
+}
+
+static int target_native_run_once(target *t, const workload_invocation *w, double timeout_s,
+                                  target_outcome *outcome, wasmvs_error *err)
+{
+    char path[4096];
+    paths_workload(target_native_directory(t), w->name, path, sizeof path);
+    char *argv[WORKLOAD_MAX_ARGS + 2] = {path};
+    for (size_t i = 0; i < w->arg_count; i++) argv[i + 1] = w->args[i];
+    process_spec spec = {.argv = argv,
+                         .stdin_data = w->stdin_data,
+                         .stdin_length = w->stdin_length,
+                         .timeout_s = timeout_s,
+                         .count_perf = true};
+    process_result result;
+    if (process_run(&spec, &result, err) != 0) return -1;
+    memset(outcome, 0, sizeof *outcome);
+    outcome->exited = result.end == PROCESS_EXITED;
+    outcome->exit_code = result.exit_code;
+    outcome->cancelled = result.end == PROCESS_CANCELLED;
+    process_describe_end(&result, outcome->how, sizeof outcome->how);
+    outcome->out = result.out;
+    outcome->err = result.err;
+    outcome->metrics = result.metrics;
+    return 0;
+}
+
+static const target_ops target_native_ops = {
+    .probe = target_native_probe,
+    .prepare = target_native_prepare,
+    .run_once = target_native_run_once,
+};
+
+int target_native_init(target *t, wasmvs_error *err)
+{
+    (void)err;
+    t->ops = &target_native_ops;
+    t->counts_perf = true;
+    return 0;
+}

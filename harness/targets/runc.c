@@ -1,0 +1,210 @@
+/* runc.c: the OCI runtime target. prepare builds a bundle whose rootfs holds only the
+ * workload's static binary, with config.json written by jansson; each sample is one
+ * `runc run` (create, start, wait and delete in one command) with the harness's pipes
+ * as the container's stdio. Containers get unique ids and their own runc state root;
+ * a sample that times out or is interrupted is removed with `runc delete -f`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../paths.h"
+#include "../process.h"
+#include "../target.h"
+
+#define TARGET_RUNC_STATE_ROOT "/run/wasmvs-runc"
+
+typedef struct target_runc {
+    char bundle[256];   /* mkdtemp'ed directory: config.json and rootfs/ */
+    char binary[64];    /* the workload's file name inside rootfs */
+    char live_id[96];   /* a container that may still exist, or "" */
+    unsigned long next; /* for unique ids */
+} target_runc;
+
+static int target_runc_probe(target *t, wasmvs_error *why)
+{
+    if (geteuid() != 0) return wasmvs_fail(why, "runc: needs root to create containers");
+    char *const argv[] = {"runc", "--version", NULL};
+    char *line = process_first_line(argv);
+    if (!line) return wasmvs_fail(why, "runc: not found on PATH or `runc --version` failed");
+    const char *version = strstr(line, "version ");
+    snprintf(t->version, sizeof t->version, "runc %s", version ? version + 8 : line);
+    free(line);
+    return 0;
+}
+
+static int target_runc_copy(const char *from, const char *to, wasmvs_error *err)
+{
+    int in = open(from, O_RDONLY | O_CLOEXEC);
+    if (in < 0) return wasmvs_fail(err, "%s: cannot open workload binary: %s", from, strerror(errno));
+    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+    if (out < 0) {
+        close(in);
+        return wasmvs_fail(err, "%s: cannot create: %s", to, strerror(errno));
+    }
+    char buffer[65536];
+    ssize_t n;
+    int status = 0;
+    while ((n = read(in, buffer, sizeof buffer)) > 0)
+        if (write(out, buffer, (size_t)n) != n) {
+            status = wasmvs_fail(err, "%s: cannot write: %s", to, strerror(errno));
+            break;
+        }
+    if (n < 0) status = wasmvs_fail(err, "%s: cannot read: %s", from, strerror(errno));
+    close(in);
+    if (close(out) != 0 && status == 0)
+        status = wasmvs_fail(err, "%s: cannot write: %s", to, strerror(errno));
+    return status;
+}
+
+/* The OCI runtime spec's minimum for a static binary: its own namespaces (network
+ * included, so "none" as with Docker), a read-only root, /proc and a /dev tmpfs, no
+ * capabilities, no new privileges. The process's args are filled per sample. */
+static json_t *target_runc_config(const char *binary, const workload_invocation *w)
+{
+    json_t *args = json_array();
+    char path[80];
+    snprintf(path, sizeof path, "/%s", binary);
+    json_array_append_new(args, json_string(path));
+    for (size_t i = 0; i < w->arg_count; i++) json_array_append_new(args, json_string(w->args[i]));
+    json_t *namespaces = json_array();
+    const char *kinds[] = {"pid", "network", "ipc", "uts", "mount"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        json_array_append_new(namespaces, json_pack("{s:s}", "type", kinds[i]));
+    return json_pack(
+        "{s:s, s:{s:b, s:{s:i, s:i}, s:o, s:[s], s:s, s:b}, s:{s:s, s:b}, s:s,"
+        " s:[{s:s, s:s, s:s}, {s:s, s:s, s:s, s:[s, s, s, s]}],"
+        " s:{s:o, s:[s, s]}}",
+        "ociVersion", "1.0.2",
+        "process", "terminal", 0, "user", "uid", 0, "gid", 0, "args", args, "env",
+        "PATH=/", "cwd", "/", "noNewPrivileges", 1,
+        "root", "path", "rootfs", "readonly", 1,
+        "hostname", "wasmvs",
+        "mounts", "destination", "/proc", "type", "proc", "source", "proc",
+        "destination", "/dev", "type", "tmpfs", "source", "tmpfs", "options", "nosuid",
+        "strictatime", "mode=755", "size=65536k",
+        "linux", "namespaces", namespaces, "maskedPaths", "/proc/kcore", "/proc/keys");
+}
+
+static int target_runc_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
+{
+    target_runc *state = t->state;
+    if (!state->bundle[0]) {
+        snprintf(state->bundle, sizeof state->bundle, "/tmp/wasmvs-runc-XXXXXX");
+        if (!mkdtemp(state->bundle)) {
+            state->bundle[0] = '\0';
+            return wasmvs_fail(err, "/tmp: cannot create a bundle directory: %s", strerror(errno));
+        }
+    }
+    char path[512], binary[4096];
+    snprintf(path, sizeof path, "%s/rootfs", state->bundle);
+    if (mkdir(path, 0755) != 0 && errno != EEXIST)
+        return wasmvs_fail(err, "%s: cannot create: %s", path, strerror(errno));
+    snprintf(state->binary, sizeof state->binary, "%s", w->name);
+    paths_workload("native", w->name, binary, sizeof binary);
+    snprintf(path, sizeof path, "%s/rootfs/%s", state->bundle, state->binary);
+    if (target_runc_copy(binary, path, err) != 0) return -1;
+    json_t *config = target_runc_config(state->binary, w);
+    snprintf(path, sizeof path, "%s/config.json", state->bundle);
+    int status = json_dump_file(config, path, JSON_INDENT(2));
+    json_decref(config);
+    if (status != 0) return wasmvs_fail(err, "%s: cannot write the OCI config", path);
+    mkdir(TARGET_RUNC_STATE_ROOT, 0700);
+    json_object_set_new(t->details, "bundle", json_string(state->bundle));
+    json_object_set_new(t->details, "binary", json_string(binary));
+    json_object_set_new(t->details, "state_root", json_string(TARGET_RUNC_STATE_ROOT));
+    json_object_set_new(t->details, "network", json_string("none (own network namespace)"));
+    json_object_set_new(t->details, "cold_start",
+                        json_string("`runc run` of a bundle whose rootfs is the static binary: "
+                                    "create, start, wait, delete"));
+    return 0;
+}
+
+static void target_runc_delete(target_runc *state)
+{
+    if (!state->live_id[0]) return;
+    char *const argv[] = {"runc", "--root", TARGET_RUNC_STATE_ROOT, "delete", "-f",
+                          state->live_id, NULL};
+    process_spec spec = {.argv = argv, .timeout_s = 10};
+    process_result result;
+    wasmvs_error err;
+    if (process_run(&spec, &result, &err) == 0) process_result_free(&result);
+    state->live_id[0] = '\0';
+}
+
+static int target_runc_run_once(target *t, const workload_invocation *w, double timeout_s,
+                                target_outcome *outcome, wasmvs_error *err)
+{
+    target_runc *state = t->state;
+    snprintf(state->live_id, sizeof state->live_id, "wasmvs-%ld-%lu", (long)getpid(),
+             state->next++);
+    char *const argv[] = {"runc",   "--root",      TARGET_RUNC_STATE_ROOT, "run", "--bundle",
+                          state->bundle, state->live_id, NULL};
+    process_spec spec = {.argv = argv,
+                         .stdin_data = w->stdin_data,
+                         .stdin_length = w->stdin_length,
+                         .timeout_s = timeout_s,
+                         .count_perf = true};
+    process_result result;
+    if (process_run(&spec, &result, err) != 0) {
+        state->live_id[0] = '\0';
+        return -1;
+    }
+    /* `runc run` deletes a container that ended by itself; one it did not see end (a
+     * timeout, an interruption) may still exist. */
+    if (result.end == PROCESS_EXITED)
+        state->live_id[0] = '\0';
+    else
+        target_runc_delete(state);
+    memset(outcome, 0, sizeof *outcome);
+    outcome->exited = result.end == PROCESS_EXITED;
+    outcome->exit_code = result.exit_code;
+    outcome->cancelled = result.end == PROCESS_CANCELLED;
+    process_describe_end(&result, outcome->how, sizeof outcome->how);
+    outcome->out = result.out;
+    outcome->err = result.err;
+    outcome->metrics = result.metrics;
+    return 0;
+}
+
+static void target_runc_cleanup(target *t)
+{
+    target_runc *state = t->state;
+    target_runc_delete(state);
+    if (!state->bundle[0]) return;
+    char path[512];
+    snprintf(path, sizeof path, "%s/rootfs/%s", state->bundle, state->binary);
+    if (state->binary[0]) unlink(path);
+    snprintf(path, sizeof path, "%s/rootfs", state->bundle);
+    rmdir(path);
+    snprintf(path, sizeof path, "%s/config.json", state->bundle);
+    unlink(path);
+    rmdir(state->bundle);
+    state->bundle[0] = '\0';
+}
+
+static void target_runc_destroy(target *t)
+{
+    free(t->state);
+    t->state = NULL;
+}
+
+static const target_ops target_runc_ops = {
+    .probe = target_runc_probe,
+    .prepare = target_runc_prepare,
+    .run_once = target_runc_run_once,
+    .cleanup = target_runc_cleanup,
+    .destroy = target_runc_destroy,
+};
+
+int target_runc_init(target *t, wasmvs_error *err)
+{
+    t->state = calloc(1, sizeof(target_runc));
+    if (!t->state) return wasmvs_fail(err, "runc: out of memory");
+    t->ops = &target_runc_ops;
+    t->counts_perf = true;
+    return 0;
+}
