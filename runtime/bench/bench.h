@@ -20,7 +20,7 @@ typedef enum bench_kind {
 } bench_kind;
 
 typedef struct bench_kernel {
-    const char *name;   /* row name, e.g. "fib40" */
+    const char *name; /* row name, e.g. "fib40" */
     bench_kind kind;
     const char *native; /* native binary name in native-gcc/ and native-clang/ */
     const char *wasm;   /* module name in wasm/ (without .wasm) */

@@ -86,10 +86,11 @@ static int bench_args_parse(int argc, char **argv, bench_args *a)
         }
     }
     if (!a->dir) {
-        fprintf(stderr, "usage: bench-engine --dir DIR [--workloads WDIR] [--reps N] [--json FILE]\n"
-                        "         [--flags FILE] [--only NAME,...] [--bounds guard|explicit] [--smoke]\n"
-                        "  DIR holds native-gcc/K, native-clang/K and wasm/K.wasm per kernel K;\n"
-                        "  WDIR native/W, native-clang/W and wasm/W.wasm per workload W\n");
+        fprintf(stderr,
+                "usage: bench-engine --dir DIR [--workloads WDIR] [--reps N] [--json FILE]\n"
+                "         [--flags FILE] [--only NAME,...] [--bounds guard|explicit] [--smoke]\n"
+                "  DIR holds native-gcc/K, native-clang/K and wasm/K.wasm per kernel K;\n"
+                "  WDIR native/W, native-clang/W and wasm/W.wasm per workload W\n");
         return -1;
     }
     return 0;
@@ -97,14 +98,12 @@ static int bench_args_parse(int argc, char **argv, bench_args *a)
 
 static int bench_selected(const char *only, const char *name)
 {
-    if (!only)
-        return 1;
+    if (!only) return 1;
     size_t len = strlen(name);
     for (const char *p = only; *p;) {
         const char *comma = strchr(p, ',');
         size_t n = comma ? (size_t)(comma - p) : strlen(p);
-        if (n == len && strncmp(p, name, n) == 0)
-            return 1;
+        if (n == len && strncmp(p, name, n) == 0) return 1;
         p += n + (comma ? 1 : 0);
     }
     return 0;
@@ -128,8 +127,8 @@ typedef struct bench_paths {
 } bench_paths;
 
 /* Where the three builds of a kernel are; -1 (with the reason) if they are not built. */
-static int bench_resolve(const bench_args *a, const bench_kernel *k, bench_paths *p,
-                         char *why, size_t why_size)
+static int bench_resolve(const bench_args *a, const bench_kernel *k, bench_paths *p, char *why,
+                         size_t why_size)
 {
     struct stat st;
     if (k->kind == BENCH_WASI_COMMAND) {
@@ -155,9 +154,9 @@ static int bench_resolve(const bench_args *a, const bench_kernel *k, bench_paths
     return 0;
 }
 
-static int bench_wasm_or_wasi_run(const bench_args *a, const bench_kernel *k,
-                                  const char *path, uint32_t n, uint64_t *sum,
-                                  bench_wasm_times *t, char *err, size_t err_size)
+static int bench_wasm_or_wasi_run(const bench_args *a, const bench_kernel *k, const char *path,
+                                  uint32_t n, uint64_t *sum, bench_wasm_times *t, char *err,
+                                  size_t err_size)
 {
     if (k->kind == BENCH_WASI_COMMAND)
         return bench_wasi_run(path, a->bounds, n, sum, t, err, err_size);
@@ -166,16 +165,15 @@ static int bench_wasm_or_wasi_run(const bench_args *a, const bench_kernel *k,
 
 static int bench_check(bench_row *row, const char *what, uint64_t got, uint64_t want)
 {
-    if (got == want)
-        return 0;
+    if (got == want) return 0;
     snprintf(row->error, sizeof row->error, "%s: checksum %" PRIu64 ", expected %" PRIu64, what,
              got, want);
     return -1;
 }
 
 /* REPS interleaved rounds of the three builds; fills the row's medians. */
-static void bench_kernel_measure(const bench_args *a, const bench_kernel *k,
-                                 const bench_paths *p, bench_row *row)
+static void bench_kernel_measure(const bench_args *a, const bench_kernel *k, const bench_paths *p,
+                                 bench_row *row)
 {
     const char *gcc = p->gcc, *clang = p->clang, *wasm = p->wasm;
     double *ns = calloc(5 * (size_t)a->reps, sizeof *ns);
@@ -191,8 +189,7 @@ static void bench_kernel_measure(const bench_args *a, const bench_kernel *k,
         bench_wasm_times t;
         if (bench_native_run(gcc, k->n, &sum, &gcc_ns[r], row->error, sizeof row->error) != 0 ||
             bench_check(row, "native gcc", sum, k->checksum) != 0 ||
-            bench_native_run(clang, k->n, &sum, &clang_ns[r], row->error, sizeof row->error) !=
-                0 ||
+            bench_native_run(clang, k->n, &sum, &clang_ns[r], row->error, sizeof row->error) != 0 ||
             bench_check(row, "native clang", sum, k->checksum) != 0 ||
             bench_wasm_or_wasi_run(a, k, wasm, k->n, &sum, &t, row->error, sizeof row->error) !=
                 0 ||
@@ -218,9 +215,10 @@ static json_t *bench_row_json(const bench_kernel *k, const bench_row *row)
     json_t *j = json_object();
     json_object_set_new(j, "kernel", json_string(k->name));
     json_object_set_new(j, "wasm_module", json_string(k->wasm));
-    json_object_set_new(j, "kind", json_string(k->kind == BENCH_WASI_COMMAND
-                                                   ? "wasi-command (workloads/, native timed fork to exit)"
-                                                   : "freestanding run(n)"));
+    json_object_set_new(j, "kind",
+                        json_string(k->kind == BENCH_WASI_COMMAND
+                                        ? "wasi-command (workloads/, native timed fork to exit)"
+                                        : "freestanding run(n)"));
     json_object_set_new(j, "n", json_integer(k->n));
     char checksum[24];
     snprintf(checksum, sizeof checksum, "%" PRIu64, k->checksum);
@@ -237,7 +235,8 @@ static json_t *bench_row_json(const bench_kernel *k, const bench_row *row)
     json_object_set_new(j, "wasmrt_execute_ms", json_real(row->execute_ms));
     json_object_set_new(j, "ratio_vs_gcc", json_real(row->execute_ms / row->gcc_ms));
     json_object_set_new(j, "ratio_vs_clang", json_real(row->execute_ms / row->clang_ms));
-    json_object_set_new(j, "meets_goal", json_boolean(row->execute_ms / row->gcc_ms <= k->goal_ratio));
+    json_object_set_new(j, "meets_goal",
+                        json_boolean(row->execute_ms / row->gcc_ms <= k->goal_ratio));
     return j;
 }
 
@@ -252,8 +251,7 @@ static int bench_full(const bench_args *a)
         bench_row row;
         bench_paths paths;
         char why[1100];
-        if (!bench_selected(a->only, k->name))
-            continue;
+        if (!bench_selected(a->only, k->name)) continue;
         if (bench_resolve(a, k, &paths, why, sizeof why) != 0) {
             printf("%-12s skipped: %s\n", k->name, why);
             continue;
@@ -266,8 +264,8 @@ static int bench_full(const bench_args *a)
             continue;
         }
         double ratio = row.execute_ms / row.gcc_ms;
-        printf("%-12s %10.1f %10.1f %10.1f %8.1fx %8.1fx %6s (%.2f / %.3f)\n", k->name,
-               row.gcc_ms, row.clang_ms, row.execute_ms, ratio, row.execute_ms / row.clang_ms,
+        printf("%-12s %10.1f %10.1f %10.1f %8.1fx %8.1fx %6s (%.2f / %.3f)\n", k->name, row.gcc_ms,
+               row.clang_ms, row.execute_ms, ratio, row.execute_ms / row.clang_ms,
                ratio <= k->goal_ratio ? "ok" : "miss", row.load_ms, row.instantiate_ms);
         fflush(stdout);
     }
@@ -275,16 +273,16 @@ static int bench_full(const bench_args *a)
     json_t *root = json_object();
     json_object_set_new(root, "schema", json_string("wasmrt-engine-bench/1"));
     json_object_set_new(root, "engine_version", json_string(WASMRT_VERSION));
-    json_object_set_new(root, "bounds", json_string(a->bounds == WASMRT_BOUNDS_EXPLICIT ? "explicit"
-                                                    : a->bounds == WASMRT_BOUNDS_GUARD  ? "guard"
-                                                                                        : "default"));
+    json_object_set_new(root, "bounds",
+                        json_string(a->bounds == WASMRT_BOUNDS_EXPLICIT ? "explicit"
+                                    : a->bounds == WASMRT_BOUNDS_GUARD  ? "guard"
+                                                                        : "default"));
     json_object_set_new(root, "reps", json_integer(a->reps));
     json_object_set_new(root, "statistic", json_string("median"));
     if (a->flags_path) {
         json_error_t jerr;
         json_t *flags = json_load_file(a->flags_path, 0, &jerr);
-        if (flags)
-            json_object_set_new(root, "flags", flags);
+        if (flags) json_object_set_new(root, "flags", flags);
     }
     json_object_set_new(root, "kernels", rows);
     if (a->json_path) {
@@ -310,8 +308,7 @@ static int bench_smoke(const bench_args *a)
         uint64_t sum;
         double ns;
         bench_wasm_times t;
-        if (!bench_selected(a->only, k->name))
-            continue;
+        if (!bench_selected(a->only, k->name)) continue;
         if (bench_resolve(a, k, &p, err, sizeof err) != 0) {
             skipped++;
             printf("  bench-smoke %s skipped: %s\n", k->name, err);
@@ -348,7 +345,6 @@ static int bench_smoke(const bench_args *a)
 int main(int argc, char **argv)
 {
     bench_args a;
-    if (bench_args_parse(argc, argv, &a) != 0)
-        return 2;
+    if (bench_args_parse(argc, argv, &a) != 0) return 2;
     return a.smoke ? bench_smoke(&a) : bench_full(&a);
 }

@@ -52,10 +52,8 @@ int bench_native_run(const char *binary, uint32_t n, uint64_t *checksum, double 
     size_t len = 0;
     ssize_t got;
     while (len < sizeof out - 1 && (got = read(fds[0], out + len, sizeof out - 1 - len)) != 0) {
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            break;
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) break;
         len += (size_t)got;
     }
     out[len] = '\0';
@@ -132,8 +130,7 @@ static wasmrt_status bench_wasi_prepare(wasmrt_linker *linker, const char *path,
     config.argv = argv;
     config.stdout_fd = out[1];
     wasmrt_status st = wasmrt_wasi_new(&config, wasi, error);
-    if (st == WASMRT_OK)
-        st = wasmrt_wasi_define(linker, *wasi, error);
+    if (st == WASMRT_OK) st = wasmrt_wasi_define(linker, *wasi, error);
     return st;
 }
 
@@ -143,8 +140,7 @@ static int bench_wasi_finish(wasmrt_instance *instance, int out[2], uint64_t *ch
                              wasmrt_error *error, char *err, size_t err_size)
 {
     int exit_code = -1;
-    if (wasmrt_wasi_run_command(instance, &exit_code, error) != WASMRT_OK)
-        return -1;
+    if (wasmrt_wasi_run_command(instance, &exit_code, error) != WASMRT_OK) return -1;
     char buf[128];
     close(out[1]);
     out[1] = -1;
@@ -158,14 +154,13 @@ static int bench_wasi_finish(wasmrt_instance *instance, int out[2], uint64_t *ch
     return 0;
 }
 
-static int bench_module_run(const char *path, wasmrt_bounds_mode bounds, uint32_t n, int wasi_command,
-                            uint64_t *checksum, bench_wasm_times *times, char *err,
-                            size_t err_size)
+static int bench_module_run(const char *path, wasmrt_bounds_mode bounds, uint32_t n,
+                            int wasi_command, uint64_t *checksum, bench_wasm_times *times,
+                            char *err, size_t err_size)
 {
     uint8_t *bytes;
     size_t size;
-    if (bench_read_file(path, &bytes, &size, err, err_size) != 0)
-        return -1;
+    if (bench_read_file(path, &bytes, &size, err, err_size) != 0) return -1;
 
     wasmrt_config config;
     wasmrt_config_default(&config);
@@ -181,17 +176,14 @@ static int bench_module_run(const char *path, wasmrt_bounds_mode bounds, uint32_
     const char *phase = "engine";
     int rc = -1;
 
-    if (wasmrt_engine_new(&config, &engine, &error) != WASMRT_OK)
-        goto out;
+    if (wasmrt_engine_new(&config, &engine, &error) != WASMRT_OK) goto out;
     phase = "load";
     double t0 = bench_now_ns();
-    if (wasmrt_module_load(engine, bytes, size, &module, &error) != WASMRT_OK)
-        goto out;
+    if (wasmrt_module_load(engine, bytes, size, &module, &error) != WASMRT_OK) goto out;
     double t1 = bench_now_ns();
     phase = "instantiate";
     if (wasmrt_linker_new(engine, &linker, &error) != WASMRT_OK ||
-        (wasi_command &&
-         bench_wasi_prepare(linker, path, n, out, &wasi, &error) != WASMRT_OK) ||
+        (wasi_command && bench_wasi_prepare(linker, path, n, out, &wasi, &error) != WASMRT_OK) ||
         wasmrt_instance_new(linker, module, &instance, &error) != WASMRT_OK)
         goto out;
     double t2 = bench_now_ns();
@@ -199,10 +191,8 @@ static int bench_module_run(const char *path, wasmrt_bounds_mode bounds, uint32_
     wasmrt_value arg = wasmrt_i32((int32_t)n), result = wasmrt_i64(0);
     if (wasi_command) {
         int finished = bench_wasi_finish(instance, out, checksum, &error, err, err_size);
-        if (finished == -2)
-            goto out_quiet;
-        if (finished != 0)
-            goto out;
+        if (finished == -2) goto out_quiet;
+        if (finished != 0) goto out;
         result = wasmrt_i64((int64_t)*checksum);
     } else if (wasmrt_instance_call(instance, "run", &arg, 1, &result, 1, &error) != WASMRT_OK) {
         goto out;
@@ -224,20 +214,14 @@ out:
                  wasmrt_status_name(error.status) ? wasmrt_status_name(error.status) : "?",
                  error.trap ? wasmrt_trap_name(error.trap) : "no trap", error.message);
 out_quiet:
-    if (instance)
-        wasmrt_instance_free(instance);
-    if (linker)
-        wasmrt_linker_free(linker);
-    if (wasi)
-        wasmrt_wasi_free(wasi);
+    if (instance) wasmrt_instance_free(instance);
+    if (linker) wasmrt_linker_free(linker);
+    if (wasi) wasmrt_wasi_free(wasi);
     for (int i = 0; i < 2; i++) {
-        if (out[i] >= 0)
-            close(out[i]);
+        if (out[i] >= 0) close(out[i]);
     }
-    if (module)
-        wasmrt_module_free(module);
-    if (engine)
-        wasmrt_engine_free(engine);
+    if (module) wasmrt_module_free(module);
+    if (engine) wasmrt_engine_free(engine);
     free(bytes);
     return rc;
 }

@@ -26,8 +26,7 @@ static uint32_t fuzz_u32(fuzz_reader *r)
     for (unsigned shift = 0; shift < 35; shift += 7) {
         uint8_t b = fuzz_byte(r);
         v |= (uint32_t)(b & 0x7f) << shift;
-        if (!(b & 0x80))
-            return v;
+        if (!(b & 0x80)) return v;
     }
     r->failed = 1;
     return 0;
@@ -73,24 +72,19 @@ typedef struct fuzz_functype {
 static int fuzz_read_types(fuzz_reader *r, fuzz_functype **out, uint32_t *count)
 {
     uint32_t n = fuzz_u32(r);
-    if (r->failed || n > (uint32_t)(r->end - r->p))
-        return -1;
+    if (r->failed || n > (uint32_t)(r->end - r->p)) return -1;
     fuzz_functype *types = calloc(n ? n : 1, sizeof *types);
-    if (!types)
-        return -1;
+    if (!types) return -1;
     *out = types;
     *count = n;
     for (uint32_t i = 0; i < n && !r->failed; i++) {
-        if (fuzz_byte(r) != 0x60)
-            return -1;
+        if (fuzz_byte(r) != 0x60) return -1;
         uint32_t params = fuzz_u32(r);
-        if (r->failed || params > (uint32_t)(r->end - r->p))
-            return -1;
+        if (r->failed || params > (uint32_t)(r->end - r->p)) return -1;
         const uint8_t *param_types = r->p;
         fuzz_skip(r, params);
         uint32_t results = fuzz_u32(r);
-        if (r->failed || results > (uint32_t)(r->end - r->p))
-            return -1;
+        if (r->failed || results > (uint32_t)(r->end - r->p)) return -1;
         const uint8_t *result_types = r->p;
         fuzz_skip(r, results);
         char *sig = malloc((size_t)params + results + 2);
@@ -98,8 +92,7 @@ static int fuzz_read_types(fuzz_reader *r, fuzz_functype **out, uint32_t *count)
         types[i].signature = sig;
         types[i].results = res;
         types[i].result_count = results;
-        if (!sig || !res)
-            return -1;
+        if (!sig || !res) return -1;
         size_t k = 0;
         for (uint32_t j = 0; j < params; j++)
             sig[k++] = fuzz_letter(param_types[j]);
@@ -131,11 +124,9 @@ static int fuzz_read_imports(fuzz_reader *r, const fuzz_functype *types, uint32_
                              fuzz_import **out, uint32_t *allocated)
 {
     uint32_t n = fuzz_u32(r);
-    if (r->failed || n > (uint32_t)(r->end - r->p))
-        return -1;
+    if (r->failed || n > (uint32_t)(r->end - r->p)) return -1;
     fuzz_import *imports = calloc(n ? n : 1, sizeof *imports);
-    if (!imports)
-        return -1;
+    if (!imports) return -1;
     *out = imports;
     *allocated = n;
     for (uint32_t i = 0; i < n; i++) {
@@ -143,18 +134,15 @@ static int fuzz_read_imports(fuzz_reader *r, const fuzz_functype *types, uint32_
         fuzz_skip(r, fuzz_u32(r)); /* module name */
         fuzz_skip(r, fuzz_u32(r)); /* field name */
         uint8_t kind = fuzz_byte(r);
-        if (r->failed)
-            return -1;
+        if (r->failed) return -1;
         im->kind = (wasmrt_extern_kind)kind;
         if (kind == WASMRT_EXTERN_FUNC) {
             uint32_t t = fuzz_u32(r);
-            if (t >= type_count || types[t].result_count == UINT32_MAX)
-                return -1;
+            if (t >= type_count || types[t].result_count == UINT32_MAX) return -1;
             im->signature = strdup(types[t].signature);
             im->result_count = types[t].result_count;
             im->results = calloc(im->result_count ? im->result_count : 1, sizeof *im->results);
-            if (!im->signature || !im->results)
-                return -1;
+            if (!im->signature || !im->results) return -1;
             memcpy(im->results, types[t].results, im->result_count * sizeof *im->results);
         } else if (kind == WASMRT_EXTERN_TABLE) {
             im->valtype = (wasmrt_valtype)fuzz_byte(r);
@@ -163,21 +151,19 @@ static int fuzz_read_imports(fuzz_reader *r, const fuzz_functype *types, uint32_
             fuzz_read_limits(r, im);
         } else if (kind == WASMRT_EXTERN_GLOBAL) {
             uint8_t type = fuzz_byte(r);
-            if (!fuzz_letter(type))
-                return -1;
+            if (!fuzz_letter(type)) return -1;
             im->valtype = (wasmrt_valtype)type;
             im->mutable_ = fuzz_byte(r) == 1;
         } else {
             return -1;
         }
-        if (r->failed)
-            return -1;
+        if (r->failed) return -1;
     }
     return (int)n;
 }
 
-static int fuzz_read_import_section(fuzz_reader *r, const fuzz_functype *types,
-                                    uint32_t type_count, fuzz_import **out)
+static int fuzz_read_import_section(fuzz_reader *r, const fuzz_functype *types, uint32_t type_count,
+                                    fuzz_import **out)
 {
     uint32_t allocated = 0;
     int count = fuzz_read_imports(r, types, type_count, out, &allocated);
@@ -199,8 +185,7 @@ int fuzz_imports_read(const uint8_t *bytes, size_t size, fuzz_import **out)
     while (!r.failed && r.p < r.end) {
         uint8_t id = fuzz_byte(&r);
         uint32_t len = fuzz_u32(&r);
-        if (r.failed || len > (uint32_t)(r.end - r.p))
-            break;
+        if (r.failed || len > (uint32_t)(r.end - r.p)) break;
         fuzz_reader section = {r.p, r.p + len, 0};
         r.p += len;
         if (id == 1 && !types) {

@@ -16,10 +16,10 @@
 #include "wasmrt.h"
 
 enum {
-    FUZZ_MAX_PAGES = 256,       /* 16 MiB per memory */
-    FUZZ_FUEL = 500000,         /* per call: keeps each input well under a second */
-    FUZZ_MAX_CALLS = 64,        /* exports called per input */
-    FUZZ_MAX_VALUES = 1024,     /* params / results of one call */
+    FUZZ_MAX_PAGES = 256,   /* 16 MiB per memory */
+    FUZZ_FUEL = 500000,     /* per call: keeps each input well under a second */
+    FUZZ_MAX_CALLS = 64,    /* exports called per input */
+    FUZZ_MAX_VALUES = 1024, /* params / results of one call */
 };
 #define FUZZ_DEADLINE_NS 200000000ull /* 200 ms per call, in case fuel is coarse */
 
@@ -36,14 +36,11 @@ static void fuzz_finding(const char *what, const wasmrt_error *error)
 /* A rejected module must say where and why (wasmrt.h, "Errors"). */
 static void fuzz_check_load_error(wasmrt_status st, const wasmrt_error *error, size_t size)
 {
-    if (st != error->status)
-        fuzz_finding("load: returned status differs from error.status", error);
-    if (error->message[0] == '\0')
-        fuzz_finding("load: rejected without a message", error);
+    if (st != error->status) fuzz_finding("load: returned status differs from error.status", error);
+    if (error->message[0] == '\0') fuzz_finding("load: rejected without a message", error);
     if (st == WASMRT_ERR_MALFORMED || st == WASMRT_ERR_INVALID) {
         if (error->offset == WASMRT_NO_OFFSET || error->offset > size)
-            fuzz_finding("load: malformed/invalid without a byte offset inside the module",
-                         error);
+            fuzz_finding("load: malformed/invalid without a byte offset inside the module", error);
         return;
     }
     if (st != WASMRT_ERR_UNSUPPORTED && st != WASMRT_ERR_RESOURCE)
@@ -95,26 +92,23 @@ static void fuzz_define_import(wasmrt_engine *engine, wasmrt_linker *linker,
     wasmrt_status st = WASMRT_ERR_ARGUMENT;
     switch (im->kind) {
     case WASMRT_EXTERN_FUNC:
-        st = wasmrt_func_new_host(engine, im->signature, fuzz_host_zero, im, &ext.of.func,
-                                  &error);
+        st = wasmrt_func_new_host(engine, im->signature, fuzz_host_zero, im, &ext.of.func, &error);
         break;
     case WASMRT_EXTERN_TABLE:
         if (im->min <= 100000)
-            st = wasmrt_table_new(engine, im->valtype, im->min, im->max, im->has_max,
-                                  &ext.of.table, &error);
+            st = wasmrt_table_new(engine, im->valtype, im->min, im->max, im->has_max, &ext.of.table,
+                                  &error);
         break;
     case WASMRT_EXTERN_MEMORY:
         if (im->min <= FUZZ_MAX_PAGES)
-            st = wasmrt_memory_new(engine, im->min, im->max, im->has_max, &ext.of.memory,
-                                   &error);
+            st = wasmrt_memory_new(engine, im->min, im->max, im->has_max, &ext.of.memory, &error);
         break;
     case WASMRT_EXTERN_GLOBAL:
-        st = wasmrt_global_new(engine, fuzz_zero(im->valtype), im->mutable_, &ext.of.global,
-                               &error);
+        st =
+            wasmrt_global_new(engine, fuzz_zero(im->valtype), im->mutable_, &ext.of.global, &error);
         break;
     }
-    if (st == WASMRT_OK)
-        wasmrt_linker_define(linker, info->module, info->name, ext, &error);
+    if (st == WASMRT_OK) wasmrt_linker_define(linker, info->module, info->name, ext, &error);
 }
 
 static void fuzz_call_exports(wasmrt_module *module, wasmrt_instance *instance)
@@ -126,23 +120,20 @@ static void fuzz_call_exports(wasmrt_module *module, wasmrt_instance *instance)
         wasmrt_functype ft;
         wasmrt_error error;
         wasmrt_module_export(module, i, &info);
-        if (info.kind != WASMRT_EXTERN_FUNC)
-            continue;
+        if (info.kind != WASMRT_EXTERN_FUNC) continue;
         if (wasmrt_module_export_functype(module, info.name, &ft) != WASMRT_OK) {
             /* Another export of the same name would be invalid, so this is a bug. */
             memset(&error, 0, sizeof error);
             snprintf(error.message, sizeof error.message, "export '%s'", info.name);
             fuzz_finding("export_functype: a listed function export is not found", &error);
         }
-        if (ft.param_count > FUZZ_MAX_VALUES || ft.result_count > FUZZ_MAX_VALUES)
-            continue;
+        if (ft.param_count > FUZZ_MAX_VALUES || ft.result_count > FUZZ_MAX_VALUES) continue;
         for (uint32_t p = 0; p < ft.param_count; p++)
             args[p] = fuzz_zero(ft.params[p]);
         calls++;
-        wasmrt_status st = wasmrt_instance_call(instance, info.name, args, ft.param_count,
-                                                results, ft.result_count, &error);
-        if (st != WASMRT_OK && st != WASMRT_ERR_EXIT)
-            fuzz_check_run_error("call", st, &error);
+        wasmrt_status st = wasmrt_instance_call(instance, info.name, args, ft.param_count, results,
+                                                ft.result_count, &error);
+        if (st != WASMRT_OK && st != WASMRT_ERR_EXIT) fuzz_check_run_error("call", st, &error);
     }
 }
 
@@ -198,12 +189,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     fuzz_call_exports(module, instance);
 out:
-    if (instance)
-        wasmrt_instance_free(instance);
-    if (linker)
-        wasmrt_linker_free(linker);
-    if (module)
-        wasmrt_module_free(module);
+    if (instance) wasmrt_instance_free(instance);
+    if (linker) wasmrt_linker_free(linker);
+    if (module) wasmrt_module_free(module);
     wasmrt_engine_free(engine);
     fuzz_imports_free(imports, import_count);
     return 0;

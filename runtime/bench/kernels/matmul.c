@@ -13,8 +13,7 @@ static double matmul_c[MATMUL_MAX * MATMUL_MAX];
 uint64_t run(uint32_t n);
 uint64_t run(uint32_t n)
 {
-    if (n > MATMUL_MAX)
-        n = MATMUL_MAX;
+    if (n > MATMUL_MAX) n = MATMUL_MAX;
     for (uint32_t i = 0; i < n * n; i++) {
         matmul_a[i] = (double)((i * 7u + 3u) % 8u);
         matmul_b[i] = (double)((i * 5u + 1u) % 8u);

@@ -10,15 +10,13 @@ static uint8_t sieve_composite[SIEVE_MAX];
 uint64_t run(uint32_t n);
 uint64_t run(uint32_t n)
 {
-    if (n > SIEVE_MAX)
-        n = SIEVE_MAX;
+    if (n > SIEVE_MAX) n = SIEVE_MAX;
     for (uint32_t i = 0; i < n; i++)
         sieve_composite[i] = 0;
     uint32_t count = 0;
     uint64_t sum = 0;
     for (uint64_t i = 2; i < n; i++) {
-        if (sieve_composite[i])
-            continue;
+        if (sieve_composite[i]) continue;
         count++;
         sum += i;
         for (uint64_t j = i * i; j < n; j += i)

@@ -18,12 +18,9 @@ static void sort_range(uint32_t *v, int64_t lo, int64_t hi)
 {
     while (hi - lo > 16) {
         int64_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < v[lo])
-            sort_swap(&v[mid], &v[lo]);
-        if (v[hi] < v[lo])
-            sort_swap(&v[hi], &v[lo]);
-        if (v[hi] < v[mid])
-            sort_swap(&v[hi], &v[mid]);
+        if (v[mid] < v[lo]) sort_swap(&v[mid], &v[lo]);
+        if (v[hi] < v[lo]) sort_swap(&v[hi], &v[lo]);
+        if (v[hi] < v[mid]) sort_swap(&v[hi], &v[mid]);
         uint32_t pivot = v[mid];
         int64_t i = lo, j = hi;
         while (i <= j) {
@@ -60,8 +57,7 @@ static void sort_range(uint32_t *v, int64_t lo, int64_t hi)
 uint64_t run(uint32_t n);
 uint64_t run(uint32_t n)
 {
-    if (n > SORT_MAX)
-        n = SORT_MAX;
+    if (n > SORT_MAX) n = SORT_MAX;
     uint32_t x = 2463534242u;
     for (uint32_t i = 0; i < n; i++) {
         x ^= x << 13;
@@ -69,8 +65,7 @@ uint64_t run(uint32_t n)
         x ^= x << 5;
         sort_data[i] = x;
     }
-    if (n > 1)
-        sort_range(sort_data, 0, (int64_t)n - 1);
+    if (n > 1) sort_range(sort_data, 0, (int64_t)n - 1);
     uint64_t sum = 0;
     for (uint32_t i = 0; i < n; i++)
         sum = sum * 1000003u + sort_data[i];

@@ -54,8 +54,8 @@ void spec_expect_format(const spec_expect *expect, char *buf, size_t size);
 
 /* Defines the spectest module (README of the spec-test folder) in the linker. Objects
  * are owned by the engine. The print functions write to print_to, or nowhere if NULL. */
-wasmrt_status spec_host_define(wasmrt_engine *engine, wasmrt_linker *linker,
-                               wasmrt_error *error, FILE *print_to);
+wasmrt_status spec_host_define(wasmrt_engine *engine, wasmrt_linker *linker, wasmrt_error *error,
+                               FILE *print_to);
 
 /* ---- spec_script.c ---- */
 

@@ -14,8 +14,7 @@ static wasmrt_status spec_host_print(wasmrt_caller *caller, void *user, const wa
     FILE *out = user;
     (void)caller;
     (void)results;
-    if (!out)
-        return WASMRT_OK;
+    if (!out) return WASMRT_OK;
     fputs("spectest.print:", out);
     for (unsigned i = 0; i < count; i++) {
         char buf[64];
@@ -56,32 +55,27 @@ static wasmrt_status spec_host_define_global(wasmrt_engine *engine, wasmrt_linke
 {
     wasmrt_extern ext = {.kind = WASMRT_EXTERN_GLOBAL};
     wasmrt_status st = wasmrt_global_new(engine, value, 0, &ext.of.global, error);
-    if (st != WASMRT_OK)
-        return st;
+    if (st != WASMRT_OK) return st;
     return spec_host_define_extern(linker, name, ext, error);
 }
 
-wasmrt_status spec_host_define(wasmrt_engine *engine, wasmrt_linker *linker,
-                               wasmrt_error *error, FILE *print_to)
+wasmrt_status spec_host_define(wasmrt_engine *engine, wasmrt_linker *linker, wasmrt_error *error,
+                               FILE *print_to)
 {
     static const struct {
         const char *name, *signature;
         wasmrt_host_fn fn;
     } funcs[] = {
-        {"print", ":", spec_host_print0},
-        {"print_i32", "i:", spec_host_print1},
-        {"print_i64", "I:", spec_host_print1},
-        {"print_f32", "f:", spec_host_print1},
-        {"print_f64", "F:", spec_host_print1},
-        {"print_i32_f32", "if:", spec_host_print2},
+        {"print", ":", spec_host_print0},           {"print_i32", "i:", spec_host_print1},
+        {"print_i64", "I:", spec_host_print1},      {"print_f32", "f:", spec_host_print1},
+        {"print_f64", "F:", spec_host_print1},      {"print_i32_f32", "if:", spec_host_print2},
         {"print_f64_f64", "FF:", spec_host_print2},
     };
     wasmrt_status st;
     for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++) {
         st = wasmrt_linker_define_func(linker, "spectest", funcs[i].name, funcs[i].signature,
                                        funcs[i].fn, print_to, error);
-        if (st != WASMRT_OK)
-            return st;
+        if (st != WASMRT_OK) return st;
     }
 
     /* 666.6 rounded to each width, as the reference interpreter's spectest has it. */
@@ -93,8 +87,7 @@ wasmrt_status spec_host_define(wasmrt_engine *engine, wasmrt_linker *linker,
 
     wasmrt_extern table = {.kind = WASMRT_EXTERN_TABLE};
     st = wasmrt_table_new(engine, WASMRT_FUNCREF, 10, 20, 1, &table.of.table, error);
-    if (st != WASMRT_OK || (st = spec_host_define_extern(linker, "table", table, error)))
-        return st;
+    if (st != WASMRT_OK || (st = spec_host_define_extern(linker, "table", table, error))) return st;
 
     wasmrt_extern memory = {.kind = WASMRT_EXTERN_MEMORY};
     st = wasmrt_memory_new(engine, 1, 2, 1, &memory.of.memory, error);

@@ -51,8 +51,8 @@ static int spec_args_parse(int argc, char **argv, spec_main_args *a)
         } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             return 1;
         } else if (!next) {
-            fprintf(stderr, "spec-runner: %s: expected an option with a value, or a value after it\n",
-                    arg);
+            fprintf(stderr,
+                    "spec-runner: %s: expected an option with a value, or a value after it\n", arg);
             return -1;
         } else if (strcmp(arg, "--dir") == 0) {
             a->dir = argv[++i];
@@ -69,8 +69,8 @@ static int spec_args_parse(int argc, char **argv, spec_main_args *a)
             else if (strcmp(mode, "default") == 0)
                 a->options.bounds = WASMRT_BOUNDS_DEFAULT;
             else {
-                fprintf(stderr, "spec-runner: --bounds: expected guard|explicit|default, got '%s'\n",
-                        mode);
+                fprintf(stderr,
+                        "spec-runner: --bounds: expected guard|explicit|default, got '%s'\n", mode);
                 return -1;
             }
         } else {
@@ -96,20 +96,16 @@ static char **spec_list_scripts(const char *dir, size_t *count)
     DIR *d = opendir(dir);
     char **names = NULL;
     *count = 0;
-    if (!d)
-        return NULL;
+    if (!d) return NULL;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
-        if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
-            continue;
+        if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0) continue;
         char **grown = realloc(names, (*count + 1) * sizeof *names);
-        if (!grown)
-            break;
+        if (!grown) break;
         names = grown;
         names[*count] = strndup(e->d_name, len - 5);
-        if (names[*count])
-            (*count)++;
+        if (names[*count]) (*count)++;
     }
     closedir(d);
     qsort(names, *count, sizeof *names, spec_name_compare);
@@ -139,8 +135,8 @@ static unsigned spec_count_commands(const char *path)
 static void spec_run_isolated(const spec_main_args *a, const char *path, const char *wast,
                               spec_counts *total_counts)
 {
-    spec_counts *counts = mmap(NULL, sizeof *counts, PROT_READ | PROT_WRITE,
-                               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    spec_counts *counts =
+        mmap(NULL, sizeof *counts, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (counts == MAP_FAILED) {
         printf("  %s: mmap: %s\n", wast, strerror(errno));
         total_counts->failed++;
@@ -200,8 +196,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < count; i++) {
         char path[4096], wast[512];
         spec_counts c = {0};
-        if (a.file && !spec_name_matches(a.file, names[i]))
-            continue;
+        if (a.file && !spec_name_matches(a.file, names[i])) continue;
         found = 1;
         snprintf(path, sizeof path, "%s/%s.json", a.dir, names[i]);
         snprintf(wast, sizeof wast, "%s.wast", names[i]);
@@ -216,8 +211,7 @@ int main(int argc, char **argv)
             else
                 spec_script_run(path, wast, &a.options, &c);
             files_run++;
-            printf("%s: %u passed, %u failed, %u skipped\n", wast, c.passed, c.failed,
-                   c.skipped);
+            printf("%s: %u passed, %u failed, %u skipped\n", wast, c.passed, c.failed, c.skipped);
         }
         fflush(stdout);
         total.passed += c.passed;

@@ -76,8 +76,7 @@ static void spec_pass(spec_script *s)
 static void spec_skip(spec_script *s, const char *command, const char *reason)
 {
     s->counts->skipped++;
-    if (s->options->verbose)
-        printf("  %s:%u: %s skipped: %s\n", s->name, s->line, command, reason);
+    if (s->options->verbose) printf("  %s:%u: %s skipped: %s\n", s->name, s->line, command, reason);
 }
 
 static void spec_fail(spec_script *s, const char *command, const char *fmt, ...)
@@ -104,19 +103,16 @@ static void spec_fail(spec_script *s, const char *command, const char *fmt, ...)
 static void spec_keep(void ***array, size_t *count, void *item)
 {
     void **grown = realloc(*array, (*count + 1) * sizeof **array);
-    if (!grown)
-        return;
+    if (!grown) return;
     grown[(*count)++] = item;
     *array = grown;
 }
 
 static wasmrt_instance *spec_find_instance(spec_script *s, const char *name)
 {
-    if (!name)
-        return s->current;
+    if (!name) return s->current;
     for (size_t i = s->named_count; i-- > 0;) {
-        if (strcmp(s->named[i].name, name) == 0)
-            return s->named[i].instance;
+        if (strcmp(s->named[i].name, name) == 0) return s->named[i].instance;
     }
     return NULL;
 }
@@ -127,8 +123,7 @@ static void spec_name_instance(spec_script *s, const char *name, wasmrt_instance
     char *copy = strdup(name);
     if (!grown || !copy) {
         free(copy);
-        if (grown)
-            s->named = grown;
+        if (grown) s->named = grown;
         return;
     }
     s->named = grown;
@@ -152,18 +147,16 @@ static wasmrt_status spec_load(spec_script *s, json_t *cmd, wasmrt_module **out,
     }
     snprintf(path, sizeof path, "%s/%s", s->dir, file);
     wasmrt_status st = wasmrt_module_load_file(s->engine, path, out, error);
-    if (st == WASMRT_OK)
-        spec_keep((void ***)&s->modules, &s->module_count, *out);
+    if (st == WASMRT_OK) spec_keep((void ***)&s->modules, &s->module_count, *out);
     return st;
 }
 
-static wasmrt_status spec_instantiate(spec_script *s, wasmrt_module *module,
-                                      wasmrt_instance **out, wasmrt_error *error)
+static wasmrt_status spec_instantiate(spec_script *s, wasmrt_module *module, wasmrt_instance **out,
+                                      wasmrt_error *error)
 {
     *out = NULL;
     wasmrt_status st = wasmrt_instance_new(s->linker, module, out, error);
-    if (st == WASMRT_OK)
-        spec_keep((void ***)&s->instances, &s->instance_count, *out);
+    if (st == WASMRT_OK) spec_keep((void ***)&s->instances, &s->instance_count, *out);
     return st;
 }
 
@@ -185,8 +178,7 @@ static void spec_cmd_module(spec_script *s, json_t *cmd)
         return;
     }
     s->current = instance;
-    if (name)
-        spec_name_instance(s, name, instance);
+    if (name) spec_name_instance(s, name, instance);
     spec_pass(s);
 }
 
@@ -270,8 +262,7 @@ static void spec_action_run(spec_script *s, json_t *action, spec_action_result *
     json_t *args_json = json_object_get(action, "args");
     size_t arg_count = json_array_size(args_json);
     if (arg_count > SPEC_MAX_RESULTS || ft.result_count > SPEC_MAX_RESULTS) {
-        snprintf(r->message, sizeof r->message, "more than %d params or results",
-                 SPEC_MAX_RESULTS);
+        snprintf(r->message, sizeof r->message, "more than %d params or results", SPEC_MAX_RESULTS);
         return;
     }
     wasmrt_value args[SPEC_MAX_RESULTS];
@@ -285,10 +276,9 @@ static void spec_action_run(spec_script *s, json_t *action, spec_action_result *
     }
     r->outcome = SPEC_ACTION_RAN;
     r->result_count = ft.result_count;
-    r->status = wasmrt_func_call(func, args, (uint32_t)arg_count, r->results, ft.result_count,
-                                 &r->error);
-    if (r->status != WASMRT_OK)
-        r->error.status = r->status;
+    r->status =
+        wasmrt_func_call(func, args, (uint32_t)arg_count, r->results, ft.result_count, &r->error);
+    if (r->status != WASMRT_OK) r->error.status = r->status;
 }
 
 /* The trap kinds that satisfy a spec message. The spec's wording differs per engine
@@ -314,8 +304,7 @@ static int spec_trap_matches(const char *text, wasmrt_trap_kind kind)
         {"null", WASMRT_TRAP_NULL_REFERENCE, WASMRT_TRAP_NULL_REFERENCE},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
-        if (strstr(text, table[i].phrase))
-            return kind == table[i].kind || kind == table[i].also;
+        if (strstr(text, table[i].phrase)) return kind == table[i].kind || kind == table[i].also;
     }
     /* Unknown wording: fall back to the engine's own name for the kind. */
     const char *name = wasmrt_trap_name(kind);
@@ -328,18 +317,25 @@ static const char *spec_action_field(json_t *cmd)
     return field ? field : "?";
 }
 
+/* Runs the command's action; 0 if it could not run (then already counted). */
+static int spec_action_ran(spec_script *s, json_t *cmd, const char *command, spec_action_result *r)
+{
+    spec_action_run(s, json_object_get(cmd, "action"), r);
+    if (r->outcome == SPEC_ACTION_SKIPPED) {
+        spec_skip(s, command, r->message);
+        return 0;
+    }
+    if (r->outcome == SPEC_ACTION_BROKEN) {
+        spec_fail(s, command, "%s", r->message);
+        return 0;
+    }
+    return 1;
+}
+
 static void spec_cmd_action(spec_script *s, json_t *cmd, const char *command)
 {
     spec_action_result r;
-    spec_action_run(s, json_object_get(cmd, "action"), &r);
-    if (r.outcome == SPEC_ACTION_SKIPPED) {
-        spec_skip(s, command, r.message);
-        return;
-    }
-    if (r.outcome == SPEC_ACTION_BROKEN) {
-        spec_fail(s, command, "%s", r.message);
-        return;
-    }
+    if (!spec_action_ran(s, cmd, command, &r)) return;
     if (r.status != WASMRT_OK) {
         spec_fail(s, command, "'%s': expected success, got %s (%s): %s", spec_action_field(cmd),
                   spec_status_name(r.status), spec_trap_kind_name(r.error.trap), r.error.message);
@@ -367,8 +363,8 @@ static void spec_cmd_action(spec_script *s, json_t *cmd, const char *command)
         if (!spec_expect_matches(&e, r.results[i])) {
             spec_expect_format(&e, want, sizeof want);
             spec_value_format(r.results[i], got, sizeof got);
-            spec_fail(s, command, "'%s' result %zu: expected %s, got %s", spec_action_field(cmd),
-                      i, want, got);
+            spec_fail(s, command, "'%s' result %zu: expected %s, got %s", spec_action_field(cmd), i,
+                      want, got);
             return;
         }
     }
@@ -380,17 +376,8 @@ static void spec_cmd_assert_trap(spec_script *s, json_t *cmd, const char *comman
 {
     const char *text = json_string_value(json_object_get(cmd, "text"));
     spec_action_result r;
-    spec_action_run(s, json_object_get(cmd, "action"), &r);
-    if (r.outcome == SPEC_ACTION_SKIPPED) {
-        spec_skip(s, command, r.message);
-        return;
-    }
-    if (r.outcome == SPEC_ACTION_BROKEN) {
-        spec_fail(s, command, "%s", r.message);
-        return;
-    }
-    if (!text)
-        text = "";
+    if (!spec_action_ran(s, cmd, command, &r)) return;
+    if (!text) text = "";
     if (r.status != WASMRT_ERR_TRAP) {
         spec_fail(s, command, "'%s': expected trap \"%s\", got %s: %s", spec_action_field(cmd),
                   text, spec_status_name(r.status),
@@ -398,8 +385,8 @@ static void spec_cmd_assert_trap(spec_script *s, json_t *cmd, const char *comman
         return;
     }
     if (!spec_trap_matches(text, r.error.trap)) {
-        spec_fail(s, command, "'%s': expected trap \"%s\", got trap %s: %s",
-                  spec_action_field(cmd), text, spec_trap_kind_name(r.error.trap), r.error.message);
+        spec_fail(s, command, "'%s': expected trap \"%s\", got trap %s: %s", spec_action_field(cmd),
+                  text, spec_trap_kind_name(r.error.trap), r.error.message);
         return;
     }
     spec_pass(s);
@@ -440,8 +427,7 @@ static void spec_cmd_assert_instantiate(spec_script *s, json_t *cmd, const char 
     wasmrt_module *module;
     wasmrt_instance *instance;
 
-    if (!text)
-        text = "";
+    if (!text) text = "";
     if (spec_load(s, cmd, &module, &error) != WASMRT_OK) {
         spec_fail(s, command, "expected the module to load, got %s: %s",
                   spec_status_name(error.status), error.message);
@@ -469,8 +455,7 @@ static void spec_command_run(spec_script *s, json_t *cmd)
 {
     const char *type = json_string_value(json_object_get(cmd, "type"));
     s->line = (unsigned)json_integer_value(json_object_get(cmd, "line"));
-    if (!type)
-        type = "";
+    if (!type) type = "";
     if (strcmp(type, "module") == 0)
         spec_cmd_module(s, cmd);
     else if (strcmp(type, "register") == 0)
@@ -503,10 +488,8 @@ static void spec_script_free(spec_script *s)
     free(s->instances);
     free(s->modules);
     free(s->named);
-    if (s->linker)
-        wasmrt_linker_free(s->linker);
-    if (s->engine)
-        wasmrt_engine_free(s->engine);
+    if (s->linker) wasmrt_linker_free(s->linker);
+    if (s->engine) wasmrt_engine_free(s->engine);
 }
 
 int spec_script_run(const char *json_path, const char *name, const spec_options *options,

@@ -23,9 +23,12 @@ static int spec_type_parse(const char *name, wasmrt_valtype *out)
         const char *name;
         wasmrt_valtype type;
     } types[] = {
-        {"i32", WASMRT_I32},         {"i64", WASMRT_I64},
-        {"f32", WASMRT_F32},         {"f64", WASMRT_F64},
-        {"v128", WASMRT_V128},       {"funcref", WASMRT_FUNCREF},
+        {"i32", WASMRT_I32},
+        {"i64", WASMRT_I64},
+        {"f32", WASMRT_F32},
+        {"f64", WASMRT_F64},
+        {"v128", WASMRT_V128},
+        {"funcref", WASMRT_FUNCREF},
         {"externref", WASMRT_EXTERNREF},
     };
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
@@ -42,16 +45,14 @@ static int spec_bits_parse(const char *text, uint64_t max, uint64_t *out)
     char *end = NULL;
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || v > max)
-        return -1;
+    if (errno != 0 || end == text || *end != '\0' || v > max) return -1;
     *out = v;
     return 0;
 }
 
 /* The shared part of argument and expectation parsing. allow_nan: accept the
  * nan:canonical / nan:arithmetic patterns of expectations. */
-static int spec_parse(json_t *json, spec_expect *out, int allow_nan, char *err,
-                      size_t err_size)
+static int spec_parse(json_t *json, spec_expect *out, int allow_nan, char *err, size_t err_size)
 {
     const char *type_name = json_string_value(json_object_get(json, "type"));
     json_t *value_json = json_object_get(json, "value");
@@ -60,7 +61,8 @@ static int spec_parse(json_t *json, spec_expect *out, int allow_nan, char *err,
 
     memset(out, 0, sizeof *out);
     if (!type_name || spec_type_parse(type_name, &type) != 0) {
-        snprintf(err, err_size, "value: expected a type i32|i64|f32|f64|funcref|externref, found %s",
+        snprintf(err, err_size,
+                 "value: expected a type i32|i64|f32|f64|funcref|externref, found %s",
                  type_name ? type_name : "none");
         return -1;
     }
@@ -131,8 +133,7 @@ static int spec_parse(json_t *json, spec_expect *out, int allow_nan, char *err,
 int spec_value_parse(json_t *json, wasmrt_value *out, char *err, size_t err_size)
 {
     spec_expect e;
-    if (spec_parse(json, &e, 0, err, err_size) != 0)
-        return -1;
+    if (spec_parse(json, &e, 0, err, err_size) != 0) return -1;
     *out = e.value;
     return 0;
 }
@@ -145,8 +146,7 @@ int spec_expect_parse(json_t *json, spec_expect *out, char *err, size_t err_size
 int spec_expect_matches(const spec_expect *expect, wasmrt_value actual)
 {
     wasmrt_valtype type = expect->value.type;
-    if (actual.type != type)
-        return 0;
+    if (actual.type != type) return 0;
     switch (expect->kind) {
     case SPEC_EXPECT_NON_NULL:
         return actual.of.ref != NULL;
