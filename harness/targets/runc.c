@@ -103,6 +103,10 @@ static int target_runc_prepare(target *t, const workload_invocation *w, wasmvs_e
     snprintf(path, sizeof path, "%s/rootfs", state->bundle);
     if (mkdir(path, 0755) != 0 && errno != EEXIST)
         return wasmvs_fail(err, "%s: cannot create: %s", path, strerror(errno));
+    if (state->binary[0]) { /* one workload per bundle: drop the previous one */
+        snprintf(path, sizeof path, "%s/rootfs/%s", state->bundle, state->binary);
+        unlink(path);
+    }
     snprintf(state->binary, sizeof state->binary, "%s", w->name);
     paths_workload("native", w->name, binary, sizeof binary);
     snprintf(path, sizeof path, "%s/rootfs/%s", state->bundle, state->binary);
@@ -178,6 +182,12 @@ static void target_runc_cleanup(target *t)
     char path[512];
     snprintf(path, sizeof path, "%s/rootfs/%s", state->bundle, state->binary);
     if (state->binary[0]) unlink(path);
+    /* runc creates the mount points of config.json's mounts inside the rootfs */
+    const char *mount_points[] = {"proc", "dev"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/rootfs/%s", state->bundle, mount_points[i]);
+        rmdir(path);
+    }
     snprintf(path, sizeof path, "%s/rootfs", state->bundle);
     rmdir(path);
     snprintf(path, sizeof path, "%s/config.json", state->bundle);

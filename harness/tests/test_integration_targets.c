@@ -1,0 +1,272 @@
+/* test_integration_targets.c: real launches of the workloads under native, runc and
+ * Docker through the target interface, checking the output and the recorded metrics,
+ * and whole runs through run_scenario: results file contents, a target skipped with its
+ * reason, and an interrupted run (SIGTERM) that removes what it started and writes
+ * "interrupted": true. Targets this machine cannot run are skipped with the reason. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../results.h"
+#include "../run.h"
+#include "../scenario.h"
+#include "../target.h"
+
+/* Creates and probes a target; skips the test, saying why, when it cannot run here. */
+static target *open_or_skip(const char *name)
+{
+    target *t = NULL;
+    wasmvs_error err = {{0}};
+    assert_int_equal(target_create(name, &t, &err), 0);
+    if (t->ops->probe(t, &err) != 0) {
+        printf("[  SKIP    ] %s unavailable: %s\n", name, err.message);
+        target_free(t);
+        skip();
+    }
+    return t;
+}
+
+static void prepare_workload(target *t, const char *workload, const char *parameters,
+                             workload_invocation *w)
+{
+    wasmvs_error err = {{0}};
+    json_t *p = json_loads(parameters, 0, NULL);
+    assert_int_equal(workload_prepare(workload, p, w, &err), 0);
+    json_decref(p);
+    if (t->ops->prepare(t, w, &err) != 0) fail_msg("%s: prepare: %s", t->name, err.message);
+}
+
+/* One sample: exits 0, prints the expected answer, records a wall time. */
+static json_t *run_checked(target *t, const workload_invocation *w)
+{
+    target_outcome outcome;
+    wasmvs_error err = {{0}};
+    if (t->ops->run_once(t, w, 60, &outcome, &err) != 0) fail_msg("%s: %s", t->name, err.message);
+    assert_true(outcome.exited);
+    char why[600];
+    if (workload_check(w, outcome.exit_code, outcome.out, why, sizeof why) != 0)
+        fail_msg("%s: %s (stderr: %s)", t->name, why, outcome.err ? outcome.err : "");
+    json_t *metrics = json_incref(outcome.metrics);
+    json_t *phases = outcome.phases;
+    if (phases) json_object_set(metrics, "phases", phases);
+    target_outcome_free(&outcome);
+    int64_t wall = json_integer_value(json_object_get(metrics, "wall_ns"));
+    assert_true(wall > 0 && wall < 60000000000);
+    return metrics;
+}
+
+static void native_hello_and_fib(void **state)
+{
+    (void)state;
+    target *t = open_or_skip("native");
+    workload_invocation w;
+    prepare_workload(t, "hello", "{\"name\": \"native\", \"n\": 1}", &w);
+    json_t *m = run_checked(t, &w);
+    assert_true(json_integer_value(json_object_get(m, "max_rss_kib")) > 0);
+    assert_non_null(json_object_get(m, "user_ns"));
+    assert_true(json_integer_value(json_object_get(m, "task_clock_ns")) > 0); /* software */
+    assert_true(json_integer_value(json_object_get(m, "page_faults")) > 0);
+    json_decref(m);
+    workload_free(&w);
+    prepare_workload(t, "fib", "{\"n\": 25}", &w);
+    json_decref(run_checked(t, &w));
+    workload_free(&w);
+    target_free(t);
+}
+
+static void native_timeout_kills_the_instance(void **state)
+{
+    (void)state;
+    target *t = open_or_skip("native");
+    workload_invocation w;
+    prepare_workload(t, "fib", "{\"n\": 50}", &w); /* minutes of work */
+    target_outcome outcome;
+    wasmvs_error err = {{0}};
+    assert_int_equal(t->ops->run_once(t, &w, 0.2, &outcome, &err), 0);
+    assert_false(outcome.exited);
+    assert_non_null(strstr(outcome.how, "timed out"));
+    assert_true(json_integer_value(json_object_get(outcome.metrics, "wall_ns")) < 2000000000);
+    target_outcome_free(&outcome);
+    workload_free(&w);
+    target_free(t);
+}
+
+static void runc_hello_and_fib(void **state)
+{
+    (void)state;
+    target *t = open_or_skip("runc");
+    workload_invocation w;
+    prepare_workload(t, "hello", "{\"name\": \"runc\", \"n\": 2}", &w);
+    char bundle[256];
+    snprintf(bundle, sizeof bundle, "%s",
+             json_string_value(json_object_get(t->details, "bundle")));
+    json_t *m = run_checked(t, &w);
+    assert_true(json_integer_value(json_object_get(m, "task_clock_ns")) > 0);
+    assert_true(json_integer_value(json_object_get(m, "max_rss_kib")) > 0);
+    json_decref(m);
+    workload_free(&w);
+    prepare_workload(t, "fib", "{\"n\": 20}", &w);
+    json_decref(run_checked(t, &w));
+    workload_free(&w);
+    target_free(t);
+    assert_int_not_equal(access(bundle, F_OK), 0); /* the bundle is removed */
+}
+
+static void docker_hello_and_fib_on_host_network(void **state)
+{
+    (void)state;
+    target *t = open_or_skip("docker");
+    workload_invocation w;
+    prepare_workload(t, "hello", "{\"name\": \"docker\", \"n\": 3}", &w);
+    assert_non_null(json_object_get(t->details, "image_present_before"));
+    json_t *m = run_checked(t, &w);
+    json_t *phases = json_object_get(m, "phases");
+    const char *names[] = {"create_ns", "attach_ns", "start_ns", "wait_ns", "logs_ns",
+                           "remove_ns"};
+    for (size_t i = 0; i < 6; i++)
+        if (json_integer_value(json_object_get(phases, names[i])) <= 0)
+            fail_msg("docker: phase %s missing", names[i]);
+    json_decref(m);
+    /* the second prepare of the same binary finds the image */
+    target_free(t);
+    t = open_or_skip("docker");
+    workload_invocation again;
+    prepare_workload(t, "hello", "{}", &again);
+    assert_true(json_is_true(json_object_get(t->details, "image_present_before")));
+    workload_free(&again);
+    workload_free(&w);
+    target_free(t);
+
+    t = open_or_skip("docker:host");
+    prepare_workload(t, "fib", "{\"n\": 20}", &w);
+    assert_string_equal(json_string_value(json_object_get(t->details, "network")), "host");
+    json_decref(run_checked(t, &w));
+    workload_free(&w);
+    target_free(t);
+}
+
+static void write_scenario(const char *path, const char *targets, int repetitions)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "{\"name\": \"itest\", \"workload\": \"hello\", \"targets\": [%s], "
+            "\"warmup\": 1, \"repetitions\": %d, \"timeout_s\": 30}\n",
+            targets, repetitions);
+    fclose(f);
+}
+
+static void whole_run_writes_results_and_skips_unreachable_docker(void **state)
+{
+    (void)state;
+    char scenario_path[] = "/tmp/wasmvs-itest-scenario.json";
+    char results_path[] = "/tmp/wasmvs-itest-results.json";
+    write_scenario(scenario_path, "\"native\", \"runc\", \"docker\"", 3);
+    setenv("WASMVS_DOCKER_SOCKET", "/nonexistent/docker.sock", 1);
+    run_options options = {.scenario_path = scenario_path,
+                           .repetitions = -1,
+                           .warmup = -1,
+                           .out = results_path,
+                           .seed = 7};
+    int status = run_scenario(&options);
+    unsetenv("WASMVS_DOCKER_SOCKET");
+    assert_int_equal(status, 0);
+    json_t *doc = NULL;
+    wasmvs_error err = {{0}};
+    assert_int_equal(results_load(results_path, &doc, &err), 0);
+    assert_false(json_is_true(json_object_get(doc, "interrupted")));
+    assert_non_null(json_object_get(json_object_get(doc, "host"), "cpu"));
+    json_t *native = results_find_target(doc, "native");
+    assert_int_equal(json_array_size(json_object_get(native, "samples")), 4); /* 1 warm-up */
+    json_t *wall = json_object_get(json_object_get(native, "summary"), "wall_ns");
+    assert_int_equal(json_integer_value(json_object_get(wall, "n")), 3);
+    json_t *docker = results_find_target(doc, "docker");
+    assert_false(json_is_true(json_object_get(docker, "available")));
+    assert_non_null(strstr(json_string_value(json_object_get(docker, "reason")),
+                           "Docker daemon not reachable"));
+    json_t *runc = results_find_target(doc, "runc");
+    if (json_is_true(json_object_get(runc, "available")))
+        assert_int_equal(json_array_size(json_object_get(runc, "samples")), 4);
+    json_decref(doc);
+    remove(scenario_path);
+    remove(results_path);
+}
+
+/* Names of containers this process tree left in Docker (by our name prefix). */
+static int leftover_docker_containers(pid_t pid)
+{
+    char command[256];
+    snprintf(command, sizeof command,
+             "curl -s --unix-socket /var/run/docker.sock "
+             "'http://localhost/containers/json?all=1' | grep -c '\"/wasmvs-%ld-' >/dev/null",
+             (long)pid);
+    return system(command) == 0;
+}
+
+static void interrupted_run_cleans_up_and_writes_samples(void **state)
+{
+    (void)state;
+    char scenario_path[] = "/tmp/wasmvs-itest-interrupt.json";
+    char results_path[] = "/tmp/wasmvs-itest-interrupt-results.json";
+    remove(results_path);
+    target *probe = NULL;
+    wasmvs_error err = {{0}};
+    assert_int_equal(target_create("docker", &probe, &err), 0);
+    bool docker = probe->ops->probe(probe, &err) == 0;
+    target_free(probe);
+    write_scenario(scenario_path, docker ? "\"native\", \"runc\", \"docker\"" : "\"native\", \"runc\"",
+                   1000);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        run_options options = {.scenario_path = scenario_path,
+                               .repetitions = -1,
+                               .warmup = -1,
+                               .out = results_path,
+                               .seed = 11};
+        _exit(run_scenario(&options));
+    }
+    sleep(3);
+    kill(child, SIGTERM);
+    int status = 0;
+    waitpid(child, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
+    json_t *doc = NULL;
+    assert_int_equal(results_load(results_path, &doc, &err), 0);
+    assert_true(json_is_true(json_object_get(doc, "interrupted")));
+    json_t *native = results_find_target(doc, "native");
+    size_t samples = json_array_size(json_object_get(native, "samples"));
+    assert_true(samples > 0 && samples < 1001);
+    json_decref(doc);
+    if (docker) assert_false(leftover_docker_containers(child));
+    char command[256];
+    snprintf(command, sizeof command,
+             "runc --root /run/wasmvs-runc list -q 2>/dev/null | grep -q '^wasmvs-%ld-'",
+             (long)child);
+    assert_int_not_equal(system(command), 0);
+    remove(scenario_path);
+    remove(results_path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(native_hello_and_fib),
+        cmocka_unit_test(native_timeout_kills_the_instance),
+        cmocka_unit_test(runc_hello_and_fib),
+        cmocka_unit_test(docker_hello_and_fib_on_host_network),
+        cmocka_unit_test(whole_run_writes_results_and_skips_unreachable_docker),
+        cmocka_unit_test(interrupted_run_cleans_up_and_writes_samples),
+    };
+    return cmocka_run_group_tests_name("integration", tests, NULL, NULL);
+}
