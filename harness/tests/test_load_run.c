@@ -1,0 +1,369 @@
+/* test_load_run.c: the load module against the real native httpd workload
+ * (build/workloads/native/httpd; tests run from the top of the tree): readiness probe,
+ * wrk, the open-loop generator and its sweep, the server's answers to bad requests,
+ * and the clear error of a port already in use. About 5 s in all. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "load/load.h"
+
+#define HTTPD "build/workloads/native/httpd"
+#define WRK_SCRIPT "harness/load/wrk-report.lua"
+
+typedef struct server {
+    pid_t pid;
+    int output_fd; /* the server's stdout and stderr */
+    int port;
+    char output[2048];
+} server;
+
+/* Starts httpd with one argument, stdout and stderr into a pipe. */
+static void server_spawn(server *s, const char *listen)
+{
+    if (access(HTTPD, X_OK) != 0)
+        fail_msg("expected the workload %s (built by `make -C workloads`), found %s", HTTPD,
+                 strerror(errno));
+    int fds[2];
+    assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+    s->pid = fork();
+    assert_true(s->pid >= 0);
+    if (s->pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        dup2(fds[1], STDERR_FILENO);
+        execl(HTTPD, HTTPD, listen, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    s->output_fd = fds[0];
+    s->output[0] = '\0';
+}
+
+/* Reads the server's output until it contains `want` or the pipe closes (2 s at most). */
+static int server_wait_for(server *s, const char *want)
+{
+    size_t len = strlen(s->output);
+    uint64_t deadline = load_now_ns() + 2000000000ull;
+    while (!strstr(s->output, want) && load_now_ns() < deadline) {
+        struct pollfd p = { .fd = s->output_fd, .events = POLLIN };
+        if (poll(&p, 1, 100) <= 0) continue;
+        ssize_t n = read(s->output_fd, s->output + len, sizeof s->output - 1 - len);
+        if (n <= 0) break;
+        len += (size_t)n;
+        s->output[len] = '\0';
+    }
+    return strstr(s->output, want) != NULL;
+}
+
+static void server_start(server *s)
+{
+    server_spawn(s, "127.0.0.1:0");
+    if (!server_wait_for(s, "ready\n")) fail_msg("expected httpd to print ready, found: %s", s->output);
+    const char *at = strstr(s->output, "listening on 127.0.0.1:");
+    assert_non_null(at);
+    s->port = atoi(at + strlen("listening on 127.0.0.1:"));
+    assert_true(s->port > 0);
+}
+
+/* SIGTERM must end the server cleanly: exit status 0. */
+static void server_stop(server *s)
+{
+    kill(s->pid, SIGTERM);
+    int status;
+    assert_int_equal(waitpid(s->pid, &status, 0), s->pid);
+    close(s->output_fd);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void url_of(const server *s, char *url, size_t size)
+{
+    snprintf(url, size, "http://127.0.0.1:%d/", s->port);
+}
+
+static void test_probe_measures_launch_to_first_ok(void **state)
+{
+    (void)state;
+    int port;
+    wasmvs_error err = { { 0 } };
+    assert_int_equal(load_free_port(&port, &err), 0);
+    char listen[32], url[64];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+    load_probe *probe = load_probe_new(url, &err);
+    assert_non_null(probe);
+    server s;
+    load_probe_options o = { .start_ns = load_now_ns(), .timeout_s = 5 };
+    server_spawn(&s, listen);
+    uint64_t elapsed = 0;
+    if (load_probe_first_ok(probe, &o, &elapsed, &err) < 0) fail_msg("%s", err.message);
+    assert_true(elapsed > 0 && elapsed < 5000000000ull);
+    load_probe_free(probe);
+    assert_true(server_wait_for(&s, "ready\n"));
+    server_stop(&s);
+}
+
+static int child_alive(void *context)
+{
+    return waitpid(*(pid_t *)context, NULL, WNOHANG) == 0;
+}
+
+static void test_probe_stops_when_the_server_exits(void **state)
+{
+    (void)state;
+    wasmvs_error err = { { 0 } };
+    int port;
+    assert_int_equal(load_free_port(&port, &err), 0);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+    load_probe *probe = load_probe_new(url, &err);
+    assert_non_null(probe);
+    server s;
+    server_spawn(&s, "not-an-address"); /* exits at once with a usage error */
+    load_probe_options o = { .start_ns = load_now_ns(), .timeout_s = 5, .alive = child_alive,
+                             .alive_context = &s.pid };
+    uint64_t elapsed;
+    assert_int_equal(load_probe_first_ok(probe, &o, &elapsed, &err), -1);
+    assert_non_null(strstr(err.message, "exited"));
+    assert_true(load_now_ns() - o.start_ns < 2000000000ull);
+    server_wait_for(&s, "expected");
+    assert_non_null(strstr(s.output, "httpd: listen address"));
+    close(s.output_fd);
+    load_probe_free(probe);
+}
+
+static void test_probe_gives_up_after_its_timeout(void **state)
+{
+    (void)state;
+    wasmvs_error err = { { 0 } };
+    int port;
+    assert_int_equal(load_free_port(&port, &err), 0);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+    load_probe *probe = load_probe_new(url, &err);
+    load_probe_options o = { .start_ns = load_now_ns(), .timeout_s = 0.2 };
+    uint64_t elapsed;
+    assert_int_equal(load_probe_first_ok(probe, &o, &elapsed, &err), -1);
+    assert_non_null(strstr(err.message, "within 0.2 s"));
+    load_probe_free(probe);
+}
+
+static void test_wrk_closed_loop_against_httpd(void **state)
+{
+    (void)state;
+    server s;
+    server_start(&s);
+    char url[64];
+    url_of(&s, url, sizeof url);
+    load_wrk_options o = { .url = url, .script = WRK_SCRIPT, .threads = 2, .connections = 16,
+                           .duration_s = 2, .cpu = -1 };
+    load_result r;
+    wasmvs_error err = { { 0 } };
+    if (load_wrk_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
+    assert_true(r.requests_per_s > 1000);
+    assert_int_equal(load_errors_total(&r.errors), 0);
+    assert_true(r.latency.p50_ns > 0);
+    assert_true(r.latency.p50_ns <= r.latency.p99_ns && r.latency.p99_ns <= r.latency.max_ns);
+    assert_int_equal(r.connections, 16);
+    server_stop(&s);
+}
+
+static void test_open_loop_holds_a_modest_rate(void **state)
+{
+    (void)state;
+    server s;
+    server_start(&s);
+    char url[64];
+    url_of(&s, url, sizeof url);
+    load_open_options o = { .url = url, .rate_per_s = 2000, .connections = 8, .duration_s = 1.5,
+                            .warmup_s = 0.2, .cpu = -1 };
+    load_result r;
+    wasmvs_error err = { { 0 } };
+    if (load_open_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
+    assert_string_equal(r.generator, "open-loop");
+    /* 1.5 s at 2000/s: exactly 3000 requests are due in the recorded interval. */
+    assert_int_equal(r.requests + r.unsent + load_errors_total(&r.errors), 3000);
+    assert_int_equal(load_errors_total(&r.errors), 0);
+    assert_int_equal(r.unsent, 0);
+    assert_true(r.requests_per_s > 1990 && r.requests_per_s < 2010);
+    assert_int_equal(r.histogram->count, r.requests);
+    assert_true(r.latency.p50_ns > 0 && r.latency.p50_ns <= r.latency.p99_ns);
+    assert_true(r.latency.p99_ns <= r.latency.p999_ns && r.latency.p999_ns <= r.latency.max_ns);
+    assert_true(r.latency.p99_ns < 200000000ull); /* loopback at 2000/s: far under 200 ms */
+    assert_int_equal(r.bytes, r.requests * (r.bytes / r.requests));
+    load_result_free(&r);
+    server_stop(&s);
+}
+
+static void test_sweep_finds_the_top_of_an_easy_range(void **state)
+{
+    (void)state;
+    server s;
+    server_start(&s);
+    char url[64];
+    url_of(&s, url, sizeof url);
+    load_sweep_options o = { .run = { .url = url, .connections = 4, .duration_s = 0.3, .cpu = -1 },
+                             .start_rate_per_s = 250, .max_rate_per_s = 1000, .growth = 2,
+                             .p99_bound_ns = 200000000ull };
+    load_sweep_result r;
+    wasmvs_error err = { { 0 } };
+    if (load_sweep_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
+    assert_int_equal(r.step_count, 3); /* 250, 500, 1000: all hold */
+    for (int i = 0; i < r.step_count; i++)
+        if (!r.steps[i].sustained) fail_msg("step %d: %s", i, r.steps[i].verdict);
+    assert_true(r.max_sustained_rate_per_s == 1000);
+    assert_true(r.first_broken_rate_per_s == 0);
+    json_t *j = load_sweep_to_json(&r, &o);
+    assert_int_equal(json_array_size(json_object_get(j, "steps")), 3);
+    json_decref(j);
+    load_sweep_free(&r);
+    server_stop(&s);
+}
+
+static void test_sweep_breaks_on_a_bound_nothing_meets(void **state)
+{
+    (void)state;
+    server s;
+    server_start(&s);
+    char url[64];
+    url_of(&s, url, sizeof url);
+    /* A 1 ns bound cannot hold: the first step breaks and the sweep stops there. */
+    load_sweep_options o = { .run = { .url = url, .connections = 2, .duration_s = 0.2, .cpu = -1 },
+                             .start_rate_per_s = 200, .max_rate_per_s = 10000, .growth = 2,
+                             .refine_steps = 3, .p99_bound_ns = 1 };
+    load_sweep_result r;
+    wasmvs_error err = { { 0 } };
+    if (load_sweep_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
+    assert_int_equal(r.step_count, 1);
+    assert_true(r.max_sustained_rate_per_s == 0);
+    assert_true(r.first_broken_rate_per_s == 200);
+    assert_non_null(strstr(r.steps[0].verdict, "p99"));
+    load_sweep_free(&r);
+    server_stop(&s);
+}
+
+static void test_open_loop_counts_connect_errors_when_nobody_listens(void **state)
+{
+    (void)state;
+    int port;
+    wasmvs_error err = { { 0 } };
+    assert_int_equal(load_free_port(&port, &err), 0);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+    load_open_options o = { .url = url, .rate_per_s = 500, .connections = 2, .duration_s = 0.3,
+                            .timeout_s = 0.5, .cpu = -1 };
+    load_result r;
+    uint64_t start = load_now_ns();
+    assert_int_equal(load_open_run(&o, &r, &err), 0);
+    assert_true(load_now_ns() - start < 3000000000ull);
+    assert_int_equal(r.requests, 0);
+    assert_true(r.errors.connect > 0);
+    load_result_free(&r);
+}
+
+/* Sends raw bytes on a new connection, returns everything read until the server closes
+ * or 1 s passes. */
+static void exchange(int port, const char *request, char *reply, size_t size)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+    assert_int_equal(send(fd, request, strlen(request), 0), (ssize_t)strlen(request));
+    size_t len = 0;
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    while (len + 1 < size && poll(&p, 1, 1000) > 0) {
+        ssize_t n = recv(fd, reply + len, size - 1 - len, 0);
+        if (n <= 0) break;
+        len += (size_t)n;
+    }
+    reply[len] = '\0';
+    close(fd);
+}
+
+static int count(const char *haystack, const char *needle)
+{
+    int n = 0;
+    for (const char *p = haystack; (p = strstr(p, needle)) != NULL; p++) n++;
+    return n;
+}
+
+static void test_httpd_answers_404_400_and_pipelined_requests(void **state)
+{
+    (void)state;
+    server s;
+    server_start(&s);
+    char reply[4096];
+    exchange(s.port, "GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", reply,
+             sizeof reply);
+    assert_true(strncmp(reply, "HTTP/1.1 404 Not Found\r\n", 24) == 0);
+    exchange(s.port, "this is not http\r\n\r\n", reply, sizeof reply);
+    assert_true(strncmp(reply, "HTTP/1.1 400 Bad Request\r\n", 26) == 0);
+    assert_non_null(strstr(reply, "Connection: close"));
+    /* Three pipelined requests in one write, a body to skip in the middle. */
+    exchange(s.port,
+             "GET / HTTP/1.1\r\n\r\nPOST /form HTTP/1.1\r\nContent-Length: 4\r\n\r\nabcd"
+             "GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+             reply, sizeof reply);
+    assert_int_equal(count(reply, "HTTP/1.1 200 OK\r\n"), 2);
+    assert_int_equal(count(reply, "HTTP/1.1 404 Not Found\r\n"), 1);
+    assert_non_null(strstr(reply, "\r\n\r\n404 Not Found\n"));
+    server_stop(&s);
+}
+
+static void test_httpd_reports_a_port_in_use(void **state)
+{
+    (void)state;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sin = { .sin_family = AF_INET };
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sin;
+    assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+    assert_int_equal(listen(fd, 1), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+    char listen_at[32];
+    snprintf(listen_at, sizeof listen_at, "127.0.0.1:%d", ntohs(sin.sin_port));
+    server s;
+    server_spawn(&s, listen_at);
+    int status;
+    assert_int_equal(waitpid(s.pid, &status, 0), s.pid);
+    server_wait_for(&s, "\n");
+    close(s.output_fd);
+    close(fd);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 2);
+    assert_non_null(strstr(s.output, "Address already in use"));
+    assert_non_null(strstr(s.output, listen_at));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_probe_measures_launch_to_first_ok),
+        cmocka_unit_test(test_probe_stops_when_the_server_exits),
+        cmocka_unit_test(test_probe_gives_up_after_its_timeout),
+        cmocka_unit_test(test_wrk_closed_loop_against_httpd),
+        cmocka_unit_test(test_open_loop_holds_a_modest_rate),
+        cmocka_unit_test(test_sweep_finds_the_top_of_an_easy_range),
+        cmocka_unit_test(test_sweep_breaks_on_a_bound_nothing_meets),
+        cmocka_unit_test(test_open_loop_counts_connect_errors_when_nobody_listens),
+        cmocka_unit_test(test_httpd_answers_404_400_and_pipelined_requests),
+        cmocka_unit_test(test_httpd_reports_a_port_in_use),
+    };
+    return cmocka_run_group_tests_name("load_run", tests, NULL, NULL);
+}
