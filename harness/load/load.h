@@ -7,7 +7,8 @@
  *     finds where p99 latency breaks a bound;
  *   - a libcurl probe for cold start to the first `200 OK`, and a free-port finder.
  * Servers are addressed by URL, "http://IPV4[:PORT][/PATH]" (no name lookups). Every run
- * is bounded in time and stops by itself. Times are CLOCK_MONOTONIC nanoseconds. */
+ * is bounded in time, stops by itself and returns early when the run is cancelled
+ * (cancel.h). Times are meter_clock_ns() (CLOCK_MONOTONIC) nanoseconds. */
 #ifndef WASMVS_LOAD_H
 #define WASMVS_LOAD_H
 
@@ -84,7 +85,7 @@ json_t *load_result_to_json(const load_result *r);
 
 typedef struct load_wrk_options {
     const char *url;
-    const char *script; /* path of harness/load/wrk-report.lua */
+    const char *script; /* the report hook; NULL = harness/load/wrk-report.lua under the root */
     const char *wrk;    /* executable; NULL = "wrk" on PATH */
     int threads, connections;
     int duration_s; /* whole seconds: wrk takes no fractions */
@@ -141,8 +142,6 @@ json_t *load_sweep_to_json(const load_sweep_result *r, const load_sweep_options 
 
 /* ---- readiness and ports (probe.c) ---- */
 
-uint64_t load_now_ns(void); /* CLOCK_MONOTONIC */
-
 /* A prepared probe: make it before launching the server, so libcurl's start-up is not
  * counted in the server's cold start. */
 typedef struct load_probe load_probe;
@@ -150,7 +149,7 @@ load_probe *load_probe_new(const char *url, wasmvs_error *err);
 void load_probe_free(load_probe *probe);
 
 typedef struct load_probe_options {
-    uint64_t start_ns;     /* the launch instant, from load_now_ns() */
+    uint64_t start_ns;     /* the launch instant, from meter_clock_ns() */
     double timeout_s;      /* give up this long after start_ns */
     double interval_s;     /* pause between attempts; 0 = 200 us */
     /* Optional: called between attempts; returning 0 (the server process has exited)

@@ -33,6 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cancel.h"
+#include "../meters/clock.h"
+
 enum { CONN_CLOSED, CONN_CONNECTING, CONN_IDLE, CONN_SENDING, CONN_WAITING, CONN_FINISHED };
 
 /* A connection that failed waits this long before it tries again, so a dead server
@@ -298,16 +301,16 @@ static void open_loop(open_run *run)
     struct epoll_event events[256];
     uint64_t give_up_ns = run->end_ns + run->timeout_ns;
     for (;;) {
-        uint64_t now = load_now_ns();
+        uint64_t now = meter_clock_ns();
         int busy;
         uint64_t wake = open_tick(run, now, &busy);
-        if (!busy || now >= give_up_ns) break;
+        if (!busy || now >= give_up_ns || cancel_requested()) break;
         if (wake > give_up_ns) wake = give_up_ns;
         uint64_t wait_ns = wake > now ? wake - now : 0;
         struct timespec timeout = { .tv_sec = (time_t)(wait_ns / 1000000000u),
                                     .tv_nsec = (long)(wait_ns % 1000000000u) };
         int n = epoll_pwait2(run->epoll_fd, events, 256, &timeout, NULL);
-        now = load_now_ns();
+        now = meter_clock_ns();
         for (int i = 0; i < n; i++) open_event(run, events[i].data.ptr, events[i].events, now);
     }
     open_count_unsent(run);
@@ -388,7 +391,7 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
     run.timeout_ns = (uint64_t)((options->timeout_s > 0 ? options->timeout_s : 2.0) * 1e9);
     /* Connect everything before the first due time, so connection set-up is not
      * charged to the first requests. */
-    uint64_t now = load_now_ns();
+    uint64_t now = meter_clock_ns();
     run.t0_ns = now + 1000000000ull;
     run.record_ns = run.t0_ns + (uint64_t)(options->warmup_s * 1e9);
     run.end_ns = run.record_ns + (uint64_t)(options->duration_s * 1e9);
@@ -398,7 +401,7 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
         open_connect(&run, &run.connections[i], now);
     }
     struct epoll_event events[256];
-    while ((now = load_now_ns()) < run.t0_ns) {
+    while ((now = meter_clock_ns()) < run.t0_ns) {
         int pending = 0;
         for (int i = 0; i < options->connections; i++)
             pending += run.connections[i].state == CONN_CONNECTING;
@@ -406,11 +409,11 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
         int n = epoll_wait(run.epoll_fd, events, 256, (int)((run.t0_ns - now) / 1000000u) + 1);
         for (int i = 0; i < n; i++) {
             open_connection *c = events[i].data.ptr;
-            if (c->state == CONN_CONNECTING) open_connected(&run, c, load_now_ns());
+            if (c->state == CONN_CONNECTING) open_connected(&run, c, meter_clock_ns());
         }
     }
     /* Start the clock now that connections are up (up to 1 s early). */
-    now = load_now_ns();
+    now = meter_clock_ns();
     if (now < run.t0_ns) {
         uint64_t shift = run.t0_ns - now;
         run.t0_ns -= shift;
@@ -426,5 +429,9 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
     prctl(PR_SET_TIMERSLACK, saved_slack > 0 ? saved_slack : 50000, 0, 0, 0);
     if (pinned) sched_setaffinity(0, sizeof saved_cpus, &saved_cpus);
     open_summarize(&run);
+    if (cancel_requested()) {
+        load_result_free(out);
+        return wasmvs_fail(err, "open loop %s: cancelled", options->url);
+    }
     return 0;
 }

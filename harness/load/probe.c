@@ -1,8 +1,8 @@
 /* probe.c: readiness of a server under test. load_probe_first_ok polls a URL with
  * libcurl until the first `200 OK`, for "cold start to first response"; between
  * attempts it asks the caller whether the server is still alive, so a server that died
- * fails the probe at once instead of after the whole timeout. Also the monotonic clock
- * and a free-port finder for servers the harness launches. */
+ * fails the probe at once instead of after the whole timeout. Also a free-port finder
+ * for servers the harness launches. */
 #include "load.h"
 
 #include <arpa/inet.h>
@@ -16,12 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-uint64_t load_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
+#include "../cancel.h"
+#include "../meters/clock.h"
 
 static size_t probe_discard(char *data, size_t size, size_t count, void *context)
 {
@@ -88,10 +84,12 @@ int load_probe_first_ok(load_probe *p, const load_probe_options *o, uint64_t *el
     char last[CURL_ERROR_SIZE + 64] = "no attempt made";
     int attempts = 0;
     for (;;) {
+        if (cancel_requested())
+            return wasmvs_fail(err, "probe %s: cancelled after %d attempts", p->url, attempts);
         if (o->alive && !o->alive(o->alive_context))
             return wasmvs_fail(err, "probe %s: expected the server to answer, found it exited after "
                                     "%d attempts (last: %s)", p->url, attempts, last);
-        uint64_t now = load_now_ns();
+        uint64_t now = meter_clock_ns();
         if (now >= deadline)
             return wasmvs_fail(err, "probe %s: expected 200 OK within %g s, found none after %d "
                                     "attempts (last: %s)", p->url, o->timeout_s, attempts, last);
@@ -102,7 +100,7 @@ int load_probe_first_ok(load_probe *p, const load_probe_options *o, uint64_t *el
         curl_easy_setopt(p->curl, CURLOPT_CONNECTTIMEOUT_MS, remaining_ms);
         attempts++;
         CURLcode res = curl_easy_perform(p->curl);
-        uint64_t answered = load_now_ns();
+        uint64_t answered = meter_clock_ns();
         long status = 0;
         if (res == CURLE_OK) curl_easy_getinfo(p->curl, CURLINFO_RESPONSE_CODE, &status);
         if (res == CURLE_OK && status == 200) {

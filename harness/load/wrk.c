@@ -1,23 +1,19 @@
-/* wrk.c: closed-loop load with wrk. Runs wrk with the report hook
- * (harness/load/wrk-report.lua), optionally pinned to one CPU, kills it if it overruns
- * its duration by more than WRK_GRACE_S, and reads the hook's JSON line into a
- * load_result. wrk keeps times in microseconds; results carry nanoseconds. */
+/* wrk.c: closed-loop load with wrk. Runs wrk through the harness's process launcher
+ * with the report hook (harness/load/wrk-report.lua), optionally pinned to one CPU,
+ * killed if it overruns its duration by more than WRK_GRACE_S, and reads the hook's
+ * JSON line into a load_result. wrk keeps times in microseconds; results carry nanoseconds. */
 #include "load.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "../paths.h"
+#include "../process.h"
 
 #define WRK_REPORT_PREFIX "wasmvs-wrk-report: "
 #define WRK_GRACE_S 15
-#define WRK_OUTPUT_MAX 65536
 
 static int wrk_get_number(json_t *object, const char *key, double *out, wasmvs_error *err)
 {
@@ -85,35 +81,9 @@ done:
     return rc;
 }
 
-/* Reads the child's output until it closes the pipe or the deadline passes. Returns 0,
- * or -1 on timeout. */
-static int wrk_collect(int fd, char *buffer, size_t size, uint64_t deadline_ns)
-{
-    size_t len = 0;
-    for (;;) {
-        uint64_t now = load_now_ns();
-        if (now >= deadline_ns) return -1;
-        struct pollfd p = { .fd = fd, .events = POLLIN };
-        int ready = poll(&p, 1, (int)((deadline_ns - now) / 1000000u) + 1);
-        if (ready < 0 && errno != EINTR) return -1;
-        if (ready <= 0) continue;
-        char scratch[4096];
-        char *into = len + 1 < size ? buffer + len : scratch; /* keep reading, drop overflow */
-        size_t room = len + 1 < size ? size - 1 - len : sizeof scratch;
-        ssize_t n = read(fd, into, room);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        if (into != scratch) len += (size_t)n;
-    }
-    buffer[len] = '\0';
-    return 0;
-}
-
 static int wrk_check_options(const load_wrk_options *o, wasmvs_error *err)
 {
-    if (!o->url || !o->script)
-        return wasmvs_fail(err, "wrk: expected a URL and the report script path, found %s missing",
-                           o->url ? "the script" : "the URL");
+    if (!o->url) return wasmvs_fail(err, "wrk: expected a URL, found none");
     if (access(o->script, R_OK) != 0)
         return wasmvs_fail(err, "wrk: report script %s: expected a readable file, found %s",
                            o->script, strerror(errno));
@@ -127,64 +97,37 @@ static int wrk_check_options(const load_wrk_options *o, wasmvs_error *err)
 int load_wrk_run(const load_wrk_options *o, load_result *out, wasmvs_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (wrk_check_options(o, err) < 0) return -1;
-    const char *wrk = o->wrk ? o->wrk : "wrk";
-    char threads[16], connections[16], duration[16], timeout[16];
+    char default_script[4096];
+    load_wrk_options options = *o;
+    if (!options.script) {
+        snprintf(default_script, sizeof default_script, "%s/harness/load/wrk-report.lua", paths_root());
+        options.script = default_script;
+    }
+    if (wrk_check_options(&options, err) < 0) return -1;
+    char cpu[16], threads[16], connections[16], duration[16], timeout[16];
+    snprintf(cpu, sizeof cpu, "%d", o->cpu);
     snprintf(threads, sizeof threads, "%d", o->threads);
     snprintf(connections, sizeof connections, "%d", o->connections);
     snprintf(duration, sizeof duration, "%ds", o->duration_s);
     snprintf(timeout, sizeof timeout, "%ds", o->timeout_s ? o->timeout_s : 2);
-    char *argv[] = { (char *)wrk, "-t", threads, "-c", connections, "-d", duration, "--timeout",
-                     timeout, "-s", (char *)o->script, (char *)o->url, NULL };
-
-    int pipe_fds[2];
-    if (pipe2(pipe_fds, O_CLOEXEC) < 0)
-        return wasmvs_fail(err, "wrk: pipe: %s", strerror(errno));
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(pipe_fds[0]);
-        close(pipe_fds[1]);
-        return wasmvs_fail(err, "wrk: fork: %s", strerror(errno));
-    }
-    if (pid == 0) {
-        dup2(pipe_fds[1], STDOUT_FILENO);
-        dup2(pipe_fds[1], STDERR_FILENO);
-        if (o->cpu >= 0) {
-            cpu_set_t one;
-            CPU_ZERO(&one);
-            CPU_SET(o->cpu, &one);
-            sched_setaffinity(0, sizeof one, &one);
-        }
-        execvp(wrk, argv);
-        dprintf(STDOUT_FILENO, "exec %s: %s\n", wrk, strerror(errno));
-        _exit(127);
-    }
-    close(pipe_fds[1]);
-    char *output = malloc(WRK_OUTPUT_MAX);
-    if (!output) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        close(pipe_fds[0]);
-        return wasmvs_fail(err, "wrk: out of memory for its output");
-    }
-    uint64_t deadline = load_now_ns() + (uint64_t)(o->duration_s + WRK_GRACE_S) * 1000000000ull;
-    int timed_out = wrk_collect(pipe_fds[0], output, WRK_OUTPUT_MAX, deadline) < 0;
-    close(pipe_fds[0]);
-    if (timed_out) kill(pid, SIGKILL);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    /* Pinning goes through taskset so the harness keeps one process launcher. */
+    char *argv[] = { "taskset", "-c", cpu, (char *)(o->wrk ? o->wrk : "wrk"), "-t", threads, "-c",
+                     connections, "-d", duration, "--timeout", timeout, "-s", (char *)options.script,
+                     (char *)o->url, NULL };
+    char *const *command = o->cpu >= 0 ? argv : argv + 3;
+    process_spec spec = { .argv = command, .timeout_s = o->duration_s + WRK_GRACE_S };
+    process_result run;
+    if (process_run(&spec, &run, err) < 0) return wasmvs_wrap(err, "wrk %s", o->url);
     int rc;
-    if (timed_out)
-        rc = wasmvs_fail(err, "wrk: expected it to finish within %d s, found it still running "
-                              "(killed)", o->duration_s + WRK_GRACE_S);
-    else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        rc = wasmvs_fail(err, "wrk %s: expected exit status 0, found %s %d; output: %.400s", o->url,
-                         WIFEXITED(status) ? "exit status" : "signal",
-                         WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), output);
-    else
-        rc = load_wrk_parse_report(output, out, err);
-    free(output);
+    if (run.end != PROCESS_EXITED || run.exit_code != 0) {
+        char how[128];
+        process_describe_end(&run, how, sizeof how);
+        rc = wasmvs_fail(err, "wrk %s: expected exit code 0, found %s; output: %.300s %.300s",
+                         o->url, how, run.out, run.err);
+    } else {
+        rc = load_wrk_parse_report(run.out, out, err);
+    }
+    process_result_free(&run);
     if (rc == 0) {
         out->threads = o->threads;
         out->connections = o->connections;

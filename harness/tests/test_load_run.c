@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "load/load.h"
+#include "meters/clock.h"
 
 #define HTTPD "build/workloads/native/httpd"
 #define WRK_SCRIPT "harness/load/wrk-report.lua"
@@ -58,8 +59,8 @@ static void server_spawn(server *s, const char *listen)
 static int server_wait_for(server *s, const char *want)
 {
     size_t len = strlen(s->output);
-    uint64_t deadline = load_now_ns() + 2000000000ull;
-    while (!strstr(s->output, want) && load_now_ns() < deadline) {
+    uint64_t deadline = meter_clock_ns() + 2000000000ull;
+    while (!strstr(s->output, want) && meter_clock_ns() < deadline) {
         struct pollfd p = { .fd = s->output_fd, .events = POLLIN };
         if (poll(&p, 1, 100) <= 0) continue;
         ssize_t n = read(s->output_fd, s->output + len, sizeof s->output - 1 - len);
@@ -108,7 +109,7 @@ static void test_probe_measures_launch_to_first_ok(void **state)
     load_probe *probe = load_probe_new(url, &err);
     assert_non_null(probe);
     server s;
-    load_probe_options o = { .start_ns = load_now_ns(), .timeout_s = 5 };
+    load_probe_options o = { .start_ns = meter_clock_ns(), .timeout_s = 5 };
     server_spawn(&s, listen);
     uint64_t elapsed = 0;
     if (load_probe_first_ok(probe, &o, &elapsed, &err) < 0) fail_msg("%s", err.message);
@@ -135,12 +136,12 @@ static void test_probe_stops_when_the_server_exits(void **state)
     assert_non_null(probe);
     server s;
     server_spawn(&s, "not-an-address"); /* exits at once with a usage error */
-    load_probe_options o = { .start_ns = load_now_ns(), .timeout_s = 5, .alive = child_alive,
+    load_probe_options o = { .start_ns = meter_clock_ns(), .timeout_s = 5, .alive = child_alive,
                              .alive_context = &s.pid };
     uint64_t elapsed;
     assert_int_equal(load_probe_first_ok(probe, &o, &elapsed, &err), -1);
     assert_non_null(strstr(err.message, "exited"));
-    assert_true(load_now_ns() - o.start_ns < 2000000000ull);
+    assert_true(meter_clock_ns() - o.start_ns < 2000000000ull);
     server_wait_for(&s, "expected");
     assert_non_null(strstr(s.output, "httpd: listen address"));
     close(s.output_fd);
@@ -156,7 +157,7 @@ static void test_probe_gives_up_after_its_timeout(void **state)
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
     load_probe *probe = load_probe_new(url, &err);
-    load_probe_options o = { .start_ns = load_now_ns(), .timeout_s = 0.2 };
+    load_probe_options o = { .start_ns = meter_clock_ns(), .timeout_s = 0.2 };
     uint64_t elapsed;
     assert_int_equal(load_probe_first_ok(probe, &o, &elapsed, &err), -1);
     assert_non_null(strstr(err.message, "within 0.2 s"));
@@ -170,8 +171,8 @@ static void test_wrk_closed_loop_against_httpd(void **state)
     server_start(&s);
     char url[64];
     url_of(&s, url, sizeof url);
-    load_wrk_options o = { .url = url, .script = WRK_SCRIPT, .threads = 2, .connections = 16,
-                           .duration_s = 2, .cpu = -1 };
+    /* No script given: the default hook under the root; pinned through taskset. */
+    load_wrk_options o = { .url = url, .threads = 2, .connections = 16, .duration_s = 2, .cpu = 0 };
     load_result r;
     wasmvs_error err = { { 0 } };
     if (load_wrk_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
@@ -181,6 +182,22 @@ static void test_wrk_closed_loop_against_httpd(void **state)
     assert_true(r.latency.p50_ns <= r.latency.p99_ns && r.latency.p99_ns <= r.latency.max_ns);
     assert_int_equal(r.connections, 16);
     server_stop(&s);
+}
+
+static void test_wrk_failure_carries_its_output(void **state)
+{
+    (void)state;
+    int port;
+    wasmvs_error err = { { 0 } };
+    assert_int_equal(load_free_port(&port, &err), 0);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+    load_wrk_options o = { .url = url, .script = WRK_SCRIPT, .threads = 1, .connections = 1,
+                           .duration_s = 1, .cpu = -1 };
+    load_result r;
+    assert_int_equal(load_wrk_run(&o, &r, &err), -1);
+    assert_non_null(strstr(err.message, "exit code 1"));
+    assert_non_null(strstr(err.message, "unable to connect"));
 }
 
 static void test_open_loop_holds_a_modest_rate(void **state)
@@ -268,9 +285,9 @@ static void test_open_loop_counts_connect_errors_when_nobody_listens(void **stat
     load_open_options o = { .url = url, .rate_per_s = 500, .connections = 2, .duration_s = 0.3,
                             .timeout_s = 0.5, .cpu = -1 };
     load_result r;
-    uint64_t start = load_now_ns();
+    uint64_t start = meter_clock_ns();
     assert_int_equal(load_open_run(&o, &r, &err), 0);
-    assert_true(load_now_ns() - start < 3000000000ull);
+    assert_true(meter_clock_ns() - start < 3000000000ull);
     assert_int_equal(r.requests, 0);
     assert_true(r.errors.connect > 0);
     load_result_free(&r);
@@ -358,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_probe_stops_when_the_server_exits),
         cmocka_unit_test(test_probe_gives_up_after_its_timeout),
         cmocka_unit_test(test_wrk_closed_loop_against_httpd),
+        cmocka_unit_test(test_wrk_failure_carries_its_output),
         cmocka_unit_test(test_open_loop_holds_a_modest_rate),
         cmocka_unit_test(test_sweep_finds_the_top_of_an_easy_range),
         cmocka_unit_test(test_sweep_breaks_on_a_bound_nothing_meets),
