@@ -89,6 +89,9 @@ static int process_pipe(int fds[2])
 int process_run(const process_spec *spec, process_result *result, wasmvs_error *err)
 {
     memset(result, 0, sizeof *result);
+    /* A program that exits without reading its stdin must not kill wasmvs with SIGPIPE:
+     * the write fails with EPIPE instead and the sample is judged by its output. */
+    signal(SIGPIPE, SIG_IGN);
     int in[2] = {-1, -1}, out[2] = {-1, -1}, errp[2] = {-1, -1}, gate[2] = {-1, -1},
         report[2] = {-1, -1};
     if (process_pipe(in) || process_pipe(out) || process_pipe(errp) || process_pipe(gate) ||
