@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "results.h"
+#include "stats.h"
 
 static const char *report_model_string(json_t *object, const char *key, const char *fallback)
 {
@@ -246,6 +247,40 @@ int report_target_figure(json_t *target, const char *path, double *value)
     return 0;
 }
 
+int report_target_median(json_t *target, const char *metric, double *value)
+{
+    if (strchr(metric, '.') && strncmp(metric, "phases.", 7) != 0)
+        return report_target_figure(target, metric, value);
+    double *values;
+    size_t n = report_target_values(target, metric, &values);
+    if (!n) return -1;
+    *value = stats_quantile(values, n, 0.5);
+    free(values);
+    return 0;
+}
+
+size_t report_target_summary(json_t *target, const char *metric, stats_summary *summary)
+{
+    double *values;
+    size_t n = report_target_values(target, metric, &values);
+    stats_summarize(values, n, STATS_DEFAULT_SEED, summary);
+    free(values);
+    return n;
+}
+
+void report_target_ratio(json_t *target, json_t *reference, const char *metric,
+                         stats_ratio *ratio)
+{
+    ratio->ratio = ratio->ci_low = ratio->ci_high = NAN;
+    if (!reference) return;
+    double *a, *b;
+    size_t na = report_target_values(target, metric, &a);
+    size_t nb = report_target_values(reference, metric, &b);
+    if (na && nb) stats_ratio_of_medians(a, na, b, nb, STATS_DEFAULT_SEED, ratio);
+    free(a);
+    free(b);
+}
+
 static int report_model_ends_with(const char *s, const char *suffix)
 {
     size_t ls = strlen(s), lx = strlen(suffix);
@@ -261,7 +296,7 @@ int report_metric_smaller_is_better(const char *metric)
 const char *report_metric_unit(const char *metric)
 {
     if (report_model_ends_with(metric, "_ns") || strstr(metric, "latency_ns")) return "ns";
-    if (report_model_ends_with(metric, "_kib")) return "KiB";
+    if (report_model_ends_with(metric, "_kib") || strstr(metric, "_kib_per_")) return "KiB";
     if (report_model_ends_with(metric, "_bytes")) return "bytes";
     if (report_model_ends_with(metric, "_per_s")) return "1/s";
     if (report_model_ends_with(metric, "_per_gib")) return "1/GiB";
@@ -287,7 +322,7 @@ void report_format_value(const char *metric, double value, char *buf, size_t siz
         else if (magnitude >= 1024)
             snprintf(buf, size, "%.3g MiB", value / 1024.0);
         else
-            snprintf(buf, size, "%.0f KiB", value);
+            snprintf(buf, size, "%.3g KiB", value);
     } else if (!strcmp(unit, "bytes")) {
         if (magnitude >= 1024.0 * 1024.0)
             snprintf(buf, size, "%.3g MiB", value / (1024.0 * 1024.0));
@@ -295,7 +330,19 @@ void report_format_value(const char *metric, double value, char *buf, size_t siz
             snprintf(buf, size, "%.0f B", value);
     } else if (!strcmp(unit, "1/s")) {
         snprintf(buf, size, "%.0f/s", value);
+    } else if (!strcmp(unit, "1/GiB")) {
+        snprintf(buf, size, "%.0f/GiB", value);
     } else {
         snprintf(buf, size, "%.4g", value);
     }
+}
+
+void report_format_ratio(double ratio, char *buf, size_t size)
+{
+    if (isnan(ratio))
+        snprintf(buf, size, "-");
+    else if (fabs(ratio) < 10)
+        snprintf(buf, size, "%.2fx", ratio);
+    else
+        snprintf(buf, size, "%.3gx", ratio);
 }

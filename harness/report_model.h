@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "stats.h"
 
 typedef struct report_run {
     const char *path;          /* first file this run came from */
@@ -64,12 +65,28 @@ void report_target_sample_counts(json_t *target, size_t *usable, size_t *failed,
  * when the path is absent or not a number. */
 int report_target_figure(json_t *target, const char *path, double *value);
 
+/* The median of a sampled metric ("wall_ns", "phases.load_ns") or, for a dotted path
+ * into the target ("fit.instances_per_gib", "load.requests_per_s"), that figure.
+ * Returns 0 and fills *value, or -1 when the target has no such value. */
+int report_target_median(json_t *target, const char *metric, double *value);
+
+/* The stats_summary of a sampled metric over the usable samples; returns n (0: none). */
+size_t report_target_summary(json_t *target, const char *metric, stats_summary *summary);
+
+/* Ratio of the medians of a sampled metric, target over reference, with its bootstrap
+ * interval; all NaN when either side has no samples or reference is NULL. */
+void report_target_ratio(json_t *target, json_t *reference, const char *metric,
+                         stats_ratio *ratio);
+
 /* 1 when smaller values of this metric are better (every metric but *_per_s). */
 int report_metric_smaller_is_better(const char *metric);
 
 /* Formats a value of `metric` with a unit chosen for reading (ns -> us/ms/s,
  * KiB -> MiB, _per_s -> /s). */
 void report_format_value(const char *metric, double value, char *buf, size_t size);
+
+/* Formats a ratio for reading: "0.83x", "15.1x", "468x". */
+void report_format_ratio(double ratio, char *buf, size_t size);
 
 /* The unit suffix of a metric name for machine formats: "ns", "KiB", "bytes",
  * "1/s", or "count". */

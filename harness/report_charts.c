@@ -1,0 +1,460 @@
+/* report_charts.c: gnuplot data files and driver scripts for every chart of a run, and
+ * running gnuplot on the templates in report/. Which charts a run gets depends on its
+ * kind: oneshot (time per target with CI whiskers; Fibonacci also its ratio to native;
+ * Wasm phase split), density (memory against instance count; instances per GiB), http
+ * (requests/s; latency percentile spectrum; rate sweep). */
+#include "report_charts.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "process.h"
+#include "stats.h"
+
+#define REPORT_CHART_TIMEOUT_S 60.0
+
+static int report_charts_find_program(const char *program)
+{
+    if (strchr(program, '/')) return access(program, X_OK) == 0;
+    const char *path = getenv("PATH");
+    if (!path) return 0;
+    char *copy = strdup(path), *save = NULL;
+    int found = 0;
+    for (char *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+        char candidate[4096];
+        snprintf(candidate, sizeof candidate, "%s/%s", *dir ? dir : ".", program);
+        found = access(candidate, X_OK) == 0;
+    }
+    free(copy);
+    return found;
+}
+
+void report_charts_init(report_charts *charts, const char *out_dir, const char *templates_dir,
+                        const char *gnuplot)
+{
+    memset(charts, 0, sizeof *charts);
+    charts->out_dir = out_dir;
+    charts->templates_dir = templates_dir;
+    charts->gnuplot = gnuplot;
+    charts->files = json_array();
+    charts->gnuplot_found = report_charts_find_program(gnuplot);
+    if (!charts->gnuplot_found)
+        snprintf(charts->first_error, sizeof charts->first_error,
+                 "gnuplot: expected the program \"%s\" on PATH, found none; charts are not "
+                 "drawn (install gnuplot-nox, or pass --gnuplot PATH); the tables are written",
+                 gnuplot);
+}
+
+void report_charts_free(report_charts *charts)
+{
+    json_decref(charts->files);
+    charts->files = NULL;
+}
+
+static void report_charts_fail(report_charts *charts, const char *fmt, ...)
+{
+    charts->failed++;
+    if (charts->first_error[0]) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(charts->first_error, sizeof charts->first_error, fmt, ap);
+    va_end(ap);
+}
+
+/* A gnuplot single-quoted string: a quote inside is doubled. */
+static void report_charts_quote(FILE *out, const char *text)
+{
+    fputc('\'', out);
+    for (const char *c = text; *c; c++) {
+        if (*c == '\'') fputc('\'', out);
+        fputc(*c, out);
+    }
+    fputc('\'', out);
+}
+
+/* Data-file labels are double-quoted; a double quote inside would end them. */
+static void report_charts_label(FILE *out, const char *text)
+{
+    fputc('"', out);
+    for (const char *c = text; *c; c++) fputc(*c == '"' ? '\'' : *c, out);
+    fputc('"', out);
+}
+
+/* Colours by family, so a chart reads at a glance (native greys, containers blues,
+ * Wasm oranges and reds), with a distinct shade per target for line charts. */
+static const char *report_charts_color(const char *target)
+{
+    static const char *const known[][2] = {
+        { "native", "#7f7f7f" },        { "native-clang", "#3f3f3f" },
+        { "runc", "#17becf" },          { "docker", "#1f77b4" },
+        { "docker-host", "#6baed6" },   { "docker-bridge", "#393b79" },
+        { "wasmrt", "#ff7f0e" },        { "wasmrt-cli", "#d62728" },
+    };
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (!strcmp(target, known[i][0])) return known[i][1];
+    if (!strncmp(target, "wasm", 4)) return "#e377c2";
+    if (!strncmp(target, "docker", 6) || !strncmp(target, "runc", 4)) return "#9ecae1";
+    if (!strncmp(target, "native", 6)) return "#bdbdbd";
+    return "#2ca02c";
+}
+
+static unsigned long report_charts_color_value(const char *target)
+{
+    return strtoul(report_charts_color(target) + 1, NULL, 16);
+}
+
+static void report_charts_name(const report_run *run, const char *what, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *c = run->scenario_name; *c && n + 1 < size; c++)
+        out[n++] = (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", *c))
+                       ? *c
+                       : '_';
+    out[n] = '\0';
+    snprintf(out + n, size - n, "-%s", what);
+}
+
+static FILE *report_charts_open(report_charts *charts, const char *name, const char *extension)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.%s", charts->out_dir, name, extension);
+    FILE *file = fopen(path, "w");
+    if (!file) report_charts_fail(charts, "%s: cannot open for writing", path);
+    return file;
+}
+
+static int report_charts_image_ok(const report_charts *charts, const char *name, const char *ext)
+{
+    char path[4096];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s.%s", charts->out_dir, name, ext);
+    return stat(path, &st) == 0 && st.st_size > 0;
+}
+
+/* `arrays` holds gnuplot lines (titles, colours, ...) the template expects. */
+static void report_charts_render(report_charts *charts, report_doc *doc, const char *name,
+                                 const char *template_name, const char *title,
+                                 const char *arrays)
+{
+    FILE *script = report_charts_open(charts, name, "gp");
+    if (!script) return;
+    char template_path[4096], data[512];
+    snprintf(template_path, sizeof template_path, "%s/%s", charts->templates_dir, template_name);
+    snprintf(data, sizeof data, "%s.dat", name);
+    fprintf(script, "# driver written by wasmvs report for %s\ncd ", template_name);
+    report_charts_quote(script, charts->out_dir);
+    fputs("\ndatafile = ", script);
+    report_charts_quote(script, data);
+    fputs("\nchart_title = ", script);
+    report_charts_quote(script, title);
+    fprintf(script, "\n%s", arrays ? arrays : "");
+    const char *terminals[2][2] = {
+        { "pngcairo size 960,540 noenhanced font 'DejaVu Sans,10'", "png" },
+        { "svg size 960,540 noenhanced dynamic font 'DejaVu Sans,10'", "svg" },
+    };
+    for (int t = 0; t < 2; t++) {
+        fprintf(script, "set terminal %s\nset output '%s.%s'\nload ", terminals[t][0], name,
+                terminals[t][1]);
+        report_charts_quote(script, template_path);
+        fputs("\nset output\n", script);
+    }
+    fclose(script);
+    char script_path[4096];
+    snprintf(script_path, sizeof script_path, "%s/%s.gp", charts->out_dir, name);
+    char *argv[] = { (char *)charts->gnuplot, script_path, NULL };
+    process_spec spec = { .argv = argv, .timeout_s = REPORT_CHART_TIMEOUT_S };
+    process_result result;
+    wasmvs_error err = { { 0 } };
+    if (process_run(&spec, &result, &err) != 0) {
+        report_charts_fail(charts, "%s: %s", name, err.message);
+        return;
+    }
+    char how[128];
+    process_describe_end(&result, how, sizeof how);
+    int ok = result.end == PROCESS_EXITED && result.exit_code == 0 &&
+             report_charts_image_ok(charts, name, "png") &&
+             report_charts_image_ok(charts, name, "svg");
+    if (!ok)
+        report_charts_fail(charts, "gnuplot %s: expected %s.png and %s.svg, found %s: %.600s",
+                           script_path, name, name, how,
+                           result.err && result.err[0] ? result.err : "no message");
+    process_result_free(&result);
+    if (!ok) return;
+    char png[512], svg[512];
+    snprintf(png, sizeof png, "%s.png", name);
+    snprintf(svg, sizeof svg, "%s.svg", name);
+    json_array_append_new(charts->files, json_string(png));
+    json_array_append_new(charts->files, json_string(svg));
+    charts->drawn++;
+    report_doc_chart(doc, title, png, svg);
+}
+
+/* Writes "array NAME[n] = ['a','b']" for a template. */
+static void report_charts_array(FILE *stream, const char *name, const char *const *values,
+                                size_t count)
+{
+    fprintf(stream, "array %s[%zu] = [", name, count ? count : 1);
+    for (size_t i = 0; i < count; i++) {
+        if (i) fputc(',', stream);
+        report_charts_quote(stream, values[i]);
+    }
+    if (!count) fputs("''", stream);
+    fputs("]\n", stream);
+}
+
+static int report_charts_is_fibonacci(const report_run *run)
+{
+    return strstr(run->workload, "fib") || strstr(run->scenario_name, "fib");
+}
+
+static void report_charts_oneshot(report_charts *charts, const report_run *run, report_doc *doc)
+{
+    char name[256], title[512];
+    int fib = report_charts_is_fibonacci(run);
+    json_t *baseline = report_run_target(run, run->baseline);
+    report_charts_name(run, "time", name, sizeof name);
+    FILE *data = report_charts_open(charts, name, "dat");
+    if (!data) return;
+    fprintf(data, "# target median_ms ci_low_ms ci_high_ms color ratio ratio_low ratio_high\n");
+    size_t rows = 0, phased = 0, i;
+    json_t *target;
+    json_array_foreach(run->targets, i, target) {
+        stats_summary s;
+        if (!report_target_summary(target, "wall_ns", &s)) continue;
+        stats_ratio r;
+        report_target_ratio(target, baseline, "wall_ns", &r);
+        report_charts_label(data, report_target_name(target));
+        fprintf(data, " %.6g %.6g %.6g %lu %.6g %.6g %.6g\n", s.median / 1e6, s.ci_low / 1e6,
+                s.ci_high / 1e6, report_charts_color_value(report_target_name(target)), r.ratio,
+                r.ci_low, r.ci_high);
+        rows++;
+        double *phase;
+        size_t np = report_target_values(target, "phases.execute_ns", &phase);
+        free(phase);
+        phased += np > 0;
+    }
+    fclose(data);
+    if (rows) {
+        if (fib)
+            snprintf(title, sizeof title,
+                     "%s: wall time per target (median, 95%% CI) and ratio to %s",
+                     run->scenario_name, run->baseline);
+        else
+            snprintf(title, sizeof title, "%s: wall time per target (median, 95%% CI, log scale)",
+                     run->scenario_name);
+        char arrays[256];
+        snprintf(arrays, sizeof arrays, "y_label = 'wall time (ms, log scale)'\nbaseline = '%s'\n",
+                 run->baseline);
+        report_charts_render(charts, doc, name, fib ? "fib.gp" : "bars.gp", title, arrays);
+    }
+    if (!phased) return;
+    report_charts_name(run, "phases", name, sizeof name);
+    if (!(data = report_charts_open(charts, name, "dat"))) return;
+    fprintf(data, "# target load_ms instantiate_ms execute_ms (medians)\n");
+    const char *phase_names[3] = { "phases.load_ns", "phases.instantiate_ns",
+                                   "phases.execute_ns" };
+    json_array_foreach(run->targets, i, target) {
+        double medians[3] = { 0, 0, 0 };
+        size_t found = 0;
+        for (int p = 0; p < 3; p++) {
+            double *values;
+            size_t n = report_target_values(target, phase_names[p], &values);
+            if (n) medians[p] = stats_quantile(values, n, 0.5) / 1e6;
+            found += n > 0;
+            free(values);
+        }
+        if (!found) continue;
+        report_charts_label(data, report_target_name(target));
+        fprintf(data, " %.6g %.6g %.6g\n", medians[0], medians[1], medians[2]);
+    }
+    fclose(data);
+    snprintf(title, sizeof title,
+             "%s: Wasm phases, share of each target's time (median total above the bar)",
+             run->scenario_name);
+    report_charts_render(charts, doc, name, "phases.gp", title, NULL);
+}
+
+/* A bar chart of one single-valued figure per target (instances per GiB, requests/s). */
+static void report_charts_figure_bars(report_charts *charts, const report_run *run,
+                                      report_doc *doc, const char *what, const char *path,
+                                      double scale, const char *title, const char *y_label)
+{
+    char name[256];
+    report_charts_name(run, what, name, sizeof name);
+    FILE *data = report_charts_open(charts, name, "dat");
+    if (!data) return;
+    size_t rows = 0, i;
+    json_t *target;
+    json_array_foreach(run->targets, i, target) {
+        double value;
+        if (report_target_figure(target, path, &value)) continue;
+        report_charts_label(data, report_target_name(target));
+        fprintf(data, " %.6g %.6g %.6g %lu\n", value * scale, value * scale, value * scale,
+                report_charts_color_value(report_target_name(target)));
+        rows++;
+    }
+    fclose(data);
+    if (!rows) return;
+    char arrays[256];
+    snprintf(arrays, sizeof arrays, "y_label = '%s'\nbaseline = '%s'\n", y_label, run->baseline);
+    report_charts_render(charts, doc, name, "bars.gp", title, arrays);
+}
+
+/* Line charts with one data block per target; returns how many blocks were written. The
+ * template gets arrays titles[] and colors[]. */
+typedef size_t (*report_charts_block_fn)(FILE *data, json_t *target);
+
+static void report_charts_lines(report_charts *charts, const report_run *run, report_doc *doc,
+                                const char *what, const char *template_name, const char *title,
+                                report_charts_block_fn write_block)
+{
+    char name[256];
+    report_charts_name(run, what, name, sizeof name);
+    FILE *data = report_charts_open(charts, name, "dat");
+    if (!data) return;
+    size_t count = 0, i, capacity = json_array_size(run->targets) + 1;
+    const char **titles = calloc(capacity, sizeof *titles);
+    const char **colors = calloc(capacity, sizeof *colors);
+    double *slopes = calloc(capacity, sizeof *slopes), *intercepts = calloc(capacity, sizeof *intercepts);
+    json_t *target;
+    json_array_foreach(run->targets, i, target) {
+        if (!write_block(data, target)) continue;
+        fputs("\n\n", data); /* two blank lines end a gnuplot data block (index) */
+        titles[count] = report_target_name(target);
+        colors[count] = report_charts_color(titles[count]);
+        if (report_target_figure(target, "fit.slope_kib_per_instance", &slopes[count]))
+            slopes[count] = NAN;
+        if (report_target_figure(target, "fit.intercept_kib", &intercepts[count]))
+            intercepts[count] = NAN;
+        count++;
+    }
+    fclose(data);
+    if (count) {
+        char *arrays = NULL;
+        size_t length = 0;
+        FILE *stream = open_memstream(&arrays, &length);
+        fprintf(stream, "ntargets = %zu\n", count);
+        report_charts_array(stream, "titles", titles, count);
+        report_charts_array(stream, "colors", colors, count);
+        /* density fits, in KiB (NaN where a target has none) */
+        fprintf(stream, "array slopes[%zu]\narray intercepts[%zu]\n", count, count);
+        for (size_t t = 0; t < count; t++) {
+            if (isnan(slopes[t]) || isnan(intercepts[t]))
+                fprintf(stream, "slopes[%zu] = NaN\nintercepts[%zu] = NaN\n", t + 1, t + 1);
+            else
+                fprintf(stream, "slopes[%zu] = %.9g\nintercepts[%zu] = %.9g\n", t + 1,
+                        slopes[t], t + 1, intercepts[t]);
+        }
+        fclose(stream);
+        report_charts_render(charts, doc, name, template_name, title, arrays);
+        free(arrays);
+    }
+    free(titles);
+    free(colors);
+    free(slopes);
+    free(intercepts);
+}
+
+static size_t report_charts_density_block(FILE *data, json_t *target)
+{
+    json_t *steps = json_object_get(target, "steps"), *step;
+    size_t i, rows = 0;
+    fputs("# n pss_mib memavailable_drop_mib\n", data);
+    json_array_foreach(steps, i, step) {
+        json_t *n = json_object_get(step, "n"), *pss = json_object_get(step, "pss_kib");
+        json_t *drop = json_object_get(step, "memavailable_drop_kib");
+        if (!json_is_number(n) || !json_is_number(pss)) continue;
+        fprintf(data, "%g %.6g %.6g\n", json_number_value(n), json_number_value(pss) / 1024.0,
+                json_is_number(drop) ? json_number_value(drop) / 1024.0 : NAN);
+        rows++;
+    }
+    return rows;
+}
+
+static int report_charts_compare_buckets(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* The latency spectrum: for each histogram bucket, x = 1/(1-F) where F is the share of
+ * requests at or below it, so 90%, 99%, 99.9% sit a decade apart on a log axis. */
+static size_t report_charts_latency_block(FILE *data, json_t *target)
+{
+    json_t *histogram = json_object_get(json_object_get(target, "load"), "histogram"), *bucket;
+    size_t count = json_array_size(histogram), n = 0, i;
+    if (!count) return 0;
+    double *buckets = malloc(count * 2 * sizeof *buckets), total = 0;
+    json_array_foreach(histogram, i, bucket) {
+        json_t *latency = json_array_get(bucket, 0), *hits = json_array_get(bucket, 1);
+        if (!json_is_number(latency) || !json_is_number(hits) || json_number_value(hits) <= 0)
+            continue;
+        buckets[2 * n] = json_number_value(latency);
+        buckets[2 * n + 1] = json_number_value(hits);
+        total += buckets[2 * n + 1];
+        n++;
+    }
+    qsort(buckets, n, 2 * sizeof *buckets, report_charts_compare_buckets);
+    fputs("# one_over_one_minus_quantile latency_ms\n", data);
+    double seen = 0;
+    for (i = 0; i < n; i++) {
+        seen += buckets[2 * i + 1];
+        /* the last bucket holds the maximum: place it half a request short of 100% */
+        double quantile = seen >= total ? 1.0 - 0.5 / total : seen / total;
+        fprintf(data, "%.6g %.6g\n", 1.0 / (1.0 - quantile), buckets[2 * i] / 1e6);
+    }
+    free(buckets);
+    return n;
+}
+
+static size_t report_charts_sweep_block(FILE *data, json_t *target)
+{
+    json_t *sweep = json_object_get(json_object_get(target, "load"), "rate_sweep"), *point;
+    size_t i, rows = 0;
+    fputs("# offered_rate achieved_per_s p99_ms\n", data);
+    json_array_foreach(sweep, i, point) {
+        json_t *rate = json_object_get(point, "rate"), *p99 = json_object_get(point, "p99_ns");
+        json_t *achieved = json_object_get(point, "achieved_per_s");
+        if (!json_is_number(rate) || !json_is_number(p99)) continue;
+        fprintf(data, "%.6g %.6g %.6g\n", json_number_value(rate),
+                json_is_number(achieved) ? json_number_value(achieved) : NAN,
+                json_number_value(p99) / 1e6);
+        rows++;
+    }
+    return rows;
+}
+
+void report_charts_draw_run(report_charts *charts, const report_run *run, report_doc *doc)
+{
+    if (!charts->gnuplot_found) return;
+    char title[512];
+    if (!strcmp(run->kind, "density")) {
+        snprintf(title, sizeof title,
+                 "%s: PSS of all idle instances against instance count (log scale; dashed: fit)",
+                 run->scenario_name);
+        report_charts_lines(charts, run, doc, "memory", "density.gp", title,
+                            report_charts_density_block);
+        snprintf(title, sizeof title, "%s: idle instances per GiB (from the fitted slope)",
+                 run->scenario_name);
+        report_charts_figure_bars(charts, run, doc, "per-gib", "fit.instances_per_gib", 1.0,
+                                  title, "instances per GiB (log scale)");
+    } else if (!strcmp(run->kind, "http")) {
+        snprintf(title, sizeof title, "%s: requests per second", run->scenario_name);
+        report_charts_figure_bars(charts, run, doc, "requests", "load.requests_per_s", 1.0, title,
+                                  "requests/s (log scale)");
+        snprintf(title, sizeof title, "%s: latency percentile spectrum", run->scenario_name);
+        report_charts_lines(charts, run, doc, "latency", "http-latency.gp", title,
+                            report_charts_latency_block);
+        snprintf(title, sizeof title, "%s: p99 latency against offered rate (open loop)",
+                 run->scenario_name);
+        report_charts_lines(charts, run, doc, "sweep", "http-sweep.gp", title,
+                            report_charts_sweep_block);
+    } else {
+        report_charts_oneshot(charts, run, doc);
+    }
+}
