@@ -26,6 +26,7 @@ enum { COMPARE_EXIT_OK = 0, COMPARE_EXIT_REGRESSED = 1, COMPARE_EXIT_BAD_INPUT =
 
 typedef struct compare_options {
     const char *base_path, *new_path, *out_path, *format;
+    const char *metrics; /* comma-separated names to judge, or NULL for all */
     double threshold, alpha;
     int allow_host_mismatch;
 } compare_options;
@@ -46,7 +47,7 @@ static void compare_usage(FILE *out)
     fprintf(out,
             "usage: wasmvs compare BASE.json NEW.json [--threshold PCT] [--alpha P]\n"
             "                      [--format text|markdown|json] [--out FILE]\n"
-            "                      [--allow-host-mismatch]\n"
+            "                      [--metrics NAME,NAME...] [--allow-host-mismatch]\n"
             "       wasmvs compare RESULTS.json --format bencher|github-benchmark [--out FILE]\n"
             "Exit status: 0 nothing regressed, 1 a significant regression larger than the\n"
             "threshold (default 5%%), 2 bad input or results from different hosts.\n");
@@ -88,6 +89,9 @@ static int compare_parse_args(int argc, char **argv, compare_options *options)
             i++;
         } else if (!strcmp(arg, "--format") && value) {
             options->format = value;
+            i++;
+        } else if (!strcmp(arg, "--metrics") && value) {
+            options->metrics = value;
             i++;
         } else if (!strcmp(arg, "--out") && value) {
             options->out_path = value;
@@ -182,6 +186,11 @@ static void compare_sampled_metric(compare_outcome *outcome, compare_row *row,
         snprintf(row->note, sizeof row->note,
                  "needs at least %d usable samples per side, found %zu and %zu",
                  COMPARE_MIN_SAMPLES, nb, nn);
+    } else if (row->base_median == 0.0 && row->new_median == 0.0) {
+        /* a counter that stays at zero (migrations, faults) has not changed */
+        row->ratio = row->ci_low = row->ci_high = 1.0;
+        row->verdict = COMPARE_UNCHANGED;
+        snprintf(row->note, sizeof row->note, "both medians are 0");
     } else if (row->base_median == 0.0) {
         row->verdict = COMPARE_NOT_COMPARABLE;
         snprintf(row->note, sizeof row->note, "base median is 0, a ratio is undefined");
@@ -200,6 +209,20 @@ static void compare_sampled_metric(compare_outcome *outcome, compare_row *row,
     free(fresh);
 }
 
+/* 1 when `metric` is in the comma-separated `selected` list (NULL selects all). */
+static int compare_metric_selected(const char *selected, const char *metric)
+{
+    if (!selected) return 1;
+    size_t length = strlen(metric);
+    for (const char *p = selected; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        if (n == length && !strncmp(p, metric, n)) return 1;
+        p += n + (comma ? 1 : 0);
+    }
+    return 0;
+}
+
 /* Single-valued figures of density and HTTP scenarios: one number per run, so the
  * ratio is shown but no test is possible. */
 static const char *const compare_figure_paths[] = {
@@ -212,6 +235,7 @@ static int compare_figures(compare_outcome *outcome, const char *scenario, json_
 {
     for (size_t f = 0; f < sizeof compare_figure_paths / sizeof *compare_figure_paths; f++) {
         double base, fresh;
+        if (!compare_metric_selected(outcome->metrics, compare_figure_paths[f])) continue;
         if (report_target_figure(base_target, compare_figure_paths[f], &base) ||
             report_target_figure(new_target, compare_figure_paths[f], &fresh))
             continue;
@@ -265,6 +289,7 @@ static int compare_targets(compare_outcome *outcome, const report_run *base_run,
         size_t m;
         json_t *metric;
         json_array_foreach(metrics, m, metric) {
+            if (!compare_metric_selected(outcome->metrics, json_string_value(metric))) continue;
             double *unused = NULL;
             if (!report_target_values(base_target, json_string_value(metric), &unused)) {
                 compare_note(outcome, "%s/%s: metric %s only in NEW", new_run->scenario_name,
@@ -368,6 +393,7 @@ static int compare_run(const compare_options *options, FILE *out)
         .new_fingerprint = new_set.runs[0].fingerprint,
         .threshold = options->threshold,
         .alpha = options->alpha,
+        .metrics = options->metrics,
         .notes = json_array(),
     };
     outcome.hosts_match = !strcmp(outcome.base_fingerprint, outcome.new_fingerprint);

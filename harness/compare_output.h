@@ -37,6 +37,7 @@ typedef struct compare_outcome {
     int hosts_match;
     double threshold; /* fraction: 0.05 is 5% */
     double alpha;     /* significance level of the U test */
+    const char *metrics; /* comma-separated metric names judged, NULL: every metric */
     compare_row *rows;
     size_t count, capacity;
     size_t improved, regressed, unchanged, not_comparable;

@@ -106,6 +106,19 @@ size_t report_doc_row_count(json_t *table)
     return json_array_size(json_object_get(table, "rows"));
 }
 
+void report_doc_drop_if_empty(report_doc *doc, json_t *table)
+{
+    if (report_doc_row_count(table)) return;
+    size_t i;
+    json_t *block;
+    json_array_foreach(doc->blocks, i, block) {
+        if (block == table) {
+            json_array_remove(doc->blocks, i);
+            return;
+        }
+    }
+}
+
 void report_doc_chart(report_doc *doc, const char *title, const char *png, const char *svg)
 {
     json_array_append_new(doc->blocks, json_pack("{s:s, s:s, s:s, s:s}", "type", "chart", "text",

@@ -35,6 +35,8 @@ json_t *report_doc_table(report_doc *doc, const char *first_header, ...)
 /* One row of cells (NULL-terminated, as many as the headers). */
 void report_doc_row(json_t *table, const char *first_cell, ...) __attribute__((sentinel));
 size_t report_doc_row_count(json_t *table);
+/* Removes a table that got no rows (so a report shows no empty tables). */
+void report_doc_drop_if_empty(report_doc *doc, json_t *table);
 
 /* A chart: png and svg are file names relative to the report directory. */
 void report_doc_chart(report_doc *doc, const char *title, const char *png, const char *svg);

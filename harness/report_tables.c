@@ -296,6 +296,8 @@ void report_tables_failures(report_doc *doc, const report_set *set)
             report_doc_row(table, run->scenario_name, "(all)", "interrupted",
                            "the run was stopped before it finished", NULL);
     }
-    if (!report_doc_row_count(table))
+    if (!report_doc_row_count(table)) {
+        report_doc_drop_if_empty(doc, table);
         report_doc_paragraph(doc, "Every target ran and every sample succeeded.");
+    }
 }

@@ -264,6 +264,21 @@ static void test_compare_exports_tracker_formats(void **state)
     json_decref(gab);
 }
 
+static void test_compare_metrics_option_limits_what_is_judged(void **state)
+{
+    (void)state;
+    synthetic_target base = { "native", "wall_ns", 1e6, 5e4, 30, 101 };
+    synthetic_target worse = { "native", "wall_ns", 1.2e6, 6e4, 30, 102 };
+    const char *b = write_results("only-a.json", "wasmvs/results/v1", "hostA", &base, 1);
+    const char *n = write_results("only-b.json", "wasmvs/results/v1", "hostA", &worse, 1);
+    const char *out = test_path("only.json");
+    char *argv[] = { "compare", (char *)b, (char *)n, "--metrics", "context_switches",
+                     "--format", "json", "--out", (char *)out, NULL };
+    assert_int_equal(compare_main(9, argv), 0);
+    assert_null(verdict_of(out, "native", "wall_ns"));
+    assert_string_equal(verdict_of(out, "native", "context_switches"), "unchanged");
+}
+
 /* The committed fixtures (not timings): a file against itself changes nothing. */
 static void test_compare_fixture_against_itself_is_unchanged(void **state)
 {
@@ -302,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_compare_different_hosts_are_flagged),
         cmocka_unit_test(test_compare_markdown_is_a_table),
         cmocka_unit_test(test_compare_exports_tracker_formats),
+        cmocka_unit_test(test_compare_metrics_option_limits_what_is_judged),
         cmocka_unit_test(test_compare_fixture_against_itself_is_unchanged),
     };
     return cmocka_run_group_tests_name("compare", tests, setup, teardown);
