@@ -1,0 +1,822 @@
+/* compile.c: one pass over a function body, opcode by opcode, that validates it (the
+ * spec's type-checking algorithm) and, when translating, emits the internal code of
+ * ops.h through emit.c. Used twice: validate-only for every function at load, and
+ * translate on a function's first call (lazy) or at load (eager). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+
+static int compile_index(compiler *c, uint32_t *out)
+{
+    if (!reader_u32(&c->r, out)) {
+        c->failed = 1;
+        return 0;
+    }
+    return 1;
+}
+
+static int compile_blocktype(compiler *c, const wasmrt_valtype **params, uint32_t *np,
+                             const wasmrt_valtype **results, uint32_t *nr,
+                             wasmrt_valtype *single)
+{
+    reader *r = &c->r;
+    *params = *results = NULL;
+    *np = *nr = 0;
+    if (r->p >= r->end) {
+        c->failed = 1;
+        return reader_eof(r);
+    }
+    uint8_t b = *r->p;
+    if (b == 0x40) {
+        r->p++;
+        return 1;
+    }
+    if (b == 0x7f || b == 0x7e || b == 0x7d || b == 0x7c || b == 0x70 || b == 0x6f) {
+        r->p++;
+        *single = (wasmrt_valtype)b;
+        *nr = 1;
+        return 1;
+    }
+    if (b == 0x7b)
+        return emit_fail(c, WASMRT_ERR_UNSUPPORTED, "SIMD not supported yet (v128 block type)");
+    int64_t idx;
+    if (!reader_sleb(r, 33, &idx)) {
+        c->failed = 1;
+        return 0;
+    }
+    if (idx < 0 || idx >= c->m->type_count)
+        return emit_fail(c, WASMRT_ERR_INVALID, "unknown type %lld", (long long)idx);
+    const functype *t = c->m->types[idx];
+    *params = t->params;
+    *np = t->param_count;
+    *results = t->results;
+    *nr = t->result_count;
+    return 1;
+}
+
+static int compile_memarg(compiler *c, uint32_t natural_log2, uint32_t *offset)
+{
+    uint32_t align;
+    if (!compile_index(c, &align) || !compile_index(c, offset))
+        return 0;
+    if (c->m->memory_count == 0)
+        return emit_fail(c, WASMRT_ERR_INVALID, "unknown memory 0");
+    if (align > natural_log2)
+        return emit_fail(c, WASMRT_ERR_INVALID,
+                         "alignment must not be larger than natural (2^%u > %u bytes)", align,
+                         1u << natural_log2);
+    return 1;
+}
+
+static int compile_zero_byte(compiler *c)
+{
+    uint8_t b;
+    if (!reader_byte(&c->r, &b)) {
+        c->failed = 1;
+        return 0;
+    }
+    if (b != 0)
+        return emit_fail(c, WASMRT_ERR_MALFORMED, "zero byte expected");
+    return 1;
+}
+
+static int compile_need_memory(compiler *c)
+{
+    if (c->m->memory_count == 0)
+        return emit_fail(c, WASMRT_ERR_INVALID, "unknown memory 0");
+    return 1;
+}
+
+static int compile_table(compiler *c, uint32_t *t)
+{
+    if (!compile_index(c, t))
+        return 0;
+    if (*t >= c->m->table_count)
+        return emit_fail(c, WASMRT_ERR_INVALID, "unknown table %u", *t);
+    return 1;
+}
+
+/* Pops n operands of the given types (last on top) and returns the slot of each. */
+static int compile_pop_slots(compiler *c, const wasmrt_valtype *types, uint32_t n, uint32_t *slots)
+{
+    operand o[5];
+    for (uint32_t i = n; i-- > 0;)
+        if (!emit_pop(c, types[i], &o[i]))
+            return 0;
+    for (uint32_t i = 0; i < n; i++)
+        slots[i] = emit_live(c) ? emit_src(c, &o[i]) : 0;
+    return 1;
+}
+
+static void compile_words(compiler *c, int op, const uint32_t *w, uint32_t n)
+{
+    if (!emit_live(c))
+        return;
+    emit_op(c, op);
+    for (uint32_t i = 0; i < n; i++)
+        emit_word(c, w[i]);
+}
+
+static int compile_call(compiler *c, uint32_t fidx, const functype *t, int indirect,
+                        uint32_t table)
+{
+    operand elem;
+    if (indirect && !emit_pop(c, WASMRT_I32, &elem))
+        return 0;
+    for (uint32_t i = t->param_count; i-- > 0;) {
+        operand o;
+        if (!emit_pop(c, t->params[i], &o))
+            return 0;
+    }
+    if (emit_live(c)) {
+        uint32_t base = c->height;
+        for (uint32_t i = base; i < base + t->param_count; i++)
+            emit_materialize(c, i);
+        if (indirect) {
+            uint32_t es = emit_src(c, &elem);
+            emit_op(c, OP_CALL_INDIRECT);
+            emit_word(c, (uint64_t)(uintptr_t)t);
+            emit_word(c, table);
+            emit_word(c, es);
+        } else if (fidx >= c->m->imported_funcs) {
+            emit_op(c, OP_CALL);
+            emit_word(c, (uint64_t)(uintptr_t)&c->m->funcs[fidx]);
+        } else {
+            emit_op(c, OP_CALL_FUNC);
+            emit_word(c, fidx);
+        }
+        emit_word(c, emit_slot(c, base));
+    }
+    for (uint32_t i = 0; i < t->result_count; i++)
+        emit_push(c, t->results[i]);
+    /* the callee's frame starts at the arguments and may use every slot above */
+    if (c->height + 1 > c->max_height)
+        c->max_height = c->height + 1;
+    return 1;
+}
+
+static const wasmrt_valtype I32_3[3] = {WASMRT_I32, WASMRT_I32, WASMRT_I32};
+
+static int compile_prefixed(compiler *c)
+{
+    uint32_t sub, a, b, slots[5];
+    const wasmrt_module *m = c->m;
+    if (!compile_index(c, &sub))
+        return 0;
+    if (sub <= 7) {
+        static const wasmrt_valtype in[8] = {WASMRT_F32, WASMRT_F32, WASMRT_F64, WASMRT_F64,
+                                             WASMRT_F32, WASMRT_F32, WASMRT_F64, WASMRT_F64};
+        emit_unary(c, OP_SAT_BASE + (int)sub, in[sub], sub < 4 ? WASMRT_I32 : WASMRT_I64);
+        return !c->failed;
+    }
+    switch (sub) {
+    case 8: /* memory.init */
+        if (!compile_index(c, &a) || !compile_zero_byte(c) || !compile_need_memory(c))
+            return 0;
+        if (!m->has_data_count)
+            return emit_fail(c, WASMRT_ERR_MALFORMED, "data count section required");
+        if (a >= m->data_count)
+            return emit_fail(c, WASMRT_ERR_INVALID, "unknown data segment %u", a);
+        if (!compile_pop_slots(c, I32_3, 3, slots))
+            return 0;
+        compile_words(c, OP_MEMORY_INIT, (uint32_t[]){a, slots[0], slots[1], slots[2]}, 4);
+        return 1;
+    case 9:
+        if (!compile_index(c, &a))
+            return 0;
+        if (!m->has_data_count)
+            return emit_fail(c, WASMRT_ERR_MALFORMED, "data count section required");
+        if (a >= m->data_count)
+            return emit_fail(c, WASMRT_ERR_INVALID, "unknown data segment %u", a);
+        compile_words(c, OP_DATA_DROP, &a, 1);
+        return 1;
+    case 10:
+        if (!compile_zero_byte(c) || !compile_zero_byte(c) || !compile_need_memory(c) ||
+            !compile_pop_slots(c, I32_3, 3, slots))
+            return 0;
+        compile_words(c, OP_MEMORY_COPY, slots, 3);
+        return 1;
+    case 11:
+        if (!compile_zero_byte(c) || !compile_need_memory(c) || !compile_pop_slots(c, I32_3, 3, slots))
+            return 0;
+        compile_words(c, OP_MEMORY_FILL, slots, 3);
+        return 1;
+    case 12: /* table.init elem table */
+        if (!compile_index(c, &a) || !compile_table(c, &b))
+            return 0;
+        if (a >= m->elem_count)
+            return emit_fail(c, WASMRT_ERR_INVALID, "unknown elem segment %u", a);
+        if (m->elems[a].type != m->tables[b].elem)
+            return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: element segment and table types differ");
+        if (!compile_pop_slots(c, I32_3, 3, slots))
+            return 0;
+        compile_words(c, OP_TABLE_INIT, (uint32_t[]){b, a, slots[0], slots[1], slots[2]}, 5);
+        return 1;
+    case 13:
+        if (!compile_index(c, &a))
+            return 0;
+        if (a >= m->elem_count)
+            return emit_fail(c, WASMRT_ERR_INVALID, "unknown elem segment %u", a);
+        compile_words(c, OP_ELEM_DROP, &a, 1);
+        return 1;
+    case 14: /* table.copy dst src */
+        if (!compile_table(c, &a) || !compile_table(c, &b))
+            return 0;
+        if (m->tables[a].elem != m->tables[b].elem)
+            return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: tables of different types");
+        if (!compile_pop_slots(c, I32_3, 3, slots))
+            return 0;
+        compile_words(c, OP_TABLE_COPY, (uint32_t[]){a, b, slots[0], slots[1], slots[2]}, 5);
+        return 1;
+    case 15: { /* table.grow: init, n -> old size */
+        if (!compile_table(c, &a))
+            return 0;
+        wasmrt_valtype t[2] = {m->tables[a].elem, WASMRT_I32};
+        if (!compile_pop_slots(c, t, 2, slots))
+            return 0;
+        if (emit_live(c)) {
+            emit_op(c, OP_TABLE_GROW);
+            emit_result(c, WASMRT_I32);
+            emit_word(c, a);
+            emit_word(c, slots[0]);
+            emit_word(c, slots[1]);
+        } else {
+            emit_push(c, WASMRT_I32);
+        }
+        return 1;
+    }
+    case 16:
+        if (!compile_table(c, &a))
+            return 0;
+        if (emit_live(c)) {
+            emit_op(c, OP_TABLE_SIZE_OP);
+            emit_result(c, WASMRT_I32);
+            emit_word(c, a);
+        } else {
+            emit_push(c, WASMRT_I32);
+        }
+        return 1;
+    case 17: { /* table.fill: i, value, n */
+        if (!compile_table(c, &a))
+            return 0;
+        wasmrt_valtype t[3] = {WASMRT_I32, m->tables[a].elem, WASMRT_I32};
+        if (!compile_pop_slots(c, t, 3, slots))
+            return 0;
+        compile_words(c, OP_TABLE_FILL, (uint32_t[]){a, slots[0], slots[1], slots[2]}, 4);
+        return 1;
+    }
+    default:
+        return emit_fail(c, WASMRT_ERR_MALFORMED, "illegal opcode 0xfc %u", sub);
+    }
+}
+
+static void compile_const(compiler *c, wasmrt_valtype t, uint64_t bits)
+{
+    operand o = {t, OPERAND_CONST, 0, bits, 0};
+    emit_push_operand(c, o);
+}
+
+/* Integer binary ops: which have a constant-operand form, which commute. */
+static void compile_numeric(compiler *c, uint8_t op)
+{
+    const wasmrt_valtype I = WASMRT_I32, L = WASMRT_I64, F = WASMRT_F32, D = WASMRT_F64;
+    if (op == 0x45) emit_unary(c, op, I, I);
+    else if (op <= 0x4f) emit_binary(c, op, I, I, 1, op <= 0x47);
+    else if (op == 0x50) emit_unary(c, op, L, I);
+    else if (op <= 0x5a) emit_binary(c, op, L, I, 1, op <= 0x52);
+    else if (op <= 0x60) emit_binary(c, op, F, I, 0, 0);
+    else if (op <= 0x66) emit_binary(c, op, D, I, 0, 0);
+    else if (op <= 0x69) emit_unary(c, op, I, I);
+    else if (op <= 0x78) emit_binary(c, op, I, I, !(op >= 0x6d && op <= 0x70),
+                                     op == 0x6a || op == 0x6c || (op >= 0x71 && op <= 0x73));
+    else if (op <= 0x7b) emit_unary(c, op, L, L);
+    else if (op <= 0x8a) emit_binary(c, op, L, L, !(op >= 0x7f && op <= 0x82),
+                                     op == 0x7c || op == 0x7e || (op >= 0x83 && op <= 0x85));
+    else if (op <= 0x91) emit_unary(c, op, F, F);
+    else if (op <= 0x98) emit_binary(c, op, F, F, 0, 0);
+    else if (op <= 0x9f) emit_unary(c, op, D, D);
+    else if (op <= 0xa6) emit_binary(c, op, D, D, 0, 0);
+    else {
+        /* conversions: (input, output) per opcode 0xa7..0xc4 */
+        static const char io[30][3] = {
+            "LI", "FI", "FI", "DI", "DI", "IL", "IL", "FL", "FL", "DL", "DL", "IF", "IF", "LF",
+            "LF", "DF", "ID", "ID", "LD", "LD", "FD", "FI", "DL", "IF", "LD", "II", "II", "LL",
+            "LL", "LL"};
+        const char *s = io[op - 0xa7];
+        wasmrt_valtype in = s[0] == 'I' ? I : s[0] == 'L' ? L : s[0] == 'F' ? F : D;
+        wasmrt_valtype out = s[1] == 'I' ? I : s[1] == 'L' ? L : s[1] == 'F' ? F : D;
+        if (op == 0xa7 || (op >= 0xbc && op <= 0xbf)) {
+            /* wrap and reinterpret keep the bits: i32 readers use the low half */
+            operand o;
+            if (emit_pop(c, in, &o)) {
+                o.type = out;
+                emit_push_operand(c, o);
+            }
+            return;
+        }
+        emit_unary(c, op, in, out);
+    }
+}
+
+static int compile_body(compiler *c)
+{
+    reader *r = &c->r;
+    const wasmrt_module *m = c->m;
+    while (!c->failed) {
+        uint8_t op;
+        uint32_t a, b;
+        if (r->p >= r->end) {
+            if (c->depth > 0)
+                return emit_fail(c, WASMRT_ERR_MALFORMED, "unexpected end of section or function (END opcode expected)");
+            return 1;
+        }
+        if (c->depth == 0)
+            return emit_fail(c, WASMRT_ERR_MALFORMED, "section size mismatch: bytes after the function's end");
+        op = *r->p++;
+        switch (op) {
+        case 0x00:
+            if (emit_live(c))
+                emit_op(c, OP_UNREACHABLE);
+            emit_set_unreachable(c);
+            break;
+        case 0x01:
+            break;
+        case 0x02: case 0x03: case 0x04: {
+            const wasmrt_valtype *params, *results;
+            uint32_t np, nr;
+            wasmrt_valtype single = TYPE_UNKNOWN;
+            operand cond;
+            int64_t patch = -1;
+            if (!compile_blocktype(c, &params, &np, &results, &nr, &single))
+                return 0;
+            if (op == 0x04 && !emit_pop(c, WASMRT_I32, &cond))
+                return 0;
+            for (uint32_t i = np; i-- > 0;) {
+                operand o;
+                if (!emit_pop(c, params[i], &o))
+                    return 0;
+            }
+            c->height += np; /* validated: leave the parameters in place */
+            if (op == 0x04 && cond.kind == OPERAND_CONST && emit_live(c))
+                emit_src(c, &cond);
+            if (emit_live(c)) {
+                /* everything becomes a real slot so a local.set inside the block
+                   cannot change a value the merge point still needs */
+                for (uint32_t i = 0; i < c->height; i++)
+                    if (c->stack[i].kind != OPERAND_STACK && !(op == 0x04 && i == cond.pos))
+                        emit_materialize(c, i);
+            }
+            if (op == 0x04)
+                emit_cond_branch(c, &cond, 1, &patch);
+            c->last_dst = -1;
+            c->last_start = -1;
+            ctrl *f = emit_ctrl_push(c, op == 0x02 ? CTRL_BLOCK : op == 0x03 ? CTRL_LOOP : CTRL_IF,
+                                     params, np, results, nr, single);
+            if (!f)
+                return 0;
+            f->else_patch = patch;
+            if (op == 0x03 && c->metered && emit_live(c)) {
+                emit_op(c, OP_CHECK);
+                f->loop_pc = c->len - 1;
+            }
+            break;
+        }
+        case 0x05: {
+            ctrl *f = &c->ctrls[c->depth - 1];
+            if (f->kind != CTRL_IF)
+                return emit_fail(c, WASMRT_ERR_INVALID, "else without a matching if");
+            if (!emit_check_results(c, f))
+                return 0;
+            if (emit_live(c)) {
+                emit_op(c, OP_BR);
+                emit_word(c, (uint64_t)f->patches);
+                if (c->emit && !c->failed)
+                    f->patches = (int64_t)c->len - 1;
+            }
+            emit_patch_here(c, f->else_patch);
+            f->else_patch = -1;
+            c->last_dst = -1;
+            c->last_start = -1;
+            f->kind = CTRL_ELSE;
+            f->unreachable = c->depth > 1 ? c->ctrls[c->depth - 2].unreachable : 0;
+            for (uint32_t i = 0; i < f->nparams; i++)
+                emit_push(c, f->params[i]);
+            break;
+        }
+        case 0x0b: {
+            ctrl *f = &c->ctrls[c->depth - 1];
+            if (!emit_check_results(c, f))
+                return 0;
+            if (f->kind == CTRL_IF) {
+                /* no else: the false path must turn the parameters into the results */
+                if (f->nparams != f->nresults ||
+                    (f->nparams && memcmp(f->params, emit_ctrl_results(f), f->nparams * sizeof *f->params)))
+                    return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: if without else must not change the stack");
+                emit_patch_here(c, f->else_patch);
+            }
+            if (f->kind == CTRL_FUNC) {
+                c->height += f->nresults;
+                emit_return(c);
+                c->depth--;
+                break;
+            }
+            emit_place_label(c, f);
+            c->depth--;
+            for (uint32_t i = 0; i < f->nresults; i++)
+                emit_push(c, emit_ctrl_results(f)[i]);
+            break;
+        }
+        case 0x0c:
+            if (!compile_index(c, &a) || !emit_branch(c, a))
+                return 0;
+            break;
+        case 0x0d:
+            if (!compile_index(c, &a) || !emit_br_if(c, a, 0))
+                return 0;
+            break;
+        case 0x0e: {
+            uint32_t n;
+            if (!compile_index(c, &n))
+                return 0;
+            if (n > (size_t)(r->end - r->p))
+                return emit_fail(c, WASMRT_ERR_MALFORMED, "unexpected end of section or function");
+            uint32_t *labels = malloc(((size_t)n + 1) * sizeof *labels);
+            if (!labels)
+                return emit_fail(c, WASMRT_ERR_RESOURCE, "out of memory");
+            int ok = 1;
+            for (uint32_t i = 0; i <= n && ok; i++)
+                ok = compile_index(c, &labels[i]);
+            ok = ok && emit_br_table(c, labels, n);
+            free(labels);
+            if (!ok)
+                return 0;
+            break;
+        }
+        case 0x0f: {
+            const functype *t = c->fn->type;
+            for (uint32_t i = t->result_count; i-- > 0;) {
+                operand o;
+                if (!emit_pop(c, t->results[i], &o))
+                    return 0;
+            }
+            c->height += t->result_count;
+            if (c->ctrls[c->depth - 1].unreachable)
+                c->height = c->ctrls[c->depth - 1].height;
+            emit_return(c);
+            emit_set_unreachable(c);
+            break;
+        }
+        case 0x10:
+            if (!compile_index(c, &a))
+                return 0;
+            if (a >= m->func_count)
+                return emit_fail(c, WASMRT_ERR_INVALID, "unknown function %u", a);
+            if (!compile_call(c, a, m->funcs[a].type, 0, 0))
+                return 0;
+            break;
+        case 0x11:
+            if (!compile_index(c, &a) || !compile_index(c, &b))
+                return 0;
+            if (b >= m->table_count)
+                return emit_fail(c, WASMRT_ERR_INVALID, "unknown table %u", b);
+            if (a >= m->type_count)
+                return emit_fail(c, WASMRT_ERR_INVALID, "unknown type %u", a);
+            if (m->tables[b].elem != WASMRT_FUNCREF)
+                return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: call_indirect on a table of externref");
+            if (!compile_call(c, 0, m->types[a], 1, b))
+                return 0;
+            break;
+        case 0x1a: {
+            operand o;
+            if (!emit_pop(c, TYPE_UNKNOWN, &o))
+                return 0;
+            break;
+        }
+        case 0x1b: case 0x1c: {
+            operand cond, x, y;
+            wasmrt_valtype t = TYPE_UNKNOWN;
+            if (op == 0x1c) {
+                uint32_t n;
+                uint8_t vt;
+                if (!compile_index(c, &n))
+                    return 0;
+                if (n != 1)
+                    return emit_fail(c, WASMRT_ERR_INVALID, "invalid result arity %u for select", n);
+                if (!reader_byte(r, &vt)) {
+                    c->failed = 1;
+                    return 0;
+                }
+                if (vt == 0x7b)
+                    return emit_fail(c, WASMRT_ERR_UNSUPPORTED, "SIMD not supported yet (v128 select)");
+                t = (wasmrt_valtype)vt;
+                if (t != WASMRT_I32 && t != WASMRT_I64 && t != WASMRT_F32 && t != WASMRT_F64 && !valtype_is_ref(t))
+                    return emit_fail(c, WASMRT_ERR_MALFORMED, "malformed value type");
+            }
+            if (!emit_pop(c, WASMRT_I32, &cond) || !emit_pop(c, t, &y) || !emit_pop(c, t, &x))
+                return 0;
+            if (op == 0x1b) {
+                if (valtype_is_ref(x.type) || valtype_is_ref(y.type))
+                    return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: select without a type on references");
+                if (x.type != TYPE_UNKNOWN && y.type != TYPE_UNKNOWN && x.type != y.type)
+                    return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: select operands differ");
+                t = x.type != TYPE_UNKNOWN ? x.type : y.type;
+            }
+            if (emit_live(c)) {
+                uint32_t sx = emit_src(c, &x), sy = emit_src(c, &y), sc = emit_src(c, &cond);
+                emit_op(c, OP_SELECT);
+                emit_result(c, t);
+                emit_word(c, sx);
+                emit_word(c, sy);
+                emit_word(c, sc);
+            } else {
+                emit_push(c, t);
+            }
+            break;
+        }
+        case 0x20: {
+            if (!compile_index(c, &a))
+                return 0;
+            if (a >= c->nlocals)
+                return emit_fail(c, WASMRT_ERR_INVALID, "unknown local %u", a);
+            operand o = {c->local_types[a], OPERAND_LOCAL, a, 0, 0};
+            emit_push_operand(c, o);
+            break;
+        }
+        case 0x21: case 0x22:
+            if (!compile_index(c, &a))
+                return 0;
+            if (a >= c->nlocals)
+                return emit_fail(c, WASMRT_ERR_INVALID, "unknown local %u", a);
+            emit_local_set(c, a, op == 0x22);
+            break;
+        case 0x23:
+            if (!compile_index(c, &a))
+                return 0;
+            if (a >= m->global_count)
+                return emit_fail(c, WASMRT_ERR_INVALID, "unknown global %u", a);
+            if (emit_live(c)) {
+                emit_op(c, OP_GLOBAL_GET);
+                emit_result(c, m->globals[a].type);
+                emit_word(c, a);
+            } else {
+                emit_push(c, m->globals[a].type);
+            }
+            break;
+        case 0x24: {
+            operand v;
+            if (!compile_index(c, &a))
+                return 0;
+            if (a >= m->global_count)
+                return emit_fail(c, WASMRT_ERR_INVALID, "unknown global %u", a);
+            if (!m->globals[a].mutable_)
+                return emit_fail(c, WASMRT_ERR_INVALID, "global is immutable: global.set %u", a);
+            if (!emit_pop(c, m->globals[a].type, &v))
+                return 0;
+            if (emit_live(c)) {
+                uint32_t s = emit_src(c, &v);
+                compile_words(c, OP_GLOBAL_SET, (uint32_t[]){a, s}, 2);
+            }
+            break;
+        }
+        case 0x25: case 0x26: {
+            uint32_t slots[2];
+            if (!compile_table(c, &a))
+                return 0;
+            wasmrt_valtype t[2] = {WASMRT_I32, m->tables[a].elem};
+            if (!compile_pop_slots(c, t, op == 0x25 ? 1 : 2, slots))
+                return 0;
+            if (op == 0x26) {
+                compile_words(c, OP_TABLE_SET, (uint32_t[]){a, slots[0], slots[1]}, 3);
+            } else if (emit_live(c)) {
+                emit_op(c, OP_TABLE_GET);
+                emit_result(c, t[1]);
+                emit_word(c, a);
+                emit_word(c, slots[0]);
+            } else {
+                emit_push(c, t[1]);
+            }
+            break;
+        }
+        case 0x28: case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d: case 0x2e:
+        case 0x2f: case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35: {
+            static const uint8_t natural[14] = {2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1, 2, 2};
+            static const char out[14] = "ILFDIIIILLLLLL";
+            wasmrt_valtype t = out[op - 0x28] == 'I' ? WASMRT_I32 : out[op - 0x28] == 'L' ? WASMRT_I64
+                               : out[op - 0x28] == 'F' ? WASMRT_F32 : WASMRT_F64;
+            operand addr;
+            if (!compile_memarg(c, natural[op - 0x28], &a) || !emit_pop(c, WASMRT_I32, &addr))
+                return 0;
+            if (emit_live(c)) {
+                uint32_t s = emit_src(c, &addr);
+                emit_op(c, (c->checked ? OP_MEM_CHECKED : OP_MEM_GUARD) + op);
+                emit_result(c, t);
+                emit_word(c, s);
+                emit_word(c, a);
+            } else {
+                emit_push(c, t);
+            }
+            break;
+        }
+        case 0x36: case 0x37: case 0x38: case 0x39: case 0x3a: case 0x3b: case 0x3c:
+        case 0x3d: case 0x3e: {
+            static const uint8_t natural[9] = {2, 3, 2, 3, 0, 1, 0, 1, 2};
+            static const char in[9] = "ILFDIILLL";
+            wasmrt_valtype t = in[op - 0x36] == 'I' ? WASMRT_I32 : in[op - 0x36] == 'L' ? WASMRT_I64
+                               : in[op - 0x36] == 'F' ? WASMRT_F32 : WASMRT_F64;
+            operand addr, v;
+            if (!compile_memarg(c, natural[op - 0x36], &a) || !emit_pop(c, t, &v) ||
+                !emit_pop(c, WASMRT_I32, &addr))
+                return 0;
+            if (emit_live(c)) {
+                uint32_t sa = emit_src(c, &addr), sv = emit_src(c, &v);
+                compile_words(c, (c->checked ? OP_MEM_CHECKED : OP_MEM_GUARD) + op,
+                              (uint32_t[]){sa, sv, a}, 3);
+            }
+            break;
+        }
+        case 0x3f: case 0x40: {
+            operand d;
+            if (!compile_zero_byte(c) || !compile_need_memory(c))
+                return 0;
+            if (op == 0x40 && !emit_pop(c, WASMRT_I32, &d))
+                return 0;
+            if (emit_live(c)) {
+                uint32_t s = op == 0x40 ? emit_src(c, &d) : 0;
+                emit_op(c, op == 0x3f ? OP_MEMORY_SIZE : OP_MEMORY_GROW);
+                emit_result(c, WASMRT_I32);
+                if (op == 0x40)
+                    emit_word(c, s);
+            } else {
+                emit_push(c, WASMRT_I32);
+            }
+            break;
+        }
+        case 0x41: {
+            int64_t v;
+            if (!reader_sleb(r, 32, &v)) {
+                c->failed = 1;
+                return 0;
+            }
+            compile_const(c, WASMRT_I32, (uint32_t)v);
+            break;
+        }
+        case 0x42: {
+            int64_t v;
+            if (!reader_sleb(r, 64, &v)) {
+                c->failed = 1;
+                return 0;
+            }
+            compile_const(c, WASMRT_I64, (uint64_t)v);
+            break;
+        }
+        case 0x43: {
+            uint32_t v;
+            if (!reader_fixed32(r, &v)) {
+                c->failed = 1;
+                return 0;
+            }
+            compile_const(c, WASMRT_F32, v);
+            break;
+        }
+        case 0x44: {
+            uint64_t v;
+            if (!reader_fixed64(r, &v)) {
+                c->failed = 1;
+                return 0;
+            }
+            compile_const(c, WASMRT_F64, v);
+            break;
+        }
+        case 0xd0: {
+            uint8_t t;
+            if (!reader_byte(r, &t)) {
+                c->failed = 1;
+                return 0;
+            }
+            if (t != 0x70 && t != 0x6f)
+                return emit_fail(c, WASMRT_ERR_MALFORMED, "malformed reference type");
+            compile_const(c, (wasmrt_valtype)t, 0);
+            break;
+        }
+        case 0xd1: {
+            operand o;
+            if (!emit_pop(c, TYPE_UNKNOWN, &o))
+                return 0;
+            if (o.type != TYPE_UNKNOWN && !valtype_is_ref(o.type))
+                return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: ref.is_null on a number");
+            emit_push_operand(c, o);
+            emit_unary(c, 0x50, o.type, WASMRT_I32); /* null is 0: i64.eqz */
+            break;
+        }
+        case 0xd2:
+            if (!compile_index(c, &a))
+                return 0;
+            if (a >= m->func_count)
+                return emit_fail(c, WASMRT_ERR_INVALID, "unknown function %u", a);
+            if (!m->declared_funcs[a])
+                return emit_fail(c, WASMRT_ERR_INVALID, "undeclared function reference %u", a);
+            if (emit_live(c)) {
+                emit_op(c, OP_REF_FUNC);
+                emit_result(c, WASMRT_FUNCREF);
+                emit_word(c, a);
+            } else {
+                emit_push(c, WASMRT_FUNCREF);
+            }
+            break;
+        case 0xfc:
+            if (!compile_prefixed(c))
+                return 0;
+            break;
+        case 0xfd:
+            r->p--;
+            return emit_fail(c, WASMRT_ERR_UNSUPPORTED, "SIMD not supported yet (opcode 0xfd)");
+        default:
+            if (op >= 0x45 && op <= 0xc4) {
+                compile_numeric(c, op);
+                break;
+            }
+            r->p--;
+            return emit_fail(c, WASMRT_ERR_MALFORMED, "illegal opcode 0x%02x", op);
+        }
+    }
+    return 0;
+}
+
+static void compiler_free(compiler *c)
+{
+    free(c->local_types);
+    free(c->stack);
+    free(c->ctrls);
+    free(c->code);
+}
+
+wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, code **out,
+                               wasmrt_error *error)
+{
+    compiler c;
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    c.fn = fn;
+    c.error = error;
+    c.emit = out != NULL;
+    c.checked = m->engine->config.bounds == WASMRT_BOUNDS_EXPLICIT;
+    c.metered = m->engine->config.fuel || m->engine->config.deadline_ns;
+    c.last_dst = c.last_start = -1;
+    c.r.base = m->bytes;
+    c.r.p = m->bytes + fn->body_offset;
+    c.r.end = c.r.p + fn->body_size;
+    c.r.error = error;
+    const functype *t = fn->type;
+    c.nlocals = t->param_count + fn->local_count;
+    c.local_types = malloc(((size_t)c.nlocals + 1) * sizeof *c.local_types);
+    if (!c.local_types)
+        return error_set(error, WASMRT_ERR_RESOURCE, fn->body_offset, "out of memory");
+    memcpy(c.local_types, t->params, t->param_count * sizeof *t->params);
+    uint32_t k = t->param_count;
+    for (uint32_t i = 0; i < fn->local_run_count; i++)
+        for (uint32_t j = 0; j < fn->local_run_counts[i]; j++)
+            c.local_types[k++] = fn->local_run_types[i];
+    emit_ctrl_push(&c, CTRL_FUNC, NULL, 0, t->results, t->result_count, TYPE_UNKNOWN);
+    if (c.metered)
+        emit_op(&c, OP_CHECK);
+    compile_body(&c);
+    if (c.failed || c.r.status != WASMRT_OK) {
+        wasmrt_status s = c.r.status != WASMRT_OK ? c.r.status : WASMRT_ERR_INVALID;
+        if (error)
+            error->func_index = fn->index;
+        compiler_free(&c);
+        return s;
+    }
+    if (out) {
+        code *cd = malloc(sizeof *cd + c.len * sizeof(uint64_t));
+        if (!cd) {
+            compiler_free(&c);
+            return error_set(error, WASMRT_ERR_RESOURCE, fn->body_offset, "out of memory");
+        }
+        cd->param_slots = t->param_count;
+        cd->local_slots = fn->local_count;
+        /* results are written at slot 0.. so the frame holds at least that many */
+        uint32_t need = c.nlocals + c.max_height + 1;
+        cd->frame_slots = need > t->result_count ? need : t->result_count;
+        cd->word_count = (uint32_t)c.len;
+        memcpy(cd->words, c.code, c.len * sizeof(uint64_t));
+        *out = cd;
+    }
+    compiler_free(&c);
+    return WASMRT_OK;
+}
+
+code *compile_get(func_entry *fn, wasmrt_error *error)
+{
+    code *cd = atomic_load_explicit(&fn->compiled, memory_order_acquire);
+    if (cd)
+        return cd;
+    wasmrt_module *m = fn->module;
+    pthread_mutex_lock(&m->lock);
+    cd = atomic_load_explicit(&fn->compiled, memory_order_relaxed);
+    if (!cd && compile_function(m, fn, &cd, error) == WASMRT_OK)
+        atomic_store_explicit(&fn->compiled, cd, memory_order_release);
+    pthread_mutex_unlock(&m->lock);
+    return cd;
+}

@@ -1,0 +1,93 @@
+/* compile.h: state of the single pass over a function body that type-checks it
+ * (validation at load) and, when asked, translates it to the internal code of ops.h.
+ * compile.c walks the opcodes; emit.c holds the operand model and code emission. */
+#ifndef WASMRT_COMPILE_H
+#define WASMRT_COMPILE_H
+
+#include "ops.h"
+#include "reader.h"
+
+#define TYPE_UNKNOWN ((wasmrt_valtype)0) /* bottom of an unreachable stack */
+
+/* Where an operand's value lives: in its own stack slot, still in a local (after
+ * local.get), or still a constant (after *.const). Deferring the last two lets the
+ * consumer read the local or the constant directly. */
+enum operand_kind { OPERAND_STACK, OPERAND_LOCAL, OPERAND_CONST };
+
+typedef struct operand {
+    wasmrt_valtype type;
+    uint8_t kind;
+    uint32_t local;
+    uint64_t bits;
+    uint32_t pos; /* stack position, set when popped */
+} operand;
+
+enum ctrl_kind { CTRL_FUNC, CTRL_BLOCK, CTRL_LOOP, CTRL_IF, CTRL_ELSE };
+
+typedef struct ctrl {
+    uint8_t kind;
+    int unreachable;
+    uint32_t height; /* operands below the block's parameters */
+    uint32_t nparams, nresults;
+    const wasmrt_valtype *params, *results;
+    wasmrt_valtype single; /* storage for a one-result block type */
+    size_t loop_pc;        /* loop: where branches go */
+    int64_t patches;       /* forward branches to the end: chain through the code */
+    int64_t else_patch;    /* if: the branch taken when the condition is false */
+} ctrl;
+
+typedef struct compiler {
+    const wasmrt_module *m;
+    const func_entry *fn;
+    reader r;
+    wasmrt_error *error;
+    int emit;    /* 0 = validate only */
+    int checked; /* explicit bounds checks */
+    int metered; /* fuel or deadline checks */
+    wasmrt_valtype *local_types;
+    uint32_t nlocals;
+    operand *stack;
+    uint32_t height, stack_cap, max_height;
+    ctrl *ctrls;
+    uint32_t depth, ctrl_cap;
+    uint64_t *code;
+    size_t len, code_cap;
+    int64_t last_dst;   /* word holding the destination of the last instruction */
+    uint32_t last_pos;  /* stack position that instruction wrote */
+    int64_t last_start; /* start of the last instruction, if it is a fusable compare */
+    int last_cmp;       /* its Wasm opcode, with OP_SI added for the constant form */
+    int failed;
+} compiler;
+
+/* emit.c */
+int emit_fail(compiler *c, wasmrt_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int emit_live(const compiler *c);
+void emit_op(compiler *c, int op);
+void emit_word(compiler *c, uint64_t w);
+uint32_t emit_slot(const compiler *c, uint32_t pos);
+void emit_push(compiler *c, wasmrt_valtype t);
+void emit_push_operand(compiler *c, operand o);
+int emit_pop(compiler *c, wasmrt_valtype expect, operand *out);
+void emit_materialize(compiler *c, uint32_t pos);
+void emit_materialize_all(compiler *c);
+uint32_t emit_src(compiler *c, operand *o);
+void emit_result(compiler *c, wasmrt_valtype t);
+void emit_binary(compiler *c, int opcode, wasmrt_valtype in, wasmrt_valtype out, int has_si,
+                 int commutative);
+void emit_unary(compiler *c, int opcode, wasmrt_valtype in, wasmrt_valtype out);
+void emit_local_set(compiler *c, uint32_t index, int tee);
+ctrl *emit_ctrl_push(compiler *c, int kind, const wasmrt_valtype *params, uint32_t np,
+                     const wasmrt_valtype *results, uint32_t nr, wasmrt_valtype single);
+const wasmrt_valtype *emit_ctrl_results(const ctrl *f);
+int emit_check_results(compiler *c, ctrl *f);
+void emit_place_label(compiler *c, ctrl *f);
+void emit_set_unreachable(compiler *c);
+int emit_branch(compiler *c, uint32_t label);
+int emit_br_if(compiler *c, uint32_t label, int negate);
+int emit_br_table(compiler *c, uint32_t *labels, uint32_t count);
+void emit_return(compiler *c);
+void emit_patch_here(compiler *c, int64_t word);
+void emit_cond_branch(compiler *c, operand *cond, int negate, int64_t *patch_out);
+
+#endif

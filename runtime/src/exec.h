@@ -1,0 +1,49 @@
+/* exec.h: per-thread execution state shared by exec.c (entry from the host, host
+ * calls, thread setup), interp.c (the loop) and trap.c (the fault handler). */
+#ifndef WASMRT_EXEC_H
+#define WASMRT_EXEC_H
+
+#include <setjmp.h>
+
+#include "module.h"
+
+typedef struct exec_frame {
+    const uint64_t *pc; /* where the caller continues; NULL = back to the host */
+    uint64_t *fp;
+    wasmrt_instance *inst;
+} exec_frame;
+
+typedef struct exec_thread {
+    uint64_t *stack, *stack_end; /* value stack: frames of slots */
+    uint64_t *sp;                /* where the next entry from the host starts */
+    exec_frame *frames, *frames_limit, *frames_end, *ft;
+    sigjmp_buf *jmp;             /* innermost entry: memory faults jump here */
+    volatile int in_wasm;        /* a fault now may be a Wasm memory access */
+    uint8_t *volatile mem_lo, *volatile mem_hi; /* the running instance's reservation */
+    uint64_t fuel;               /* remaining, when metered */
+    uint64_t deadline;           /* CLOCK_MONOTONIC ns, 0 = none */
+    uint32_t checks;
+    int exit_code;
+    wasmrt_trap_kind trap;
+    char message[200];
+    uint32_t trap_func;
+} exec_thread;
+
+struct wasmrt_caller {
+    wasmrt_instance *inst;
+    exec_thread *thread;
+};
+
+exec_thread *exec_thread_get(wasmrt_error *error);
+/* Runs wasm function f with its arguments at fp (results land there too). */
+wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp);
+/* Calls host function f with arguments (and results) in slots. */
+wasmrt_status exec_call_host(exec_thread *t, wasmrt_instance *inst, wasmrt_func *f,
+                             uint64_t *slots);
+uint64_t exec_now_ns(void);
+/* Installs the fault handler and this thread's alternate signal stack. */
+int trap_install(void);
+/* Evaluates element item k of segment seg for the instance (funcref or externref). */
+void *instance_elem_item(const wasmrt_instance *inst, uint32_t seg, uint32_t k);
+
+#endif

@@ -1,0 +1,352 @@
+/* instance.c: instantiation (import resolution through the linker, one allocation
+ * for the instance's functions, tables and globals, memory with the module's
+ * copy-on-write image, element and data segments, the start function), exports,
+ * and the per-instance accessors. Nothing immutable is copied per instance. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exec.h"
+
+/* linker.c */
+const wasmrt_extern *linker_lookup(const wasmrt_linker *linker, const char *module,
+                                   const char *name);
+
+int64_t table_grow(wasmrt_table *table, uint32_t delta, void *init)
+{
+    uint32_t old = table->size;
+    uint64_t want = (uint64_t)old + delta;
+    uint64_t max = table->has_max ? table->max : UINT32_MAX;
+    if (want > max || want > (1u << 24))
+        return -1;
+    if (delta) {
+        void **items = realloc(table->items, (size_t)(want ? want : 1) * sizeof *items);
+        if (!items)
+            return -1;
+        for (uint64_t i = old; i < want; i++)
+            items[i] = init;
+        table->items = items;
+        table->size = (uint32_t)want;
+    }
+    return old;
+}
+
+int const_eval(const wasmrt_instance *inst, const const_expr *e, uint64_t *out)
+{
+    switch (e->opcode) {
+    case 0x23: *out = inst->globals[e->index]->value; break;
+    case 0xd2: *out = (uint64_t)(uintptr_t)inst->funcs[e->index]; break;
+    case 0xd0: *out = 0; break;
+    default: *out = e->bits; break;
+    }
+    return 1;
+}
+
+void *instance_elem_item(const wasmrt_instance *inst, uint32_t seg, uint32_t k)
+{
+    uint64_t v;
+    const_eval(inst, &inst->module->elems[seg].items[k], &v);
+    return (void *)(uintptr_t)v;
+}
+
+static wasmrt_status instance_link_error(wasmrt_error *error, const import_desc *im,
+                                         const char *what)
+{
+    return error_set(error, WASMRT_ERR_LINK, WASMRT_NO_OFFSET, "%s: import \"%s\" \"%s\"", what,
+                     im->module, im->name);
+}
+
+static int instance_limits_match(uint64_t size, int has_max, uint64_t max, const limits *want)
+{
+    if (size < want->min)
+        return 0;
+    if (want->has_max && (!has_max || max > want->max))
+        return 0;
+    return 1;
+}
+
+static wasmrt_status instance_resolve(wasmrt_instance *inst, const wasmrt_linker *linker,
+                                      wasmrt_error *error)
+{
+    const wasmrt_module *m = inst->module;
+    uint32_t nf = 0;
+    for (uint32_t i = 0; i < m->import_count; i++) {
+        const import_desc *im = &m->imports[i];
+        const wasmrt_extern *ext = linker ? linker_lookup(linker, im->module, im->name) : NULL;
+        if (!ext)
+            return instance_link_error(error, im, "unknown import");
+        if (ext->kind != im->kind)
+            return instance_link_error(error, im, "incompatible import type (wrong kind)");
+        switch (im->kind) {
+        case WASMRT_EXTERN_FUNC:
+            if (ext->of.func->type != m->types[im->index])
+                return instance_link_error(error, im, "incompatible import type (function signature)");
+            inst->funcs[nf++] = ext->of.func;
+            break;
+        case WASMRT_EXTERN_TABLE: {
+            const table_type *want = &m->tables[im->index];
+            wasmrt_table *t = ext->of.table;
+            if (t->elem != want->elem ||
+                !instance_limits_match(t->size, t->has_max, t->max, &want->lim))
+                return instance_link_error(error, im, "incompatible import type (table)");
+            inst->tables[im->index] = t;
+            break;
+        }
+        case WASMRT_EXTERN_MEMORY: {
+            wasmrt_memory *mem = ext->of.memory;
+            if (!instance_limits_match(mem->pages, mem->has_max, mem->max_pages,
+                                       &m->memories[im->index]))
+                return instance_link_error(error, im, "incompatible import type (memory limits)");
+            if (mem->guard != (m->engine->config.bounds != WASMRT_BOUNDS_EXPLICIT))
+                return instance_link_error(error, im, "incompatible import type (memory bounds mode)");
+            inst->memory = mem;
+            break;
+        }
+        case WASMRT_EXTERN_GLOBAL: {
+            const global_type *want = &m->globals[im->index];
+            wasmrt_global *g = ext->of.global;
+            if (g->type != want->type || g->mutable_ != want->mutable_)
+                return instance_link_error(error, im, "incompatible import type (global)");
+            inst->globals[im->index] = g;
+            break;
+        }
+        }
+    }
+    return WASMRT_OK;
+}
+
+/* The module's initial memory as a memfd, built once, when every active data
+ * segment has a constant offset inside the initial pages of its own memory. */
+static int instance_image(wasmrt_module *m)
+{
+    pthread_mutex_lock(&m->lock);
+    if (m->image_state == 0) {
+        m->image_state = -1;
+        size_t end = 0;
+        int ok = m->memory_count == 1 && m->imported_memories == 0 &&
+                 m->engine->config.bounds != WASMRT_BOUNDS_EXPLICIT;
+        for (uint32_t i = 0; ok && i < m->data_count; i++) {
+            const data_segment *d = &m->datas[i];
+            if (d->mode != SEGMENT_ACTIVE)
+                continue;
+            if (d->offset.opcode != 0x41 ||
+                (uint64_t)(uint32_t)d->offset.bits + d->size > m->memories[0].min * WASM_PAGE)
+                ok = 0;
+            else if ((uint32_t)d->offset.bits + (size_t)d->size > end)
+                end = (uint32_t)d->offset.bits + (size_t)d->size;
+        }
+        end = (end + 4095) & ~(size_t)4095;
+        uint8_t *buf = ok && end ? calloc(1, end) : NULL;
+        if (buf) {
+            for (uint32_t i = 0; i < m->data_count; i++) {
+                const data_segment *d = &m->datas[i];
+                if (d->mode == SEGMENT_ACTIVE)
+                    memcpy(buf + (uint32_t)d->offset.bits, d->bytes, d->size);
+            }
+            m->image_fd = memory_build_image(buf, end);
+            if (m->image_fd >= 0) {
+                m->image_size = end;
+                m->image_state = 1;
+            }
+            free(buf);
+        }
+    }
+    int ok = m->image_state == 1;
+    pthread_mutex_unlock(&m->lock);
+    return ok;
+}
+
+static wasmrt_status instance_segments(wasmrt_instance *inst, int image_mapped,
+                                       wasmrt_error *error)
+{
+    const wasmrt_module *m = inst->module;
+    for (uint32_t i = 0; i < m->elem_count; i++) {
+        const elem_segment *e = &m->elems[i];
+        if (e->mode == SEGMENT_ACTIVE) {
+            uint64_t off;
+            const_eval(inst, &e->offset, &off);
+            wasmrt_table *t = inst->tables[e->table];
+            if ((uint64_t)(uint32_t)off + e->count > t->size)
+                return error_trap(error, WASMRT_TRAP_TABLE_OUT_OF_BOUNDS, NULL);
+            for (uint32_t k = 0; k < e->count; k++)
+                t->items[(uint32_t)off + k] = instance_elem_item(inst, i, k);
+        }
+        if (e->mode != SEGMENT_PASSIVE)
+            inst->elem_dropped[i] = 1;
+    }
+    for (uint32_t i = 0; i < m->data_count; i++) {
+        const data_segment *d = &m->datas[i];
+        if (d->mode != SEGMENT_ACTIVE)
+            continue;
+        inst->data_dropped[i] = 1;
+        if (image_mapped)
+            continue;
+        uint64_t off;
+        const_eval(inst, &d->offset, &off);
+        if ((uint64_t)(uint32_t)off + d->size > inst->memory->size)
+            return error_trap(error, WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS, NULL);
+        memcpy(inst->memory->base + (uint32_t)off, d->bytes, d->size);
+    }
+    return WASMRT_OK;
+}
+
+wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *module,
+                                  wasmrt_instance **out, wasmrt_error *error)
+{
+    wasmrt_module *m = (wasmrt_module *)module;
+    uint32_t nf = m->func_count, nt = m->table_count, ng = m->global_count;
+    uint32_t own_f = nf - m->imported_funcs, own_t = nt - m->imported_tables,
+             own_g = ng - m->imported_globals;
+    size_t size = sizeof(wasmrt_instance) + nf * sizeof(wasmrt_func *) +
+                  own_f * sizeof(wasmrt_func) + nt * sizeof(wasmrt_table *) +
+                  own_t * sizeof(wasmrt_table) + ng * sizeof(wasmrt_global *) +
+                  own_g * sizeof(wasmrt_global) + m->elem_count + m->data_count + 16;
+    wasmrt_instance *inst = calloc(1, size);
+    if (!inst)
+        return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET, "out of memory");
+    char *p = (char *)(inst + 1);
+    inst->funcs = (wasmrt_func **)p;
+    p += nf * sizeof(wasmrt_func *);
+    wasmrt_func *funcs = (wasmrt_func *)p;
+    p += own_f * sizeof(wasmrt_func);
+    inst->tables = (wasmrt_table **)p;
+    p += nt * sizeof(wasmrt_table *);
+    wasmrt_table *tables = (wasmrt_table *)p;
+    p += own_t * sizeof(wasmrt_table);
+    inst->globals = (wasmrt_global **)p;
+    p += ng * sizeof(wasmrt_global *);
+    wasmrt_global *globals = (wasmrt_global *)p;
+    p += own_g * sizeof(wasmrt_global);
+    inst->elem_dropped = (uint8_t *)p;
+    inst->data_dropped = (uint8_t *)p + m->elem_count;
+    inst->module = m;
+    inst->engine = m->engine;
+    inst->memory = &inst->own_memory;
+
+    wasmrt_status s = instance_resolve(inst, linker, error);
+    for (uint32_t i = 0; s == WASMRT_OK && i < own_f; i++) {
+        funcs[i].type = m->funcs[m->imported_funcs + i].type;
+        funcs[i].inst = inst;
+        funcs[i].entry = &m->funcs[m->imported_funcs + i];
+        inst->funcs[m->imported_funcs + i] = &funcs[i];
+    }
+    for (uint32_t i = 0; s == WASMRT_OK && i < own_t; i++) {
+        const table_type *tt = &m->tables[m->imported_tables + i];
+        wasmrt_table *t = &tables[i];
+        t->elem = tt->elem;
+        t->has_max = tt->lim.has_max;
+        t->max = (uint32_t)tt->lim.max;
+        inst->tables[m->imported_tables + i] = t;
+        if (tt->lim.min > (1u << 24) || table_grow(t, (uint32_t)tt->lim.min, NULL) < 0)
+            s = error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET,
+                          "table of %llu elements is too large", (unsigned long long)tt->lim.min);
+    }
+    int image_mapped = 0;
+    if (s == WASMRT_OK && m->memory_count && !m->imported_memories) {
+        const limits *l = &m->memories[0];
+        const wasmrt_config *cfg = &m->engine->config;
+        uint32_t cap = cfg->max_memory_pages ? cfg->max_memory_pages : WASM_MAX_PAGES;
+        uint32_t max = l->has_max && l->max < cap ? (uint32_t)l->max : cap;
+        if (l->min > max)
+            s = error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET,
+                          "memory of %llu pages exceeds the limit of %u pages",
+                          (unsigned long long)l->min, max);
+        else
+            s = memory_init(&inst->own_memory, (uint32_t)l->min, max, l->has_max,
+                            cfg->bounds != WASMRT_BOUNDS_EXPLICIT, error);
+        if (s == WASMRT_OK && instance_image(m))
+            image_mapped = memory_map_image(&inst->own_memory, m->image_fd, m->image_size);
+    }
+    for (uint32_t i = 0; s == WASMRT_OK && i < own_g; i++) {
+        const global_type *gt = &m->globals[m->imported_globals + i];
+        globals[i].type = gt->type;
+        globals[i].mutable_ = gt->mutable_;
+        inst->globals[m->imported_globals + i] = &globals[i];
+        const_eval(inst, &gt->init, &globals[i].value);
+    }
+    if (s == WASMRT_OK)
+        s = instance_segments(inst, image_mapped, error);
+    if (s == WASMRT_OK && m->has_start) {
+        uint64_t none = 0;
+        s = exec_call(inst->funcs[m->start], &none, &none, error);
+    }
+    if (s != WASMRT_OK) {
+        wasmrt_instance_free(inst);
+        return s;
+    }
+    *out = inst;
+    return WASMRT_OK;
+}
+
+void wasmrt_instance_free(wasmrt_instance *inst)
+{
+    if (!inst)
+        return;
+    const wasmrt_module *m = inst->module;
+    memory_release(&inst->own_memory);
+    for (uint32_t i = m->imported_tables; i < m->table_count; i++)
+        free(inst->tables[i] ? inst->tables[i]->items : NULL);
+    free(inst);
+}
+
+void wasmrt_instance_set_user(wasmrt_instance *instance, void *user)
+{
+    instance->user = user;
+}
+
+void *wasmrt_instance_user(const wasmrt_instance *instance)
+{
+    return instance->user;
+}
+
+wasmrt_status wasmrt_instance_export(wasmrt_instance *inst, const char *name, wasmrt_extern *out)
+{
+    const wasmrt_module *m = inst->module;
+    for (uint32_t i = 0; i < m->export_count; i++) {
+        const export_desc *e = &m->exports[i];
+        if (strcmp(e->name, name) != 0)
+            continue;
+        out->kind = e->kind;
+        switch (e->kind) {
+        case WASMRT_EXTERN_FUNC: out->of.func = inst->funcs[e->index]; break;
+        case WASMRT_EXTERN_TABLE: out->of.table = inst->tables[e->index]; break;
+        case WASMRT_EXTERN_MEMORY: out->of.memory = inst->memory; break;
+        case WASMRT_EXTERN_GLOBAL: out->of.global = inst->globals[e->index]; break;
+        }
+        return WASMRT_OK;
+    }
+    return WASMRT_ERR_NOT_FOUND;
+}
+
+wasmrt_func *wasmrt_instance_func(wasmrt_instance *instance, const char *name)
+{
+    wasmrt_extern ext;
+    if (wasmrt_instance_export(instance, name, &ext) != WASMRT_OK || ext.kind != WASMRT_EXTERN_FUNC)
+        return NULL;
+    return ext.of.func;
+}
+
+void wasmrt_func_type(const wasmrt_func *func, wasmrt_functype *out)
+{
+    out->param_count = func->type->param_count;
+    out->result_count = func->type->result_count;
+    out->params = func->type->params;
+    out->results = func->type->results;
+}
+
+uint8_t *wasmrt_instance_memory(wasmrt_instance *instance, uint64_t *size_bytes)
+{
+    if (!instance->memory->base) {
+        if (size_bytes)
+            *size_bytes = 0;
+        return NULL;
+    }
+    return wasmrt_memory_data(instance->memory, size_bytes);
+}
+
+uint8_t *wasmrt_memory_data(wasmrt_memory *memory, uint64_t *size_bytes)
+{
+    if (size_bytes)
+        *size_bytes = memory->size;
+    return memory->base;
+}

@@ -1,0 +1,573 @@
+/* interp.c: the interpreter loop over the internal code of ops.h. One function,
+ * computed-goto dispatch, hot state (pc, frame pointer, memory base and size) in
+ * locals. Wasm calls do not recurse on the C stack: a frame record goes on the
+ * thread's frame stack and the callee's slots start at the caller's arguments. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "numeric.h"
+#include "ops.h"
+
+const void **interp_labels;
+
+#define NEXT() goto *(const void *)(uintptr_t)pc[0]
+#define SLOT(i) fp[pc[i]]
+#define R32(i) ((uint32_t)fp[pc[i]])
+#define R64(i) (fp[pc[i]])
+#define RF32(i) num_f32(fp[pc[i]])
+#define RF64(i) num_f64(fp[pc[i]])
+#define W32(v) (fp[pc[1]] = (uint32_t)(v))
+#define W64(v) (fp[pc[1]] = (uint64_t)(v))
+#define WF32(v) (fp[pc[1]] = num_f32_bits(v))
+#define WF64(v) (fp[pc[1]] = num_f64_bits(v))
+#define TRAP(kind)                                                                       \
+    do {                                                                                 \
+        trap = WASMRT_TRAP_##kind;                                                       \
+        goto trap;                                                                       \
+    } while (0)
+/* unary: [op, dst, a]; binary: [op, dst, a, b] */
+#define UN(name, ...)                                                                   \
+    L_##name : {                                                                         \
+        __VA_ARGS__;                                                                     \
+        pc += 3;                                                                         \
+        NEXT();                                                                          \
+    }
+#define BIN(name, ...)                                                                  \
+    L_##name : {                                                                         \
+        __VA_ARGS__;                                                                     \
+        pc += 4;                                                                         \
+        NEXT();                                                                          \
+    }
+#define LOAD_MEMORY()                                                                    \
+    do {                                                                                 \
+        mb = inst->memory->base;                                                         \
+        msz = inst->memory->size;                                                        \
+    } while (0)
+
+/* Integer ops with a slot or an inline-constant right operand, and compares fused
+ * with br_if ([op, a, b, rel]). */
+#define H_INT(T, name, code, expr)                                                       \
+    L_##name : {                                                                         \
+        T a = (T)fp[pc[2]], b = (T)fp[pc[3]];                                            \
+        fp[pc[1]] = (T)(expr);                                                           \
+        pc += 4;                                                                         \
+        NEXT();                                                                          \
+    }                                                                                    \
+    L_si_##name : {                                                                      \
+        T a = (T)fp[pc[2]], b = (T)pc[3];                                                \
+        fp[pc[1]] = (T)(expr);                                                           \
+        pc += 4;                                                                         \
+        NEXT();                                                                          \
+    }
+#define H_CMP(T, name, code, expr)                                                       \
+    H_INT(T, name, code, expr)                                                           \
+    L_br_##name : {                                                                      \
+        T a = (T)fp[pc[1]], b = (T)fp[pc[2]];                                            \
+        pc = (expr) ? pc + 3 + (int64_t)pc[3] : pc + 4;                                  \
+        NEXT();                                                                          \
+    }                                                                                    \
+    L_br_si_##name : {                                                                   \
+        T a = (T)fp[pc[1]], b = (T)pc[2];                                                \
+        pc = (expr) ? pc + 3 + (int64_t)pc[3] : pc + 4;                                  \
+        NEXT();                                                                          \
+    }
+#define H_I32_CMP(name, code, expr) H_CMP(uint32_t, name, code, expr)
+#define H_I64_CMP(name, code, expr) H_CMP(uint64_t, name, code, expr)
+#define H_I32_BIN(name, code, expr) H_INT(uint32_t, name, code, expr)
+#define H_I64_BIN(name, code, expr) H_INT(uint64_t, name, code, expr)
+
+/* Loads [op, dst, addr, offset] and stores [op, addr, value, offset]: the guard
+ * form relies on the reservation, the checked form compares with the size. */
+#define H_LOAD(name, code, T, conv)                                                      \
+    L_g_##name : {                                                                       \
+        uint64_t ea = (uint64_t)(uint32_t)fp[pc[2]] + pc[3];                             \
+        T v;                                                                             \
+        memcpy(&v, mb + ea, sizeof v);                                                   \
+        fp[pc[1]] = conv v;                                                              \
+        pc += 4;                                                                         \
+        NEXT();                                                                          \
+    }                                                                                    \
+    L_c_##name : {                                                                       \
+        uint64_t ea = (uint64_t)(uint32_t)fp[pc[2]] + pc[3];                             \
+        T v;                                                                             \
+        if (ea + sizeof v > msz)                                                         \
+            TRAP(MEMORY_OUT_OF_BOUNDS);                                                  \
+        memcpy(&v, mb + ea, sizeof v);                                                   \
+        fp[pc[1]] = conv v;                                                              \
+        pc += 4;                                                                         \
+        NEXT();                                                                          \
+    }
+#define H_STORE(name, code, T)                                                           \
+    L_g_##name : {                                                                       \
+        uint64_t ea = (uint64_t)(uint32_t)fp[pc[1]] + pc[3];                             \
+        T v = (T)fp[pc[2]];                                                              \
+        memcpy(mb + ea, &v, sizeof v);                                                   \
+        pc += 4;                                                                         \
+        NEXT();                                                                          \
+    }                                                                                    \
+    L_c_##name : {                                                                       \
+        uint64_t ea = (uint64_t)(uint32_t)fp[pc[1]] + pc[3];                             \
+        T v = (T)fp[pc[2]];                                                              \
+        if (ea + sizeof v > msz)                                                         \
+            TRAP(MEMORY_OUT_OF_BOUNDS);                                                  \
+        memcpy(mb + ea, &v, sizeof v);                                                   \
+        pc += 4;                                                                         \
+        NEXT();                                                                          \
+    }
+
+#define LABEL_INT(name, code, expr) [code] = &&L_##name, [OP_SI + code] = &&L_si_##name,
+#define LABEL_CMP(name, code, expr)                                                      \
+    LABEL_INT(name, code, expr)[OP_BR_CMP + code] = &&L_br_##name,                       \
+                                [OP_BR_CMP_SI + code] = &&L_br_si_##name,
+#define LABEL_PLAIN(name, code) [code] = &&L_##name,
+#define LABEL_LOAD(name, code, T, conv)                                                  \
+    [OP_MEM_GUARD + code] = &&L_g_##name, [OP_MEM_CHECKED + code] = &&L_c_##name,
+#define LABEL_STORE(name, code, T) LABEL_LOAD(name, code, T, )
+
+wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
+{
+    static const void *labels[OP_COUNT] = {
+        OPS_I32_CMP(LABEL_CMP) OPS_I64_CMP(LABEL_CMP) OPS_I32_BIN(LABEL_INT)
+        OPS_I64_BIN(LABEL_INT) OPS_DIV(LABEL_PLAIN) OPS_OTHER_NUMERIC(LABEL_PLAIN)
+        OPS_LOAD(LABEL_LOAD) OPS_STORE(LABEL_STORE)
+        [OP_UNREACHABLE] = &&L_unreachable, [OP_BR] = &&L_br, [OP_BR_IF] = &&L_br_if,
+        [OP_BR_UNLESS] = &&L_br_unless, [OP_BR_TABLE] = &&L_br_table,
+        [OP_RETURN] = &&L_return, [OP_RETURN0] = &&L_return0, [OP_RETURN1] = &&L_return1,
+        [OP_CALL] = &&L_call, [OP_CALL_FUNC] = &&L_call_func,
+        [OP_CALL_INDIRECT] = &&L_call_indirect, [OP_COPY] = &&L_copy, [OP_CONST] = &&L_const,
+        [OP_SELECT] = &&L_select, [OP_GLOBAL_GET] = &&L_global_get,
+        [OP_GLOBAL_SET] = &&L_global_set, [OP_MEMORY_SIZE] = &&L_memory_size,
+        [OP_MEMORY_GROW] = &&L_memory_grow, [OP_MEMORY_COPY] = &&L_memory_copy,
+        [OP_MEMORY_FILL] = &&L_memory_fill, [OP_MEMORY_INIT] = &&L_memory_init,
+        [OP_DATA_DROP] = &&L_data_drop, [OP_TABLE_GET] = &&L_table_get,
+        [OP_TABLE_SET] = &&L_table_set, [OP_TABLE_SIZE_OP] = &&L_table_size,
+        [OP_TABLE_GROW] = &&L_table_grow, [OP_TABLE_FILL] = &&L_table_fill,
+        [OP_TABLE_COPY] = &&L_table_copy, [OP_TABLE_INIT] = &&L_table_init,
+        [OP_ELEM_DROP] = &&L_elem_drop, [OP_REF_FUNC] = &&L_ref_func, [OP_CHECK] = &&L_check,
+    };
+    if (!t) {
+        interp_labels = labels;
+        return WASMRT_OK;
+    }
+
+    wasmrt_trap_kind trap = WASMRT_TRAP_NONE;
+    wasmrt_status status = WASMRT_OK;
+    exec_frame *ft = t->ft;
+    const uint64_t *pc = NULL;   /* return address of the pending call */
+    wasmrt_instance *inst = f->inst;
+    uint8_t *mb;
+    uint64_t msz;
+    uint64_t *nfp = fp;
+    const func_entry *fe;
+    wasmrt_instance *ninst;
+    LOAD_MEMORY();
+    fp = NULL;
+    goto call_function;
+
+    /* ---- control ---- */
+L_unreachable:
+    TRAP(UNREACHABLE);
+L_br:
+    pc += 1 + (int64_t)pc[1];
+    NEXT();
+L_br_if:
+    pc = (uint32_t)SLOT(1) ? pc + 2 + (int64_t)pc[2] : pc + 3;
+    NEXT();
+L_br_unless:
+    pc = (uint32_t)SLOT(1) ? pc + 3 : pc + 2 + (int64_t)pc[2];
+    NEXT();
+L_br_table: {
+    uint32_t i = R32(1), n = (uint32_t)pc[2];
+    if (i > n)
+        i = n;
+    pc += 3 + i + (int64_t)pc[3 + i];
+    NEXT();
+}
+L_return:
+    memmove(fp, fp + pc[2], pc[1] * sizeof *fp);
+    goto do_return;
+L_return1:
+    fp[0] = SLOT(1);
+    goto do_return;
+L_return0:
+do_return:
+    --ft;
+    pc = ft->pc;
+    if (!pc)
+        goto done;
+    fp = ft->fp;
+    if (ft->inst != inst) {
+        inst = ft->inst;
+        t->mem_lo = inst->memory->base;
+        t->mem_hi = inst->memory->base + inst->memory->reserved;
+    }
+    LOAD_MEMORY();
+    NEXT();
+
+L_call:
+    fe = (const func_entry *)(uintptr_t)pc[1];
+    nfp = fp + pc[2];
+    pc += 3;
+    ninst = inst;
+    goto enter;
+L_call_func:
+    f = inst->funcs[pc[1]];
+    nfp = fp + pc[2];
+    pc += 3;
+    goto call_function;
+L_call_indirect: {
+    wasmrt_table *tab = inst->tables[pc[2]];
+    uint32_t i = R32(3);
+    if (i >= tab->size)
+        TRAP(TABLE_OUT_OF_BOUNDS);
+    f = tab->items[i];
+    if (!f)
+        TRAP(UNINITIALIZED_ELEMENT);
+    if (f->type != (const functype *)(uintptr_t)pc[1])
+        TRAP(INDIRECT_CALL_TYPE_MISMATCH);
+    nfp = fp + pc[4];
+    pc += 5;
+    goto call_function;
+}
+call_function:
+    if (f->host) {
+        t->ft = ft;
+        t->sp = nfp + f->type->param_count + f->type->result_count;
+        t->in_wasm = 0;
+        status = exec_call_host(t, inst, f, nfp);
+        t->in_wasm = 1;
+        if (status != WASMRT_OK)
+            goto out;
+        if (!pc)
+            goto done;
+        LOAD_MEMORY();
+        NEXT();
+    }
+    fe = f->entry;
+    ninst = f->inst;
+enter: {
+    code *cd = atomic_load_explicit(&((func_entry *)fe)->compiled, memory_order_acquire);
+    if (!cd) {
+        wasmrt_error err;
+        cd = compile_get((func_entry *)fe, &err);
+        if (!cd) {
+            memcpy(t->message, err.message, sizeof t->message - 1);
+            t->message[sizeof t->message - 1] = 0;
+            status = err.status;
+            goto out;
+        }
+    }
+    if (ft >= t->frames_limit || nfp + cd->frame_slots > t->stack_end)
+        TRAP(STACK_EXHAUSTED);
+    ft->pc = pc;
+    ft->fp = fp;
+    ft->inst = inst;
+    ft++;
+    memset(nfp + cd->param_slots, 0, cd->local_slots * sizeof *nfp);
+    fp = nfp;
+    pc = cd->words;
+    if (ninst != inst) {
+        inst = ninst;
+        t->mem_lo = inst->memory->base;
+        t->mem_hi = inst->memory->base + inst->memory->reserved;
+        LOAD_MEMORY();
+    }
+    NEXT();
+}
+
+    /* ---- values, locals, globals ---- */
+L_copy:
+    SLOT(1) = SLOT(2);
+    pc += 3;
+    NEXT();
+L_const:
+    SLOT(1) = pc[2];
+    pc += 3;
+    NEXT();
+L_select:
+    SLOT(1) = (uint32_t)SLOT(4) ? SLOT(2) : SLOT(3);
+    pc += 5;
+    NEXT();
+L_global_get:
+    SLOT(1) = inst->globals[pc[2]]->value;
+    pc += 3;
+    NEXT();
+L_global_set:
+    inst->globals[pc[1]]->value = SLOT(2);
+    pc += 3;
+    NEXT();
+L_ref_func:
+    SLOT(1) = (uint64_t)(uintptr_t)inst->funcs[pc[2]];
+    pc += 3;
+    NEXT();
+L_check:
+    if (t->fuel && --t->fuel == 0)
+        TRAP(OUT_OF_FUEL);
+    if (t->deadline && (++t->checks & 1023) == 0 && exec_now_ns() > t->deadline)
+        TRAP(DEADLINE);
+    pc += 1;
+    NEXT();
+
+    /* ---- numeric ---- */
+    OPS_I32_CMP(H_I32_CMP)
+    OPS_I64_CMP(H_I64_CMP)
+    OPS_I32_BIN(H_I32_BIN)
+    OPS_I64_BIN(H_I64_BIN)
+
+    BIN(i32_div_s, {
+        int32_t a = (int32_t)R32(2), b = (int32_t)R32(3);
+        if (b == 0) TRAP(INTEGER_DIVIDE_BY_ZERO);
+        if (a == INT32_MIN && b == -1) TRAP(INTEGER_OVERFLOW);
+        W32(a / b);
+    })
+    BIN(i32_div_u, {
+        uint32_t b = R32(3);
+        if (b == 0) TRAP(INTEGER_DIVIDE_BY_ZERO);
+        W32(R32(2) / b);
+    })
+    BIN(i32_rem_s, {
+        int32_t a = (int32_t)R32(2), b = (int32_t)R32(3);
+        if (b == 0) TRAP(INTEGER_DIVIDE_BY_ZERO);
+        W32(b == -1 ? 0 : a % b);
+    })
+    BIN(i32_rem_u, {
+        uint32_t b = R32(3);
+        if (b == 0) TRAP(INTEGER_DIVIDE_BY_ZERO);
+        W32(R32(2) % b);
+    })
+    BIN(i64_div_s, {
+        int64_t a = (int64_t)R64(2), b = (int64_t)R64(3);
+        if (b == 0) TRAP(INTEGER_DIVIDE_BY_ZERO);
+        if (a == INT64_MIN && b == -1) TRAP(INTEGER_OVERFLOW);
+        W64(a / b);
+    })
+    BIN(i64_div_u, {
+        uint64_t b = R64(3);
+        if (b == 0) TRAP(INTEGER_DIVIDE_BY_ZERO);
+        W64(R64(2) / b);
+    })
+    BIN(i64_rem_s, {
+        int64_t a = (int64_t)R64(2), b = (int64_t)R64(3);
+        if (b == 0) TRAP(INTEGER_DIVIDE_BY_ZERO);
+        W64(b == -1 ? 0 : a % b);
+    })
+    BIN(i64_rem_u, {
+        uint64_t b = R64(3);
+        if (b == 0) TRAP(INTEGER_DIVIDE_BY_ZERO);
+        W64(R64(2) % b);
+    })
+
+    UN(i32_eqz, W32(R32(2) == 0))
+    UN(i64_eqz, W32(R64(2) == 0))
+    BIN(f32_eq, W32(RF32(2) == RF32(3)))
+    BIN(f32_ne, W32(RF32(2) != RF32(3)))
+    BIN(f32_lt, W32(RF32(2) < RF32(3)))
+    BIN(f32_gt, W32(RF32(2) > RF32(3)))
+    BIN(f32_le, W32(RF32(2) <= RF32(3)))
+    BIN(f32_ge, W32(RF32(2) >= RF32(3)))
+    BIN(f64_eq, W32(RF64(2) == RF64(3)))
+    BIN(f64_ne, W32(RF64(2) != RF64(3)))
+    BIN(f64_lt, W32(RF64(2) < RF64(3)))
+    BIN(f64_gt, W32(RF64(2) > RF64(3)))
+    BIN(f64_le, W32(RF64(2) <= RF64(3)))
+    BIN(f64_ge, W32(RF64(2) >= RF64(3)))
+    UN(i32_clz, { uint32_t a = R32(2); W32(a ? __builtin_clz(a) : 32); })
+    UN(i32_ctz, { uint32_t a = R32(2); W32(a ? __builtin_ctz(a) : 32); })
+    UN(i32_popcnt, W32(__builtin_popcount(R32(2))))
+    UN(i64_clz, { uint64_t a = R64(2); W64(a ? __builtin_clzll(a) : 64); })
+    UN(i64_ctz, { uint64_t a = R64(2); W64(a ? __builtin_ctzll(a) : 64); })
+    UN(i64_popcnt, W64(__builtin_popcountll(R64(2))))
+
+    UN(f32_abs, W32(R32(2) & 0x7fffffffu))
+    UN(f32_neg, W32(R32(2) ^ 0x80000000u))
+    UN(f32_ceil, WF32(ceilf(RF32(2))))
+    UN(f32_floor, WF32(floorf(RF32(2))))
+    UN(f32_trunc, WF32(truncf(RF32(2))))
+    UN(f32_nearest, WF32(rintf(RF32(2))))
+    UN(f32_sqrt, WF32(sqrtf(RF32(2))))
+    BIN(f32_add, WF32(RF32(2) + RF32(3)))
+    BIN(f32_sub, WF32(RF32(2) - RF32(3)))
+    BIN(f32_mul, WF32(RF32(2) * RF32(3)))
+    BIN(f32_div, WF32(RF32(2) / RF32(3)))
+    BIN(f32_min, WF32(num_f32_min(RF32(2), RF32(3))))
+    BIN(f32_max, WF32(num_f32_max(RF32(2), RF32(3))))
+    BIN(f32_copysign, W32((R32(2) & 0x7fffffffu) | (R32(3) & 0x80000000u)))
+    UN(f64_abs, W64(R64(2) & 0x7fffffffffffffffull))
+    UN(f64_neg, W64(R64(2) ^ 0x8000000000000000ull))
+    UN(f64_ceil, WF64(ceil(RF64(2))))
+    UN(f64_floor, WF64(floor(RF64(2))))
+    UN(f64_trunc, WF64(trunc(RF64(2))))
+    UN(f64_nearest, WF64(rint(RF64(2))))
+    UN(f64_sqrt, WF64(sqrt(RF64(2))))
+    BIN(f64_add, WF64(RF64(2) + RF64(3)))
+    BIN(f64_sub, WF64(RF64(2) - RF64(3)))
+    BIN(f64_mul, WF64(RF64(2) * RF64(3)))
+    BIN(f64_div, WF64(RF64(2) / RF64(3)))
+    BIN(f64_min, WF64(num_f64_min(RF64(2), RF64(3))))
+    BIN(f64_max, WF64(num_f64_max(RF64(2), RF64(3))))
+    BIN(f64_copysign, W64((R64(2) & 0x7fffffffffffffffull) | (R64(3) & 0x8000000000000000ull)))
+
+#define TRUNC(name, read, fits, cast, write)                                             \
+    UN(name, {                                                                           \
+        double x = read(2);                                                              \
+        if (isnan(x)) TRAP(INVALID_CONVERSION);                                          \
+        if (!fits(x)) TRAP(INTEGER_OVERFLOW);                                            \
+        write(cast x);                                                                   \
+    })
+    TRUNC(i32_trunc_f32_s, RF32, num_fits_i32_s, (int32_t), W32)
+    TRUNC(i32_trunc_f32_u, RF32, num_fits_i32_u, (uint32_t), W32)
+    TRUNC(i32_trunc_f64_s, RF64, num_fits_i32_s, (int32_t), W32)
+    TRUNC(i32_trunc_f64_u, RF64, num_fits_i32_u, (uint32_t), W32)
+    TRUNC(i64_trunc_f32_s, RF32, num_fits_i64_s, (int64_t), W64)
+    TRUNC(i64_trunc_f32_u, RF32, num_fits_i64_u, (uint64_t), W64)
+    TRUNC(i64_trunc_f64_s, RF64, num_fits_i64_s, (int64_t), W64)
+    TRUNC(i64_trunc_f64_u, RF64, num_fits_i64_u, (uint64_t), W64)
+    UN(i32_trunc_sat_f32_s, W32(num_sat_i32_s(RF32(2))))
+    UN(i32_trunc_sat_f32_u, W32(num_sat_i32_u(RF32(2))))
+    UN(i32_trunc_sat_f64_s, W32(num_sat_i32_s(RF64(2))))
+    UN(i32_trunc_sat_f64_u, W32(num_sat_i32_u(RF64(2))))
+    UN(i64_trunc_sat_f32_s, W64(num_sat_i64_s(RF32(2))))
+    UN(i64_trunc_sat_f32_u, W64(num_sat_i64_u(RF32(2))))
+    UN(i64_trunc_sat_f64_s, W64(num_sat_i64_s(RF64(2))))
+    UN(i64_trunc_sat_f64_u, W64(num_sat_i64_u(RF64(2))))
+    UN(i64_extend_i32_s, W64((int64_t)(int32_t)R32(2)))
+    UN(i64_extend_i32_u, W64(R32(2)))
+    UN(f32_convert_i32_s, WF32((float)(int32_t)R32(2)))
+    UN(f32_convert_i32_u, WF32((float)R32(2)))
+    UN(f32_convert_i64_s, WF32((float)(int64_t)R64(2)))
+    UN(f32_convert_i64_u, WF32((float)R64(2)))
+    UN(f32_demote_f64, WF32((float)RF64(2)))
+    UN(f64_convert_i32_s, WF64((double)(int32_t)R32(2)))
+    UN(f64_convert_i32_u, WF64((double)R32(2)))
+    UN(f64_convert_i64_s, WF64((double)(int64_t)R64(2)))
+    UN(f64_convert_i64_u, WF64((double)R64(2)))
+    UN(f64_promote_f32, WF64((double)RF32(2)))
+    UN(i32_extend8_s, W32((int32_t)(int8_t)R32(2)))
+    UN(i32_extend16_s, W32((int32_t)(int16_t)R32(2)))
+    UN(i64_extend8_s, W64((int64_t)(int8_t)R64(2)))
+    UN(i64_extend16_s, W64((int64_t)(int16_t)R64(2)))
+    UN(i64_extend32_s, W64((int64_t)(int32_t)R64(2)))
+
+    /* ---- memory ---- */
+    OPS_LOAD(H_LOAD)
+    OPS_STORE(H_STORE)
+L_memory_size:
+    SLOT(1) = inst->memory->pages;
+    pc += 2;
+    NEXT();
+L_memory_grow:
+    SLOT(1) = (uint32_t)memory_grow(inst->memory, R32(2));
+    LOAD_MEMORY();
+    pc += 3;
+    NEXT();
+L_memory_copy: {
+    uint64_t d = R32(1), s = R32(2), n = R32(3);
+    if (s + n > msz || d + n > msz)
+        TRAP(MEMORY_OUT_OF_BOUNDS);
+    memmove(mb + d, mb + s, n);
+    pc += 4;
+    NEXT();
+}
+L_memory_fill: {
+    uint64_t d = R32(1), n = R32(3);
+    if (d + n > msz)
+        TRAP(MEMORY_OUT_OF_BOUNDS);
+    memset(mb + d, (int)(uint8_t)SLOT(2), n);
+    pc += 4;
+    NEXT();
+}
+L_memory_init: {
+    const data_segment *seg = &inst->module->datas[pc[1]];
+    uint64_t d = R32(2), s = R32(3), n = R32(4);
+    uint64_t size = inst->data_dropped[pc[1]] ? 0 : seg->size;
+    if (s + n > size || d + n > msz)
+        TRAP(MEMORY_OUT_OF_BOUNDS);
+    memcpy(mb + d, seg->bytes + s, n);
+    pc += 5;
+    NEXT();
+}
+L_data_drop:
+    inst->data_dropped[pc[1]] = 1;
+    pc += 2;
+    NEXT();
+
+    /* ---- tables ---- */
+L_table_get: {
+    wasmrt_table *tab = inst->tables[pc[2]];
+    uint32_t i = R32(3);
+    if (i >= tab->size)
+        TRAP(TABLE_OUT_OF_BOUNDS);
+    SLOT(1) = (uint64_t)(uintptr_t)tab->items[i];
+    pc += 4;
+    NEXT();
+}
+L_table_set: {
+    wasmrt_table *tab = inst->tables[pc[1]];
+    uint32_t i = R32(2);
+    if (i >= tab->size)
+        TRAP(TABLE_OUT_OF_BOUNDS);
+    tab->items[i] = (void *)(uintptr_t)SLOT(3);
+    pc += 4;
+    NEXT();
+}
+L_table_size:
+    SLOT(1) = inst->tables[pc[2]]->size;
+    pc += 3;
+    NEXT();
+L_table_grow:
+    SLOT(1) = (uint32_t)table_grow(inst->tables[pc[2]], R32(4), (void *)(uintptr_t)SLOT(3));
+    pc += 5;
+    NEXT();
+L_table_fill: {
+    wasmrt_table *tab = inst->tables[pc[1]];
+    uint64_t i = R32(2), n = R32(4);
+    if (i + n > tab->size)
+        TRAP(TABLE_OUT_OF_BOUNDS);
+    for (uint64_t k = 0; k < n; k++)
+        tab->items[i + k] = (void *)(uintptr_t)SLOT(3);
+    pc += 5;
+    NEXT();
+}
+L_table_copy: {
+    wasmrt_table *dt = inst->tables[pc[1]], *st = inst->tables[pc[2]];
+    uint64_t d = R32(3), s = R32(4), n = R32(5);
+    if (s + n > st->size || d + n > dt->size)
+        TRAP(TABLE_OUT_OF_BOUNDS);
+    memmove(dt->items + d, st->items + s, n * sizeof *dt->items);
+    pc += 6;
+    NEXT();
+}
+L_table_init: {
+    wasmrt_table *tab = inst->tables[pc[1]];
+    uint32_t seg = (uint32_t)pc[2];
+    uint64_t d = R32(3), s = R32(4), n = R32(5);
+    uint64_t size = inst->elem_dropped[seg] ? 0 : inst->module->elems[seg].count;
+    if (s + n > size || d + n > tab->size)
+        TRAP(TABLE_OUT_OF_BOUNDS);
+    for (uint64_t k = 0; k < n; k++)
+        tab->items[d + k] = instance_elem_item(inst, seg, (uint32_t)(s + k));
+    pc += 6;
+    NEXT();
+}
+L_elem_drop:
+    inst->elem_dropped[pc[1]] = 1;
+    pc += 2;
+    NEXT();
+
+trap:
+    t->trap = trap;
+    status = WASMRT_ERR_TRAP;
+    goto out;
+done:
+    status = WASMRT_OK;
+out:
+    t->ft = ft;
+    return status;
+}
+
+void interp_init(void)
+{
+    interp_run(NULL, NULL, NULL);
+}

@@ -1,0 +1,110 @@
+/* memory.c: linear memory. Guard mode reserves 8 GiB of PROT_NONE address space so
+ * any u32 address plus u32 offset lands inside it (the accessible prefix is
+ * mprotect'ed read-write, growing is another mprotect, and a fault beyond is a trap,
+ * see trap.c). Explicit mode maps only what is accessible and grows with mremap;
+ * the interpreter then checks every access. Initial-memory images are memfds mapped
+ * copy-on-write, so instances share untouched data pages. */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "module.h"
+
+#define MEMORY_GUARD_TOTAL (MEMORY_GUARD_RESERVATION + WASM_PAGE)
+
+wasmrt_status memory_init(wasmrt_memory *mem, uint32_t pages, uint32_t max_pages, int has_max,
+                          int guard, wasmrt_error *error)
+{
+    memset(mem, 0, sizeof *mem);
+    mem->pages = pages;
+    mem->max_pages = max_pages;
+    mem->has_max = has_max;
+    mem->guard = guard;
+    mem->size = (uint64_t)pages * WASM_PAGE;
+    if (guard) {
+        mem->reserved = MEMORY_GUARD_TOTAL;
+        void *p = mmap(NULL, mem->reserved, PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p == MAP_FAILED)
+            return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET,
+                             "reserving 8 GiB of address space for a memory failed: %s",
+                             strerror(errno));
+        mem->base = p;
+        if (mem->size && mprotect(p, mem->size, PROT_READ | PROT_WRITE) != 0) {
+            int e = errno;
+            munmap(p, mem->reserved);
+            mem->base = NULL;
+            return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET,
+                             "committing %u pages of memory failed: %s", pages, strerror(e));
+        }
+        return WASMRT_OK;
+    }
+    /* explicit mode: at least one OS page so the base is never NULL */
+    mem->reserved = mem->size ? mem->size : 4096;
+    void *p = mmap(NULL, mem->reserved, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET,
+                         "allocating %u pages of memory failed: %s", pages, strerror(errno));
+    mem->base = p;
+    return WASMRT_OK;
+}
+
+int64_t memory_grow(wasmrt_memory *mem, uint32_t delta)
+{
+    uint32_t old = mem->pages;
+    if (!mem->base && !mem->reserved)
+        return -1; /* no memory at all */
+    if ((uint64_t)old + delta > mem->max_pages)
+        return -1;
+    if (delta == 0)
+        return old;
+    uint64_t new_size = (uint64_t)(old + delta) * WASM_PAGE;
+    if (mem->guard) {
+        if (mprotect(mem->base + mem->size, new_size - mem->size, PROT_READ | PROT_WRITE) != 0)
+            return -1;
+    } else if (new_size > mem->reserved) {
+        void *p = mremap(mem->base, mem->reserved, new_size, MREMAP_MAYMOVE);
+        if (p == MAP_FAILED)
+            return -1;
+        mem->base = p;
+        mem->reserved = new_size;
+    }
+    mem->size = new_size;
+    mem->pages = old + delta;
+    return old;
+}
+
+void memory_release(wasmrt_memory *mem)
+{
+    if (mem->base)
+        munmap(mem->base, mem->reserved);
+    mem->base = NULL;
+    mem->reserved = 0;
+}
+
+int memory_build_image(const uint8_t *data, size_t size)
+{
+    int fd = memfd_create("wasmrt-memory-image", MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = write(fd, data + done, size - done);
+        if (n <= 0) {
+            close(fd);
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    return fd;
+}
+
+int memory_map_image(wasmrt_memory *mem, int fd, size_t size)
+{
+    if (!mem->guard || size == 0 || size > mem->size)
+        return 0;
+    void *p = mmap(mem->base, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0);
+    return p == (void *)mem->base;
+}

@@ -1,0 +1,196 @@
+/* module.c: the module object: loading (copy, decode, validate, optionally translate
+ * everything up front), freeing, and the read-only queries (imports, exports, stats,
+ * sections). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "module.h"
+
+void wasmrt_module_free(wasmrt_module *m)
+{
+    if (!m)
+        return;
+    for (uint32_t i = 0; i < m->import_count; i++) {
+        free(m->imports[i].module);
+        free(m->imports[i].name);
+    }
+    free(m->imports);
+    for (uint32_t i = 0; m->funcs && i < m->func_count; i++) {
+        free(m->funcs[i].local_run_counts);
+        free(m->funcs[i].local_run_types);
+        free(atomic_load(&m->funcs[i].compiled));
+    }
+    free(m->funcs);
+    free(m->types);
+    free(m->tables);
+    free(m->memories);
+    free(m->globals);
+    for (uint32_t i = 0; i < m->export_count && m->exports; i++)
+        free(m->exports[i].name);
+    free(m->exports);
+    for (uint32_t i = 0; i < m->elem_count && m->elems; i++)
+        free(m->elems[i].items);
+    free(m->elems);
+    free(m->datas);
+    free(m->sections);
+    free(m->declared_funcs);
+    for (uint32_t i = 0; m->func_names && i < m->func_count; i++)
+        free(m->func_names[i]);
+    free(m->func_names);
+    if (m->image_state == 1)
+        close(m->image_fd);
+    pthread_mutex_destroy(&m->lock);
+    free(m->bytes);
+    free(m);
+}
+
+wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, size_t size,
+                                 wasmrt_module **out, wasmrt_error *error)
+{
+    wasmrt_module *m = calloc(1, sizeof *m);
+    if (!m || !(m->bytes = malloc(size ? size : 1))) {
+        free(m);
+        return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET, "out of memory");
+    }
+    memcpy(m->bytes, bytes, size);
+    m->size = size;
+    m->engine = engine;
+    m->image_fd = -1;
+    pthread_mutex_init(&m->lock, NULL);
+    wasmrt_status s = decode_module(m, error);
+    if (s == WASMRT_OK)
+        s = validate_module(m, error);
+    for (uint32_t i = m->imported_funcs; s == WASMRT_OK && !engine->config.lazy_compile &&
+                                         i < m->func_count;
+         i++)
+        if (!compile_get(&m->funcs[i], error))
+            s = error ? error->status : WASMRT_ERR_RESOURCE;
+    if (s != WASMRT_OK) {
+        wasmrt_module_free(m);
+        return s;
+    }
+    *out = m;
+    return WASMRT_OK;
+}
+
+wasmrt_status wasmrt_module_load_file(wasmrt_engine *engine, const char *path,
+                                      wasmrt_module **out, wasmrt_error *error)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return error_set(error, WASMRT_ERR_IO, WASMRT_NO_OFFSET, "%s: cannot open: %s", path,
+                         strerror(errno));
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            uint8_t *grown = realloc(buf, cap);
+            if (!grown) {
+                free(buf);
+                fclose(f);
+                return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET,
+                                 "%s: out of memory reading it", path);
+            }
+            buf = grown;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(buf);
+        return error_set(error, WASMRT_ERR_IO, WASMRT_NO_OFFSET, "%s: read error", path);
+    }
+    wasmrt_status s = wasmrt_module_load(engine, buf, len, out, error);
+    free(buf);
+    if (s != WASMRT_OK && error) {
+        char msg[sizeof error->message];
+        memcpy(msg, error->message, sizeof msg);
+        int n = snprintf(error->message, sizeof error->message, "%s: ", path);
+        if (n > 0 && (size_t)n < sizeof error->message)
+            memcpy(error->message + n, msg, sizeof msg - (size_t)n - 1);
+        error->message[sizeof error->message - 1] = 0;
+    }
+    return s;
+}
+
+uint32_t wasmrt_module_import_count(const wasmrt_module *m)
+{
+    return m->import_count;
+}
+
+void wasmrt_module_import(const wasmrt_module *m, uint32_t i, wasmrt_import_info *out)
+{
+    out->module = m->imports[i].module;
+    out->name = m->imports[i].name;
+    out->kind = m->imports[i].kind;
+}
+
+uint32_t wasmrt_module_export_count(const wasmrt_module *m)
+{
+    return m->export_count;
+}
+
+void wasmrt_module_export(const wasmrt_module *m, uint32_t i, wasmrt_export_info *out)
+{
+    out->name = m->exports[i].name;
+    out->kind = m->exports[i].kind;
+    out->index = m->exports[i].index;
+}
+
+wasmrt_status wasmrt_module_export_functype(const wasmrt_module *m, const char *name,
+                                            wasmrt_functype *out)
+{
+    for (uint32_t i = 0; i < m->export_count; i++)
+        if (m->exports[i].kind == WASMRT_EXTERN_FUNC && strcmp(m->exports[i].name, name) == 0) {
+            const functype *t = m->funcs[m->exports[i].index].type;
+            out->param_count = t->param_count;
+            out->result_count = t->result_count;
+            out->params = t->params;
+            out->results = t->results;
+            return WASMRT_OK;
+        }
+    return WASMRT_ERR_NOT_FOUND;
+}
+
+void wasmrt_module_get_stats(const wasmrt_module *m, wasmrt_module_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    out->binary_size = m->size;
+    out->function_count = m->func_count - m->imported_funcs;
+    out->imported_function_count = m->imported_funcs;
+    out->memory_count = m->memory_count;
+    if (m->memory_count) {
+        out->memory_min_pages = (uint32_t)m->memories[0].min;
+        out->memory_max_pages = (uint32_t)m->memories[0].max;
+        out->memory_has_max = m->memories[0].has_max;
+    }
+    out->table_count = m->table_count;
+    out->global_count = m->global_count;
+    out->data_count = m->data_count;
+    out->element_count = m->elem_count;
+    out->custom_count = m->custom_count;
+    out->code_size = m->code_size;
+    for (uint32_t i = 0; m->datas && i < m->data_count; i++)
+        out->data_size += m->datas[i].size;
+}
+
+uint32_t wasmrt_module_section_count(const wasmrt_module *m)
+{
+    return m->section_count;
+}
+
+void wasmrt_module_section(const wasmrt_module *m, uint32_t i, const char **name, size_t *offset,
+                           size_t *size)
+{
+    *name = m->sections[i].name;
+    *offset = m->sections[i].offset;
+    *size = m->sections[i].size;
+}
