@@ -499,7 +499,7 @@ int spec_script_run(const char *json_path, const char *name, const spec_options 
     json_error_t jerr;
     wasmrt_config config;
     wasmrt_error error = {0};
-    json_t *root = json_load_file(json_path, 0, &jerr);
+    json_t *root = json_load_file(json_path, JSON_ALLOW_NUL, &jerr);
 
     const char *slash = strrchr(json_path, '/');
     snprintf(s.dir, sizeof s.dir, "%.*s", slash ? (int)(slash - json_path) : 1,
