@@ -221,7 +221,7 @@ static void report_charts_oneshot(report_charts *charts, const report_run *run, 
     FILE *data = report_charts_open(charts, name, "dat");
     if (!data) return;
     fprintf(data, "# target median_ms ci_low_ms ci_high_ms color ratio ratio_low ratio_high\n");
-    size_t rows = 0, phased = 0, i;
+    size_t rows = 0, i;
     json_t *target;
     json_array_foreach(run->targets, i, target) {
         stats_summary s;
@@ -233,10 +233,6 @@ static void report_charts_oneshot(report_charts *charts, const report_run *run, 
                 s.ci_high / 1e6, report_charts_color_value(report_target_name(target)), r.ratio,
                 r.ci_low, r.ci_high);
         rows++;
-        double *phase;
-        size_t np = report_target_values(target, "phases.execute_ns", &phase);
-        free(phase);
-        phased += np > 0;
     }
     fclose(data);
     if (rows) {
@@ -252,31 +248,64 @@ static void report_charts_oneshot(report_charts *charts, const report_run *run, 
                  run->baseline);
         report_charts_render(charts, doc, name, fib ? "fib.gp" : "bars.gp", title, arrays);
     }
-    if (!phased) return;
-    report_charts_name(run, "phases", name, sizeof name);
-    if (!(data = report_charts_open(charts, name, "dat"))) return;
-    fprintf(data, "# target load_ms instantiate_ms execute_ms (medians)\n");
-    const char *phase_names[3] = { "phases.load_ns", "phases.instantiate_ns",
-                                   "phases.execute_ns" };
-    json_array_foreach(run->targets, i, target) {
-        double medians[3] = { 0, 0, 0 };
-        size_t found = 0;
-        for (int p = 0; p < 3; p++) {
-            double *values;
-            size_t n = report_target_values(target, phase_names[p], &values);
-            if (n) medians[p] = stats_quantile(values, n, 0.5) / 1e6;
-            found += n > 0;
-            free(values);
+}
+
+/* One stacked chart per group of targets recording the same phases (Wasm: load,
+ * instantiate, execute; Docker: its Engine API calls): each phase's share of the sum of
+ * the phase medians, the sum in ms above the bar. */
+static void report_charts_phases(report_charts *charts, const report_run *run, report_doc *doc)
+{
+    static const char *const palette[] = { "#9467bd", "#17becf", "#ff7f0e", "#2ca02c",
+                                           "#d62728", "#8c564b", "#e377c2", "#bcbd22" };
+    json_t *groups = report_run_phase_groups(run), *group, *phase, *name;
+    size_t g, p, t;
+    json_array_foreach(groups, g, group) {
+        json_t *phases = json_object_get(group, "phases");
+        size_t count = json_array_size(phases);
+        char chart[256], what[32], title[512];
+        snprintf(what, sizeof what, g ? "phases-%zu" : "phases", g + 1);
+        report_charts_name(run, what, chart, sizeof chart);
+        FILE *data = report_charts_open(charts, chart, "dat");
+        if (!data) break;
+        fputs("# target, the median of each phase in ms, their sum\n", data);
+        json_array_foreach(json_object_get(group, "targets"), t, name) {
+            json_t *target = report_run_target(run, json_string_value(name));
+            double sum = 0;
+            report_charts_label(data, json_string_value(name));
+            json_array_foreach(phases, p, phase) {
+                double median;
+                if (report_target_median(target, json_string_value(phase), &median)) median = 0;
+                sum += median / 1e6;
+                fprintf(data, " %.6g", median / 1e6);
+            }
+            fprintf(data, " %.6g\n", sum);
         }
-        if (!found) continue;
-        report_charts_label(data, report_target_name(target));
-        fprintf(data, " %.6g %.6g %.6g\n", medians[0], medians[1], medians[2]);
+        fclose(data);
+        const char **labels = calloc(count + 1, sizeof *labels);
+        char (*storage)[64] = calloc(count + 1, sizeof *storage);
+        const char **colors = calloc(count + 1, sizeof *colors);
+        json_array_foreach(phases, p, phase) {
+            report_phase_label(json_string_value(phase), storage[p], sizeof storage[p]);
+            labels[p] = storage[p];
+            colors[p] = palette[p % (sizeof palette / sizeof *palette)];
+        }
+        char *arrays = NULL;
+        size_t length = 0;
+        FILE *stream = open_memstream(&arrays, &length);
+        fprintf(stream, "nphases = %zu\n", count);
+        report_charts_array(stream, "phase_titles", labels, count);
+        report_charts_array(stream, "phase_colors", colors, count);
+        fclose(stream);
+        snprintf(title, sizeof title,
+                 "%s: phases, share of the sum of phase medians (sum above the bar)",
+                 run->scenario_name);
+        report_charts_render(charts, doc, chart, "phases.gp", title, arrays);
+        free(arrays);
+        free(labels);
+        free(storage);
+        free(colors);
     }
-    fclose(data);
-    snprintf(title, sizeof title,
-             "%s: Wasm phases, share of each target's time (median total above the bar)",
-             run->scenario_name);
-    report_charts_render(charts, doc, name, "phases.gp", title, NULL);
+    json_decref(groups);
 }
 
 /* A bar chart of one single-valued figure per target (instances per GiB, requests/s). */
@@ -456,5 +485,6 @@ void report_charts_draw_run(report_charts *charts, const report_run *run, report
                             report_charts_sweep_block);
     } else {
         report_charts_oneshot(charts, run, doc);
+        report_charts_phases(charts, run, doc);
     }
 }

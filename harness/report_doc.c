@@ -83,9 +83,19 @@ json_t *report_doc_table(report_doc *doc, const char *first_header, ...)
     for (const char *cell = first_header; cell; cell = va_arg(ap, const char *))
         json_array_append_new(header, json_string(cell));
     va_end(ap);
+    return report_doc_table_from(doc, header);
+}
+
+json_t *report_doc_table_from(report_doc *doc, json_t *header)
+{
     json_t *block = json_pack("{s:s, s:o, s:[]}", "type", "table", "header", header, "rows");
     json_array_append_new(doc->blocks, block);
     return block;
+}
+
+void report_doc_row_from(json_t *table, json_t *cells)
+{
+    json_array_append_new(json_object_get(table, "rows"), cells);
 }
 
 void report_doc_row(json_t *table, const char *first_cell, ...)

@@ -32,6 +32,9 @@ void report_doc_item(json_t *list, const char *fmt, ...) __attribute__((format(p
  * Returns the table (borrowed). */
 json_t *report_doc_table(report_doc *doc, const char *first_header, ...)
     __attribute__((sentinel));
+/* The same with headers and cells built at run time (arrays of strings, stolen). */
+json_t *report_doc_table_from(report_doc *doc, json_t *header);
+void report_doc_row_from(json_t *table, json_t *cells);
 /* One row of cells (NULL-terminated, as many as the headers). */
 void report_doc_row(json_t *table, const char *first_cell, ...) __attribute__((sentinel));
 size_t report_doc_row_count(json_t *table);

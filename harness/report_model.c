@@ -221,6 +221,60 @@ json_t *report_target_metric_names(json_t *target)
     return result;
 }
 
+/* The phase names of a target's first usable sample that has any. */
+static json_t *report_model_phase_names(json_t *target)
+{
+    json_t *names = json_array(), *sample;
+    size_t i;
+    json_array_foreach(json_object_get(target, "samples"), i, sample) {
+        if (!report_sample_usable(sample)) continue;
+        const char *key;
+        json_t *value;
+        json_object_foreach(json_object_get(sample, "phases"), key, value) {
+            if (!json_is_number(value)) continue;
+            char name[160];
+            snprintf(name, sizeof name, "phases.%s", key);
+            json_array_append_new(names, json_string(name));
+        }
+        if (json_array_size(names)) break;
+    }
+    return names;
+}
+
+json_t *report_run_phase_groups(const report_run *run)
+{
+    json_t *groups = json_array(), *target, *group;
+    size_t i, g;
+    json_array_foreach(run->targets, i, target) {
+        if (!report_target_available(target)) continue;
+        json_t *names = report_model_phase_names(target);
+        if (!json_array_size(names)) {
+            json_decref(names);
+            continue;
+        }
+        json_t *found = NULL;
+        json_array_foreach(groups, g, group) {
+            if (json_equal(json_object_get(group, "phases"), names)) found = group;
+        }
+        if (!found) {
+            found = json_pack("{s:O, s:[]}", "phases", names, "targets");
+            json_array_append_new(groups, found);
+        }
+        json_array_append_new(json_object_get(found, "targets"),
+                              json_string(report_target_name(target)));
+        json_decref(names);
+    }
+    return groups;
+}
+
+void report_phase_label(const char *metric, char *buf, size_t size)
+{
+    const char *start = strncmp(metric, "phases.", 7) ? metric : metric + 7;
+    size_t length = strlen(start);
+    if (length > 3 && !strcmp(start + length - 3, "_ns")) length -= 3;
+    snprintf(buf, size, "%.*s", (int)length, start);
+}
+
 void report_target_sample_counts(json_t *target, size_t *usable, size_t *failed,
                                  size_t *warmup)
 {

@@ -56,6 +56,14 @@ size_t report_target_values(json_t *target, const char *metric, double **values)
  * unique, as a JSON array of strings (new reference). Includes "phases.*" names. */
 json_t *report_target_metric_names(json_t *target);
 
+/* Targets of the run grouped by the phases their samples record (Wasm targets: load,
+ * instantiate, execute; Docker: the Engine API calls), in recording order. A new
+ * reference: [{"phases": ["phases.load_ns", ...], "targets": ["wasmrt", ...]}, ...]. */
+json_t *report_run_phase_groups(const report_run *run);
+
+/* "phases.instantiate_ns" -> "instantiate". */
+void report_phase_label(const char *metric, char *buf, size_t size);
+
 /* Counts of samples: usable, failed (ok false, warm-up excluded), warm-up. */
 void report_target_sample_counts(json_t *target, size_t *usable, size_t *failed,
                                  size_t *warmup);

@@ -96,6 +96,54 @@ static double report_tables_median(json_t *target, const char *metric)
     return report_target_median(target, metric, &value) ? NAN : value;
 }
 
+/* One table per group of targets that record the same phases: the median of each
+ * phase, their sum, and the median wall time beside it. */
+static void report_tables_phases(report_doc *doc, const report_run *run)
+{
+    json_t *groups = report_run_phase_groups(run), *group;
+    size_t g;
+    json_array_foreach(groups, g, group) {
+        json_t *phases = json_object_get(group, "phases"), *phase, *name;
+        int wasm = 0;
+        json_t *header = json_array();
+        json_array_append_new(header, json_string("target"));
+        size_t p, t;
+        json_array_foreach(phases, p, phase) {
+            char label[128], column[136];
+            report_phase_label(json_string_value(phase), label, sizeof label);
+            snprintf(column, sizeof column, ">%s", label);
+            json_array_append_new(header, json_string(column));
+            wasm |= !strcmp(label, "instantiate");
+        }
+        json_array_append_new(header, json_string(">sum of phases"));
+        json_array_append_new(header, json_string(">median wall time"));
+        report_doc_paragraph(doc, "%s",
+                             wasm ? "Wasm phases (medians): load covers decoding, validation "
+                                    "and compilation."
+                                  : "Phases as the target records them (medians):");
+        json_t *table = report_doc_table_from(doc, header);
+        json_array_foreach(json_object_get(group, "targets"), t, name) {
+            json_t *target = report_run_target(run, json_string_value(name));
+            json_t *cells = json_array();
+            json_array_append_new(cells, json_string(json_string_value(name)));
+            double sum = 0;
+            report_cell cell;
+            json_array_foreach(phases, p, phase) {
+                double median = report_tables_median(target, json_string_value(phase));
+                if (!isnan(median)) sum += median;
+                report_tables_value(json_string_value(phase), median, cell);
+                json_array_append_new(cells, json_string(cell));
+            }
+            report_tables_value("wall_ns", sum, cell);
+            json_array_append_new(cells, json_string(cell));
+            report_tables_value("wall_ns", report_tables_median(target, "wall_ns"), cell);
+            json_array_append_new(cells, json_string(cell));
+            report_doc_row_from(table, cells);
+        }
+    }
+    json_decref(groups);
+}
+
 static void report_tables_oneshot(report_doc *doc, const report_run *run)
 {
     json_t *baseline = report_run_target(run, run->baseline);
@@ -107,7 +155,7 @@ static void report_tables_oneshot(report_doc *doc, const report_run *run)
                                      ">95% CI of median", ">p90", ratio_header,
                                      clang ? ">ratio to native-clang [95% CI]" : ">max RSS",
                                      clang ? ">max RSS" : NULL, NULL);
-    size_t i, phased = 0;
+    size_t i;
     json_t *target;
     json_array_foreach(run->targets, i, target) {
         stats_summary s;
@@ -129,29 +177,8 @@ static void report_tables_oneshot(report_doc *doc, const report_run *run)
         report_doc_row(table, report_target_name(target),
                        report_tables_string(target, "version", "-"), count, median, interval, p90,
                        ratio, clang ? ratio_clang : rss, clang ? rss : NULL, NULL);
-        phased += !isnan(report_tables_median(target, "phases.execute_ns"));
     }
-    if (!phased) return;
-    report_doc_paragraph(doc, "Wasm phases (medians): load covers decoding, validation and "
-                              "compilation.");
-    json_t *phases = report_doc_table(doc, "target", ">load", ">instantiate", ">execute",
-                                      ">sum of phases", ">median wall time", NULL);
-    json_array_foreach(run->targets, i, target) {
-        double load = report_tables_median(target, "phases.load_ns");
-        double instantiate = report_tables_median(target, "phases.instantiate_ns");
-        double execute = report_tables_median(target, "phases.execute_ns");
-        if (isnan(load) && isnan(instantiate) && isnan(execute)) continue;
-        report_cell a, b, c, sum, wall;
-        report_tables_value("load_ns", load, a);
-        report_tables_value("instantiate_ns", instantiate, b);
-        report_tables_value("execute_ns", execute, c);
-        report_tables_value("wall_ns", (isnan(load) ? 0 : load) +
-                                           (isnan(instantiate) ? 0 : instantiate) +
-                                           (isnan(execute) ? 0 : execute),
-                            sum);
-        report_tables_value("wall_ns", report_tables_median(target, "wall_ns"), wall);
-        report_doc_row(phases, report_target_name(target), a, b, c, sum, wall, NULL);
-    }
+    report_tables_phases(doc, run);
 }
 
 static void report_tables_density(report_doc *doc, const report_run *run)

@@ -1,10 +1,11 @@
-# phases.gp: where a Wasm target's time goes: load (decode, validate, compile),
-# instantiate and execute, stacked as shares of the total, with the total on top.
-# Set by the driver: datafile, chart_title.
-# Data columns: target load_ms instantiate_ms execute_ms
+# phases.gp: where a target's time goes, phase by phase, stacked as shares of the sum of
+# the phase medians, with that sum on top. Wasm targets record load (decode, validate,
+# compile), instantiate and execute; Docker records its Engine API calls.
+# Set by the driver: datafile, chart_title, nphases, phase_titles[], phase_colors[].
+# Data columns: target, the median of each phase (ms), their sum (ms).
 reset
 set title chart_title
-set ylabel 'share of the median total (%)'
+set ylabel 'share of the sum of phase medians (%)'
 set yrange [0:115]
 set ytics 0,20,100 nomirror
 set xtics nomirror
@@ -15,8 +16,6 @@ set style fill solid 0.85 border rgb '#333333'
 set boxwidth 0.6
 set key outside right top
 set grid ytics lc rgb '#dddddd'
-total(a, b, c) = (a + b + c) > 0 ? (a + b + c) : 1
-plot datafile using (100 * $2 / total($2, $3, $4)):xtic(1) title 'load + validate + compile' lc rgb '#9467bd', \
-     '' using (100 * $3 / total($2, $3, $4)) title 'instantiate' lc rgb '#17becf', \
-     '' using (100 * $4 / total($2, $3, $4)) title 'execute' lc rgb '#ff7f0e', \
-     '' using 0:(104):(sprintf('%.3g ms', $2 + $3 + $4)) with labels notitle font ',9'
+share(c) = column(nphases + 2) > 0 ? 100 * column(c + 1) / column(nphases + 2) : 0
+plot for [c=1:nphases] datafile using (share(c)):xtic(1) title phase_titles[c] lc rgb phase_colors[c], \
+     '' using 0:(104):(sprintf('%.3g ms', column(nphases + 2))) with labels notitle font ',9'
