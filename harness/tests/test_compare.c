@@ -290,6 +290,22 @@ static void test_compare_fixture_against_itself_is_unchanged(void **state)
     assert_true(file_contains(out, "\"regressed\": 0"));
 }
 
+/* The committed CI baseline loads, carries a host fingerprint, and compares with itself
+ * as unchanged (a schema check of the file, not a timing). */
+static void test_compare_committed_baseline_is_valid(void **state)
+{
+    (void)state;
+    const char *baseline = "results/baselines/quick.json";
+    if (access(baseline, R_OK) != 0) skip();
+    json_t *root = json_load_file(baseline, 0, NULL);
+    assert_non_null(root);
+    assert_true(json_is_string(json_object_get(json_object_get(root, "host"), "fingerprint")));
+    json_decref(root);
+    const char *out = test_path("baseline.json");
+    assert_int_equal(run_compare(baseline, baseline, out, "--format", "json"), 0);
+    assert_true(file_contains(out, "\"regressed\": 0"));
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -319,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_compare_exports_tracker_formats),
         cmocka_unit_test(test_compare_metrics_option_limits_what_is_judged),
         cmocka_unit_test(test_compare_fixture_against_itself_is_unchanged),
+        cmocka_unit_test(test_compare_committed_baseline_is_valid),
     };
     return cmocka_run_group_tests_name("compare", tests, setup, teardown);
 }
