@@ -37,7 +37,7 @@ typedef struct httpd_connection {
     int close_when_sent; /* set after a response that announced "Connection: close" */
     int draining;        /* that response is sent: discard input until the peer closes */
     size_t in_len;
-    size_t body_skip;    /* bytes of a request body still to be discarded */
+    size_t body_skip; /* bytes of a request body still to be discarded */
     size_t out_len, out_sent;
     char in[HTTPD_IN_SIZE];
     char out[HTTPD_OUT_SIZE];
@@ -79,9 +79,11 @@ static int httpd_value_has_token(const char *value, size_t len, const char *toke
 {
     size_t i = 0;
     while (i < len) {
-        while (i < len && (value[i] == ' ' || value[i] == '\t' || value[i] == ',')) i++;
+        while (i < len && (value[i] == ' ' || value[i] == '\t' || value[i] == ','))
+            i++;
         size_t start = i;
-        while (i < len && value[i] != ',' && value[i] != ' ' && value[i] != '\t') i++;
+        while (i < len && value[i] != ',' && value[i] != ' ' && value[i] != '\t')
+            i++;
         if (i > start && httpd_equals_nocase(value + start, i - start, token)) return 1;
     }
     return 0;
@@ -102,11 +104,13 @@ static long httpd_line(const char *p, const char *end, const char **next)
 static int httpd_parse_request_line(const char *line, long len, httpd_request *req)
 {
     long i = 0;
-    while (i < len && httpd_is_token_char(line[i])) i++;
+    while (i < len && httpd_is_token_char(line[i]))
+        i++;
     long method_len = i;
     if (method_len == 0 || i >= len || line[i] != ' ') return HTTPD_PARSE_BAD;
     long target = ++i;
-    while (i < len && line[i] > ' ' && line[i] < 127) i++;
+    while (i < len && line[i] > ' ' && line[i] < 127)
+        i++;
     long target_len = i - target;
     if (target_len == 0 || i >= len || line[i] != ' ') return HTTPD_PARSE_BAD;
     i++;
@@ -124,11 +128,13 @@ static int httpd_parse_request_line(const char *line, long len, httpd_request *r
 static int httpd_parse_header(const char *line, long len, httpd_request *req)
 {
     long i = 0;
-    while (i < len && httpd_is_token_char(line[i])) i++;
+    while (i < len && httpd_is_token_char(line[i]))
+        i++;
     long name_len = i;
     if (name_len == 0 || i >= len || line[i] != ':') return HTTPD_PARSE_BAD;
     i++;
-    while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
     const char *value = line + i;
     long value_len = len - i;
     while (value_len > 0 && (value[value_len - 1] == ' ' || value[value_len - 1] == '\t'))
@@ -152,14 +158,14 @@ static int httpd_parse_header(const char *line, long len, httpd_request *req)
 }
 
 /* Parses one request head from buf[0..len). On HTTPD_PARSE_OK *consumed is its size. */
-static int httpd_parse_request(const char *buf, size_t len, httpd_request *req,
-                               size_t *consumed)
+static int httpd_parse_request(const char *buf, size_t len, httpd_request *req, size_t *consumed)
 {
     const char *p = buf, *end = buf + len, *next;
     memset(req, 0, sizeof *req);
     long line_len;
     /* RFC 9112 2.2: ignore empty lines before the request line. */
-    while ((line_len = httpd_line(p, end, &next)) == 0) p = next;
+    while ((line_len = httpd_line(p, end, &next)) == 0)
+        p = next;
     if (line_len < 0) return len >= HTTPD_IN_SIZE ? HTTPD_PARSE_TOO_LARGE : HTTPD_PARSE_INCOMPLETE;
     int status = httpd_parse_request_line(p, line_len, req);
     if (status != HTTPD_PARSE_OK) return status;
@@ -182,10 +188,10 @@ static void httpd_respond(httpd_connection *c, const char *status, int with_body
 {
     const char *body = status[0] == '2' ? httpd_body : status;
     size_t body_len = status[0] == '2' ? sizeof httpd_body - 1 : strlen(status);
-    int n = snprintf(c->out + c->out_len, HTTPD_OUT_SIZE - c->out_len,
-                     "HTTP/1.1 %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n%s\r\n",
-                     status, body_len + (status[0] == '2' ? 0 : 1),
-                     keep_alive ? "" : "Connection: close\r\n");
+    int n =
+        snprintf(c->out + c->out_len, HTTPD_OUT_SIZE - c->out_len,
+                 "HTTP/1.1 %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n%s\r\n", status,
+                 body_len + (status[0] == '2' ? 0 : 1), keep_alive ? "" : "Connection: close\r\n");
     c->out_len += (size_t)n;
     if (with_body) {
         memcpy(c->out + c->out_len, body, body_len);
@@ -372,7 +378,7 @@ static int httpd_listen_on(const char *spec)
     }
     char *end;
     long port = strtol(port_text, &end, 10);
-    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     if (*port_text == '\0' || *end != '\0' || port < 0 || port > 65535) {
         fprintf(stderr, "httpd: listen address \"%s\": expected a port 0-65535, found \"%s\"\n",
                 spec, port_text);
@@ -392,7 +398,9 @@ static int httpd_listen_on(const char *spec)
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
         fprintf(stderr, "httpd: bind %s:%ld: %s%s\n", addr, port, strerror(errno),
-                errno == EADDRINUSE ? " (another process listens there; pick another port, or 0 for a free one)" : "");
+                errno == EADDRINUSE
+                    ? " (another process listens there; pick another port, or 0 for a free one)"
+                    : "");
         close(fd);
         return -1;
     }
@@ -422,7 +430,7 @@ static int httpd_serve(int listen_fd)
         fprintf(stderr, "httpd: epoll_create1: %s\n", strerror(errno));
         return 1;
     }
-    struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
     if (epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &ev) < 0) {
         fprintf(stderr, "httpd: epoll_ctl on the listening socket: %s\n", strerror(errno));
         return 1;
@@ -452,29 +460,33 @@ static int httpd_serve(int listen_fd)
                 while ((c = httpd_accept(listen_fd)) != NULL) {
                     int one = 1;
                     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-                    struct epoll_event cev = { .events = EPOLLIN | EPOLLRDHUP, .data.ptr = c };
+                    struct epoll_event cev = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = c};
                     if (epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &cev) < 0) httpd_connection_close(c);
                 }
                 continue;
             }
             int was_writing = httpd_wants_write(c);
             int rc;
-            if (events[i].events & (EPOLLERR | EPOLLHUP)) rc = -1;
-            else if (was_writing) rc = (events[i].events & EPOLLOUT) ? httpd_on_writable(c) : 0;
-            else rc = httpd_on_readable(c);
+            if (events[i].events & (EPOLLERR | EPOLLHUP))
+                rc = -1;
+            else if (was_writing)
+                rc = (events[i].events & EPOLLOUT) ? httpd_on_writable(c) : 0;
+            else
+                rc = httpd_on_readable(c);
             if (rc < 0) {
                 httpd_connection_close(c); /* close() also removes it from the epoll set */
                 continue;
             }
             if (httpd_wants_write(c) != was_writing) {
                 /* While output is blocked, stop reading: the peer must drain first. */
-                struct epoll_event cev = { .events = httpd_wants_write(c) ? EPOLLOUT : EPOLLIN,
-                                           .data.ptr = c };
+                struct epoll_event cev = {.events = httpd_wants_write(c) ? EPOLLOUT : EPOLLIN,
+                                          .data.ptr = c};
                 epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &cev);
             }
         }
     }
-    while (httpd_connection_count > 0) httpd_connection_close(httpd_connections[0]);
+    while (httpd_connection_count > 0)
+        httpd_connection_close(httpd_connections[0]);
     close(ep);
     close(listen_fd);
     return 0;
@@ -482,7 +494,7 @@ static int httpd_serve(int listen_fd)
 
 int main(int argc, char **argv)
 {
-    struct sigaction sa = { .sa_handler = httpd_on_signal }; /* no SA_RESTART: wake the loop */
+    struct sigaction sa = {.sa_handler = httpd_on_signal}; /* no SA_RESTART: wake the loop */
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN); /* a peer that vanished is an error code, not a death */
@@ -491,7 +503,8 @@ int main(int argc, char **argv)
     const char *listen_fds = getenv("LISTEN_FDS");
     if (argc == 3 && strcmp(argv[1], "--fd") == 0) {
         if ((listen_fd = httpd_parse_fd(argv[2])) < 0) {
-            fprintf(stderr, "httpd: --fd: expected a file descriptor number, found \"%s\"\n", argv[2]);
+            fprintf(stderr, "httpd: --fd: expected a file descriptor number, found \"%s\"\n",
+                    argv[2]);
             return 2;
         }
     } else if (argc == 2 && argv[1][0] != '-') {
@@ -547,7 +560,7 @@ static int httpd_serve(int listen_fd)
             httpd_pollfds[i].events = httpd_wants_write(httpd_connections[i]) ? POLLOUT : POLLIN;
             httpd_pollfds[i].revents = 0;
         }
-        httpd_pollfds[n] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
+        httpd_pollfds[n] = (struct pollfd){.fd = listen_fd, .events = POLLIN};
         int ready = poll(httpd_pollfds, (nfds_t)n + 1, -1);
         if (ready < 0) {
             if (errno == EINTR) continue;
@@ -561,9 +574,12 @@ static int httpd_serve(int listen_fd)
             if (!revents) continue;
             httpd_connection *c = httpd_connections[i];
             int rc;
-            if (revents & (POLLERR | POLLNVAL)) rc = -1;
-            else if (httpd_wants_write(c)) rc = (revents & (POLLOUT | POLLHUP)) ? httpd_on_writable(c) : 0;
-            else rc = httpd_on_readable(c);
+            if (revents & (POLLERR | POLLNVAL))
+                rc = -1;
+            else if (httpd_wants_write(c))
+                rc = (revents & (POLLOUT | POLLHUP)) ? httpd_on_writable(c) : 0;
+            else
+                rc = httpd_on_readable(c);
             if (rc < 0) httpd_connection_close(c);
         }
         if (httpd_pollfds[n].revents & POLLIN) {
@@ -579,7 +595,8 @@ int main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "--fd") == 0) {
         listen_fd = httpd_parse_fd(argv[2]);
         if (listen_fd < 0) {
-            fprintf(stderr, "httpd: --fd: expected a file descriptor number, found \"%s\"\n", argv[2]);
+            fprintf(stderr, "httpd: --fd: expected a file descriptor number, found \"%s\"\n",
+                    argv[2]);
             return 2;
         }
     } else if (argc == 1) {

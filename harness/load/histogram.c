@@ -55,7 +55,8 @@ void load_histogram_merge(load_histogram *into, const load_histogram *from)
     if (from->max > into->max) into->max = from->max;
     into->count += from->count;
     into->sum += from->sum;
-    for (int i = 0; i < LOAD_HISTOGRAM_BUCKETS; i++) into->buckets[i] += from->buckets[i];
+    for (int i = 0; i < LOAD_HISTOGRAM_BUCKETS; i++)
+        into->buckets[i] += from->buckets[i];
 }
 
 uint64_t load_histogram_percentile(const load_histogram *h, double percentile)
@@ -96,6 +97,6 @@ json_t *load_histogram_to_json(const load_histogram *h)
     }
     return json_pack("{s:s, s:i, s:I, s:I, s:I, s:f, s:o}", "unit", "ns", "sub_bucket_bits",
                      LOAD_HISTOGRAM_SUB_BITS, "count", (json_int_t)h->count, "min",
-                     (json_int_t)h->min, "max", (json_int_t)h->max, "mean",
-                     load_histogram_mean(h), "buckets", buckets);
+                     (json_int_t)h->min, "max", (json_int_t)h->max, "mean", load_histogram_mean(h),
+                     "buckets", buckets);
 }

@@ -24,7 +24,7 @@
  * of 2^MAX_EXPONENT ns (18 minutes) and more are clamped into the last bucket. */
 #define LOAD_HISTOGRAM_SUB_BITS 7
 #define LOAD_HISTOGRAM_MAX_EXPONENT 40
-#define LOAD_HISTOGRAM_BUCKETS \
+#define LOAD_HISTOGRAM_BUCKETS                                                                     \
     ((LOAD_HISTOGRAM_MAX_EXPONENT - LOAD_HISTOGRAM_SUB_BITS + 1) << LOAD_HISTOGRAM_SUB_BITS)
 
 typedef struct load_histogram {
@@ -101,12 +101,12 @@ int load_wrk_parse_report(const char *output, load_result *out, wasmvs_error *er
 
 typedef struct load_open_options {
     const char *url;
-    double rate_per_s;  /* requests per second over all connections */
-    int connections;    /* keep-alive connections, one request in flight on each */
-    double duration_s;  /* recorded interval */
-    double warmup_s;    /* run at the rate first without recording */
-    double timeout_s;   /* a response later than this is an error; 0 = 2 s */
-    int cpu;            /* >= 0: pin the calling thread there during the run; -1: don't */
+    double rate_per_s; /* requests per second over all connections */
+    int connections;   /* keep-alive connections, one request in flight on each */
+    double duration_s; /* recorded interval */
+    double warmup_s;   /* run at the rate first without recording */
+    double timeout_s;  /* a response later than this is an error; 0 = 2 s */
+    int cpu;           /* >= 0: pin the calling thread there during the run; -1: don't */
 } load_open_options;
 
 int load_open_run(const load_open_options *options, load_result *out, wasmvs_error *err);
@@ -116,10 +116,10 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
 typedef struct load_sweep_options {
     load_open_options run; /* run.rate_per_s is ignored: the sweep sets it */
     double start_rate_per_s, max_rate_per_s;
-    double growth;          /* rate factor between steps until one breaks; > 1, e.g. 1.5 */
-    int refine_steps;       /* then bisect between the last good and first broken rate */
-    uint64_t p99_bound_ns;  /* a step holds when p99 <= bound, no errors, nothing unsent
-                               and at least 95% of the asked rate answered */
+    double growth;         /* rate factor between steps until one breaks; > 1, e.g. 1.5 */
+    int refine_steps;      /* then bisect between the last good and first broken rate */
+    uint64_t p99_bound_ns; /* a step holds when p99 <= bound, no errors, nothing unsent
+                              and at least 95% of the asked rate answered */
 } load_sweep_options;
 
 typedef struct load_sweep_step {
@@ -149,9 +149,9 @@ load_probe *load_probe_new(const char *url, wasmvs_error *err);
 void load_probe_free(load_probe *probe);
 
 typedef struct load_probe_options {
-    uint64_t start_ns;     /* the launch instant, from meter_clock_ns() */
-    double timeout_s;      /* give up this long after start_ns */
-    double interval_s;     /* pause between attempts; 0 = 200 us */
+    uint64_t start_ns; /* the launch instant, from meter_clock_ns() */
+    double timeout_s;  /* give up this long after start_ns */
+    double interval_s; /* pause between attempts; 0 = 200 us */
     /* Optional: called between attempts; returning 0 (the server process has exited)
      * ends the probe at once with an error. */
     int (*alive)(void *context);

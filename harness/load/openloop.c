@@ -45,10 +45,10 @@ enum { CONN_CLOSED, CONN_CONNECTING, CONN_IDLE, CONN_SENDING, CONN_WAITING, CONN
 typedef struct open_connection {
     int fd;
     int state;
-    uint64_t sequence;     /* index of the next (or current) request: due at t0 + sequence / rate */
-    uint64_t due_ns;       /* due time of the current request */
-    uint64_t sent_ns;      /* when its first byte went out (or the connect started) */
-    uint64_t retry_ns;     /* CONN_CLOSED: not before this */
+    uint64_t sequence; /* index of the next (or current) request: due at t0 + sequence / rate */
+    uint64_t due_ns;   /* due time of the current request */
+    uint64_t sent_ns;  /* when its first byte went out (or the connect started) */
+    uint64_t retry_ns; /* CONN_CLOSED: not before this */
     size_t request_sent;
     load_response response;
 } open_connection;
@@ -60,8 +60,8 @@ typedef struct open_run {
     size_t request_len;
     int epoll_fd;
     open_connection *connections;
-    double period_ns;  /* time between two due times over all connections */
-    uint64_t t0_ns;    /* due time of request 0 */
+    double period_ns; /* time between two due times over all connections */
+    uint64_t t0_ns;   /* due time of request 0 */
     uint64_t record_ns, end_ns, timeout_ns;
     load_result *result;
 } open_run;
@@ -87,7 +87,7 @@ static void open_close(open_run *run, open_connection *c, uint64_t retry_ns)
 
 static void open_watch(open_run *run, open_connection *c, int op, uint32_t events)
 {
-    struct epoll_event ev = { .events = events, .data.ptr = c };
+    struct epoll_event ev = {.events = events, .data.ptr = c};
     epoll_ctl(run->epoll_fd, op, c->fd, &ev);
 }
 
@@ -158,8 +158,7 @@ static uint64_t open_send_if_due(open_run *run, open_connection *c, uint64_t now
     c->sent_ns = now;
     c->request_sent = 0;
     load_response_begin(&c->response);
-    c->state = CONN_SENDING;
-    open_write(run, c, now);
+    open_write(run, c, now); /* from CONN_IDLE: the epoll set changes only if send blocks */
     return UINT64_MAX;
 }
 
@@ -252,8 +251,10 @@ static uint64_t open_tick(open_run *run, uint64_t now, int *busy)
                 c->state = CONN_FINISHED;
                 break;
             }
-            if (now >= c->retry_ns) open_connect(run, c, now);
-            else at = c->retry_ns;
+            if (now >= c->retry_ns)
+                open_connect(run, c, now);
+            else
+                at = c->retry_ns;
             *busy = 1;
             break;
         case CONN_IDLE:
@@ -266,8 +267,10 @@ static uint64_t open_tick(open_run *run, uint64_t now, int *busy)
             *busy = 1;
             if (now - c->sent_ns >= run->timeout_ns) {
                 if (c->state == CONN_CONNECTING) c->due_ns = open_due(run, c->sequence);
-                open_fail(run, c, c->state == CONN_CONNECTING ? &run->result->errors.connect
-                                                              : &run->result->errors.timeout, now);
+                open_fail(run, c,
+                          c->state == CONN_CONNECTING ? &run->result->errors.connect
+                                                      : &run->result->errors.timeout,
+                          now);
             } else {
                 at = c->sent_ns + run->timeout_ns;
             }
@@ -307,11 +310,12 @@ static void open_loop(open_run *run)
         if (!busy || now >= give_up_ns || cancel_requested()) break;
         if (wake > give_up_ns) wake = give_up_ns;
         uint64_t wait_ns = wake > now ? wake - now : 0;
-        struct timespec timeout = { .tv_sec = (time_t)(wait_ns / 1000000000u),
-                                    .tv_nsec = (long)(wait_ns % 1000000000u) };
+        struct timespec timeout = {.tv_sec = (time_t)(wait_ns / 1000000000u),
+                                   .tv_nsec = (long)(wait_ns % 1000000000u)};
         int n = epoll_pwait2(run->epoll_fd, events, 256, &timeout, NULL);
         now = meter_clock_ns();
-        for (int i = 0; i < n; i++) open_event(run, events[i].data.ptr, events[i].events, now);
+        for (int i = 0; i < n; i++)
+            open_event(run, events[i].data.ptr, events[i].events, now);
     }
     open_count_unsent(run);
 }
@@ -332,12 +336,16 @@ static void open_summarize(const open_run *run)
 static int open_check_options(const load_open_options *o, wasmvs_error *err)
 {
     if (!(o->rate_per_s > 0 && o->rate_per_s <= 10e6))
-        return wasmvs_fail(err, "open loop: rate_per_s: expected 0 < rate <= 1e7, found %g", o->rate_per_s);
+        return wasmvs_fail(err, "open loop: rate_per_s: expected 0 < rate <= 1e7, found %g",
+                           o->rate_per_s);
     if (o->connections < 1 || o->connections > 10000)
-        return wasmvs_fail(err, "open loop: connections: expected 1-10000, found %d", o->connections);
+        return wasmvs_fail(err, "open loop: connections: expected 1-10000, found %d",
+                           o->connections);
     if (!(o->duration_s > 0 && o->duration_s <= 3600) || !(o->warmup_s >= 0 && o->warmup_s <= 3600))
-        return wasmvs_fail(err, "open loop: duration_s/warmup_s: expected 0 < duration <= 3600 and "
-                                "0 <= warmup <= 3600, found %g and %g", o->duration_s, o->warmup_s);
+        return wasmvs_fail(err,
+                           "open loop: duration_s/warmup_s: expected 0 < duration <= 3600 and "
+                           "0 <= warmup <= 3600, found %g and %g",
+                           o->duration_s, o->warmup_s);
     if (!(o->timeout_s >= 0 && o->timeout_s <= 600))
         return wasmvs_fail(err, "open loop: timeout_s: expected 0-600, found %g", o->timeout_s);
     return 0;
@@ -350,13 +358,13 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
     load_url url;
     if (load_url_parse(options->url, &url, err) < 0) return wasmvs_wrap(err, "open loop");
 
-    open_run run = { .options = options, .result = out };
+    open_run run = {.options = options, .result = out};
     run.address.sin_family = AF_INET;
     run.address.sin_port = htons((uint16_t)url.port);
     inet_pton(AF_INET, url.host, &run.address.sin_addr);
-    run.request_len = (size_t)snprintf(run.request, sizeof run.request,
-                                       "GET %s HTTP/1.1\r\nHost: %s:%d\r\n\r\n", url.path, url.host,
-                                       url.port);
+    run.request_len =
+        (size_t)snprintf(run.request, sizeof run.request, "GET %s HTTP/1.1\r\nHost: %s:%d\r\n\r\n",
+                         url.path, url.host, url.port);
     out->histogram = malloc(sizeof *out->histogram);
     run.connections = calloc((size_t)options->connections, sizeof *run.connections);
     run.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
@@ -364,8 +372,10 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
         free(run.connections);
         if (run.epoll_fd >= 0) close(run.epoll_fd);
         load_result_free(out);
-        return wasmvs_fail(err, "open loop: expected memory and an epoll set for %d connections, "
-                                "found %s", options->connections, strerror(errno));
+        return wasmvs_fail(err,
+                           "open loop: expected memory and an epoll set for %d connections, "
+                           "found %s",
+                           options->connections, strerror(errno));
     }
     load_histogram_reset(out->histogram);
     snprintf(out->generator, sizeof out->generator, "open-loop");

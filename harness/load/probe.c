@@ -28,8 +28,8 @@ static size_t probe_discard(char *data, size_t size, size_t count, void *context
 
 static void probe_sleep(double seconds)
 {
-    struct timespec ts = { .tv_sec = (time_t)seconds,
-                           .tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9) };
+    struct timespec ts = {.tv_sec = (time_t)seconds,
+                          .tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9)};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
     }
 }
@@ -41,8 +41,9 @@ struct load_probe {
 
 load_probe *load_probe_new(const char *url, wasmvs_error *err)
 {
-    if (!url || strlen(url) >= sizeof ((load_probe *)0)->url) {
-        wasmvs_fail(err, "probe: expected a URL under 1 KiB, found %s", url ? "a longer one" : "none");
+    if (!url || strlen(url) >= sizeof((load_probe *)0)->url) {
+        wasmvs_fail(err, "probe: expected a URL under 1 KiB, found %s",
+                    url ? "a longer one" : "none");
         return NULL;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -78,7 +79,8 @@ int load_probe_first_ok(load_probe *p, const load_probe_options *o, uint64_t *el
                         wasmvs_error *err)
 {
     if (!(o->timeout_s > 0))
-        return wasmvs_fail(err, "probe %s: expected a timeout > 0, found %g s", p->url, o->timeout_s);
+        return wasmvs_fail(err, "probe %s: expected a timeout > 0, found %g s", p->url,
+                           o->timeout_s);
     double interval = o->interval_s > 0 ? o->interval_s : 200e-6;
     uint64_t deadline = o->start_ns + (uint64_t)(o->timeout_s * 1e9);
     char last[CURL_ERROR_SIZE + 64] = "no attempt made";
@@ -87,12 +89,16 @@ int load_probe_first_ok(load_probe *p, const load_probe_options *o, uint64_t *el
         if (cancel_requested())
             return wasmvs_fail(err, "probe %s: cancelled after %d attempts", p->url, attempts);
         if (o->alive && !o->alive(o->alive_context))
-            return wasmvs_fail(err, "probe %s: expected the server to answer, found it exited after "
-                                    "%d attempts (last: %s)", p->url, attempts, last);
+            return wasmvs_fail(err,
+                               "probe %s: expected the server to answer, found it exited after "
+                               "%d attempts (last: %s)",
+                               p->url, attempts, last);
         uint64_t now = meter_clock_ns();
         if (now >= deadline)
-            return wasmvs_fail(err, "probe %s: expected 200 OK within %g s, found none after %d "
-                                    "attempts (last: %s)", p->url, o->timeout_s, attempts, last);
+            return wasmvs_fail(err,
+                               "probe %s: expected 200 OK within %g s, found none after %d "
+                               "attempts (last: %s)",
+                               p->url, o->timeout_s, attempts, last);
         /* An attempt never outlives the deadline: a server that accepts but never
          * answers must not hold the probe. */
         long remaining_ms = (long)((deadline - now) / 1000000u) + 1;
@@ -107,8 +113,10 @@ int load_probe_first_ok(load_probe *p, const load_probe_options *o, uint64_t *el
             *elapsed_ns = answered > o->start_ns ? answered - o->start_ns : 0;
             return 0;
         }
-        if (res != CURLE_OK) snprintf(last, sizeof last, "%s", curl_easy_strerror(res));
-        else snprintf(last, sizeof last, "HTTP status %ld", status);
+        if (res != CURLE_OK)
+            snprintf(last, sizeof last, "%s", curl_easy_strerror(res));
+        else
+            snprintf(last, sizeof last, "HTTP status %ld", status);
         probe_sleep(interval);
     }
 }
@@ -117,7 +125,7 @@ int load_free_port(int *port, wasmvs_error *err)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return wasmvs_fail(err, "free port: socket: %s", strerror(errno));
-    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = 0 };
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = 0};
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof sin;
     if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 ||

@@ -45,19 +45,24 @@ static int response_header(load_response *r, const char *line)
     if (!colon || colon == line) return response_bad(r, "expected a header \"Name: value\"", line);
     size_t name_len = (size_t)(colon - line);
     const char *value = colon + 1;
-    while (*value == ' ' || *value == '\t') value++;
+    while (*value == ' ' || *value == '\t')
+        value++;
     if (name_len == 14 && strncasecmp(line, "content-length", 14) == 0) {
         unsigned long long n = 0;
         const char *p = value;
-        if (*p < '0' || *p > '9') return response_bad(r, "expected a number in Content-Length", line);
-        for (; *p >= '0' && *p <= '9'; p++) n = n * 10 + (unsigned)(*p - '0');
+        if (*p < '0' || *p > '9')
+            return response_bad(r, "expected a number in Content-Length", line);
+        for (; *p >= '0' && *p <= '9'; p++)
+            n = n * 10 + (unsigned)(*p - '0');
         r->body_left = n;
         r->until_close = 0;
     } else if (name_len == 17 && strncasecmp(line, "transfer-encoding", 17) == 0) {
         return response_bad(r, "expected a Content-Length body (chunked is not supported)", line);
     } else if (name_len == 10 && strncasecmp(line, "connection", 10) == 0) {
-        if (strcasestr(value, "close")) r->keep_alive = 0;
-        else if (strcasestr(value, "keep-alive")) r->keep_alive = 1;
+        if (strcasestr(value, "close"))
+            r->keep_alive = 0;
+        else if (strcasestr(value, "keep-alive"))
+            r->keep_alive = 1;
     }
     return LOAD_RESPONSE_MORE;
 }
@@ -94,7 +99,8 @@ int load_response_feed(load_response *r, const char *data, size_t len, size_t *u
             }
             break;
         }
-        if (r->state == STATE_DONE) return response_bad(r, "expected no bytes after the response", "");
+        if (r->state == STATE_DONE)
+            return response_bad(r, "expected no bytes after the response", "");
         /* status line or headers: assemble one line at a time */
         const char *nl = memchr(data + i, '\n', len - i);
         size_t chunk = nl ? (size_t)(nl - (data + i)) : len - i;
@@ -131,5 +137,6 @@ int load_response_end_of_stream(load_response *r)
         return LOAD_RESPONSE_DONE;
     }
     return response_bad(r, "expected a complete response before the connection closed",
-                        r->state == STATE_STATUS_LINE && r->line_len == 0 ? "nothing" : "part of one");
+                        r->state == STATE_STATUS_LINE && r->line_len == 0 ? "nothing"
+                                                                          : "part of one");
 }

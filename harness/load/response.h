@@ -11,13 +11,13 @@ enum { LOAD_RESPONSE_MORE, LOAD_RESPONSE_DONE, LOAD_RESPONSE_BAD };
 
 typedef struct load_response {
     int state;
-    int status;     /* e.g. 200, once the status line is read */
-    int keep_alive; /* the connection may carry the next request */
-    int until_close;            /* no Content-Length: the body ends with the connection */
+    int status;      /* e.g. 200, once the status line is read */
+    int keep_alive;  /* the connection may carry the next request */
+    int until_close; /* no Content-Length: the body ends with the connection */
     uint64_t body_left;
     size_t line_len;
-    char line[1024];            /* the status or header line being assembled */
-    char problem[160];          /* what was wrong, for LOAD_RESPONSE_BAD */
+    char line[1024];   /* the status or header line being assembled */
+    char problem[160]; /* what was wrong, for LOAD_RESPONSE_BAD */
 } load_response;
 
 void load_response_begin(load_response *r);

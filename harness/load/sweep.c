@@ -49,8 +49,10 @@ static int sweep_step(const load_sweep_options *o, load_sweep_result *out, doubl
         return wasmvs_wrap(err, "sweep step %d at %.0f/s", out->step_count + 1, rate);
     out->step_count++;
     step->sustained = sweep_judge(o, step);
-    if (step->sustained && rate > out->max_sustained_rate_per_s) out->max_sustained_rate_per_s = rate;
-    if (!step->sustained && (out->first_broken_rate_per_s == 0 || rate < out->first_broken_rate_per_s))
+    if (step->sustained && rate > out->max_sustained_rate_per_s)
+        out->max_sustained_rate_per_s = rate;
+    if (!step->sustained &&
+        (out->first_broken_rate_per_s == 0 || rate < out->first_broken_rate_per_s))
         out->first_broken_rate_per_s = rate;
     return step->sustained;
 }
@@ -60,8 +62,9 @@ int load_sweep_run(const load_sweep_options *o, load_sweep_result *out, wasmvs_e
     memset(out, 0, sizeof *out);
     if (!(o->start_rate_per_s > 0) || !(o->max_rate_per_s >= o->start_rate_per_s) ||
         !(o->growth > 1.0) || o->refine_steps < 0 || o->p99_bound_ns == 0)
-        return wasmvs_fail(err, "sweep: expected 0 < start rate <= max rate, growth > 1, refine "
-                                "steps >= 0 and a p99 bound > 0, found %g, %g, %g, %d, %llu ns",
+        return wasmvs_fail(err,
+                           "sweep: expected 0 < start rate <= max rate, growth > 1, refine "
+                           "steps >= 0 and a p99 bound > 0, found %g, %g, %g, %d, %llu ns",
                            o->start_rate_per_s, o->max_rate_per_s, o->growth, o->refine_steps,
                            (unsigned long long)o->p99_bound_ns);
     double rate = o->start_rate_per_s;
@@ -84,7 +87,8 @@ int load_sweep_run(const load_sweep_options *o, load_sweep_result *out, wasmvs_e
 
 void load_sweep_free(load_sweep_result *r)
 {
-    for (int i = 0; i < r->step_count; i++) load_result_free(&r->steps[i].result);
+    for (int i = 0; i < r->step_count; i++)
+        load_result_free(&r->steps[i].result);
 }
 
 json_t *load_sweep_to_json(const load_sweep_result *r, const load_sweep_options *o)

@@ -21,7 +21,8 @@ int load_url_parse(const char *url, load_url *out, wasmvs_error *err)
     if (strcmp(out->host, "localhost") == 0) strcpy(out->host, "127.0.0.1");
     struct in_addr addr;
     if (inet_pton(AF_INET, out->host, &addr) != 1)
-        return wasmvs_fail(err, "URL \"%s\": expected an IPv4 address, found \"%s\"", url, out->host);
+        return wasmvs_fail(err, "URL \"%s\": expected an IPv4 address, found \"%s\"", url,
+                           out->host);
     const char *rest = host + host_len;
     out->port = 80;
     if (*rest == ':') {
@@ -34,7 +35,8 @@ int load_url_parse(const char *url, load_url *out, wasmvs_error *err)
     }
     const char *path = *rest ? rest : "/";
     if (strlen(path) >= sizeof out->path)
-        return wasmvs_fail(err, "URL \"%s\": path longer than %zu bytes", url, sizeof out->path - 1);
+        return wasmvs_fail(err, "URL \"%s\": path longer than %zu bytes", url,
+                           sizeof out->path - 1);
     strcpy(out->path, path);
     return 0;
 }

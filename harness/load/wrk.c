@@ -35,8 +35,10 @@ int load_wrk_parse_report(const char *output, load_result *out, wasmvs_error *er
     memset(out, 0, sizeof *out);
     const char *line = strstr(output, WRK_REPORT_PREFIX);
     if (!line)
-        return wasmvs_fail(err, "wrk output: expected a line starting \"%s\" from wrk-report.lua's "
-                                "done(), found none in: %.300s", WRK_REPORT_PREFIX, output);
+        return wasmvs_fail(err,
+                           "wrk output: expected a line starting \"%s\" from wrk-report.lua's "
+                           "done(), found none in: %.300s",
+                           WRK_REPORT_PREFIX, output);
     line += strlen(WRK_REPORT_PREFIX);
     json_error_t jerr;
     json_t *report = json_loadb(line, strcspn(line, "\n"), 0, &jerr);
@@ -45,9 +47,9 @@ int load_wrk_parse_report(const char *output, load_result *out, wasmvs_error *er
                            jerr.column, jerr.text);
     json_t *errors = json_object_get(report, "errors");
     json_t *latency = json_object_get(report, "latency_us");
-    double duration_us = 0, requests = 0, bytes = 0, v[5] = { 0 }, lat[6] = { 0 };
-    static const char *error_keys[5] = { "connect", "read", "write", "status", "timeout" };
-    static const char *latency_keys[6] = { "p50", "p90", "p99", "p99.9", "max", "mean" };
+    double duration_us = 0, requests = 0, bytes = 0, v[5] = {0}, lat[6] = {0};
+    static const char *error_keys[5] = {"connect", "read", "write", "status", "timeout"};
+    static const char *latency_keys[6] = {"p50", "p90", "p99", "p99.9", "max", "mean"};
     int rc = -1;
     if (!json_is_object(errors) || !json_is_object(latency)) {
         wasmvs_fail(err, "wrk report: expected objects \"errors\" and \"latency_us\", found %s",
@@ -71,10 +73,10 @@ int load_wrk_parse_report(const char *output, load_result *out, wasmvs_error *er
     out->requests = (uint64_t)requests;
     out->bytes = (uint64_t)bytes;
     out->requests_per_s = requests / out->duration_s;
-    out->errors = (load_errors){ (uint64_t)v[0], (uint64_t)v[1], (uint64_t)v[2], (uint64_t)v[3],
-                                 (uint64_t)v[4] };
-    out->latency = (load_latency){ wrk_us_to_ns(lat[0]), wrk_us_to_ns(lat[1]), wrk_us_to_ns(lat[2]),
-                                   wrk_us_to_ns(lat[3]), wrk_us_to_ns(lat[4]), lat[5] * 1000.0 };
+    out->errors = (load_errors){(uint64_t)v[0], (uint64_t)v[1], (uint64_t)v[2], (uint64_t)v[3],
+                                (uint64_t)v[4]};
+    out->latency = (load_latency){wrk_us_to_ns(lat[0]), wrk_us_to_ns(lat[1]), wrk_us_to_ns(lat[2]),
+                                  wrk_us_to_ns(lat[3]), wrk_us_to_ns(lat[4]), lat[5] * 1000.0};
     rc = 0;
 done:
     json_decref(report);
@@ -88,8 +90,9 @@ static int wrk_check_options(const load_wrk_options *o, wasmvs_error *err)
         return wasmvs_fail(err, "wrk: report script %s: expected a readable file, found %s",
                            o->script, strerror(errno));
     if (o->threads < 1 || o->connections < o->threads || o->duration_s < 1 || o->timeout_s < 0)
-        return wasmvs_fail(err, "wrk: expected threads >= 1, connections >= threads, duration >= 1 s "
-                                "and timeout >= 0, found %d threads, %d connections, %d s, %d s",
+        return wasmvs_fail(err,
+                           "wrk: expected threads >= 1, connections >= threads, duration >= 1 s "
+                           "and timeout >= 0, found %d threads, %d connections, %d s, %d s",
                            o->threads, o->connections, o->duration_s, o->timeout_s);
     return 0;
 }
@@ -100,7 +103,8 @@ int load_wrk_run(const load_wrk_options *o, load_result *out, wasmvs_error *err)
     char default_script[4096];
     load_wrk_options options = *o;
     if (!options.script) {
-        snprintf(default_script, sizeof default_script, "%s/harness/load/wrk-report.lua", paths_root());
+        snprintf(default_script, sizeof default_script, "%s/harness/load/wrk-report.lua",
+                 paths_root());
         options.script = default_script;
     }
     if (wrk_check_options(&options, err) < 0) return -1;
@@ -111,11 +115,24 @@ int load_wrk_run(const load_wrk_options *o, load_result *out, wasmvs_error *err)
     snprintf(duration, sizeof duration, "%ds", o->duration_s);
     snprintf(timeout, sizeof timeout, "%ds", o->timeout_s ? o->timeout_s : 2);
     /* Pinning goes through taskset so the harness keeps one process launcher. */
-    char *argv[] = { "taskset", "-c", cpu, (char *)(o->wrk ? o->wrk : "wrk"), "-t", threads, "-c",
-                     connections, "-d", duration, "--timeout", timeout, "-s", (char *)options.script,
-                     (char *)o->url, NULL };
+    char *argv[] = {"taskset",
+                    "-c",
+                    cpu,
+                    (char *)(o->wrk ? o->wrk : "wrk"),
+                    "-t",
+                    threads,
+                    "-c",
+                    connections,
+                    "-d",
+                    duration,
+                    "--timeout",
+                    timeout,
+                    "-s",
+                    (char *)options.script,
+                    (char *)o->url,
+                    NULL};
     char *const *command = o->cpu >= 0 ? argv : argv + 3;
-    process_spec spec = { .argv = command, .timeout_s = o->duration_s + WRK_GRACE_S };
+    process_spec spec = {.argv = command, .timeout_s = o->duration_s + WRK_GRACE_S};
     process_result run;
     if (process_run(&spec, &run, err) < 0) return wasmvs_wrap(err, "wrk %s", o->url);
     int rc;

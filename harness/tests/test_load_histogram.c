@@ -40,7 +40,8 @@ static void test_small_values_are_exact(void **state)
 {
     (void)state;
     load_histogram *h = new_histogram();
-    for (uint64_t v = 1; v <= 100; v++) load_histogram_record(h, v);
+    for (uint64_t v = 1; v <= 100; v++)
+        load_histogram_record(h, v);
     assert_int_equal(load_histogram_percentile(h, 50), 50);
     assert_int_equal(load_histogram_percentile(h, 90), 90);
     assert_int_equal(load_histogram_percentile(h, 99), 99);
@@ -55,7 +56,8 @@ static void test_uniform_microseconds_give_known_percentiles(void **state)
     (void)state;
     load_histogram *h = new_histogram();
     /* 1..100000 us in ns: the p-th percentile is p * 1000 us. */
-    for (uint64_t us = 1; us <= 100000; us++) load_histogram_record(h, us * 1000);
+    for (uint64_t us = 1; us <= 100000; us++)
+        load_histogram_record(h, us * 1000);
     assert_within_one_percent(load_histogram_percentile(h, 50), 50000000);
     assert_within_one_percent(load_histogram_percentile(h, 90), 90000000);
     assert_within_one_percent(load_histogram_percentile(h, 99), 99000000);
@@ -71,7 +73,8 @@ static void test_percentile_never_reports_below_the_true_value(void **state)
     (void)state;
     load_histogram *h = new_histogram();
     /* 99 fast requests and one slow one: p99 is fast, p99.9 and max are the slow one. */
-    for (int i = 0; i < 99; i++) load_histogram_record(h, 1000000);
+    for (int i = 0; i < 99; i++)
+        load_histogram_record(h, 1000000);
     load_histogram_record(h, 750000000);
     uint64_t p99 = load_histogram_percentile(h, 99);
     assert_true(p99 >= 1000000 && p99 <= 1010000);
@@ -105,8 +108,10 @@ static void test_merge_adds_counts_and_extremes(void **state)
 {
     (void)state;
     load_histogram *a = new_histogram(), *b = new_histogram();
-    for (uint64_t v = 1000; v <= 2000; v++) load_histogram_record(a, v);
-    for (uint64_t v = 5000; v <= 6000; v++) load_histogram_record(b, v);
+    for (uint64_t v = 1000; v <= 2000; v++)
+        load_histogram_record(a, v);
+    for (uint64_t v = 5000; v <= 6000; v++)
+        load_histogram_record(b, v);
     load_histogram_merge(a, b);
     assert_int_equal(a->count, 2002);
     assert_int_equal(a->min, 1000);

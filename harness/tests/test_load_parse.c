@@ -27,7 +27,7 @@ static void test_wrk_report_is_read_into_a_result(void **state)
 {
     (void)state;
     load_result r;
-    wasmvs_error err = { { 0 } };
+    wasmvs_error err = {{0}};
     assert_int_equal(load_wrk_parse_report(wrk_output, &r, &err), 0);
     assert_string_equal(r.generator, "wrk");
     assert_int_equal(r.requests, 261483);
@@ -51,7 +51,7 @@ static void test_wrk_output_without_report_line_is_an_error(void **state)
 {
     (void)state;
     load_result r;
-    wasmvs_error err = { { 0 } };
+    wasmvs_error err = {{0}};
     assert_int_equal(load_wrk_parse_report("unable to connect to 127.0.0.1:1\n", &r, &err), -1);
     assert_non_null(strstr(err.message, "wasmvs-wrk-report"));
     assert_non_null(strstr(err.message, "unable to connect"));
@@ -61,7 +61,7 @@ static void test_wrk_report_missing_field_names_it(void **state)
 {
     (void)state;
     load_result r;
-    wasmvs_error err = { { 0 } };
+    wasmvs_error err = {{0}};
     const char *text = "wasmvs-wrk-report: {\"duration_us\":1000000,\"bytes\":1,"
                        "\"errors\":{},\"latency_us\":{}}\n";
     assert_int_equal(load_wrk_parse_report(text, &r, &err), -1);
@@ -90,7 +90,7 @@ static void test_url_parts_and_defaults(void **state)
 {
     (void)state;
     load_url u;
-    wasmvs_error err = { { 0 } };
+    wasmvs_error err = {{0}};
     assert_int_equal(load_url_parse("http://127.0.0.1:8080/hello?x=1", &u, &err), 0);
     assert_string_equal(u.host, "127.0.0.1");
     assert_int_equal(u.port, 8080);
@@ -105,7 +105,7 @@ static void test_url_errors_say_what_was_expected(void **state)
 {
     (void)state;
     load_url u;
-    wasmvs_error err = { { 0 } };
+    wasmvs_error err = {{0}};
     assert_int_equal(load_url_parse("https://127.0.0.1/", &u, &err), -1);
     assert_non_null(strstr(err.message, "http://"));
     assert_int_equal(load_url_parse("http://example.org/", &u, &err), -1);
@@ -136,7 +136,8 @@ static void test_response_byte_by_byte(void **state)
 {
     (void)state;
     load_response r;
-    const char *text = "HTTP/1.1 404 Not Found\r\ncontent-length: 3\r\nConnection: close\r\n\r\nno\n";
+    const char *text =
+        "HTTP/1.1 404 Not Found\r\ncontent-length: 3\r\nConnection: close\r\n\r\nno\n";
     size_t n = strlen(text), used;
     load_response_begin(&r);
     for (size_t i = 0; i + 1 < n; i++)

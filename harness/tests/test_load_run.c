@@ -1,7 +1,11 @@
 /* test_load_run.c: the load module against the real native httpd workload
  * (build/workloads/native/httpd; tests run from the top of the tree): readiness probe,
  * wrk, the open-loop generator and its sweep, the server's answers to bad requests,
- * and the clear error of a port already in use. About 5 s in all. */
+ * and the clear error of a port already in use. About 5 s in all.
+ *
+ * `build/harness/tests/test_load_run --measure` is not a test: it measures native httpd
+ * with the server pinned to CPU 0 and the load generators to CPU 1 (cold start to first
+ * 200 OK, wrk -t2 -c64 -d10s, the open-loop sweep to p99 <= 10 ms), about 1-2 minutes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +17,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +39,8 @@ typedef struct server {
     char output[2048];
 } server;
 
-/* Starts httpd with one argument, stdout and stderr into a pipe. */
-static void server_spawn(server *s, const char *listen)
+/* Starts httpd with one argument, stdout and stderr into a pipe, on CPU `cpu` if >= 0. */
+static void server_spawn_on(server *s, const char *listen, int cpu)
 {
     if (access(HTTPD, X_OK) != 0)
         fail_msg("expected the workload %s (built by `make -C workloads`), found %s", HTTPD,
@@ -47,6 +52,12 @@ static void server_spawn(server *s, const char *listen)
     if (s->pid == 0) {
         dup2(fds[1], STDOUT_FILENO);
         dup2(fds[1], STDERR_FILENO);
+        if (cpu >= 0) {
+            cpu_set_t one;
+            CPU_ZERO(&one);
+            CPU_SET(cpu, &one);
+            sched_setaffinity(0, sizeof one, &one);
+        }
         execl(HTTPD, HTTPD, listen, (char *)NULL);
         _exit(127);
     }
@@ -55,13 +66,18 @@ static void server_spawn(server *s, const char *listen)
     s->output[0] = '\0';
 }
 
+static void server_spawn(server *s, const char *listen)
+{
+    server_spawn_on(s, listen, -1);
+}
+
 /* Reads the server's output until it contains `want` or the pipe closes (2 s at most). */
 static int server_wait_for(server *s, const char *want)
 {
     size_t len = strlen(s->output);
     uint64_t deadline = meter_clock_ns() + 2000000000ull;
     while (!strstr(s->output, want) && meter_clock_ns() < deadline) {
-        struct pollfd p = { .fd = s->output_fd, .events = POLLIN };
+        struct pollfd p = {.fd = s->output_fd, .events = POLLIN};
         if (poll(&p, 1, 100) <= 0) continue;
         ssize_t n = read(s->output_fd, s->output + len, sizeof s->output - 1 - len);
         if (n <= 0) break;
@@ -71,14 +87,20 @@ static int server_wait_for(server *s, const char *want)
     return strstr(s->output, want) != NULL;
 }
 
-static void server_start(server *s)
+static void server_start_on(server *s, int cpu)
 {
-    server_spawn(s, "127.0.0.1:0");
-    if (!server_wait_for(s, "ready\n")) fail_msg("expected httpd to print ready, found: %s", s->output);
+    server_spawn_on(s, "127.0.0.1:0", cpu);
+    if (!server_wait_for(s, "ready\n"))
+        fail_msg("expected httpd to print ready, found: %s", s->output);
     const char *at = strstr(s->output, "listening on 127.0.0.1:");
     assert_non_null(at);
     s->port = atoi(at + strlen("listening on 127.0.0.1:"));
     assert_true(s->port > 0);
+}
+
+static void server_start(server *s)
+{
+    server_start_on(s, -1);
 }
 
 /* SIGTERM must end the server cleanly: exit status 0. */
@@ -92,6 +114,16 @@ static void server_stop(server *s)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* A URL on a loopback port that nobody listened on a moment ago. */
+static int unused_url(char *url, size_t size)
+{
+    int port;
+    wasmvs_error err = {{0}};
+    if (load_free_port(&port, &err) < 0) fail_msg("%s", err.message);
+    snprintf(url, size, "http://127.0.0.1:%d/", port);
+    return port;
+}
+
 static void url_of(const server *s, char *url, size_t size)
 {
     snprintf(url, size, "http://127.0.0.1:%d/", s->port);
@@ -100,16 +132,13 @@ static void url_of(const server *s, char *url, size_t size)
 static void test_probe_measures_launch_to_first_ok(void **state)
 {
     (void)state;
-    int port;
-    wasmvs_error err = { { 0 } };
-    assert_int_equal(load_free_port(&port, &err), 0);
+    wasmvs_error err = {{0}};
     char listen[32], url[64];
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", unused_url(url, sizeof url));
     load_probe *probe = load_probe_new(url, &err);
     assert_non_null(probe);
     server s;
-    load_probe_options o = { .start_ns = meter_clock_ns(), .timeout_s = 5 };
+    load_probe_options o = {.start_ns = meter_clock_ns(), .timeout_s = 5};
     server_spawn(&s, listen);
     uint64_t elapsed = 0;
     if (load_probe_first_ok(probe, &o, &elapsed, &err) < 0) fail_msg("%s", err.message);
@@ -127,17 +156,17 @@ static int child_alive(void *context)
 static void test_probe_stops_when_the_server_exits(void **state)
 {
     (void)state;
-    wasmvs_error err = { { 0 } };
-    int port;
-    assert_int_equal(load_free_port(&port, &err), 0);
+    wasmvs_error err = {{0}};
     char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+    unused_url(url, sizeof url);
     load_probe *probe = load_probe_new(url, &err);
     assert_non_null(probe);
     server s;
     server_spawn(&s, "not-an-address"); /* exits at once with a usage error */
-    load_probe_options o = { .start_ns = meter_clock_ns(), .timeout_s = 5, .alive = child_alive,
-                             .alive_context = &s.pid };
+    load_probe_options o = {.start_ns = meter_clock_ns(),
+                            .timeout_s = 5,
+                            .alive = child_alive,
+                            .alive_context = &s.pid};
     uint64_t elapsed;
     assert_int_equal(load_probe_first_ok(probe, &o, &elapsed, &err), -1);
     assert_non_null(strstr(err.message, "exited"));
@@ -151,13 +180,11 @@ static void test_probe_stops_when_the_server_exits(void **state)
 static void test_probe_gives_up_after_its_timeout(void **state)
 {
     (void)state;
-    wasmvs_error err = { { 0 } };
-    int port;
-    assert_int_equal(load_free_port(&port, &err), 0);
+    wasmvs_error err = {{0}};
     char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+    unused_url(url, sizeof url);
     load_probe *probe = load_probe_new(url, &err);
-    load_probe_options o = { .start_ns = meter_clock_ns(), .timeout_s = 0.2 };
+    load_probe_options o = {.start_ns = meter_clock_ns(), .timeout_s = 0.2};
     uint64_t elapsed;
     assert_int_equal(load_probe_first_ok(probe, &o, &elapsed, &err), -1);
     assert_non_null(strstr(err.message, "within 0.2 s"));
@@ -172,9 +199,9 @@ static void test_wrk_closed_loop_against_httpd(void **state)
     char url[64];
     url_of(&s, url, sizeof url);
     /* No script given: the default hook under the root; pinned through taskset. */
-    load_wrk_options o = { .url = url, .threads = 2, .connections = 16, .duration_s = 2, .cpu = 0 };
+    load_wrk_options o = {.url = url, .threads = 2, .connections = 16, .duration_s = 2, .cpu = 0};
     load_result r;
-    wasmvs_error err = { { 0 } };
+    wasmvs_error err = {{0}};
     if (load_wrk_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
     assert_true(r.requests_per_s > 1000);
     assert_int_equal(load_errors_total(&r.errors), 0);
@@ -187,13 +214,15 @@ static void test_wrk_closed_loop_against_httpd(void **state)
 static void test_wrk_failure_carries_its_output(void **state)
 {
     (void)state;
-    int port;
-    wasmvs_error err = { { 0 } };
-    assert_int_equal(load_free_port(&port, &err), 0);
+    wasmvs_error err = {{0}};
     char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
-    load_wrk_options o = { .url = url, .script = WRK_SCRIPT, .threads = 1, .connections = 1,
-                           .duration_s = 1, .cpu = -1 };
+    unused_url(url, sizeof url);
+    load_wrk_options o = {.url = url,
+                          .script = WRK_SCRIPT,
+                          .threads = 1,
+                          .connections = 1,
+                          .duration_s = 1,
+                          .cpu = -1};
     load_result r;
     assert_int_equal(load_wrk_run(&o, &r, &err), -1);
     assert_non_null(strstr(err.message, "exit code 1"));
@@ -207,10 +236,14 @@ static void test_open_loop_holds_a_modest_rate(void **state)
     server_start(&s);
     char url[64];
     url_of(&s, url, sizeof url);
-    load_open_options o = { .url = url, .rate_per_s = 2000, .connections = 8, .duration_s = 1.5,
-                            .warmup_s = 0.2, .cpu = -1 };
+    load_open_options o = {.url = url,
+                           .rate_per_s = 2000,
+                           .connections = 8,
+                           .duration_s = 1.5,
+                           .warmup_s = 0.2,
+                           .cpu = -1};
     load_result r;
-    wasmvs_error err = { { 0 } };
+    wasmvs_error err = {{0}};
     if (load_open_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
     assert_string_equal(r.generator, "open-loop");
     /* 1.5 s at 2000/s: exactly 3000 requests are due in the recorded interval. */
@@ -234,11 +267,13 @@ static void test_sweep_finds_the_top_of_an_easy_range(void **state)
     server_start(&s);
     char url[64];
     url_of(&s, url, sizeof url);
-    load_sweep_options o = { .run = { .url = url, .connections = 4, .duration_s = 0.3, .cpu = -1 },
-                             .start_rate_per_s = 250, .max_rate_per_s = 1000, .growth = 2,
-                             .p99_bound_ns = 200000000ull };
+    load_sweep_options o = {.run = {.url = url, .connections = 4, .duration_s = 0.3, .cpu = -1},
+                            .start_rate_per_s = 250,
+                            .max_rate_per_s = 1000,
+                            .growth = 2,
+                            .p99_bound_ns = 200000000ull};
     load_sweep_result r;
-    wasmvs_error err = { { 0 } };
+    wasmvs_error err = {{0}};
     if (load_sweep_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
     assert_int_equal(r.step_count, 3); /* 250, 500, 1000: all hold */
     for (int i = 0; i < r.step_count; i++)
@@ -260,11 +295,14 @@ static void test_sweep_breaks_on_a_bound_nothing_meets(void **state)
     char url[64];
     url_of(&s, url, sizeof url);
     /* A 1 ns bound cannot hold: the first step breaks and the sweep stops there. */
-    load_sweep_options o = { .run = { .url = url, .connections = 2, .duration_s = 0.2, .cpu = -1 },
-                             .start_rate_per_s = 200, .max_rate_per_s = 10000, .growth = 2,
-                             .refine_steps = 3, .p99_bound_ns = 1 };
+    load_sweep_options o = {.run = {.url = url, .connections = 2, .duration_s = 0.2, .cpu = -1},
+                            .start_rate_per_s = 200,
+                            .max_rate_per_s = 10000,
+                            .growth = 2,
+                            .refine_steps = 3,
+                            .p99_bound_ns = 1};
     load_sweep_result r;
-    wasmvs_error err = { { 0 } };
+    wasmvs_error err = {{0}};
     if (load_sweep_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
     assert_int_equal(r.step_count, 1);
     assert_true(r.max_sustained_rate_per_s == 0);
@@ -277,13 +315,15 @@ static void test_sweep_breaks_on_a_bound_nothing_meets(void **state)
 static void test_open_loop_counts_connect_errors_when_nobody_listens(void **state)
 {
     (void)state;
-    int port;
-    wasmvs_error err = { { 0 } };
-    assert_int_equal(load_free_port(&port, &err), 0);
+    wasmvs_error err = {{0}};
     char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
-    load_open_options o = { .url = url, .rate_per_s = 500, .connections = 2, .duration_s = 0.3,
-                            .timeout_s = 0.5, .cpu = -1 };
+    unused_url(url, sizeof url);
+    load_open_options o = {.url = url,
+                           .rate_per_s = 500,
+                           .connections = 2,
+                           .duration_s = 0.3,
+                           .timeout_s = 0.5,
+                           .cpu = -1};
     load_result r;
     uint64_t start = meter_clock_ns();
     assert_int_equal(load_open_run(&o, &r, &err), 0);
@@ -298,12 +338,12 @@ static void test_open_loop_counts_connect_errors_when_nobody_listens(void **stat
 static void exchange(int port, const char *request, char *reply, size_t size)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
     assert_int_equal(send(fd, request, strlen(request), 0), (ssize_t)strlen(request));
     size_t len = 0;
-    struct pollfd p = { .fd = fd, .events = POLLIN };
+    struct pollfd p = {.fd = fd, .events = POLLIN};
     while (len + 1 < size && poll(&p, 1, 1000) > 0) {
         ssize_t n = recv(fd, reply + len, size - 1 - len, 0);
         if (n <= 0) break;
@@ -316,7 +356,8 @@ static void exchange(int port, const char *request, char *reply, size_t size)
 static int count(const char *haystack, const char *needle)
 {
     int n = 0;
-    for (const char *p = haystack; (p = strstr(p, needle)) != NULL; p++) n++;
+    for (const char *p = haystack; (p = strstr(p, needle)) != NULL; p++)
+        n++;
     return n;
 }
 
@@ -347,7 +388,7 @@ static void test_httpd_reports_a_port_in_use(void **state)
 {
     (void)state;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sin = { .sin_family = AF_INET };
+    struct sockaddr_in sin = {.sin_family = AF_INET};
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof sin;
     assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
@@ -368,8 +409,90 @@ static void test_httpd_reports_a_port_in_use(void **state)
     assert_non_null(strstr(s.output, listen_at));
 }
 
-int main(void)
+static int compare_u64(const void *a, const void *b)
 {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void measure_print(const char *what, const load_result *r)
+{
+    printf("%-28s %10.0f req/s  p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms  max "
+           "%7.3f ms  errors %llu\n",
+           what, r->requests_per_s, (double)r->latency.p50_ns / 1e6,
+           (double)r->latency.p90_ns / 1e6, (double)r->latency.p99_ns / 1e6,
+           (double)r->latency.p999_ns / 1e6, (double)r->latency.max_ns / 1e6,
+           (unsigned long long)load_errors_total(&r->errors));
+}
+
+/* The figures for the report; see the comment at the top. */
+static int measure(void)
+{
+    wasmvs_error err = {{0}};
+    enum { LAUNCHES = 21 };
+    uint64_t cold[LAUNCHES];
+    for (int i = 0; i < LAUNCHES; i++) {
+        char listen[32], url[64];
+        snprintf(listen, sizeof listen, "127.0.0.1:%d", unused_url(url, sizeof url));
+        load_probe *probe = load_probe_new(url, &err);
+        server s;
+        load_probe_options o = {.start_ns = meter_clock_ns(), .timeout_s = 5};
+        server_spawn_on(&s, listen, 0);
+        if (load_probe_first_ok(probe, &o, &cold[i], &err) < 0) {
+            fprintf(stderr, "%s\n", err.message);
+            return 1;
+        }
+        load_probe_free(probe);
+        kill(s.pid, SIGTERM);
+        waitpid(s.pid, NULL, 0);
+        close(s.output_fd);
+    }
+    qsort(cold, LAUNCHES, sizeof cold[0], compare_u64);
+    printf("cold start to first 200 OK (fork/exec + probe, %d launches): median %.3f ms, min %.3f "
+           "ms, max %.3f ms\n",
+           LAUNCHES, (double)cold[LAUNCHES / 2] / 1e6, (double)cold[0] / 1e6,
+           (double)cold[LAUNCHES - 1] / 1e6);
+
+    server s;
+    server_start_on(&s, 0);
+    char url[64];
+    url_of(&s, url, sizeof url);
+    load_wrk_options w = {.url = url, .threads = 2, .connections = 64, .duration_s = 10, .cpu = 1};
+    load_result r;
+    if (load_wrk_run(&w, &r, &err) < 0) {
+        fprintf(stderr, "%s\n", err.message);
+        return 1;
+    }
+    measure_print("wrk -t2 -c64 -d10s", &r);
+    load_sweep_options o = {
+        .run = {.url = url, .connections = 64, .duration_s = 3, .warmup_s = 0.5, .cpu = 1},
+        .start_rate_per_s = 10000,
+        .max_rate_per_s = 300000,
+        .growth = 1.25,
+        .refine_steps = 3,
+        .p99_bound_ns = 10000000};
+    load_sweep_result sweep;
+    if (load_sweep_run(&o, &sweep, &err) < 0) {
+        fprintf(stderr, "%s\n", err.message);
+        return 1;
+    }
+    for (int i = 0; i < sweep.step_count; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "open loop %.0f/s, 64 conn", sweep.steps[i].rate_per_s);
+        measure_print(what, &sweep.steps[i].result);
+        printf("%28s %s\n", "", sweep.steps[i].verdict);
+    }
+    printf("open loop: max sustained rate with p99 <= 10 ms: %.0f/s (first broken: %.0f/s)\n",
+           sweep.max_sustained_rate_per_s, sweep.first_broken_rate_per_s);
+    load_sweep_free(&sweep);
+    kill(s.pid, SIGTERM);
+    waitpid(s.pid, NULL, 0);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "--measure") == 0) return measure();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_probe_measures_launch_to_first_ok),
         cmocka_unit_test(test_probe_stops_when_the_server_exits),
