@@ -5,6 +5,8 @@
 #   make -C runtime check                     includes a 30 s smoke (fuzz-smoke)
 # Seeds: every module wast2json wrote for the spec tests. A crash leaves the input in
 # build/runtime/fuzz/artifacts/; replay with build/runtime/fuzz/wasmrt-fuzz FILE.
+# WASMRT_FUZZ_CONTRACT=0 skips the error-contract checks (offset, status set) and
+# looks only for crashes, hangs and sanitizer reports.
 
 FUZZ_OUT     := $(B)/fuzz
 FUZZ_SECONDS ?= 600

@@ -11,13 +11,15 @@ log=$out/fuzz-$seconds.log
 # must allow that. Leaks are findings too.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_segv_handler=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+start=$SECONDS
 "$fuzzer" "$out/corpus" "$seeds" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
     -max_len=262144 -print_final_stats=1 -artifact_prefix="$out/artifacts/" >"$log" 2>&1
 rc=$?
+elapsed=$((SECONDS - start))
 execs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$log" | tail -1)
 corpus=$(ls "$out/corpus" | wc -l)
-printf 'fuzz: %s executions in %s s, %s new corpus inputs; log %s\n' "${execs:-?}" "$seconds" \
-    "$corpus" "$log"
+printf 'fuzz: %s executions in %s s (budget %s s), %s inputs in the corpus; log %s\n' \
+    "${execs:-?}" "$elapsed" "$seconds" "$corpus" "$log"
 if [ "$rc" -eq 0 ]; then
     echo "fuzz: 1 passed, 0 failed"
     exit 0
