@@ -39,6 +39,65 @@ static void report_model_describe_run(report_run *run, const char *path, json_t 
     run->file_count = 0;
 }
 
+/* HTTP load objects come in two spellings: the one documented for results
+ * (latency_ns.{p50,p90,p99,p999,max}, errors as a number, histogram as [[latency_ns,
+ * count]], rate_sweep [{rate, achieved_per_s, p99_ns}]) and the one harness/load writes
+ * (latency.{p50_ns,...,p99_9_ns,max_ns}, errors.{...,total}, histogram.buckets as
+ * [[low, high, count]], sweep.steps of load results). The second is rewritten into the
+ * first here, once, so every reader below sees one shape. */
+static void report_model_normalize_load(json_t *target)
+{
+    json_t *load = json_object_get(target, "load");
+    if (!json_is_object(load)) return;
+    json_t *latency = json_object_get(load, "latency");
+    if (!json_object_get(load, "latency_ns") && json_is_object(latency)) {
+        static const char *const names[][2] = { { "p50", "p50_ns" },     { "p90", "p90_ns" },
+                                                { "p99", "p99_ns" },     { "p999", "p99_9_ns" },
+                                                { "max", "max_ns" } };
+        json_t *out = json_object();
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+            json_t *value = json_object_get(latency, names[i][1]);
+            if (json_is_number(value)) json_object_set(out, names[i][0], value);
+        }
+        json_object_set_new(load, "latency_ns", out);
+    }
+    json_t *errors = json_object_get(load, "errors");
+    if (json_is_object(errors) && json_is_number(json_object_get(errors, "total"))) {
+        json_object_set(load, "errors_by_kind", errors);
+        json_object_set(load, "errors", json_object_get(errors, "total"));
+    }
+    json_t *histogram = json_object_get(load, "histogram");
+    if (json_is_object(histogram)) {
+        /* a bucket's upper bound, as HdrHistogram reports "highest equivalent value" */
+        json_t *pairs = json_array(), *bucket;
+        size_t i;
+        json_array_foreach(json_object_get(histogram, "buckets"), i, bucket) {
+            json_t *high = json_array_get(bucket, json_array_size(bucket) - 2);
+            json_t *count = json_array_get(bucket, json_array_size(bucket) - 1);
+            if (json_is_number(high) && json_is_number(count))
+                json_array_append_new(pairs, json_pack("[OO]", high, count));
+        }
+        json_object_set_new(load, "histogram", pairs);
+    }
+    json_t *sweep = json_object_get(load, "sweep");
+    if (!sweep) sweep = json_object_get(target, "sweep");
+    if (!json_object_get(load, "rate_sweep") && json_is_object(sweep)) {
+        json_t *points = json_array(), *step;
+        size_t i;
+        json_array_foreach(json_object_get(sweep, "steps"), i, step) {
+            json_t *rate = json_object_get(step, "target_rate_per_s");
+            json_t *achieved = json_object_get(step, "requests_per_s");
+            json_t *p99 = json_object_get(json_object_get(step, "latency"), "p99_ns");
+            if (json_is_number(rate) && json_is_number(p99))
+                json_array_append_new(points, json_pack("{s:O, s:O, s:O}", "rate", rate,
+                                                        "achieved_per_s",
+                                                        achieved ? achieved : json_null(),
+                                                        "p99_ns", p99));
+        }
+        json_object_set_new(load, "rate_sweep", points);
+    }
+}
+
 /* Appends the file's targets to the run; a name already present gets " [FILE]". */
 static int report_model_merge_targets(report_run *run, const char *path, json_t *root,
                                       wasmvs_error *err)
@@ -50,6 +109,7 @@ static int report_model_merge_targets(report_run *run, const char *path, json_t 
     size_t i;
     json_t *target;
     json_array_foreach(targets, i, target) {
+        report_model_normalize_load(target);
         const char *name = json_string_value(json_object_get(target, "name"));
         if (!name)
             return wasmvs_fail(err, "%s: targets[%zu].name: expected a string, found %s",

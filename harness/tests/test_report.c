@@ -204,6 +204,24 @@ static void test_report_merges_files_of_one_scenario(void **state)
     free(md);
 }
 
+/* The load object as harness/load writes it (latency.p99_ns, errors.total, histogram
+ * buckets [low, high, count], sweep.steps) reads like the documented one. */
+static void test_report_reads_the_load_modules_spelling(void **state)
+{
+    (void)state;
+    char *dir = out_dir("load-module");
+    assert_int_equal(run_report(dir, NULL, FIXTURES "/http-load-module.json", NULL), 0);
+    assert_chart(dir, "http-wrk-requests");
+    assert_chart(dir, "http-wrk-latency");
+    assert_chart(dir, "http-wrk-sweep");
+    char *md = read_text(dir, "report.md", NULL);
+    assert_contains(md, "| native | 112000/s | 1.00x | 500 us |");
+    assert_contains(md, "| wasmrt | 60000/s | 0.54x | 1 ms |");
+    assert_contains(md, "| 3 |");
+    assert_contains(md, "| Wasm/native requests/s | 0.60x | 0.54x | wasmrt / native");
+    free(md);
+}
+
 static void test_report_without_gnuplot_still_writes_tables(void **state)
 {
     (void)state;
@@ -255,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_report_tables_hold_expected_rows),
         cmocka_unit_test(test_report_works_on_a_subset),
         cmocka_unit_test(test_report_merges_files_of_one_scenario),
+        cmocka_unit_test(test_report_reads_the_load_modules_spelling),
         cmocka_unit_test(test_report_without_gnuplot_still_writes_tables),
         cmocka_unit_test(test_report_bad_input_exits_2),
     };
