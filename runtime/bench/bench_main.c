@@ -284,6 +284,14 @@ static int bench_full(const bench_args *a)
         json_t *flags = json_load_file(a->flags_path, 0, &jerr);
         if (flags) json_object_set_new(root, "flags", flags);
     }
+    if (a->workloads) {
+        /* the flags the workloads (the WASI rows) were built with, if recorded */
+        char path[1100];
+        json_error_t jerr;
+        snprintf(path, sizeof path, "%s/flags.json", a->workloads);
+        json_t *flags = json_load_file(path, 0, &jerr);
+        if (flags) json_object_set_new(root, "workloads_flags", flags);
+    }
     json_object_set_new(root, "kernels", rows);
     if (a->json_path) {
         if (json_dump_file(root, a->json_path, JSON_INDENT(2)) != 0) {
