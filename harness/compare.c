@@ -34,10 +34,14 @@ typedef struct compare_options {
 const char *compare_verdict_name(compare_verdict verdict)
 {
     switch (verdict) {
-    case COMPARE_IMPROVED: return "improved";
-    case COMPARE_REGRESSED: return "regressed";
-    case COMPARE_NOT_COMPARABLE: return "not comparable";
-    case COMPARE_UNCHANGED: break;
+    case COMPARE_IMPROVED:
+        return "improved";
+    case COMPARE_REGRESSED:
+        return "regressed";
+    case COMPARE_NOT_COMPARABLE:
+        return "not comparable";
+    case COMPARE_UNCHANGED:
+        break;
     }
     return "unchanged";
 }
@@ -60,8 +64,8 @@ static int compare_parse_number(const char *flag, const char *text, double low, 
     errno = 0;
     double value = strtod(text ? text : "", &end);
     if (!text || end == text || *end || errno || value < low || value > high) {
-        fprintf(stderr, "wasmvs compare: %s: expected a number in [%g, %g], found \"%s\"\n",
-                flag, low, high, text ? text : "");
+        fprintf(stderr, "wasmvs compare: %s: expected a number in [%g, %g], found \"%s\"\n", flag,
+                low, high, text ? text : "");
         return -1;
     }
     *out = value;
@@ -74,7 +78,7 @@ static int compare_parse_args(int argc, char **argv, compare_options *options)
     options->threshold = COMPARE_DEFAULT_THRESHOLD;
     options->alpha = COMPARE_DEFAULT_ALPHA;
     options->format = "text";
-    const char *positional[2] = { NULL, NULL };
+    const char *positional[2] = {NULL, NULL};
     int npositional = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -112,7 +116,7 @@ static int compare_parse_args(int argc, char **argv, compare_options *options)
             return -1;
         }
     }
-    const char *formats[] = { "text", "markdown", "json", "bencher", "github-benchmark" };
+    const char *formats[] = {"text", "markdown", "json", "bencher", "github-benchmark"};
     int known = 0;
     for (size_t f = 0; f < sizeof formats / sizeof *formats; f++)
         known |= !strcmp(options->format, formats[f]);
@@ -123,8 +127,8 @@ static int compare_parse_args(int argc, char **argv, compare_options *options)
                 options->format);
         return -1;
     }
-    int exporting = !strcmp(options->format, "bencher") ||
-                    !strcmp(options->format, "github-benchmark");
+    int exporting =
+        !strcmp(options->format, "bencher") || !strcmp(options->format, "github-benchmark");
     if (exporting && npositional >= 1) {
         /* An export describes one run: the last file named (NEW when two are given). */
         options->new_path = positional[npositional - 1];
@@ -165,14 +169,13 @@ static compare_row *compare_add_row(compare_outcome *outcome, const char *scenar
 /* The verdict rule, in one place: significant AND beyond the threshold. */
 static compare_verdict compare_judge(const compare_row *row, double threshold, double alpha)
 {
-    if (!(row->p_value < alpha) || !(fabs(row->ratio - 1.0) > threshold))
-        return COMPARE_UNCHANGED;
+    if (!(row->p_value < alpha) || !(fabs(row->ratio - 1.0) > threshold)) return COMPARE_UNCHANGED;
     int higher = row->ratio > 1.0;
     return higher == row->smaller_is_better ? COMPARE_REGRESSED : COMPARE_IMPROVED;
 }
 
-static void compare_sampled_metric(compare_outcome *outcome, compare_row *row,
-                                   json_t *base_target, json_t *new_target)
+static void compare_sampled_metric(compare_outcome *outcome, compare_row *row, json_t *base_target,
+                                   json_t *new_target)
 {
     double *base = NULL, *fresh = NULL;
     size_t nb = report_target_values(base_target, row->metric, &base);
@@ -252,8 +255,8 @@ static int compare_figures(compare_outcome *outcome, const char *scenario, json_
     return 0;
 }
 
-static void compare_note(compare_outcome *outcome, const char *fmt, const char *a,
-                         const char *b, const char *c)
+static void compare_note(compare_outcome *outcome, const char *fmt, const char *a, const char *b,
+                         const char *c)
 {
     char text[768];
     snprintf(text, sizeof text, fmt, a, b, c);
@@ -265,7 +268,8 @@ static int compare_targets(compare_outcome *outcome, const report_run *base_run,
 {
     size_t i;
     json_t *new_target;
-    json_array_foreach(new_run->targets, i, new_target) {
+    json_array_foreach(new_run->targets, i, new_target)
+    {
         const char *name = report_target_name(new_target);
         json_t *base_target = report_run_target(base_run, name);
         if (!base_target) {
@@ -273,10 +277,11 @@ static int compare_targets(compare_outcome *outcome, const report_run *base_run,
             continue;
         }
         if (!report_target_available(base_target) || !report_target_available(new_target)) {
-            const char *side = !report_target_available(base_target) &&
-                                       !report_target_available(new_target)
-                                   ? "BASE or NEW"
-                                   : report_target_available(base_target) ? "NEW" : "BASE";
+            const char *side =
+                !report_target_available(base_target) && !report_target_available(new_target)
+                    ? "BASE or NEW"
+                : report_target_available(base_target) ? "NEW"
+                                                       : "BASE";
             json_t *which = report_target_available(base_target) ? new_target : base_target;
             const char *reason = json_string_value(json_object_get(which, "reason"));
             char detail[512];
@@ -288,17 +293,18 @@ static int compare_targets(compare_outcome *outcome, const report_run *base_run,
         json_t *metrics = report_target_metric_names(new_target);
         size_t m;
         json_t *metric;
-        json_array_foreach(metrics, m, metric) {
+        json_array_foreach(metrics, m, metric)
+        {
             if (!compare_metric_selected(outcome->metrics, json_string_value(metric))) continue;
             double *unused = NULL;
             if (!report_target_values(base_target, json_string_value(metric), &unused)) {
-                compare_note(outcome, "%s/%s: metric %s only in NEW", new_run->scenario_name,
-                             name, json_string_value(metric));
+                compare_note(outcome, "%s/%s: metric %s only in NEW", new_run->scenario_name, name,
+                             json_string_value(metric));
                 continue;
             }
             free(unused);
-            compare_row *row = compare_add_row(outcome, new_run->scenario_name, name,
-                                               json_string_value(metric));
+            compare_row *row =
+                compare_add_row(outcome, new_run->scenario_name, name, json_string_value(metric));
             if (!row) {
                 json_decref(metrics);
                 return -1;
@@ -308,7 +314,8 @@ static int compare_targets(compare_outcome *outcome, const report_run *base_run,
         json_decref(metrics);
         if (compare_figures(outcome, new_run->scenario_name, base_target, new_target)) return -1;
     }
-    json_array_foreach(base_run->targets, i, new_target) {
+    json_array_foreach(base_run->targets, i, new_target)
+    {
         const char *name = report_target_name(new_target);
         if (!report_run_target(new_run, name))
             compare_note(outcome, "%s/%s: only in BASE%s", base_run->scenario_name, name, "");
@@ -342,10 +349,18 @@ static int compare_sets(compare_outcome *outcome, const report_set *base_set,
     }
     for (size_t r = 0; r < outcome->count; r++) {
         switch (outcome->rows[r].verdict) {
-        case COMPARE_IMPROVED: outcome->improved++; break;
-        case COMPARE_REGRESSED: outcome->regressed++; break;
-        case COMPARE_UNCHANGED: outcome->unchanged++; break;
-        case COMPARE_NOT_COMPARABLE: outcome->not_comparable++; break;
+        case COMPARE_IMPROVED:
+            outcome->improved++;
+            break;
+        case COMPARE_REGRESSED:
+            outcome->regressed++;
+            break;
+        case COMPARE_UNCHANGED:
+            outcome->unchanged++;
+            break;
+        case COMPARE_NOT_COMPARABLE:
+            outcome->not_comparable++;
+            break;
         }
     }
     return 0;
@@ -354,15 +369,15 @@ static int compare_sets(compare_outcome *outcome, const report_set *base_set,
 static int compare_export(const compare_options *options, FILE *out)
 {
     report_set set;
-    wasmvs_error err = { { 0 } };
-    char *paths[1] = { (char *)options->new_path };
+    wasmvs_error err = {{0}};
+    char *paths[1] = {(char *)options->new_path};
     if (report_set_load(&set, paths, 1, &err)) {
         fprintf(stderr, "wasmvs compare: %s\n", err.message);
         return COMPARE_EXIT_BAD_INPUT;
     }
     int status = !strcmp(options->format, "bencher")
-                         ? compare_export_bencher(out, &set, &err)
-                         : compare_export_github_benchmark(out, &set, &err);
+                     ? compare_export_bencher(out, &set, &err)
+                     : compare_export_github_benchmark(out, &set, &err);
     report_set_free(&set);
     if (status) {
         fprintf(stderr, "wasmvs compare: %s\n", err.message);
@@ -374,9 +389,9 @@ static int compare_export(const compare_options *options, FILE *out)
 static int compare_run(const compare_options *options, FILE *out)
 {
     report_set base_set, new_set;
-    wasmvs_error err = { { 0 } };
-    char *base_paths[1] = { (char *)options->base_path };
-    char *new_paths[1] = { (char *)options->new_path };
+    wasmvs_error err = {{0}};
+    char *base_paths[1] = {(char *)options->base_path};
+    char *new_paths[1] = {(char *)options->new_path};
     if (report_set_load(&base_set, base_paths, 1, &err)) {
         fprintf(stderr, "wasmvs compare: BASE: %s\n", err.message);
         return COMPARE_EXIT_BAD_INPUT;
@@ -413,11 +428,14 @@ static int compare_run(const compare_options *options, FILE *out)
                     "wasmvs compare: WARNING: the two results come from different hosts "
                     "(BASE \"%s\", NEW \"%s\"); timings across machines are not comparable%s\n",
                     outcome.base_fingerprint, outcome.new_fingerprint,
-                    options->allow_host_mismatch ? "" : " (exit 2; --allow-host-mismatch to judge anyway)");
+                    options->allow_host_mismatch
+                        ? ""
+                        : " (exit 2; --allow-host-mismatch to judge anyway)");
         }
         if (outcome.count == 0) {
-            fprintf(stderr, "wasmvs compare: no scenario, target and metric in common between "
-                            "%s and %s\n",
+            fprintf(stderr,
+                    "wasmvs compare: no scenario, target and metric in common between "
+                    "%s and %s\n",
                     options->base_path, options->new_path);
             status = COMPARE_EXIT_BAD_INPUT;
         } else if (!outcome.hosts_match && !options->allow_host_mismatch) {
@@ -444,12 +462,12 @@ int compare_main(int argc, char **argv)
     }
     FILE *out = stdout;
     if (options.out_path && !(out = fopen(options.out_path, "w"))) {
-        fprintf(stderr, "wasmvs compare: --out %s: cannot open for writing: %s\n",
-                options.out_path, strerror(errno));
+        fprintf(stderr, "wasmvs compare: --out %s: cannot open for writing: %s\n", options.out_path,
+                strerror(errno));
         return COMPARE_EXIT_BAD_INPUT;
     }
-    int exporting = !strcmp(options.format, "bencher") ||
-                    !strcmp(options.format, "github-benchmark");
+    int exporting =
+        !strcmp(options.format, "bencher") || !strcmp(options.format, "github-benchmark");
     int status = exporting ? compare_export(&options, out) : compare_run(&options, out);
     if (out != stdout && fclose(out) != 0 && status != COMPARE_EXIT_BAD_INPUT) {
         fprintf(stderr, "wasmvs compare: --out %s: write failed: %s\n", options.out_path,

@@ -50,8 +50,8 @@ void compare_output_text(FILE *out, const compare_outcome *outcome)
                 outcome->base_fingerprint, outcome->new_fingerprint);
     fprintf(out, "wasmvs compare: %s -> %s (threshold %.1f%%, alpha %g)\n", outcome->base_path,
             outcome->new_path, outcome->threshold * 100.0, outcome->alpha);
-    fprintf(out, "%-14s %-16s %-24s %10s %10s %8s %-20s %8s  %s\n", "scenario", "target",
-            "metric", "base", "new", "change", "95% CI", "p", "verdict");
+    fprintf(out, "%-14s %-16s %-24s %10s %10s %8s %-20s %8s  %s\n", "scenario", "target", "metric",
+            "base", "new", "change", "95% CI", "p", "verdict");
     for (size_t r = 0; r < outcome->count; r++) {
         const compare_row *row = &outcome->rows[r];
         char base[32], fresh[32], change[32], interval[64], p[32];
@@ -123,8 +123,7 @@ static void compare_markdown_table(FILE *out, const compare_outcome *outcome, in
         const char *emphasis = row->verdict == COMPARE_REGRESSED ? "**" : "";
         fprintf(out, "| %s | %s | `%s` | %s | %s | %s | %s | %s | %s%s%s%s%s |\n", row->scenario,
                 row->target, row->metric, base, fresh, change, interval, p, emphasis,
-                compare_verdict_name(row->verdict), emphasis, row->note[0] ? ": " : "",
-                row->note);
+                compare_verdict_name(row->verdict), emphasis, row->note[0] ? ": " : "", row->note);
     }
 }
 
@@ -142,11 +141,11 @@ void compare_output_json(FILE *out, const compare_outcome *outcome)
         json_t *item = json_pack(
             "{s:s, s:s, s:s, s:s, s:b, s:{s:I, s:o}, s:{s:I, s:o}, s:o, s:o, s:o, s:o, s:s}",
             "scenario", row->scenario, "target", row->target, "metric", row->metric, "unit",
-            report_metric_unit(row->metric), "smaller_is_better", row->smaller_is_better,
-            "base", "n", (json_int_t)row->base_n, "median", compare_json_number(row->base_median),
-            "new", "n", (json_int_t)row->new_n, "median", compare_json_number(row->new_median),
-            "ratio", compare_json_number(row->ratio), "ci_low", compare_json_number(row->ci_low),
-            "ci_high", compare_json_number(row->ci_high), "p_value",
+            report_metric_unit(row->metric), "smaller_is_better", row->smaller_is_better, "base",
+            "n", (json_int_t)row->base_n, "median", compare_json_number(row->base_median), "new",
+            "n", (json_int_t)row->new_n, "median", compare_json_number(row->new_median), "ratio",
+            compare_json_number(row->ratio), "ci_low", compare_json_number(row->ci_low), "ci_high",
+            compare_json_number(row->ci_high), "p_value",
             row->verdict == COMPARE_NOT_COMPARABLE ? json_null() : json_real(row->p_value),
             "verdict", compare_verdict_name(row->verdict));
         if (row->note[0]) json_object_set_new(item, "note", json_string(row->note));
@@ -176,12 +175,14 @@ static int compare_visit_medians(const report_set *set, compare_visit_fn visit, 
         const report_run *run = &set->runs[r];
         size_t t;
         json_t *target;
-        json_array_foreach(run->targets, t, target) {
+        json_array_foreach(run->targets, t, target)
+        {
             if (!report_target_available(target)) continue;
             json_t *metrics = report_target_metric_names(target);
             size_t m;
             json_t *metric;
-            json_array_foreach(metrics, m, metric) {
+            json_array_foreach(metrics, m, metric)
+            {
                 double *values;
                 size_t n = report_target_values(target, json_string_value(metric), &values);
                 stats_summary summary;
@@ -220,9 +221,8 @@ static int compare_visit_bencher(void *context, const char *scenario, const char
         json_object_set_new(root, benchmark, measures);
     }
     return json_object_set_new(measures, slug,
-                               json_pack("{s:f, s:f, s:f}", "value", summary->median,
-                                         "lower_value", summary->ci_low, "upper_value",
-                                         summary->ci_high));
+                               json_pack("{s:f, s:f, s:f}", "value", summary->median, "lower_value",
+                                         summary->ci_low, "upper_value", summary->ci_high));
 }
 
 int compare_export_bencher(FILE *out, const report_set *set, wasmvs_error *err)
@@ -247,10 +247,10 @@ static int compare_visit_github(void *context, const char *scenario, const char 
     snprintf(name, sizeof name, "%s/%s/%s", scenario, target, metric);
     snprintf(range, sizeof range, "%.6g..%.6g", summary->ci_low, summary->ci_high);
     snprintf(extra, sizeof extra, "median of %zu samples; range is the 95%% CI", summary->n);
-    return json_array_append_new(context, json_pack("{s:s, s:s, s:f, s:s, s:s}", "name", name,
-                                                    "unit", report_metric_unit(metric), "value",
-                                                    summary->median, "range", range, "extra",
-                                                    extra));
+    return json_array_append_new(context,
+                                 json_pack("{s:s, s:s, s:f, s:s, s:s}", "name", name, "unit",
+                                           report_metric_unit(metric), "value", summary->median,
+                                           "range", range, "extra", extra));
 }
 
 int compare_export_github_benchmark(FILE *out, const report_set *set, wasmvs_error *err)

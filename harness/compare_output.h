@@ -35,8 +35,8 @@ typedef struct compare_outcome {
     const char *base_path, *new_path;
     const char *base_fingerprint, *new_fingerprint;
     int hosts_match;
-    double threshold; /* fraction: 0.05 is 5% */
-    double alpha;     /* significance level of the U test */
+    double threshold;    /* fraction: 0.05 is 5% */
+    double alpha;        /* significance level of the U test */
     const char *metrics; /* comma-separated metric names judged, NULL: every metric */
     compare_row *rows;
     size_t count, capacity;

@@ -117,12 +117,12 @@ static void report_inputs(report_doc *doc, const report_options *options, const 
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
     report_doc_paragraph(doc, "Generated %s by wasmvs report from %zu results file%s.", now,
                          options->file_count, options->file_count == 1 ? "" : "s");
-    json_t *table = report_doc_table(doc, "results file", "scenario", "kind", "started",
-                                     "tool commit", NULL);
+    json_t *table =
+        report_doc_table(doc, "results file", "scenario", "kind", "started", "tool commit", NULL);
     for (size_t d = 0; d < set->document_count; d++) {
         json_t *root = set->documents[d], *scenario = json_object_get(root, "scenario");
-        const char *commit = json_string_value(
-            json_object_get(json_object_get(root, "tool"), "git_commit"));
+        const char *commit =
+            json_string_value(json_object_get(json_object_get(root, "tool"), "git_commit"));
         const char *name = json_string_value(json_object_get(scenario, "name"));
         const char *kind = json_string_value(json_object_get(scenario, "kind"));
         const char *started = json_string_value(json_object_get(root, "started_at"));
@@ -135,7 +135,8 @@ static void report_run_section(report_doc *doc, report_charts *charts, const rep
 {
     report_doc_heading(doc, 2, "Scenario %s (%s)", run->scenario_name, run->kind);
     char merged[64] = "";
-    if (run->file_count > 1) snprintf(merged, sizeof merged, "; merged from %zu files", run->file_count);
+    if (run->file_count > 1)
+        snprintf(merged, sizeof merged, "; merged from %zu files", run->file_count);
     report_doc_paragraph(doc, "Workload %s; baseline target %s; %zu targets%s.",
                          run->workload[0] ? run->workload : "(not recorded)", run->baseline,
                          json_array_size(run->targets), merged);
@@ -151,9 +152,10 @@ static int report_build(const report_options *options, report_set *set, report_c
     report_inputs(&doc, options, set);
     if (!charts->gnuplot_found) report_doc_warning(&doc, "%s", charts->first_error);
     report_tables_hosts(&doc, set);
-    for (size_t r = 0; r < set->count; r++) report_run_section(&doc, charts, &set->runs[r]);
+    for (size_t r = 0; r < set->count; r++)
+        report_run_section(&doc, charts, &set->runs[r]);
     report_tables_failures(&doc, set);
-    wasmvs_error published_err = { { 0 } };
+    wasmvs_error published_err = {{0}};
     int published = report_published_section(&doc, set, options->published_dir, &published_err);
     if (published) report_doc_warning(&doc, "published figures: %s", published_err.message);
     if (charts->gnuplot_found && charts->failed)
@@ -179,7 +181,7 @@ int report_main(int argc, char **argv)
         free(options.files);
         return parsed > 0 ? REPORT_EXIT_OK : REPORT_EXIT_BAD_INPUT;
     }
-    wasmvs_error err = { { 0 } };
+    wasmvs_error err = {{0}};
     report_set set;
     if (report_set_load(&set, options.files, options.file_count, &err)) {
         fprintf(stderr, "wasmvs report: %s\n", err.message);
@@ -204,8 +206,7 @@ int report_main(int argc, char **argv)
         json_t *file;
         json_array_foreach(charts.files, i, file)
             printf("chart: %s/%s\n", options.out_dir, json_string_value(file));
-        printf("report: %s/report.md\nreport: %s/report.html\n", options.out_dir,
-               options.out_dir);
+        printf("report: %s/report.md\nreport: %s/report.html\n", options.out_dir, options.out_dir);
         if (!charts.gnuplot_found || charts.failed) {
             fprintf(stderr, "wasmvs report: %s\n", charts.first_error);
             status = REPORT_EXIT_NO_CHARTS;

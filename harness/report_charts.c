@@ -81,7 +81,8 @@ static void report_charts_quote(FILE *out, const char *text)
 static void report_charts_label(FILE *out, const char *text)
 {
     fputc('"', out);
-    for (const char *c = text; *c; c++) fputc(*c == '"' ? '\'' : *c, out);
+    for (const char *c = text; *c; c++)
+        fputc(*c == '"' ? '\'' : *c, out);
     fputc('"', out);
 }
 
@@ -90,10 +91,9 @@ static void report_charts_label(FILE *out, const char *text)
 static const char *report_charts_color(const char *target)
 {
     static const char *const known[][2] = {
-        { "native", "#7f7f7f" },        { "native-clang", "#3f3f3f" },
-        { "runc", "#17becf" },          { "docker", "#1f77b4" },
-        { "docker-host", "#6baed6" },   { "docker-bridge", "#393b79" },
-        { "wasmrt", "#ff7f0e" },        { "wasmrt-cli", "#d62728" },
+        {"native", "#7f7f7f"}, {"native-clang", "#3f3f3f"}, {"runc", "#17becf"},
+        {"docker", "#1f77b4"}, {"docker-host", "#6baed6"},  {"docker-bridge", "#393b79"},
+        {"wasmrt", "#ff7f0e"}, {"wasmrt-cli", "#d62728"},
     };
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
         if (!strcmp(target, known[i][0])) return known[i][1];
@@ -138,8 +138,7 @@ static int report_charts_image_ok(const report_charts *charts, const char *name,
 
 /* `arrays` holds gnuplot lines (titles, colours, ...) the template expects. */
 static void report_charts_render(report_charts *charts, report_doc *doc, const char *name,
-                                 const char *template_name, const char *title,
-                                 const char *arrays)
+                                 const char *template_name, const char *title, const char *arrays)
 {
     FILE *script = report_charts_open(charts, name, "gp");
     if (!script) return;
@@ -154,8 +153,8 @@ static void report_charts_render(report_charts *charts, report_doc *doc, const c
     report_charts_quote(script, title);
     fprintf(script, "\n%s", arrays ? arrays : "");
     const char *terminals[2][2] = {
-        { "pngcairo size 960,540 noenhanced font 'DejaVu Sans,10'", "png" },
-        { "svg size 960,540 noenhanced dynamic font 'DejaVu Sans,10'", "svg" },
+        {"pngcairo size 960,540 noenhanced font 'DejaVu Sans,10'", "png"},
+        {"svg size 960,540 noenhanced dynamic font 'DejaVu Sans,10'", "svg"},
     };
     for (int t = 0; t < 2; t++) {
         fprintf(script, "set terminal %s\nset output '%s.%s'\nload ", terminals[t][0], name,
@@ -166,10 +165,10 @@ static void report_charts_render(report_charts *charts, report_doc *doc, const c
     fclose(script);
     char script_path[4096];
     snprintf(script_path, sizeof script_path, "%s/%s.gp", charts->out_dir, name);
-    char *argv[] = { (char *)charts->gnuplot, script_path, NULL };
-    process_spec spec = { .argv = argv, .timeout_s = REPORT_CHART_TIMEOUT_S };
+    char *argv[] = {(char *)charts->gnuplot, script_path, NULL};
+    process_spec spec = {.argv = argv, .timeout_s = REPORT_CHART_TIMEOUT_S};
     process_result result;
-    wasmvs_error err = { { 0 } };
+    wasmvs_error err = {{0}};
     if (process_run(&spec, &result, &err) != 0) {
         report_charts_fail(charts, "%s: %s", name, err.message);
         return;
@@ -223,7 +222,8 @@ static void report_charts_oneshot(report_charts *charts, const report_run *run, 
     fprintf(data, "# target median_ms ci_low_ms ci_high_ms color ratio ratio_low ratio_high\n");
     size_t rows = 0, i;
     json_t *target;
-    json_array_foreach(run->targets, i, target) {
+    json_array_foreach(run->targets, i, target)
+    {
         stats_summary s;
         if (!report_target_summary(target, "wall_ns", &s)) continue;
         stats_ratio r;
@@ -255,11 +255,12 @@ static void report_charts_oneshot(report_charts *charts, const report_run *run, 
  * the phase medians, the sum in ms above the bar. */
 static void report_charts_phases(report_charts *charts, const report_run *run, report_doc *doc)
 {
-    static const char *const palette[] = { "#9467bd", "#17becf", "#ff7f0e", "#2ca02c",
-                                           "#d62728", "#8c564b", "#e377c2", "#bcbd22" };
+    static const char *const palette[] = {"#9467bd", "#17becf", "#ff7f0e", "#2ca02c",
+                                          "#d62728", "#8c564b", "#e377c2", "#bcbd22"};
     json_t *groups = report_run_phase_groups(run), *group, *phase, *name;
     size_t g, p, t;
-    json_array_foreach(groups, g, group) {
+    json_array_foreach(groups, g, group)
+    {
         json_t *phases = json_object_get(group, "phases");
         size_t count = json_array_size(phases);
         char chart[256], what[32], title[512];
@@ -268,11 +269,13 @@ static void report_charts_phases(report_charts *charts, const report_run *run, r
         FILE *data = report_charts_open(charts, chart, "dat");
         if (!data) break;
         fputs("# target, the median of each phase in ms, their sum\n", data);
-        json_array_foreach(json_object_get(group, "targets"), t, name) {
+        json_array_foreach(json_object_get(group, "targets"), t, name)
+        {
             json_t *target = report_run_target(run, json_string_value(name));
             double sum = 0;
             report_charts_label(data, json_string_value(name));
-            json_array_foreach(phases, p, phase) {
+            json_array_foreach(phases, p, phase)
+            {
                 double median;
                 if (report_target_median(target, json_string_value(phase), &median)) median = 0;
                 sum += median / 1e6;
@@ -282,9 +285,10 @@ static void report_charts_phases(report_charts *charts, const report_run *run, r
         }
         fclose(data);
         const char **labels = calloc(count + 1, sizeof *labels);
-        char (*storage)[64] = calloc(count + 1, sizeof *storage);
+        char(*storage)[64] = calloc(count + 1, sizeof *storage);
         const char **colors = calloc(count + 1, sizeof *colors);
-        json_array_foreach(phases, p, phase) {
+        json_array_foreach(phases, p, phase)
+        {
             report_phase_label(json_string_value(phase), storage[p], sizeof storage[p]);
             labels[p] = storage[p];
             colors[p] = palette[p % (sizeof palette / sizeof *palette)];
@@ -309,9 +313,9 @@ static void report_charts_phases(report_charts *charts, const report_run *run, r
 }
 
 /* A bar chart of one single-valued figure per target (instances per GiB, requests/s). */
-static void report_charts_figure_bars(report_charts *charts, const report_run *run,
-                                      report_doc *doc, const char *what, const char *path,
-                                      double scale, const char *title, const char *y_label)
+static void report_charts_figure_bars(report_charts *charts, const report_run *run, report_doc *doc,
+                                      const char *what, const char *path, double scale,
+                                      const char *title, const char *y_label)
 {
     char name[256];
     report_charts_name(run, what, name, sizeof name);
@@ -319,7 +323,8 @@ static void report_charts_figure_bars(report_charts *charts, const report_run *r
     if (!data) return;
     size_t rows = 0, i;
     json_t *target;
-    json_array_foreach(run->targets, i, target) {
+    json_array_foreach(run->targets, i, target)
+    {
         double value;
         if (report_target_figure(target, path, &value)) continue;
         report_charts_label(data, report_target_name(target));
@@ -349,9 +354,11 @@ static void report_charts_lines(report_charts *charts, const report_run *run, re
     size_t count = 0, i, capacity = json_array_size(run->targets) + 1;
     const char **titles = calloc(capacity, sizeof *titles);
     const char **colors = calloc(capacity, sizeof *colors);
-    double *slopes = calloc(capacity, sizeof *slopes), *intercepts = calloc(capacity, sizeof *intercepts);
+    double *slopes = calloc(capacity, sizeof *slopes),
+           *intercepts = calloc(capacity, sizeof *intercepts);
     json_t *target;
-    json_array_foreach(run->targets, i, target) {
+    json_array_foreach(run->targets, i, target)
+    {
         if (!write_block(data, target)) continue;
         fputs("\n\n", data); /* two blank lines end a gnuplot data block (index) */
         titles[count] = report_target_name(target);
@@ -376,8 +383,8 @@ static void report_charts_lines(report_charts *charts, const report_run *run, re
             if (isnan(slopes[t]) || isnan(intercepts[t]))
                 fprintf(stream, "slopes[%zu] = NaN\nintercepts[%zu] = NaN\n", t + 1, t + 1);
             else
-                fprintf(stream, "slopes[%zu] = %.9g\nintercepts[%zu] = %.9g\n", t + 1,
-                        slopes[t], t + 1, intercepts[t]);
+                fprintf(stream, "slopes[%zu] = %.9g\nintercepts[%zu] = %.9g\n", t + 1, slopes[t],
+                        t + 1, intercepts[t]);
         }
         fclose(stream);
         report_charts_render(charts, doc, name, template_name, title, arrays);
@@ -394,7 +401,8 @@ static size_t report_charts_density_block(FILE *data, json_t *target)
     json_t *steps = json_object_get(target, "steps"), *step;
     size_t i, rows = 0;
     fputs("# n pss_mib memavailable_drop_mib\n", data);
-    json_array_foreach(steps, i, step) {
+    json_array_foreach(steps, i, step)
+    {
         json_t *n = json_object_get(step, "n"), *pss = json_object_get(step, "pss_kib");
         json_t *drop = json_object_get(step, "memavailable_drop_kib");
         if (!json_is_number(n) || !json_is_number(pss)) continue;
@@ -419,7 +427,8 @@ static size_t report_charts_latency_block(FILE *data, json_t *target)
     size_t count = json_array_size(histogram), n = 0, i;
     if (!count) return 0;
     double *buckets = malloc(count * 2 * sizeof *buckets), total = 0;
-    json_array_foreach(histogram, i, bucket) {
+    json_array_foreach(histogram, i, bucket)
+    {
         json_t *latency = json_array_get(bucket, 0), *hits = json_array_get(bucket, 1);
         if (!json_is_number(latency) || !json_is_number(hits) || json_number_value(hits) <= 0)
             continue;
@@ -446,7 +455,8 @@ static size_t report_charts_sweep_block(FILE *data, json_t *target)
     json_t *sweep = json_object_get(json_object_get(target, "load"), "rate_sweep"), *point;
     size_t i, rows = 0;
     fputs("# offered_rate achieved_per_s p99_ms\n", data);
-    json_array_foreach(sweep, i, point) {
+    json_array_foreach(sweep, i, point)
+    {
         json_t *rate = json_object_get(point, "rate"), *p99 = json_object_get(point, "p99_ns");
         json_t *achieved = json_object_get(point, "achieved_per_s");
         if (!json_is_number(rate) || !json_is_number(p99)) continue;
@@ -470,8 +480,8 @@ void report_charts_draw_run(report_charts *charts, const report_run *run, report
                             report_charts_density_block);
         snprintf(title, sizeof title, "%s: idle instances per GiB (from the fitted slope)",
                  run->scenario_name);
-        report_charts_figure_bars(charts, run, doc, "per-gib", "fit.instances_per_gib", 1.0,
-                                  title, "instances per GiB (log scale)");
+        report_charts_figure_bars(charts, run, doc, "per-gib", "fit.instances_per_gib", 1.0, title,
+                                  "instances per GiB (log scale)");
     } else if (!strcmp(run->kind, "http")) {
         snprintf(title, sizeof title, "%s: requests per second", run->scenario_name);
         report_charts_figure_bars(charts, run, doc, "requests", "load.requests_per_s", 1.0, title,

@@ -121,7 +121,8 @@ void report_doc_drop_if_empty(report_doc *doc, json_t *table)
     if (report_doc_row_count(table)) return;
     size_t i;
     json_t *block;
-    json_array_foreach(doc->blocks, i, block) {
+    json_array_foreach(doc->blocks, i, block)
+    {
         if (block == table) {
             json_array_remove(doc->blocks, i);
             return;
@@ -150,18 +151,22 @@ static void report_doc_md_table(FILE *out, json_t *block)
     json_t *header = json_object_get(block, "header"), *cell, *row;
     size_t i, r;
     fputc('|', out);
-    json_array_foreach(header, i, cell) {
+    json_array_foreach(header, i, cell)
+    {
         const char *text = json_string_value(cell);
         fputc(' ', out);
         report_doc_md_cell(out, text[0] == '>' ? text + 1 : text);
         fputs(" |", out);
     }
     fputs("\n|", out);
-    json_array_foreach(header, i, cell) fputs(json_string_value(cell)[0] == '>' ? "---:|" : "---|", out);
+    json_array_foreach(header, i, cell)
+        fputs(json_string_value(cell)[0] == '>' ? "---:|" : "---|", out);
     fputc('\n', out);
-    json_array_foreach(json_object_get(block, "rows"), r, row) {
+    json_array_foreach(json_object_get(block, "rows"), r, row)
+    {
         fputc('|', out);
-        json_array_foreach(row, i, cell) {
+        json_array_foreach(row, i, cell)
+        {
             fputc(' ', out);
             report_doc_md_cell(out, json_string_value(cell));
             fputs(" |", out);
@@ -175,7 +180,8 @@ static void report_doc_markdown(FILE *out, const report_doc *doc)
 {
     size_t b, i;
     json_t *block, *item;
-    json_array_foreach(doc->blocks, b, block) {
+    json_array_foreach(doc->blocks, b, block)
+    {
         const char *type = json_string_value(json_object_get(block, "type"));
         const char *text = json_string_value(json_object_get(block, "text"));
         if (!strcmp(type, "heading")) {
@@ -205,11 +211,20 @@ static void report_doc_html_text(FILE *out, const char *text)
 {
     for (const char *c = text; *c; c++) {
         switch (*c) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default: fputc(*c, out);
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        default:
+            fputc(*c, out);
         }
     }
 }
@@ -259,16 +274,19 @@ static void report_doc_html_table(FILE *out, json_t *block)
     json_t *header = json_object_get(block, "header"), *cell, *row;
     size_t i, r;
     fputs("<table>\n<tr>", out);
-    json_array_foreach(header, i, cell) {
+    json_array_foreach(header, i, cell)
+    {
         const char *text = json_string_value(cell);
         fputs(text[0] == '>' ? "<th class=\"num\">" : "<th>", out);
         report_doc_html_text(out, text[0] == '>' ? text + 1 : text);
         fputs("</th>", out);
     }
     fputs("</tr>\n", out);
-    json_array_foreach(json_object_get(block, "rows"), r, row) {
+    json_array_foreach(json_object_get(block, "rows"), r, row)
+    {
         fputs("<tr>", out);
-        json_array_foreach(row, i, cell) {
+        json_array_foreach(row, i, cell)
+        {
             const char *head = json_string_value(json_array_get(header, i));
             fputs(head && head[0] == '>' ? "<td class=\"num\">" : "<td>", out);
             report_doc_html_text(out, json_string_value(cell));
@@ -283,19 +301,21 @@ static void report_doc_html(FILE *out, const report_doc *doc, const char *dir, c
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
     report_doc_html_text(out, title);
-    fputs("</title>\n<style>\n"
-          "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
-          "color:#222}\n"
-          "table{border-collapse:collapse;margin:1em 0;font-size:14px}\n"
-          "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}\n"
-          "th{background:#f0f0f0}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
-          ".warning{background:#fff3cd;border-left:4px solid #e0a800;padding:8px}\n"
-          "img{max-width:100%;border:1px solid #eee}\n"
-          "</style>\n</head>\n<body>\n",
-          out);
+    fputs(
+        "</title>\n<style>\n"
+        "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
+        "color:#222}\n"
+        "table{border-collapse:collapse;margin:1em 0;font-size:14px}\n"
+        "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}\n"
+        "th{background:#f0f0f0}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+        ".warning{background:#fff3cd;border-left:4px solid #e0a800;padding:8px}\n"
+        "img{max-width:100%;border:1px solid #eee}\n"
+        "</style>\n</head>\n<body>\n",
+        out);
     size_t b, i;
     json_t *block, *item;
-    json_array_foreach(doc->blocks, b, block) {
+    json_array_foreach(doc->blocks, b, block)
+    {
         const char *type = json_string_value(json_object_get(block, "type"));
         const char *text = json_string_value(json_object_get(block, "text"));
         if (!strcmp(type, "heading")) {
@@ -309,7 +329,8 @@ static void report_doc_html(FILE *out, const report_doc *doc, const char *dir, c
             fputs("</p>\n", out);
         } else if (!strcmp(type, "list")) {
             fputs("<ul>\n", out);
-            json_array_foreach(json_object_get(block, "items"), i, item) {
+            json_array_foreach(json_object_get(block, "items"), i, item)
+            {
                 fputs("<li>", out);
                 report_doc_html_text(out, json_string_value(item));
                 fputs("</li>\n", out);
@@ -335,7 +356,8 @@ static int report_doc_write_one(const report_doc *doc, const char *dir, const ch
     snprintf(path, sizeof path, "%s/%s", dir, name);
     snprintf(temporary, sizeof temporary, "%s.tmp", path);
     FILE *out = fopen(temporary, "w");
-    if (!out) return wasmvs_fail(err, "%s: cannot open for writing: %s", temporary, strerror(errno));
+    if (!out)
+        return wasmvs_fail(err, "%s: cannot open for writing: %s", temporary, strerror(errno));
     if (strstr(name, ".html"))
         report_doc_html(out, doc, dir, title);
     else {
@@ -352,8 +374,7 @@ static int report_doc_write_one(const report_doc *doc, const char *dir, const ch
     return 0;
 }
 
-int report_doc_write(const report_doc *doc, const char *dir, const char *title,
-                     wasmvs_error *err)
+int report_doc_write(const report_doc *doc, const char *dir, const char *title, wasmvs_error *err)
 {
     if (report_doc_write_one(doc, dir, "report.md", title, err)) return -1;
     return report_doc_write_one(doc, dir, "report.html", title, err);

@@ -30,8 +30,7 @@ void report_doc_item(json_t *list, const char *fmt, ...) __attribute__((format(p
 /* A table with the given column headers (NULL-terminated); add rows with
  * report_doc_row. A header starting with '>' is right-aligned (the '>' is dropped).
  * Returns the table (borrowed). */
-json_t *report_doc_table(report_doc *doc, const char *first_header, ...)
-    __attribute__((sentinel));
+json_t *report_doc_table(report_doc *doc, const char *first_header, ...) __attribute__((sentinel));
 /* The same with headers and cells built at run time (arrays of strings, stolen). */
 json_t *report_doc_table_from(report_doc *doc, json_t *header);
 void report_doc_row_from(json_t *table, json_t *cells);
@@ -45,7 +44,6 @@ void report_doc_drop_if_empty(report_doc *doc, json_t *table);
 void report_doc_chart(report_doc *doc, const char *title, const char *png, const char *svg);
 
 /* Writes DIR/report.md and DIR/report.html (the page title is `title`). */
-int report_doc_write(const report_doc *doc, const char *dir, const char *title,
-                     wasmvs_error *err);
+int report_doc_write(const report_doc *doc, const char *dir, const char *title, wasmvs_error *err);
 
 #endif

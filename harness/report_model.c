@@ -51,9 +51,11 @@ static void report_model_normalize_load(json_t *target)
     if (!json_is_object(load)) return;
     json_t *latency = json_object_get(load, "latency");
     if (!json_object_get(load, "latency_ns") && json_is_object(latency)) {
-        static const char *const names[][2] = { { "p50", "p50_ns" },     { "p90", "p90_ns" },
-                                                { "p99", "p99_ns" },     { "p999", "p99_9_ns" },
-                                                { "max", "max_ns" } };
+        static const char *const names[][2] = {{"p50", "p50_ns"},
+                                               {"p90", "p90_ns"},
+                                               {"p99", "p99_ns"},
+                                               {"p999", "p99_9_ns"},
+                                               {"max", "max_ns"}};
         json_t *out = json_object();
         for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
             json_t *value = json_object_get(latency, names[i][1]);
@@ -71,7 +73,8 @@ static void report_model_normalize_load(json_t *target)
         /* a bucket's upper bound, as HdrHistogram reports "highest equivalent value" */
         json_t *pairs = json_array(), *bucket;
         size_t i;
-        json_array_foreach(json_object_get(histogram, "buckets"), i, bucket) {
+        json_array_foreach(json_object_get(histogram, "buckets"), i, bucket)
+        {
             json_t *high = json_array_get(bucket, json_array_size(bucket) - 2);
             json_t *count = json_array_get(bucket, json_array_size(bucket) - 1);
             if (json_is_number(high) && json_is_number(count))
@@ -84,15 +87,15 @@ static void report_model_normalize_load(json_t *target)
     if (!json_object_get(load, "rate_sweep") && json_is_object(sweep)) {
         json_t *points = json_array(), *step;
         size_t i;
-        json_array_foreach(json_object_get(sweep, "steps"), i, step) {
+        json_array_foreach(json_object_get(sweep, "steps"), i, step)
+        {
             json_t *rate = json_object_get(step, "target_rate_per_s");
             json_t *achieved = json_object_get(step, "requests_per_s");
             json_t *p99 = json_object_get(json_object_get(step, "latency"), "p99_ns");
             if (json_is_number(rate) && json_is_number(p99))
-                json_array_append_new(points, json_pack("{s:O, s:O, s:O}", "rate", rate,
-                                                        "achieved_per_s",
-                                                        achieved ? achieved : json_null(),
-                                                        "p99_ns", p99));
+                json_array_append_new(points,
+                                      json_pack("{s:O, s:O, s:O}", "rate", rate, "achieved_per_s",
+                                                achieved ? achieved : json_null(), "p99_ns", p99));
         }
         json_object_set_new(load, "rate_sweep", points);
     }
@@ -108,13 +111,13 @@ static int report_model_merge_targets(report_run *run, const char *path, json_t 
                            targets ? "another type" : "nothing");
     size_t i;
     json_t *target;
-    json_array_foreach(targets, i, target) {
+    json_array_foreach(targets, i, target)
+    {
         report_model_normalize_load(target);
         const char *name = json_string_value(json_object_get(target, "name"));
         if (!name)
-            return wasmvs_fail(err, "%s: targets[%zu].name: expected a string, found %s",
-                               path, i, json_object_get(target, "name") ? "another type"
-                                                                        : "nothing");
+            return wasmvs_fail(err, "%s: targets[%zu].name: expected a string, found %s", path, i,
+                               json_object_get(target, "name") ? "another type" : "nothing");
         if (report_run_target(run, name)) {
             json_t *copy = json_copy(target);
             char unique[512];
@@ -166,8 +169,10 @@ int report_set_load(report_set *set, char *const *paths, size_t count, wasmvs_er
 
 void report_set_free(report_set *set)
 {
-    for (size_t r = 0; r < set->count; r++) json_decref(set->runs[r].targets);
-    for (size_t d = 0; d < set->document_count; d++) json_decref(set->documents[d]);
+    for (size_t r = 0; r < set->count; r++)
+        json_decref(set->runs[r].targets);
+    for (size_t d = 0; d < set->document_count; d++)
+        json_decref(set->documents[d]);
     free(set->runs);
     free(set->documents);
     memset(set, 0, sizeof *set);
@@ -182,7 +187,8 @@ json_t *report_run_target(const report_run *run, const char *name)
 {
     size_t i;
     json_t *target;
-    json_array_foreach(run->targets, i, target) {
+    json_array_foreach(run->targets, i, target)
+    {
         if (!strcmp(report_target_name(target), name)) return target;
     }
     return NULL;
@@ -229,7 +235,8 @@ size_t report_target_values(json_t *target, const char *metric, double **values)
     *values = NULL;
     double *out = malloc((json_array_size(samples) + 1) * sizeof *out);
     if (!out) return 0;
-    json_array_foreach(samples, i, sample) {
+    json_array_foreach(samples, i, sample)
+    {
         if (!report_sample_usable(sample)) continue;
         json_t *number = report_model_path(json_object_get(sample, "phases"), metric + 7);
         if (number) out[count++] = json_number_value(number);
@@ -246,7 +253,8 @@ static void report_model_add_names(json_t *names, json_t *object, const char *pr
 {
     const char *key;
     json_t *value;
-    json_object_foreach(object, key, value) {
+    json_object_foreach(object, key, value)
+    {
         if (!json_is_number(value)) continue;
         char name[256];
         snprintf(name, sizeof name, "%s%s", prefix, key);
@@ -264,7 +272,8 @@ json_t *report_target_metric_names(json_t *target)
     json_t *seen = json_object(), *result = json_array();
     json_t *samples = json_object_get(target, "samples"), *sample;
     size_t i;
-    json_array_foreach(samples, i, sample) {
+    json_array_foreach(samples, i, sample)
+    {
         if (!report_sample_usable(sample)) continue;
         report_model_add_names(seen, json_object_get(sample, "metrics"), "");
         report_model_add_names(seen, json_object_get(sample, "phases"), "phases.");
@@ -275,7 +284,8 @@ json_t *report_target_metric_names(json_t *target)
     json_t *value;
     json_object_foreach(seen, key, value) keys[n++] = key;
     qsort(keys, n, sizeof *keys, report_model_compare_strings);
-    for (size_t k = 0; k < n; k++) json_array_append_new(result, json_string(keys[k]));
+    for (size_t k = 0; k < n; k++)
+        json_array_append_new(result, json_string(keys[k]));
     free(keys);
     json_decref(seen);
     return result;
@@ -286,11 +296,13 @@ static json_t *report_model_phase_names(json_t *target)
 {
     json_t *names = json_array(), *sample;
     size_t i;
-    json_array_foreach(json_object_get(target, "samples"), i, sample) {
+    json_array_foreach(json_object_get(target, "samples"), i, sample)
+    {
         if (!report_sample_usable(sample)) continue;
         const char *key;
         json_t *value;
-        json_object_foreach(json_object_get(sample, "phases"), key, value) {
+        json_object_foreach(json_object_get(sample, "phases"), key, value)
+        {
             if (!json_is_number(value)) continue;
             char name[160];
             snprintf(name, sizeof name, "phases.%s", key);
@@ -305,7 +317,8 @@ json_t *report_run_phase_groups(const report_run *run)
 {
     json_t *groups = json_array(), *target, *group;
     size_t i, g;
-    json_array_foreach(run->targets, i, target) {
+    json_array_foreach(run->targets, i, target)
+    {
         if (!report_target_available(target)) continue;
         json_t *names = report_model_phase_names(target);
         if (!json_array_size(names)) {
@@ -313,7 +326,8 @@ json_t *report_run_phase_groups(const report_run *run)
             continue;
         }
         json_t *found = NULL;
-        json_array_foreach(groups, g, group) {
+        json_array_foreach(groups, g, group)
+        {
             if (json_equal(json_object_get(group, "phases"), names)) found = group;
         }
         if (!found) {
@@ -335,12 +349,12 @@ void report_phase_label(const char *metric, char *buf, size_t size)
     snprintf(buf, size, "%.*s", (int)length, start);
 }
 
-void report_target_sample_counts(json_t *target, size_t *usable, size_t *failed,
-                                 size_t *warmup)
+void report_target_sample_counts(json_t *target, size_t *usable, size_t *failed, size_t *warmup)
 {
     size_t u = 0, f = 0, w = 0, i;
     json_t *sample;
-    json_array_foreach(json_object_get(target, "samples"), i, sample) {
+    json_array_foreach(json_object_get(target, "samples"), i, sample)
+    {
         if (json_is_true(json_object_get(sample, "warmup")))
             w++;
         else if (json_is_true(json_object_get(sample, "ok")))
@@ -382,8 +396,7 @@ size_t report_target_summary(json_t *target, const char *metric, stats_summary *
     return n;
 }
 
-void report_target_ratio(json_t *target, json_t *reference, const char *metric,
-                         stats_ratio *ratio)
+void report_target_ratio(json_t *target, json_t *reference, const char *metric, stats_ratio *ratio)
 {
     ratio->ratio = ratio->ci_low = ratio->ci_high = NAN;
     if (!reference) return;

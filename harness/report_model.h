@@ -65,8 +65,7 @@ json_t *report_run_phase_groups(const report_run *run);
 void report_phase_label(const char *metric, char *buf, size_t size);
 
 /* Counts of samples: usable, failed (ok false, warm-up excluded), warm-up. */
-void report_target_sample_counts(json_t *target, size_t *usable, size_t *failed,
-                                 size_t *warmup);
+void report_target_sample_counts(json_t *target, size_t *usable, size_t *failed, size_t *warmup);
 
 /* A single-valued figure by dotted path from the target object, e.g.
  * "fit.instances_per_gib" or "load.latency_ns.p99". Returns 0 and fills *value, or -1
@@ -83,8 +82,7 @@ size_t report_target_summary(json_t *target, const char *metric, stats_summary *
 
 /* Ratio of the medians of a sampled metric, target over reference, with its bootstrap
  * interval; all NaN when either side has no samples or reference is NULL. */
-void report_target_ratio(json_t *target, json_t *reference, const char *metric,
-                         stats_ratio *ratio);
+void report_target_ratio(json_t *target, json_t *reference, const char *metric, stats_ratio *ratio);
 
 /* 1 when smaller values of this metric are better (every metric but *_per_s). */
 int report_metric_smaller_is_better(const char *metric);

@@ -27,7 +27,8 @@ static int report_published_matches(const report_run *run, json_t *selector)
     if (strcmp(run->kind, report_published_string(selector, "kind", "oneshot"))) return 0;
     size_t i;
     json_t *word;
-    json_array_foreach(json_object_get(selector, "scenario"), i, word) {
+    json_array_foreach(json_object_get(selector, "scenario"), i, word)
+    {
         const char *w = json_string_value(word);
         if (w && (strstr(run->scenario_name, w) || strstr(run->workload, w))) return 1;
     }
@@ -40,7 +41,8 @@ static const char *report_published_pick(const report_run *run, json_t *names, c
 {
     size_t i;
     json_t *name;
-    json_array_foreach(names, i, name) {
+    json_array_foreach(names, i, name)
+    {
         json_t *target = report_run_target(run, json_string_value(name));
         if (target && report_target_available(target) &&
             !report_target_median(target, metric, value))
@@ -54,12 +56,12 @@ static const char *report_published_pick(const report_run *run, json_t *names, c
 static void report_published_versions(const report_run *run, const char *a, const char *b,
                                       char *out, size_t size)
 {
-    const char *names[2] = { a, b };
+    const char *names[2] = {a, b};
     size_t used = 0;
     for (int i = 0; i < 2; i++) {
         if (strncmp(names[i], "wasm", 4)) continue;
-        const char *version = json_string_value(
-            json_object_get(report_run_target(run, names[i]), "version"));
+        const char *version =
+            json_string_value(json_object_get(report_run_target(run, names[i]), "version"));
         if (!version || used >= size) continue;
         int n = snprintf(out + used, size - used, "; %s: %s", names[i], version);
         if (n > 0) used += (size_t)n;
@@ -82,10 +84,10 @@ static void report_published_measure(const report_set *set, json_t *figure, char
         if (!report_published_matches(run, selector)) continue;
         if (ratio) {
             double top, bottom;
-            const char *a = report_published_pick(run, json_object_get(ratio, "numerator"), metric,
-                                                  &top);
-            const char *b = report_published_pick(run, json_object_get(ratio, "denominator"),
-                                                  metric, &bottom);
+            const char *a =
+                report_published_pick(run, json_object_get(ratio, "numerator"), metric, &top);
+            const char *b =
+                report_published_pick(run, json_object_get(ratio, "denominator"), metric, &bottom);
             if (!a || !b || bottom == 0) {
                 snprintf(with, with_size, "run %s lacks %s", run->scenario_name,
                          !a ? "a numerator target" : "a denominator target");
@@ -99,8 +101,8 @@ static void report_published_measure(const report_set *set, json_t *figure, char
             return;
         }
         double number;
-        const char *target = report_published_pick(run, json_object_get(value, "targets"), metric,
-                                                   &number);
+        const char *target =
+            report_published_pick(run, json_object_get(value, "targets"), metric, &number);
         if (!target) {
             snprintf(with, with_size, "run %s has none of the targets", run->scenario_name);
             continue;
@@ -120,12 +122,12 @@ static void report_published_topic(report_doc *doc, const report_set *set, json_
                                    json_t *sources)
 {
     report_doc_heading(doc, 3, "%s", report_published_string(topic, "topic", "(untitled)"));
-    json_t *table = report_doc_table(doc, "source", "published figure", "comparison",
-                                     ">published", ">measured here", "measured with",
-                                     "published setup", NULL);
+    json_t *table = report_doc_table(doc, "source", "published figure", "comparison", ">published",
+                                     ">measured here", "measured with", "published setup", NULL);
     size_t i;
     json_t *figure;
-    json_array_foreach(json_object_get(topic, "figures"), i, figure) {
+    json_array_foreach(json_object_get(topic, "figures"), i, figure)
+    {
         const char *source = report_published_string(figure, "source", "?");
         json_t *ratio = json_object_get(figure, "ratio"), *value = json_object_get(figure, "value");
         json_t *measure = ratio ? ratio : value;
@@ -170,32 +172,33 @@ int report_published_section(report_doc *doc, const report_set *set, const char 
     closedir(listing);
     qsort(names, count, sizeof *names, report_published_compare_names);
     report_doc_heading(doc, 2, "Published figures beside measured");
-    report_doc_paragraph(doc, "%s",
-                         report_published_string(sources_file, "note",
-                                                 "Published figures and the ratios measured here."));
+    report_doc_paragraph(
+        doc, "%s",
+        report_published_string(sources_file, "note",
+                                "Published figures and the ratios measured here."));
     int status = 0;
     for (size_t i = 0; i < count; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         json_t *topic = json_load_file(path, 0, &parse_error);
         if (!topic || !json_is_array(json_object_get(topic, "figures"))) {
-            status = wasmvs_fail(err, "%s:%d: expected {\"topic\", \"figures\": [...]}, found %s",
-                                 path, parse_error.line,
-                                 topic ? "no \"figures\" array" : parse_error.text);
+            status =
+                wasmvs_fail(err, "%s:%d: expected {\"topic\", \"figures\": [...]}, found %s", path,
+                            parse_error.line, topic ? "no \"figures\" array" : parse_error.text);
             json_decref(topic);
             break;
         }
         report_published_topic(doc, set, topic, sources);
         json_decref(topic);
     }
-    for (size_t i = 0; i < count; i++) free(names[i]);
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
     json_t *list = report_doc_list(doc);
     const char *key;
     json_t *source;
-    json_object_foreach(sources, key, source)
-        report_doc_item(list, "%s: \"%s\" (%s). Setup: %s", key,
-                        report_published_string(source, "title", "?"),
-                        report_published_string(source, "date", "?"),
-                        report_published_string(source, "setup", "?"));
+    json_object_foreach(sources, key, source) report_doc_item(
+        list, "%s: \"%s\" (%s). Setup: %s", key, report_published_string(source, "title", "?"),
+        report_published_string(source, "date", "?"),
+        report_published_string(source, "setup", "?"));
     json_decref(sources_file);
     return status;
 }

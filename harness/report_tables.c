@@ -48,7 +48,8 @@ static void report_tables_host(report_doc *doc, json_t *host)
     }
     const char *tool;
     json_t *version;
-    json_object_foreach(json_object_get(host, "tools"), tool, version) {
+    json_object_foreach(json_object_get(host, "tools"), tool, version)
+    {
         if (json_is_string(version)) report_doc_row(table, tool, json_string_value(version), NULL);
     }
 }
@@ -82,8 +83,7 @@ static void report_tables_ratio(const stats_ratio *ratio, report_cell out)
 {
     if (isnan(ratio->ratio))
         snprintf(out, REPORT_CELL, "-");
-    else
-    {
+    else {
         report_cell middle;
         report_format_ratio(ratio->ratio, middle, sizeof middle);
         snprintf(out, REPORT_CELL, "%.40s [%.3g, %.3g]", middle, ratio->ci_low, ratio->ci_high);
@@ -102,13 +102,15 @@ static void report_tables_phases(report_doc *doc, const report_run *run)
 {
     json_t *groups = report_run_phase_groups(run), *group;
     size_t g;
-    json_array_foreach(groups, g, group) {
+    json_array_foreach(groups, g, group)
+    {
         json_t *phases = json_object_get(group, "phases"), *phase, *name;
         int wasm = 0;
         json_t *header = json_array();
         json_array_append_new(header, json_string("target"));
         size_t p, t;
-        json_array_foreach(phases, p, phase) {
+        json_array_foreach(phases, p, phase)
+        {
             char label[128], column[136];
             report_phase_label(json_string_value(phase), label, sizeof label);
             snprintf(column, sizeof column, ">%s", label);
@@ -122,13 +124,15 @@ static void report_tables_phases(report_doc *doc, const report_run *run)
                                     "and compilation."
                                   : "Phases as the target records them (medians):");
         json_t *table = report_doc_table_from(doc, header);
-        json_array_foreach(json_object_get(group, "targets"), t, name) {
+        json_array_foreach(json_object_get(group, "targets"), t, name)
+        {
             json_t *target = report_run_target(run, json_string_value(name));
             json_t *cells = json_array();
             json_array_append_new(cells, json_string(json_string_value(name)));
             double sum = 0;
             report_cell cell;
-            json_array_foreach(phases, p, phase) {
+            json_array_foreach(phases, p, phase)
+            {
                 double median = report_tables_median(target, json_string_value(phase));
                 if (!isnan(median)) sum += median;
                 report_tables_value(json_string_value(phase), median, cell);
@@ -147,8 +151,8 @@ static void report_tables_phases(report_doc *doc, const report_run *run)
 static void report_tables_oneshot(report_doc *doc, const report_run *run)
 {
     json_t *baseline = report_run_target(run, run->baseline);
-    json_t *clang = strcmp(run->baseline, "native-clang") ? report_run_target(run, "native-clang")
-                                                          : NULL;
+    json_t *clang =
+        strcmp(run->baseline, "native-clang") ? report_run_target(run, "native-clang") : NULL;
     char ratio_header[128];
     snprintf(ratio_header, sizeof ratio_header, ">ratio to %s [95%% CI]", run->baseline);
     json_t *table = report_doc_table(doc, "target", "version", ">n", ">median wall time",
@@ -157,7 +161,8 @@ static void report_tables_oneshot(report_doc *doc, const report_run *run)
                                      clang ? ">max RSS" : NULL, NULL);
     size_t i;
     json_t *target;
-    json_array_foreach(run->targets, i, target) {
+    json_array_foreach(run->targets, i, target)
+    {
         stats_summary s;
         if (!report_target_summary(target, "wall_ns", &s)) continue;
         stats_ratio to_base, to_clang;
@@ -188,13 +193,14 @@ static void report_tables_density(report_doc *doc, const report_run *run)
     if (baseline) report_target_figure(baseline, "fit.slope_kib_per_instance", &base_slope);
     char ratio_header[128];
     snprintf(ratio_header, sizeof ratio_header, ">per instance vs %s", run->baseline);
-    json_t *table = report_doc_table(doc, "target", "idle means", ">max n",
-                                     ">PSS per instance (fit +- stderr)", ">intercept",
-                                     ">MemAvailable drop per instance", ">instances per GiB",
-                                     ratio_header, "stopped because", NULL);
+    json_t *table =
+        report_doc_table(doc, "target", "idle means", ">max n", ">PSS per instance (fit +- stderr)",
+                         ">intercept", ">MemAvailable drop per instance", ">instances per GiB",
+                         ratio_header, "stopped because", NULL);
     size_t i;
     json_t *target;
-    json_array_foreach(run->targets, i, target) {
+    json_array_foreach(run->targets, i, target)
+    {
         json_t *fit = json_object_get(target, "fit");
         double slope, stderr_, intercept, per_gib, max_n;
         if (report_target_figure(target, "fit.slope_kib_per_instance", &slope)) continue;
@@ -219,8 +225,8 @@ static void report_tables_density(report_doc *doc, const report_run *run)
         snprintf(gib, sizeof gib, isnan(per_gib) ? "-" : "%.0f", per_gib);
         report_format_ratio(base_slope == 0 ? NAN : slope / base_slope, ratio, sizeof ratio);
         report_doc_row(table, report_target_name(target),
-                       report_tables_string(json_object_get(target, "details"), "idle", "-"),
-                       count, cell_slope, icpt, dropped, gib, ratio,
+                       report_tables_string(json_object_get(target, "details"), "idle", "-"), count,
+                       cell_slope, icpt, dropped, gib, ratio,
                        report_tables_string(fit, "stop_reason", "-"), NULL);
     }
 }
@@ -234,12 +240,13 @@ static void report_tables_http(report_doc *doc, const report_run *run)
     snprintf(ratio_header, sizeof ratio_header, ">requests/s vs %s", run->baseline);
     json_t *table = report_doc_table(doc, "target", ">requests/s", ratio_header, ">p50", ">p90",
                                      ">p99", ">p99.9", ">max", ">errors", NULL);
-    const char *percentiles[] = { "load.latency_ns.p50", "load.latency_ns.p90",
-                                  "load.latency_ns.p99", "load.latency_ns.p999",
-                                  "load.latency_ns.max" };
+    const char *percentiles[] = {"load.latency_ns.p50", "load.latency_ns.p90",
+                                 "load.latency_ns.p99", "load.latency_ns.p999",
+                                 "load.latency_ns.max"};
     size_t i, sweeps = 0;
     json_t *target;
-    json_array_foreach(run->targets, i, target) {
+    json_array_foreach(run->targets, i, target)
+    {
         double rps, errors;
         if (report_target_figure(target, "load.requests_per_s", &rps)) continue;
         if (report_target_figure(target, "load.errors", &errors)) errors = NAN;
@@ -250,27 +257,27 @@ static void report_tables_http(report_doc *doc, const report_run *run)
             report_tables_value("latency_ns", report_tables_median(target, percentiles[p]),
                                 latency[p]);
         snprintf(error_count, sizeof error_count, isnan(errors) ? "-" : "%.0f", errors);
-        report_doc_row(table, report_target_name(target), throughput, ratio, latency[0],
-                       latency[1], latency[2], latency[3], latency[4], error_count, NULL);
-        sweeps += json_array_size(
-                      json_object_get(json_object_get(target, "load"), "rate_sweep")) > 0;
+        report_doc_row(table, report_target_name(target), throughput, ratio, latency[0], latency[1],
+                       latency[2], latency[3], latency[4], error_count, NULL);
+        sweeps +=
+            json_array_size(json_object_get(json_object_get(target, "load"), "rate_sweep")) > 0;
     }
     if (!sweeps) return;
     report_doc_paragraph(doc, "Open-loop rate sweep (offered rate, achieved rate, p99 latency):");
     json_t *sweep = report_doc_table(doc, "target", ">offered/s", ">achieved/s", ">p99", NULL);
-    json_array_foreach(run->targets, i, target) {
+    json_array_foreach(run->targets, i, target)
+    {
         size_t s;
         json_t *point;
-        json_array_foreach(json_object_get(json_object_get(target, "load"), "rate_sweep"), s,
-                           point) {
+        json_array_foreach(json_object_get(json_object_get(target, "load"), "rate_sweep"), s, point)
+        {
             report_cell offered, achieved, p99;
             report_tables_value("rate_per_s", json_number_value(json_object_get(point, "rate")),
                                 offered);
             report_tables_value("achieved_per_s",
                                 json_number_value(json_object_get(point, "achieved_per_s")),
                                 achieved);
-            report_tables_value("p99_ns", json_number_value(json_object_get(point, "p99_ns")),
-                                p99);
+            report_tables_value("p99_ns", json_number_value(json_object_get(point, "p99_ns")), p99);
             report_doc_row(sweep, report_target_name(target), offered, achieved, p99, NULL);
         }
     }
@@ -294,11 +301,11 @@ void report_tables_failures(report_doc *doc, const report_set *set)
         const report_run *run = &set->runs[r];
         size_t i;
         json_t *target;
-        json_array_foreach(run->targets, i, target) {
+        json_array_foreach(run->targets, i, target)
+        {
             if (!report_target_available(target)) {
                 report_doc_row(table, run->scenario_name, report_target_name(target), "skipped",
-                               report_tables_string(target, "reason", "no reason recorded"),
-                               NULL);
+                               report_tables_string(target, "reason", "no reason recorded"), NULL);
                 continue;
             }
             size_t usable, failed, warmup;
@@ -307,7 +314,8 @@ void report_tables_failures(report_doc *doc, const report_set *set)
             const char *first_error = "no error recorded";
             size_t s;
             json_t *sample;
-            json_array_foreach(json_object_get(target, "samples"), s, sample) {
+            json_array_foreach(json_object_get(target, "samples"), s, sample)
+            {
                 if (!json_is_true(json_object_get(sample, "ok")) &&
                     json_is_string(json_object_get(sample, "error"))) {
                     first_error = json_string_value(json_object_get(sample, "error"));

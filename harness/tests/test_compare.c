@@ -60,24 +60,22 @@ static const char *write_results(const char *name, const char *schema, const cha
         uint64_t state = targets[t].seed;
         /* one warm-up sample far off: it must not count */
         json_array_append_new(samples,
-                              json_pack("{s:i, s:b, s:b, s:n, s:{s:f}, s:n}", "index", 0,
-                                        "warmup", 1, "ok", 1, "error", "metrics",
-                                        targets[t].metric, targets[t].mean * 50, "phases"));
+                              json_pack("{s:i, s:b, s:b, s:n, s:{s:f}, s:n}", "index", 0, "warmup",
+                                        1, "ok", 1, "error", "metrics", targets[t].metric,
+                                        targets[t].mean * 50, "phases"));
         for (int i = 0; i < targets[t].count; i++) {
             double value = test_normal(&state, targets[t].mean, targets[t].stddev);
-            json_array_append_new(samples,
-                                  json_pack("{s:i, s:b, s:b, s:n, s:{s:f, s:i}, s:n}", "index",
-                                            i + 1, "warmup", 0, "ok", 1, "error", "metrics",
-                                            targets[t].metric, value, "context_switches", 1,
-                                            "phases"));
+            json_array_append_new(samples, json_pack("{s:i, s:b, s:b, s:n, s:{s:f, s:i}, s:n}",
+                                                     "index", i + 1, "warmup", 0, "ok", 1, "error",
+                                                     "metrics", targets[t].metric, value,
+                                                     "context_switches", 1, "phases"));
         }
         json_array_append_new(list, json_pack("{s:s, s:b, s:n, s:o}", "name", targets[t].name,
                                               "available", 1, "reason", "samples", samples));
     }
-    json_t *doc = json_pack("{s:s, s:{s:s, s:s}, s:{s:s}, s:s, s:o}", "schema", schema,
-                            "scenario", "name", "cold-start", "kind", "oneshot", "host",
-                            "fingerprint", fingerprint, "baseline_target", targets[0].name,
-                            "targets", list);
+    json_t *doc = json_pack("{s:s, s:{s:s, s:s}, s:{s:s}, s:s, s:o}", "schema", schema, "scenario",
+                            "name", "cold-start", "kind", "oneshot", "host", "fingerprint",
+                            fingerprint, "baseline_target", targets[0].name, "targets", list);
     const char *path = test_path(name);
     assert_int_equal(json_dump_file(doc, path, JSON_COMPACT), 0);
     json_decref(doc);
@@ -109,7 +107,8 @@ static char *verdict_of(const char *json_path, const char *target, const char *m
     verdict[0] = '\0';
     size_t i;
     json_t *row;
-    json_array_foreach(json_object_get(root, "rows"), i, row) {
+    json_array_foreach(json_object_get(root, "rows"), i, row)
+    {
         if (!strcmp(json_string_value(json_object_get(row, "target")), target) &&
             !strcmp(json_string_value(json_object_get(row, "metric")), metric))
             snprintf(verdict, sizeof verdict, "%s",
@@ -133,8 +132,8 @@ static int file_contains(const char *path, const char *needle)
 static void test_compare_finds_injected_20_percent_regression(void **state)
 {
     (void)state;
-    synthetic_target base = { "native", "wall_ns", 1e6, 5e4, 30, 11 };
-    synthetic_target worse = { "native", "wall_ns", 1.2e6, 6e4, 30, 12 };
+    synthetic_target base = {"native", "wall_ns", 1e6, 5e4, 30, 11};
+    synthetic_target worse = {"native", "wall_ns", 1.2e6, 6e4, 30, 12};
     const char *b = write_results("base.json", "wasmvs/results/v1", "hostA", &base, 1);
     const char *n = write_results("new.json", "wasmvs/results/v1", "hostA", &worse, 1);
     const char *out = test_path("out.json");
@@ -146,8 +145,8 @@ static void test_compare_finds_injected_20_percent_regression(void **state)
 static void test_compare_same_distribution_is_unchanged(void **state)
 {
     (void)state;
-    synthetic_target first = { "native", "wall_ns", 1e6, 5e4, 30, 21 };
-    synthetic_target second = { "native", "wall_ns", 1e6, 5e4, 30, 22 };
+    synthetic_target first = {"native", "wall_ns", 1e6, 5e4, 30, 21};
+    synthetic_target second = {"native", "wall_ns", 1e6, 5e4, 30, 22};
     const char *b = write_results("same-a.json", "wasmvs/results/v1", "hostA", &first, 1);
     const char *n = write_results("same-b.json", "wasmvs/results/v1", "hostA", &second, 1);
     const char *out = test_path("same.json");
@@ -158,8 +157,8 @@ static void test_compare_same_distribution_is_unchanged(void **state)
 static void test_compare_improvement_exits_zero(void **state)
 {
     (void)state;
-    synthetic_target base = { "wasmrt", "wall_ns", 1e6, 5e4, 30, 31 };
-    synthetic_target better = { "wasmrt", "wall_ns", 0.8e6, 4e4, 30, 32 };
+    synthetic_target base = {"wasmrt", "wall_ns", 1e6, 5e4, 30, 31};
+    synthetic_target better = {"wasmrt", "wall_ns", 0.8e6, 4e4, 30, 32};
     const char *b = write_results("imp-a.json", "wasmvs/results/v1", "hostA", &base, 1);
     const char *n = write_results("imp-b.json", "wasmvs/results/v1", "hostA", &better, 1);
     const char *out = test_path("imp.json");
@@ -171,8 +170,8 @@ static void test_compare_significant_change_below_threshold_is_unchanged(void **
 {
     (void)state;
     /* 3% slower with a tight spread: significant, but below the default 5% */
-    synthetic_target base = { "native", "wall_ns", 1e6, 5e3, 40, 41 };
-    synthetic_target slower = { "native", "wall_ns", 1.03e6, 5e3, 40, 42 };
+    synthetic_target base = {"native", "wall_ns", 1e6, 5e3, 40, 41};
+    synthetic_target slower = {"native", "wall_ns", 1.03e6, 5e3, 40, 42};
     const char *b = write_results("thr-a.json", "wasmvs/results/v1", "hostA", &base, 1);
     const char *n = write_results("thr-b.json", "wasmvs/results/v1", "hostA", &slower, 1);
     const char *out = test_path("thr.json");
@@ -184,8 +183,8 @@ static void test_compare_significant_change_below_threshold_is_unchanged(void **
 static void test_compare_throughput_drop_is_a_regression(void **state)
 {
     (void)state;
-    synthetic_target base = { "native", "requests_per_s", 1e5, 2e3, 20, 51 };
-    synthetic_target slower = { "native", "requests_per_s", 0.8e5, 2e3, 20, 52 };
+    synthetic_target base = {"native", "requests_per_s", 1e5, 2e3, 20, 51};
+    synthetic_target slower = {"native", "requests_per_s", 0.8e5, 2e3, 20, 52};
     const char *b = write_results("rps-a.json", "wasmvs/results/v1", "hostA", &base, 1);
     const char *n = write_results("rps-b.json", "wasmvs/results/v1", "hostA", &slower, 1);
     const char *out = test_path("rps.json");
@@ -196,7 +195,7 @@ static void test_compare_throughput_drop_is_a_regression(void **state)
 static void test_compare_bad_input_exits_2(void **state)
 {
     (void)state;
-    synthetic_target target = { "native", "wall_ns", 1e6, 5e4, 10, 61 };
+    synthetic_target target = {"native", "wall_ns", 1e6, 5e4, 10, 61};
     const char *good = write_results("good.json", "wasmvs/results/v1", "hostA", &target, 1);
     const char *other = write_results("other.json", "wasmvs/results/v9", "hostA", &target, 1);
     const char *out = test_path("bad.txt");
@@ -214,7 +213,7 @@ static void test_compare_bad_input_exits_2(void **state)
 static void test_compare_different_hosts_are_flagged(void **state)
 {
     (void)state;
-    synthetic_target target = { "native", "wall_ns", 1e6, 5e4, 10, 71 };
+    synthetic_target target = {"native", "wall_ns", 1e6, 5e4, 10, 71};
     const char *a = write_results("host-a.json", "wasmvs/results/v1", "hostA", &target, 1);
     const char *b = write_results("host-b.json", "wasmvs/results/v1", "hostB", &target, 1);
     const char *out = test_path("hosts.txt");
@@ -227,8 +226,8 @@ static void test_compare_different_hosts_are_flagged(void **state)
 static void test_compare_markdown_is_a_table(void **state)
 {
     (void)state;
-    synthetic_target base = { "native", "wall_ns", 1e6, 5e4, 30, 81 };
-    synthetic_target worse = { "native", "wall_ns", 1.2e6, 6e4, 30, 82 };
+    synthetic_target base = {"native", "wall_ns", 1e6, 5e4, 30, 81};
+    synthetic_target worse = {"native", "wall_ns", 1.2e6, 6e4, 30, 82};
     const char *b = write_results("md-a.json", "wasmvs/results/v1", "hostA", &base, 1);
     const char *n = write_results("md-b.json", "wasmvs/results/v1", "hostA", &worse, 1);
     const char *out = test_path("md.md");
@@ -241,8 +240,8 @@ static void test_compare_markdown_is_a_table(void **state)
 static void test_compare_exports_tracker_formats(void **state)
 {
     (void)state;
-    synthetic_target targets[] = { { "native", "wall_ns", 1e6, 5e4, 10, 91 },
-                                   { "docker", "wall_ns", 3e8, 1e7, 10, 92 } };
+    synthetic_target targets[] = {{"native", "wall_ns", 1e6, 5e4, 10, 91},
+                                  {"docker", "wall_ns", 3e8, 1e7, 10, 92}};
     const char *file = write_results("export.json", "wasmvs/results/v1", "hostA", targets, 2);
     const char *bencher = test_path("bmf.json"), *github = test_path("gab.json");
     assert_int_equal(run_compare(file, NULL, bencher, "--format", "bencher"), 0);
@@ -267,13 +266,13 @@ static void test_compare_exports_tracker_formats(void **state)
 static void test_compare_metrics_option_limits_what_is_judged(void **state)
 {
     (void)state;
-    synthetic_target base = { "native", "wall_ns", 1e6, 5e4, 30, 101 };
-    synthetic_target worse = { "native", "wall_ns", 1.2e6, 6e4, 30, 102 };
+    synthetic_target base = {"native", "wall_ns", 1e6, 5e4, 30, 101};
+    synthetic_target worse = {"native", "wall_ns", 1.2e6, 6e4, 30, 102};
     const char *b = write_results("only-a.json", "wasmvs/results/v1", "hostA", &base, 1);
     const char *n = write_results("only-b.json", "wasmvs/results/v1", "hostA", &worse, 1);
     const char *out = test_path("only.json");
-    char *argv[] = { "compare", (char *)b, (char *)n, "--metrics", "context_switches",
-                     "--format", "json", "--out", (char *)out, NULL };
+    char *argv[] = {"compare",  (char *)b, (char *)n, "--metrics", "context_switches",
+                    "--format", "json",    "--out",   (char *)out, NULL};
     assert_int_equal(compare_main(9, argv), 0);
     assert_null(verdict_of(out, "native", "wall_ns"));
     assert_string_equal(verdict_of(out, "native", "context_switches"), "unchanged");

@@ -124,10 +124,11 @@ static void test_report_renders_every_chart_from_fixtures(void **state)
     assert_int_equal(run_report(dir, NULL, FIXTURES "/cold-start.json", FIXTURES "/fib.json",
                                 FIXTURES "/density.json", FIXTURES "/http.json", NULL),
                      0);
-    const char *charts[] = { "cold-start-time", "cold-start-phases", "fib-time", "fib-phases",
-                             "density-memory",  "density-per-gib",   "http-requests",
-                             "http-latency",    "http-sweep" };
-    for (size_t i = 0; i < sizeof charts / sizeof *charts; i++) assert_chart(dir, charts[i]);
+    const char *charts[] = {"cold-start-time", "cold-start-phases", "fib-time",
+                            "fib-phases",      "density-memory",    "density-per-gib",
+                            "http-requests",   "http-latency",      "http-sweep"};
+    for (size_t i = 0; i < sizeof charts / sizeof *charts; i++)
+        assert_chart(dir, charts[i]);
 }
 
 static void test_report_tables_hold_expected_rows(void **state)
@@ -140,7 +141,8 @@ static void test_report_tables_hold_expected_rows(void **state)
     char *md = read_text(dir, "report.md", NULL);
     assert_non_null(md);
     /* host facts */
-    assert_contains(md, "| fingerprint | GenuineIntel/Intel(R) Xeon(R) Processor/2cpu/24GiB/6.18 |");
+    assert_contains(md,
+                    "| fingerprint | GenuineIntel/Intel(R) Xeon(R) Processor/2cpu/24GiB/6.18 |");
     /* one table per scenario: the baseline's own ratio is 1, n counts usable samples only */
     assert_contains(md, "## Scenario cold-start (oneshot)");
     assert_contains(md, "| native | static gcc -O2 | 20 |");
@@ -155,9 +157,11 @@ static void test_report_tables_hold_expected_rows(void **state)
     assert_contains(md, "| docker-bridge | 40000/s | 0.36x |");
     /* failures and skipped targets, with reasons */
     assert_contains(md, "| cold-start | docker | 1 of 21 samples failed | exit status 125");
-    assert_contains(md, "| cold-start | wasm-cli:wasmtime | skipped | wasmtime not found on PATH |");
+    assert_contains(md,
+                    "| cold-start | wasm-cli:wasmtime | skipped | wasmtime not found on PATH |");
     /* published figures beside measured ratios, with the setup */
-    assert_contains(md, "| Docker/Wasm cold start | 375x (Docker Alpine 300 ms / Wasmtime 0.8 ms) |");
+    assert_contains(md,
+                    "| Docker/Wasm cold start | 375x (Docker Alpine 300 ms / Wasmtime 0.8 ms) |");
     assert_contains(md, "docker / wasmrt, wall_ns, run cold-start");
     assert_contains(md, "AWS c6g.large");
     assert_contains(md, "![cold-start: wall time per target");
@@ -226,8 +230,7 @@ static void test_report_without_gnuplot_still_writes_tables(void **state)
 {
     (void)state;
     char *dir = out_dir("no-gnuplot");
-    assert_int_equal(run_report(dir, "/nonexistent/gnuplot", FIXTURES "/cold-start.json", NULL),
-                     3);
+    assert_int_equal(run_report(dir, "/nonexistent/gnuplot", FIXTURES "/cold-start.json", NULL), 3);
     char *md = read_text(dir, "report.md", NULL);
     assert_non_null(md);
     assert_contains(md, "> **Warning:** gnuplot: expected the program \"/nonexistent/gnuplot\"");
