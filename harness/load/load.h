@@ -71,6 +71,11 @@ typedef struct load_result {
     uint64_t bytes;           /* response bytes read */
     double requests_per_s;
     uint64_t unsent; /* open loop: requests due in the interval but never sent (backlog) */
+    /* open loop: CPU the generator thread used over the whole run (connect, warm-up and
+     * drain included); near the run's wall time means the generator, not the server,
+     * set the limit. */
+    uint64_t generator_cpu_ns;
+    double generator_wall_s;
     load_latency latency;
     load_errors errors;
     load_histogram *histogram; /* open loop: every recorded latency; wrk: NULL. Owned. */

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -333,6 +334,14 @@ static void open_summarize(const open_run *run)
     r->latency.mean_ns = load_histogram_mean(h);
 }
 
+static uint64_t open_thread_cpu_ns(void)
+{
+    struct rusage usage;
+    if (getrusage(RUSAGE_THREAD, &usage) < 0) return 0;
+    return (uint64_t)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000000ull +
+           (uint64_t)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1000ull;
+}
+
 static int open_check_options(const load_open_options *o, wasmvs_error *err)
 {
     if (!(o->rate_per_s > 0 && o->rate_per_s <= 10e6))
@@ -384,6 +393,7 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
     out->target_rate_per_s = options->rate_per_s;
     out->duration_s = options->duration_s;
 
+    uint64_t cpu_start_ns = open_thread_cpu_ns(), wall_start_ns = meter_clock_ns();
     /* Pin to the requested CPU and sharpen timer wake-ups (the default 50 us slack would
      * show up as latency) for the run only; both are restored afterwards. */
     cpu_set_t saved_cpus;
@@ -431,6 +441,8 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
         run.end_ns -= shift;
     }
     open_loop(&run);
+    out->generator_cpu_ns = open_thread_cpu_ns() - cpu_start_ns;
+    out->generator_wall_s = (double)(meter_clock_ns() - wall_start_ns) / 1e9;
 
     for (int i = 0; i < options->connections; i++)
         if (run.connections[i].fd >= 0) close(run.connections[i].fd);

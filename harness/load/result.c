@@ -36,6 +36,8 @@ json_t *load_result_to_json(const load_result *r)
     if (r->target_rate_per_s > 0) {
         json_object_set_new(out, "target_rate_per_s", json_real(r->target_rate_per_s));
         json_object_set_new(out, "unsent", json_integer((json_int_t)r->unsent));
+        json_object_set_new(out, "generator_cpu_ns", json_integer((json_int_t)r->generator_cpu_ns));
+        json_object_set_new(out, "generator_wall_s", json_real(r->generator_wall_s));
     }
     json_object_set_new(out, "histogram",
                         r->histogram ? load_histogram_to_json(r->histogram) : json_null());
