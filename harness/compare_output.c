@@ -225,16 +225,22 @@ static int compare_visit_bencher(void *context, const char *scenario, const char
                                          summary->ci_low, "upper_value", summary->ci_high));
 }
 
-int compare_export_bencher(FILE *out, const report_set *set, wasmvs_error *err)
+/* Fills `root` by visiting every median, then writes it; `root` is consumed. */
+static int compare_export_document(FILE *out, const report_set *set, json_t *root,
+                                   compare_visit_fn visit, const char *format, wasmvs_error *err)
 {
-    json_t *root = json_object();
-    int status = compare_visit_medians(set, compare_visit_bencher, root);
+    int status = compare_visit_medians(set, visit, root);
     if (!status) {
         json_dumpf(root, out, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
         fputc('\n', out);
     }
     json_decref(root);
-    return status ? wasmvs_fail(err, "Bencher export failed: out of memory") : 0;
+    return status ? wasmvs_fail(err, "%s export failed: out of memory", format) : 0;
+}
+
+int compare_export_bencher(FILE *out, const report_set *set, wasmvs_error *err)
+{
+    return compare_export_document(out, set, json_object(), compare_visit_bencher, "Bencher", err);
 }
 
 /* customSmallerIsBetter only holds smaller-is-better metrics; the others (throughput)
@@ -255,12 +261,6 @@ static int compare_visit_github(void *context, const char *scenario, const char 
 
 int compare_export_github_benchmark(FILE *out, const report_set *set, wasmvs_error *err)
 {
-    json_t *root = json_array();
-    int status = compare_visit_medians(set, compare_visit_github, root);
-    if (!status) {
-        json_dumpf(root, out, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-        fputc('\n', out);
-    }
-    json_decref(root);
-    return status ? wasmvs_fail(err, "github-action-benchmark export failed: out of memory") : 0;
+    return compare_export_document(out, set, json_array(), compare_visit_github,
+                                   "github-action-benchmark", err);
 }
