@@ -91,9 +91,10 @@ static void report_charts_label(FILE *out, const char *text)
 static const char *report_charts_color(const char *target)
 {
     static const char *const known[][2] = {
-        {"native", "#7f7f7f"}, {"native-clang", "#3f3f3f"}, {"runc", "#17becf"},
-        {"docker", "#1f77b4"}, {"docker-host", "#6baed6"},  {"docker-bridge", "#393b79"},
-        {"wasmrt", "#ff7f0e"}, {"wasmrt-cli", "#d62728"},
+        {"native", "#7f7f7f"},      {"native-clang", "#3f3f3f"},  {"runc", "#17becf"},
+        {"docker", "#1f77b4"},      {"docker-host", "#6baed6"},   {"docker-bridge", "#393b79"},
+        {"docker:host", "#6baed6"}, {"docker:bridge", "#393b79"}, {"wasmrt", "#ff7f0e"},
+        {"wasmrt-cli", "#d62728"},
     };
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
         if (!strcmp(target, known[i][0])) return known[i][1];

@@ -186,6 +186,18 @@ static void report_tables_oneshot(report_doc *doc, const report_run *run)
     report_tables_phases(doc, run);
 }
 
+/* Which definition of "idle" the target used (README: "What idle instance means"). */
+static const char *report_tables_idle_definition(json_t *target)
+{
+    json_t *details = json_object_get(target, "details");
+    const char *keys[] = {"idle", "idle_definition", "idle_means"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        const char *text = report_tables_string(details, keys[k], NULL);
+        if (text) return text;
+    }
+    return "-";
+}
+
 static void report_tables_density(report_doc *doc, const report_run *run)
 {
     json_t *baseline = report_run_target(run, run->baseline);
@@ -224,9 +236,8 @@ static void report_tables_density(report_doc *doc, const report_run *run)
         report_tables_value("drop_kib", drop, dropped);
         snprintf(gib, sizeof gib, isnan(per_gib) ? "-" : "%.0f", per_gib);
         report_format_ratio(base_slope == 0 ? NAN : slope / base_slope, ratio, sizeof ratio);
-        report_doc_row(table, report_target_name(target),
-                       report_tables_string(json_object_get(target, "details"), "idle", "-"), count,
-                       cell_slope, icpt, dropped, gib, ratio,
+        report_doc_row(table, report_target_name(target), report_tables_idle_definition(target),
+                       count, cell_slope, icpt, dropped, gib, ratio,
                        report_tables_string(fit, "stop_reason", "-"), NULL);
     }
 }
