@@ -174,10 +174,10 @@ static int compile_prefixed(compiler *c)
     case 8: /* memory.init */
         if (!compile_index(c, &a) || !compile_zero_byte(c) || !compile_need_memory(c))
             return 0;
-        if (!m->has_data_count)
-            return emit_fail(c, WASMRT_ERR_MALFORMED, "data count section required");
         if (a >= m->data_count)
             return emit_fail(c, WASMRT_ERR_INVALID, "unknown data segment %u", a);
+        if (!m->has_data_count)
+            return emit_fail(c, WASMRT_ERR_MALFORMED, "data count section required");
         if (!compile_pop_slots(c, I32_3, 3, slots))
             return 0;
         compile_words(c, OP_MEMORY_INIT, (uint32_t[]){a, slots[0], slots[1], slots[2]}, 4);
@@ -185,10 +185,10 @@ static int compile_prefixed(compiler *c)
     case 9:
         if (!compile_index(c, &a))
             return 0;
-        if (!m->has_data_count)
-            return emit_fail(c, WASMRT_ERR_MALFORMED, "data count section required");
         if (a >= m->data_count)
             return emit_fail(c, WASMRT_ERR_INVALID, "unknown data segment %u", a);
+        if (!m->has_data_count)
+            return emit_fail(c, WASMRT_ERR_MALFORMED, "data count section required");
         compile_words(c, OP_DATA_DROP, &a, 1);
         return 1;
     case 10:
@@ -326,13 +326,23 @@ static int compile_body(compiler *c)
     while (!c->failed) {
         uint8_t op;
         uint32_t a, b;
-        if (r->p >= r->end) {
-            if (c->depth > 0)
-                return emit_fail(c, WASMRT_ERR_MALFORMED, "unexpected end of section or function (END opcode expected)");
+        if (c->depth == 0) {
+            if (r->p != r->end)
+                return emit_fail(c, WASMRT_ERR_MALFORMED,
+                                 "section size mismatch: the function's END is not at its end");
             return 1;
         }
-        if (c->depth == 0)
-            return emit_fail(c, WASMRT_ERR_MALFORMED, "section size mismatch: bytes after the function's end");
+        if (r->p >= r->end) {
+            /* the reference decoder reads on into the next section, so a missing END
+               is a size mismatch unless the file ends here */
+            if (r->end == m->bytes + m->size)
+                return emit_fail(c, WASMRT_ERR_MALFORMED,
+                                 "unexpected end of section or function: END opcode expected");
+            if (r->end < m->bytes + m->code_end)
+                return emit_fail(c, WASMRT_ERR_MALFORMED, "END opcode expected");
+            return emit_fail(c, WASMRT_ERR_MALFORMED,
+                             "section size mismatch: function body ends without END");
+        }
         op = *r->p++;
         switch (op) {
         case 0x00:
@@ -352,12 +362,16 @@ static int compile_body(compiler *c)
                 return 0;
             if (op == 0x04 && !emit_pop(c, WASMRT_I32, &cond))
                 return 0;
-            for (uint32_t i = np; i-- > 0;) {
-                operand o;
-                if (!emit_pop(c, params[i], &o))
+            if (np > 64)
+                return emit_fail(c, WASMRT_ERR_RESOURCE, "block with %u parameters", np);
+            operand ps[64];
+            for (uint32_t i = np; i-- > 0;)
+                if (!emit_pop(c, params[i], &ps[i]))
                     return 0;
+            for (uint32_t i = 0; i < np; i++) {
+                ps[i].type = params[i];
+                emit_push_operand(c, ps[i]);
             }
-            c->height += np; /* validated: leave the parameters in place */
             if (op == 0x04 && cond.kind == OPERAND_CONST && emit_live(c))
                 emit_src(c, &cond);
             if (emit_live(c)) {
@@ -399,7 +413,7 @@ static int compile_body(compiler *c)
             c->last_dst = -1;
             c->last_start = -1;
             f->kind = CTRL_ELSE;
-            f->unreachable = c->depth > 1 ? c->ctrls[c->depth - 2].unreachable : 0;
+            f->unreachable = 0;
             for (uint32_t i = 0; i < f->nparams; i++)
                 emit_push(c, f->params[i]);
             break;

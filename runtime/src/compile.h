@@ -26,7 +26,8 @@ enum ctrl_kind { CTRL_FUNC, CTRL_BLOCK, CTRL_LOOP, CTRL_IF, CTRL_ELSE };
 
 typedef struct ctrl {
     uint8_t kind;
-    int unreachable;
+    int unreachable; /* validation: the rest of this frame is unreachable */
+    int dead;        /* translation: the frame was opened in unreachable code */
     uint32_t height; /* operands below the block's parameters */
     uint32_t nparams, nresults;
     const wasmrt_valtype *params, *results;

@@ -24,8 +24,8 @@ static int decode_count(reader *r, uint32_t *out)
 {
     if (!reader_u32(r, out))
         return 0;
-    if (*out > (size_t)(r->end - r->p))
-        return reader_fail(r, WASMRT_ERR_MALFORMED, r->at_file_end ? "unexpected end" : "length out of bounds");
+    if (*out > (size_t)(r->end - r->p)) /* each element takes at least a byte */
+        return reader_eof(r);
     return 1;
 }
 
@@ -126,15 +126,11 @@ static int decode_reftype(reader *r, wasmrt_valtype *out)
 
 static int decode_limits(reader *r, limits *out, int is_memory)
 {
-    uint8_t flag;
+    uint64_t flag;
     uint32_t v;
-    if (!reader_byte(r, &flag))
+    (void)is_memory;
+    if (!reader_uleb(r, 1, &flag)) /* a one-bit LEB: 0x02 is too large, 0x81 too long */
         return 0;
-    if (flag > 1) {
-        r->p--;
-        return reader_fail(r, WASMRT_ERR_MALFORMED,
-                           is_memory ? "integer too large" : "integer representation too long");
-    }
     if (!reader_u32(r, &v))
         return 0;
     out->min = v;
@@ -164,6 +160,17 @@ static int decode_global_type(reader *r, global_type *out)
     }
     out->mutable_ = m;
     return 1;
+}
+
+/* An instruction that may not start a constant expression: a real one is
+ * "constant expression required", an unassigned byte an illegal opcode. */
+static int decode_nonconst(reader *r, uint8_t op)
+{
+    int known = op <= 0x05 || (op >= 0x0b && op <= 0x11) || (op >= 0x1a && op <= 0x1c) ||
+                (op >= 0x20 && op <= 0x26) || (op >= 0x28 && op <= 0xc4) ||
+                (op >= 0xd0 && op <= 0xd2) || op == 0xfc || op == 0xfd;
+    return reader_fail(r, known ? WASMRT_ERR_INVALID : WASMRT_ERR_MALFORMED,
+                       known ? "constant expression required" : "illegal opcode");
 }
 
 /* A constant expression: one instruction then `end`. Validity of the instruction
@@ -223,13 +230,33 @@ static int decode_const_expr(reader *r, const_expr *out)
         return reader_fail(r, WASMRT_ERR_INVALID, "type mismatch: constant expression is empty");
     default:
         r->p--;
-        return reader_fail(r, WASMRT_ERR_INVALID, "constant expression required");
+        return decode_nonconst(r, op);
     }
     if (!reader_byte(r, &op))
         return 0;
     if (op != 0x0b) {
         r->p--;
-        return reader_fail(r, WASMRT_ERR_INVALID, "constant expression required");
+        /* more constants leave a stack of the wrong shape; any other instruction
+           is not constant */
+        for (;;) {
+            int64_t skip;
+            if (!reader_byte(r, &op))
+                return 0;
+            if (op == 0x0b)
+                return reader_fail(r, WASMRT_ERR_INVALID,
+                                   "type mismatch: constant expression leaves several values");
+            if ((op == 0x41 && !reader_sleb(r, 32, &skip)) || (op == 0x42 && !reader_sleb(r, 64, &skip)) ||
+                ((op == 0xd2 || op == 0x23) && !reader_sleb(r, 64, &skip)))
+                return 0;
+            const uint8_t *b;
+            if ((op == 0x43 && !reader_bytes(r, 4, &b)) || (op == 0x44 && !reader_bytes(r, 8, &b)) ||
+                (op == 0xd0 && !reader_bytes(r, 1, &b)))
+                return 0;
+            if (op < 0x41 ? op != 0x23 : (op > 0x44 && op != 0xd0 && op != 0xd2)) {
+                r->p--;
+                return decode_nonconst(r, op);
+            }
+        }
     }
     return 1;
 }
@@ -519,6 +546,8 @@ static int decode_code(reader *r, wasmrt_module *m, uint32_t declared)
         reader body = *r;
         body.end = r->p + size;
         body.at_file_end = 0;
+        if (body.end > r->end) /* the section reader runs to the file end */
+            body.end = r->end;
         if (!reader_u32(&body, &runs))
             return reader_fail(r, body.status, "");
         if (runs > size)
@@ -656,9 +685,13 @@ wasmrt_status decode_module(wasmrt_module *m, wasmrt_error *error)
 {
     reader r = {m->bytes, m->bytes, m->bytes + m->size, 1, error, WASMRT_OK};
     const uint8_t *magic, *version;
-    if (m->size < 4 || memcmp(m->bytes, "\0asm", 4) != 0)
+    if (m->size < 4)
+        return error_set(error, WASMRT_ERR_MALFORMED, m->size, "unexpected end: no magic header");
+    if (memcmp(m->bytes, "\0asm", 4) != 0)
         return error_set(error, WASMRT_ERR_MALFORMED, 0, "magic header not detected");
     r.p += 4;
+    if (m->size < 8)
+        return error_set(error, WASMRT_ERR_MALFORMED, m->size, "unexpected end: no binary version");
     if (!reader_bytes(&r, 4, &version))
         return error_set(error, WASMRT_ERR_MALFORMED, 4, "unknown binary version");
     (void)magic;
@@ -684,13 +717,17 @@ wasmrt_status decode_module(wasmrt_module *m, wasmrt_error *error)
             reader_fail(&r, WASMRT_ERR_MALFORMED, "length out of bounds");
             return r.status;
         }
+        /* like the reference decoder, a section's contents are read up to the end
+           of the file and its size is checked afterwards: that decides which error a
+           truncated or overlong section reports */
         reader s = r;
-        s.end = r.p + size;
+        const uint8_t *section_end = r.p + size;
         s.at_file_end = 0;
         const char *name = decode_section_names[id];
         char custom_name[48];
         if (id == 0) {
             char *cname;
+            s.end = section_end;
             if (!decode_name(&s, &cname))
                 return s.status;
             snprintf(custom_name, sizeof custom_name, "custom:%s", cname);
@@ -711,6 +748,7 @@ wasmrt_status decode_module(wasmrt_module *m, wasmrt_error *error)
             if (id == 10) {
                 saw_code = 1;
                 m->code_size = size;
+                m->code_end = (size_t)(section_end - m->bytes);
                 if (!saw_func && !declared)
                     declared = 0;
             }
@@ -728,14 +766,14 @@ wasmrt_status decode_module(wasmrt_module *m, wasmrt_error *error)
             }
             if (!decode_section(&s, m, id, &declared))
                 return s.status;
-            if (s.p != s.end) {
+            if (s.p != section_end) {
                 reader_fail(&s, WASMRT_ERR_MALFORMED, "section size mismatch");
                 return s.status;
             }
         }
-        if (!decode_section_record(&r, m, name, start, (size_t)(s.end - m->bytes) - start))
+        if (!decode_section_record(&r, m, name, start, (size_t)(section_end - m->bytes) - start))
             return r.status;
-        r.p = s.end;
+        r.p = section_end;
         if (id == 2 || (id == 3 && m->func_count == 0)) {
             /* imported functions fill the first indices even without a function section */
         }

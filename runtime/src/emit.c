@@ -27,7 +27,8 @@ int emit_fail(compiler *c, wasmrt_status status, const char *fmt, ...)
 
 int emit_live(const compiler *c)
 {
-    return c->emit && !c->failed && !c->ctrls[c->depth - 1].unreachable;
+    const ctrl *f = &c->ctrls[c->depth - 1];
+    return c->emit && !c->failed && !f->unreachable && !f->dead;
 }
 
 void emit_word(compiler *c, uint64_t w)
@@ -113,7 +114,7 @@ int emit_pop(compiler *c, wasmrt_valtype expect, operand *out)
     ctrl *f = &c->ctrls[c->depth - 1];
     if (c->height == f->height) {
         if (f->unreachable) {
-            operand o = {expect, OPERAND_STACK, 0, 0, c->height};
+            operand o = {TYPE_UNKNOWN, OPERAND_STACK, 0, 0, c->height};
             *out = o;
             return 1;
         }
@@ -124,8 +125,6 @@ int emit_pop(compiler *c, wasmrt_valtype expect, operand *out)
     if (expect != TYPE_UNKNOWN && o.type != TYPE_UNKNOWN && o.type != expect)
         return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: expected %s, found %s",
                          emit_type_name(expect), emit_type_name(o.type));
-    if (o.type == TYPE_UNKNOWN)
-        o.type = expect;
     *out = o;
     return 1;
 }
@@ -295,7 +294,8 @@ ctrl *emit_ctrl_push(compiler *c, int kind, const wasmrt_valtype *params, uint32
     }
     ctrl *f = &c->ctrls[c->depth++];
     f->kind = (uint8_t)kind;
-    f->unreachable = c->depth > 1 ? c->ctrls[c->depth - 2].unreachable : 0;
+    f->unreachable = 0;
+    f->dead = c->depth > 1 && (c->ctrls[c->depth - 2].unreachable || c->ctrls[c->depth - 2].dead);
     f->height = c->height - np;
     f->nparams = np;
     f->nresults = nr;
@@ -305,8 +305,6 @@ ctrl *emit_ctrl_push(compiler *c, int kind, const wasmrt_valtype *params, uint32
     f->loop_pc = c->len;
     f->patches = -1;
     f->else_patch = -1;
-    /* the frame starts reachable if its parent is; code after br in the parent is
-       dead, and so is every frame opened there */
     return f;
 }
 
@@ -409,12 +407,11 @@ static void emit_exit_to(compiler *c, ctrl *f, uint32_t n)
         return;
     }
     uint32_t src = c->height - n;
-    for (uint32_t i = 0; i < n; i++)
-        if (f->height + i != src + i) {
-            operand o = c->stack[src + i];
-            o.pos = src + i;
-            emit_move(c, emit_slot(c, f->height + i), &o);
-        }
+    for (uint32_t i = 0; i < n; i++) {
+        operand o = c->stack[src + i];
+        o.pos = src + i;
+        emit_move(c, emit_slot(c, f->height + i), &o);
+    }
     emit_op(c, OP_BR);
     emit_word(c, 0);
     emit_target(c, f);
@@ -430,7 +427,7 @@ static ctrl *emit_label(compiler *c, uint32_t label)
 }
 
 /* Type-checks the label's values on the stack, leaving them there. */
-static int emit_check_label(compiler *c, ctrl *f)
+static int emit_check_label(compiler *c, ctrl *f, int keep_types)
 {
     uint32_t n;
     const wasmrt_valtype *types = emit_label_types(f, &n);
@@ -444,8 +441,12 @@ static int emit_check_label(compiler *c, ctrl *f)
             break;
         }
     if (ok)
-        for (uint32_t i = 0; i < n; i++)
+        for (uint32_t i = 0; i < n; i++) {
+            /* br_if leaves the label's types; br_table leaves what it found */
+            if (!keep_types)
+                vals[i].type = types[i];
             emit_push_operand(c, vals[i]);
+        }
     if (vals != tmp)
         free(vals);
     return ok;
@@ -454,7 +455,7 @@ static int emit_check_label(compiler *c, ctrl *f)
 int emit_branch(compiler *c, uint32_t label)
 {
     ctrl *f = emit_label(c, label);
-    if (!f || !emit_check_label(c, f))
+    if (!f || !emit_check_label(c, f, 0))
         return 0;
     if (emit_live(c)) {
         uint32_t n;
@@ -502,7 +503,7 @@ int emit_br_if(compiler *c, uint32_t label, int negate)
 {
     operand cond;
     ctrl *f;
-    if (!emit_pop(c, WASMRT_I32, &cond) || !(f = emit_label(c, label)) || !emit_check_label(c, f))
+    if (!emit_pop(c, WASMRT_I32, &cond) || !(f = emit_label(c, label)) || !emit_check_label(c, f, 0))
         return 0;
     if (!emit_live(c))
         return 1;
@@ -552,7 +553,7 @@ int emit_br_table(compiler *c, uint32_t *labels, uint32_t count)
         emit_label_types(f, &k);
         if (k != n)
             return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: br_table labels have different arities (%u and %u)", k, n);
-        if (!emit_check_label(c, f))
+        if (!emit_check_label(c, f, 1))
             return 0;
     }
     if (emit_live(c)) {

@@ -153,6 +153,10 @@ void wasmrt_engine_free(wasmrt_engine *e)
             o->release(o->data);
         free(o);
     }
+    for (wasmrt_instance *i = e->orphans, *next; i; i = next) {
+        next = i->next_orphan;
+        instance_release(i);
+    }
     for (functype *t = e->types, *next; t; t = next) {
         next = t->next;
         free(t);

@@ -222,6 +222,8 @@ wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *mo
     inst->module = m;
     inst->engine = m->engine;
     inst->memory = &inst->own_memory;
+    inst->own_tables_first = m->imported_tables;
+    inst->own_tables_end = m->table_count;
 
     wasmrt_status s = instance_resolve(inst, linker, error);
     for (uint32_t i = 0; s == WASMRT_OK && i < own_f; i++) {
@@ -264,6 +266,7 @@ wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *mo
         inst->globals[m->imported_globals + i] = &globals[i];
         const_eval(inst, &gt->init, &globals[i].value);
     }
+    int segments_started = s == WASMRT_OK;
     if (s == WASMRT_OK)
         s = instance_segments(inst, image_mapped, error);
     if (s == WASMRT_OK && m->has_start) {
@@ -271,22 +274,37 @@ wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *mo
         s = exec_call(inst->funcs[m->start], &none, &none, error);
     }
     if (s != WASMRT_OK) {
-        wasmrt_instance_free(inst);
+        if (segments_started)
+            instance_orphan(inst);
+        else
+            wasmrt_instance_free(inst);
         return s;
     }
     *out = inst;
     return WASMRT_OK;
 }
 
-void wasmrt_instance_free(wasmrt_instance *inst)
+void instance_release(wasmrt_instance *inst)
 {
-    if (!inst)
-        return;
-    const wasmrt_module *m = inst->module;
     memory_release(&inst->own_memory);
-    for (uint32_t i = m->imported_tables; i < m->table_count; i++)
+    for (uint32_t i = inst->own_tables_first; i < inst->own_tables_end; i++)
         free(inst->tables[i] ? inst->tables[i]->items : NULL);
     free(inst);
+}
+
+void instance_orphan(wasmrt_instance *inst)
+{
+    wasmrt_engine *e = inst->engine;
+    pthread_mutex_lock(&e->lock);
+    inst->next_orphan = e->orphans;
+    e->orphans = inst;
+    pthread_mutex_unlock(&e->lock);
+}
+
+void wasmrt_instance_free(wasmrt_instance *inst)
+{
+    if (inst)
+        instance_release(inst);
 }
 
 void wasmrt_instance_set_user(wasmrt_instance *instance, void *user)

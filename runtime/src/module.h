@@ -117,6 +117,7 @@ struct wasmrt_engine {
     pthread_mutex_t lock; /* type interning and host-object list */
     functype *types;
     struct engine_object *objects; /* host objects owned by the engine */
+    struct wasmrt_instance *orphans; /* failed instantiations others may reference */
 };
 
 struct wasmrt_module {
@@ -145,7 +146,7 @@ struct wasmrt_module {
     uint32_t data_count;
     data_segment *datas;
     uint32_t custom_count;
-    size_t code_size;
+    size_t code_size, code_end;
     uint32_t section_count;
     section_info *sections;
     uint8_t *declared_funcs; /* funcs referenced outside code: ref.func allowed */
@@ -198,6 +199,8 @@ struct wasmrt_instance {
     wasmrt_global **globals;
     uint8_t *elem_dropped, *data_dropped;
     wasmrt_memory own_memory;
+    uint32_t own_tables_first, own_tables_end; /* tables this instance created */
+    struct wasmrt_instance *next_orphan;       /* engine list, see instance.c */
     /* followed in the same allocation by the arrays above and the owned objects */
 };
 
@@ -253,6 +256,10 @@ int memory_build_image(const uint8_t *data, size_t size);
 /* ---- table (instance.c) -------------------------------------------------------- */
 
 int64_t table_grow(wasmrt_table *table, uint32_t delta, void *init);
+/* Keeps a failed instance alive until the engine is freed: its functions may
+ * already sit in imported tables (the spec keeps such partial effects). */
+void instance_orphan(wasmrt_instance *inst);
+void instance_release(wasmrt_instance *inst);
 
 /* ---- values ------------------------------------------------------------------- */
 
