@@ -43,6 +43,18 @@ void report_charts_init(report_charts *charts, const char *out_dir, const char *
     charts->gnuplot = gnuplot;
     charts->files = json_array();
     charts->gnuplot_found = report_charts_find_program(gnuplot);
+    charts->png_terminal = "pngcairo size 960,540 noenhanced font 'DejaVu Sans,10'";
+    if (charts->gnuplot_found) {
+        /* Some gnuplot builds lack cairo; libgd's png terminal draws the same charts. */
+        char *argv[] = {(char *)gnuplot, "-e", "set terminal pngcairo", NULL};
+        process_spec spec = {.argv = argv, .timeout_s = REPORT_CHART_TIMEOUT_S};
+        process_result result;
+        if (process_run(&spec, &result, NULL) == 0) {
+            if (result.end != PROCESS_EXITED || result.exit_code != 0)
+                charts->png_terminal = "png size 960,540 noenhanced";
+            process_result_free(&result);
+        }
+    }
     if (!charts->gnuplot_found)
         snprintf(charts->first_error, sizeof charts->first_error,
                  "gnuplot: expected the program \"%s\" on PATH, found none; charts are not "
@@ -154,7 +166,7 @@ static void report_charts_render(report_charts *charts, report_doc *doc, const c
     report_charts_quote(script, title);
     fprintf(script, "\n%s", arrays ? arrays : "");
     const char *terminals[2][2] = {
-        {"pngcairo size 960,540 noenhanced font 'DejaVu Sans,10'", "png"},
+        {charts->png_terminal, "png"},
         {"svg size 960,540 noenhanced dynamic font 'DejaVu Sans,10'", "svg"},
     };
     for (int t = 0; t < 2; t++) {

@@ -16,6 +16,7 @@ typedef struct report_charts {
     const char *templates_dir; /* report/ holding the *.gp templates */
     const char *gnuplot;       /* program name or path */
     int gnuplot_found;
+    const char *png_terminal; /* pngcairo, or libgd's png where cairo is missing */
     size_t drawn, failed;
     char first_error[1024]; /* the first failure, for the caller to print */
     json_t *files;          /* names of the image files written */
