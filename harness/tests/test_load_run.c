@@ -3,9 +3,10 @@
  * wrk, the open-loop generator and its sweep, the server's answers to bad requests,
  * and the clear error of a port already in use. About 5 s in all.
  *
- * `build/harness/tests/test_load_run --measure` is not a test: it measures native httpd
- * with the server pinned to CPU 0 and the load generators to CPU 1 (cold start to first
- * 200 OK, wrk -t2 -c64 -d10s, the open-loop sweep to p99 <= 10 ms), about 1-2 minutes. */
+ * `build/harness/tests/test_load_run --measure` is not a test: it measures httpd, native
+ * and as httpd.wasm in build/bin/wasmrt, with the server pinned to CPU 0 and the load
+ * generators to CPU 1 (native cold start to first 200 OK, wrk -t2 -c64 -d10s, the
+ * open-loop sweep to p99 <= 10 ms), in 2-3 minutes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +32,8 @@
 
 #define HTTPD "build/workloads/native/httpd"
 #define WRK_SCRIPT "harness/load/wrk-report.lua"
+#define WASMRT "build/bin/wasmrt"
+#define HTTPD_WASM "build/workloads/wasm/httpd.wasm"
 
 typedef struct server {
     pid_t pid;
@@ -39,12 +42,21 @@ typedef struct server {
     char output[2048];
 } server;
 
-/* Starts httpd with one argument, stdout and stderr into a pipe, on CPU `cpu` if >= 0. */
-static void server_spawn_on(server *s, const char *listen, int cpu)
+/* A URL on a loopback port that nobody listened on a moment ago. */
+static int unused_url(char *url, size_t size)
 {
-    if (access(HTTPD, X_OK) != 0)
-        fail_msg("expected the workload %s (built by `make -C workloads`), found %s", HTTPD,
-                 strerror(errno));
+    int port;
+    wasmvs_error err = {{0}};
+    if (load_free_port(&port, &err) < 0) fail_msg("%s", err.message);
+    snprintf(url, size, "http://127.0.0.1:%d/", port);
+    return port;
+}
+
+/* Starts argv[0] with stdout and stderr into a pipe, on CPU `cpu` if >= 0. */
+static void server_exec(server *s, char *const *argv, int cpu)
+{
+    if (access(argv[0], X_OK) != 0)
+        fail_msg("expected %s (built by `make`), found %s", argv[0], strerror(errno));
     int fds[2];
     assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
     s->pid = fork();
@@ -58,12 +70,19 @@ static void server_spawn_on(server *s, const char *listen, int cpu)
             CPU_SET(cpu, &one);
             sched_setaffinity(0, sizeof one, &one);
         }
-        execl(HTTPD, HTTPD, listen, (char *)NULL);
+        execv(argv[0], argv);
         _exit(127);
     }
     close(fds[1]);
     s->output_fd = fds[0];
     s->output[0] = '\0';
+}
+
+/* The native httpd listening on `listen` (ADDR:PORT). */
+static void server_spawn_on(server *s, const char *listen, int cpu)
+{
+    char *argv[] = {HTTPD, (char *)listen, NULL};
+    server_exec(s, argv, cpu);
 }
 
 static void server_spawn(server *s, const char *listen)
@@ -85,6 +104,18 @@ static int server_wait_for(server *s, const char *want)
         s->output[len] = '\0';
     }
     return strstr(s->output, want) != NULL;
+}
+
+/* httpd.wasm in the engine, which listens on a free port and hands the socket in. */
+static void server_start_wasm(server *s, int cpu)
+{
+    char url[64], listen[32];
+    s->port = unused_url(url, sizeof url);
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", s->port);
+    char *argv[] = {WASMRT, "run", "--listen", listen, HTTPD_WASM, NULL};
+    server_exec(s, argv, cpu);
+    if (!server_wait_for(s, "ready\n"))
+        fail_msg("expected httpd.wasm to print ready, found: %s", s->output);
 }
 
 static void server_start_on(server *s, int cpu)
@@ -112,16 +143,6 @@ static void server_stop(server *s)
     close(s->output_fd);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
-}
-
-/* A URL on a loopback port that nobody listened on a moment ago. */
-static int unused_url(char *url, size_t size)
-{
-    int port;
-    wasmvs_error err = {{0}};
-    if (load_free_port(&port, &err) < 0) fail_msg("%s", err.message);
-    snprintf(url, size, "http://127.0.0.1:%d/", port);
-    return port;
 }
 
 static void url_of(const server *s, char *url, size_t size)
@@ -362,27 +383,58 @@ static int count(const char *haystack, const char *needle)
     return n;
 }
 
-static void test_httpd_answers_404_400_and_pipelined_requests(void **state)
+/* The answers both builds of httpd must give: the code under test is the same. */
+static void check_http_answers(int port)
 {
-    (void)state;
-    server s;
-    server_start(&s);
     char reply[4096];
-    exchange(s.port, "GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", reply,
+    exchange(port, "GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", reply,
              sizeof reply);
     assert_true(strncmp(reply, "HTTP/1.1 404 Not Found\r\n", 24) == 0);
-    exchange(s.port, "this is not http\r\n\r\n", reply, sizeof reply);
+    exchange(port, "this is not http\r\n\r\n", reply, sizeof reply);
     assert_true(strncmp(reply, "HTTP/1.1 400 Bad Request\r\n", 26) == 0);
     assert_non_null(strstr(reply, "Connection: close"));
     /* Three pipelined requests in one write, a body to skip in the middle. */
-    exchange(s.port,
+    exchange(port,
              "GET / HTTP/1.1\r\n\r\nPOST /form HTTP/1.1\r\nContent-Length: 4\r\n\r\nabcd"
              "GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
              reply, sizeof reply);
     assert_int_equal(count(reply, "HTTP/1.1 200 OK\r\n"), 2);
     assert_int_equal(count(reply, "HTTP/1.1 404 Not Found\r\n"), 1);
     assert_non_null(strstr(reply, "\r\n\r\n404 Not Found\n"));
+}
+
+static void test_httpd_answers_404_400_and_pipelined_requests(void **state)
+{
+    (void)state;
+    server s;
+    server_start(&s);
+    check_http_answers(s.port);
     server_stop(&s);
+}
+
+static void test_wasm_httpd_in_the_engine_answers_like_native(void **state)
+{
+    (void)state;
+    if (access(WASMRT, X_OK) != 0 || access(HTTPD_WASM, R_OK) != 0) {
+        printf("skipped: %s or %s not built\n", WASMRT, HTTPD_WASM);
+        skip();
+    }
+    server s;
+    server_start_wasm(&s, -1);
+    check_http_answers(s.port);
+    char url[64];
+    url_of(&s, url, sizeof url);
+    load_open_options o = {
+        .url = url, .rate_per_s = 1000, .connections = 4, .duration_s = 0.5, .cpu = -1};
+    load_result r;
+    wasmvs_error err = {{0}};
+    if (load_open_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
+    assert_int_equal(r.requests, 500);
+    assert_int_equal(load_errors_total(&r.errors), 0);
+    load_result_free(&r);
+    kill(s.pid, SIGKILL); /* the engine's own exit status is not under test here */
+    waitpid(s.pid, NULL, 0);
+    close(s.output_fd);
 }
 
 static void test_httpd_reports_a_port_in_use(void **state)
@@ -426,6 +478,47 @@ static void measure_print(const char *what, const load_result *r)
            (unsigned long long)load_errors_total(&r->errors));
 }
 
+/* wrk -t2 -c64 -d10s, then the open-loop sweep to p99 <= 10 ms, generators on CPU 1. */
+static int measure_server(const server *s, const char *name, double *wrk_rps, double *max_rate)
+{
+    wasmvs_error err = {{0}};
+    char url[64], what[64];
+    url_of(s, url, sizeof url);
+    load_wrk_options w = {.url = url, .threads = 2, .connections = 64, .duration_s = 10, .cpu = 1};
+    load_result r;
+    if (load_wrk_run(&w, &r, &err) < 0) {
+        fprintf(stderr, "%s\n", err.message);
+        return 1;
+    }
+    snprintf(what, sizeof what, "%s wrk -t2 -c64 -d10s", name);
+    measure_print(what, &r);
+    *wrk_rps = r.requests_per_s;
+    load_sweep_options o = {
+        .run = {.url = url, .connections = 64, .duration_s = 3, .warmup_s = 0.5, .cpu = 1},
+        .start_rate_per_s = 10000,
+        .max_rate_per_s = 300000,
+        .growth = 1.25,
+        .refine_steps = 3,
+        .p99_bound_ns = 10000000};
+    load_sweep_result sweep;
+    if (load_sweep_run(&o, &sweep, &err) < 0) {
+        fprintf(stderr, "%s\n", err.message);
+        return 1;
+    }
+    for (int i = 0; i < sweep.step_count; i++) {
+        const load_result *step = &sweep.steps[i].result;
+        snprintf(what, sizeof what, "%s open loop %.0f/s", name, sweep.steps[i].rate_per_s);
+        measure_print(what, step);
+        printf("%28s %s; generator CPU %.0f%% of its run\n", "", sweep.steps[i].verdict,
+               100.0 * (double)step->generator_cpu_ns / 1e9 / step->generator_wall_s);
+    }
+    printf("%s open loop: max sustained rate with p99 <= 10 ms: %.0f/s (first broken: %.0f/s)\n",
+           name, sweep.max_sustained_rate_per_s, sweep.first_broken_rate_per_s);
+    *max_rate = sweep.max_sustained_rate_per_s;
+    load_sweep_free(&sweep);
+    return 0;
+}
+
 /* The figures for the report; see the comment at the top. */
 static int measure(void)
 {
@@ -454,44 +547,23 @@ static int measure(void)
            LAUNCHES, (double)cold[LAUNCHES / 2] / 1e6, (double)cold[0] / 1e6,
            (double)cold[LAUNCHES - 1] / 1e6);
 
+    double native_rps, wasm_rps, native_rate, wasm_rate;
     server s;
     server_start_on(&s, 0);
-    char url[64];
-    url_of(&s, url, sizeof url);
-    load_wrk_options w = {.url = url, .threads = 2, .connections = 64, .duration_s = 10, .cpu = 1};
-    load_result r;
-    if (load_wrk_run(&w, &r, &err) < 0) {
-        fprintf(stderr, "%s\n", err.message);
-        return 1;
-    }
-    measure_print("wrk -t2 -c64 -d10s", &r);
-    load_sweep_options o = {
-        .run = {.url = url, .connections = 64, .duration_s = 3, .warmup_s = 0.5, .cpu = 1},
-        .start_rate_per_s = 10000,
-        .max_rate_per_s = 300000,
-        .growth = 1.25,
-        .refine_steps = 3,
-        .p99_bound_ns = 10000000};
-    load_sweep_result sweep;
-    if (load_sweep_run(&o, &sweep, &err) < 0) {
-        fprintf(stderr, "%s\n", err.message);
-        return 1;
-    }
-    for (int i = 0; i < sweep.step_count; i++) {
-        char what[64];
-        snprintf(what, sizeof what, "open loop %.0f/s, 64 conn", sweep.steps[i].rate_per_s);
-        measure_print(what, &sweep.steps[i].result);
-        printf("%28s generator CPU %.0f%% of its run\n", "",
-               100.0 * (double)sweep.steps[i].result.generator_cpu_ns / 1e9 /
-                   sweep.steps[i].result.generator_wall_s);
-        printf("%28s %s\n", "", sweep.steps[i].verdict);
-    }
-    printf("open loop: max sustained rate with p99 <= 10 ms: %.0f/s (first broken: %.0f/s)\n",
-           sweep.max_sustained_rate_per_s, sweep.first_broken_rate_per_s);
-    load_sweep_free(&sweep);
+    int rc = measure_server(&s, "native", &native_rps, &native_rate);
     kill(s.pid, SIGTERM);
     waitpid(s.pid, NULL, 0);
-    return 0;
+    close(s.output_fd);
+    if (rc != 0 || access(WASMRT, X_OK) != 0) return rc;
+    server_start_wasm(&s, 0);
+    rc = measure_server(&s, "wasmrt", &wasm_rps, &wasm_rate);
+    kill(s.pid, SIGKILL);
+    waitpid(s.pid, NULL, 0);
+    close(s.output_fd);
+    if (rc == 0)
+        printf("wasmrt / native: wrk requests/s %.2f, open-loop sustained rate %.2f\n",
+               wasm_rps / native_rps, native_rate > 0 ? wasm_rate / native_rate : 0.0);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -508,6 +580,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_sweep_breaks_on_a_bound_nothing_meets),
         cmocka_unit_test(test_open_loop_counts_connect_errors_when_nobody_listens),
         cmocka_unit_test(test_httpd_answers_404_400_and_pipelined_requests),
+        cmocka_unit_test(test_wasm_httpd_in_the_engine_answers_like_native),
         cmocka_unit_test(test_httpd_reports_a_port_in_use),
     };
     return cmocka_run_group_tests_name("load_run", tests, NULL, NULL);
