@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,6 +65,9 @@ static void server_exec(server *s, char *const *argv, int cpu)
     if (s->pid == 0) {
         dup2(fds[1], STDOUT_FILENO);
         dup2(fds[1], STDERR_FILENO);
+        /* A failed assertion leaves the test without stopping its server: the server
+         * then dies with the test instead of lingering. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (cpu >= 0) {
             cpu_set_t one;
             CPU_ZERO(&one);
