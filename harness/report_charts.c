@@ -178,6 +178,12 @@ static void report_charts_render(report_charts *charts, report_doc *doc, const c
     fclose(script);
     char script_path[4096];
     snprintf(script_path, sizeof script_path, "%s/%s.gp", charts->out_dir, name);
+    /* images left by an earlier report must not pass for this one's */
+    for (int t = 0; t < 2; t++) {
+        char old_image[4096];
+        snprintf(old_image, sizeof old_image, "%s/%s.%s", charts->out_dir, name, terminals[t][1]);
+        remove(old_image);
+    }
     char *argv[] = {(char *)charts->gnuplot, script_path, NULL};
     process_spec spec = {.argv = argv, .timeout_s = REPORT_CHART_TIMEOUT_S};
     process_result result;
