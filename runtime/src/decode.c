@@ -67,7 +67,14 @@ static int decode_utf8_valid(const uint8_t *s, size_t n)
 }
 
 /* A name: length, UTF-8 bytes; returned NUL-terminated and malloc'ed. */
+static int decode_name_len(reader *r, char **out, uint32_t *len);
 static int decode_name(reader *r, char **out)
+{
+    uint32_t len;
+    return decode_name_len(r, out, &len);
+}
+
+static int decode_name_len(reader *r, char **out, uint32_t *len)
 {
     uint32_t n;
     const uint8_t *s;
@@ -85,6 +92,7 @@ static int decode_name(reader *r, char **out)
         return reader_fail(r, WASMRT_ERR_RESOURCE, "out of memory");
     memcpy(*out, s, n);
     (*out)[n] = 0;
+    *len = n;
     return 1;
 }
 
@@ -453,7 +461,8 @@ static int decode_exports(reader *r, wasmrt_module *m)
     m->export_count = n;
     for (uint32_t i = 0; i < n; i++) {
         uint8_t kind;
-        if (!decode_name(r, &m->exports[i].name) || !reader_byte(r, &kind))
+        if (!decode_name_len(r, &m->exports[i].name, &m->exports[i].name_len) ||
+            !reader_byte(r, &kind))
             return 0;
         if (kind > 3) {
             r->p--;

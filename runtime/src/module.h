@@ -59,6 +59,7 @@ typedef struct global_type {
 
 typedef struct export_desc {
     char *name;
+    uint32_t name_len; /* names may hold NUL bytes */
     wasmrt_extern_kind kind;
     uint32_t index;
 } export_desc;

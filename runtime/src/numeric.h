@@ -67,6 +67,19 @@ static inline double num_f64_max(double a, double b)
     return a > b ? a : b;
 }
 
+/* Rounding that returns a signalling NaN quieted, as Wasm requires (libm may
+ * return the operand unchanged). */
+#define NUM_ROUND(name, T, fn)                                                           \
+    static inline T name(T x) { return isnan(x) ? x + x : fn(x); }
+NUM_ROUND(num_ceilf, float, ceilf)
+NUM_ROUND(num_floorf, float, floorf)
+NUM_ROUND(num_truncf, float, truncf)
+NUM_ROUND(num_rintf, float, rintf)
+NUM_ROUND(num_ceil, double, ceil)
+NUM_ROUND(num_floor, double, floor)
+NUM_ROUND(num_trunc, double, trunc)
+NUM_ROUND(num_rint, double, rint)
+
 /* Truncation ranges: the open or half-open interval of values that fit. */
 static inline int num_fits_i32_s(double x) { return x > -2147483649.0 && x < 2147483648.0; }
 static inline int num_fits_i32_u(double x) { return x > -1.0 && x < 4294967296.0; }

@@ -52,7 +52,8 @@ static wasmrt_status validate_exports(const wasmrt_module *m, wasmrt_error *erro
         if (e->index >= counts[e->kind])
             return validate_fail(error, "unknown %s %u", kinds[e->kind], e->index);
         for (uint32_t k = 0; k < i; k++)
-            if (strcmp(m->exports[k].name, e->name) == 0)
+            if (m->exports[k].name_len == e->name_len &&
+                memcmp(m->exports[k].name, e->name, e->name_len) == 0)
                 return error_set(error, WASMRT_ERR_INVALID, WASMRT_NO_OFFSET,
                                  "duplicate export name \"%s\"", e->name);
     }
