@@ -1,0 +1,25 @@
+/* cli.h: what the files of the `wasmrt` command share: the subcommands, the exit
+ * statuses, and loading a module file with errors a person can act on. */
+#ifndef CLI_H
+#define CLI_H
+
+#include "wasmrt.h"
+
+/* Exit statuses of `wasmrt` itself; a guest's own proc_exit code passes through. */
+enum {
+    CLI_EXIT_ERROR = 1,   /* unreadable or invalid module, link failure, host error */
+    CLI_EXIT_USAGE = 2,   /* bad command line */
+    CLI_EXIT_TIMEOUT = 124, /* --timeout expired (as timeout(1) reports it) */
+    CLI_EXIT_TRAP = 134,  /* the guest trapped (128 + SIGABRT, as wasmtime reports it) */
+};
+
+/* `wasmrt run ...` and `wasmrt inspect ...`; argv[0] is the subcommand's name. */
+int cli_run(int argc, char **argv);
+int cli_inspect(int argc, char **argv);
+
+/* Reads and loads a module, printing "wasmrt: <path>: <what went wrong>" on failure. */
+wasmrt_status cli_module_load(wasmrt_engine *engine, const char *path, wasmrt_module **out);
+/* Prints an engine error as "wasmrt: <context>: <kind>: <message> (offset, function)". */
+void cli_print_error(const char *context, const wasmrt_error *error);
+
+#endif

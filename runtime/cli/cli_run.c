@@ -1,0 +1,297 @@
+/* cli_run.c: `wasmrt run`: parses the options, builds the engine, the WASI context
+ * (arguments, environment, preopened directories, a listening socket) and the
+ * instance, runs `_start`, and turns the outcome into an exit status: the guest's exit
+ * code, or a message and CLI_EXIT_* when loading, linking or running fails. */
+#include "cli.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define CLI_MAX_DIRS 64
+#define CLI_MAX_ENVS 256
+
+typedef struct cli_run_options {
+    wasmrt_wasi_preopen dirs[CLI_MAX_DIRS];
+    uint32_t dir_count;
+    const char *envs[CLI_MAX_ENVS];
+    int env_count;
+    const char *listen; /* ADDR:PORT or NULL */
+    uint64_t max_memory_bytes;
+    double timeout_seconds;
+    const char *module;
+    int guest_argc;
+    char **guest_argv; /* module path first, then its arguments */
+} cli_run_options;
+
+/* "64m" -> 67108864; 0 on a malformed or zero value. */
+static uint64_t cli_parse_bytes(const char *text)
+{
+    char *end;
+    errno = 0;
+    unsigned long long value = strtoull(text, &end, 10);
+    if (errno || end == text) return 0;
+    unsigned shift = 0;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    default: return 0;
+    }
+    if (*end != '\0' || value > (UINT64_MAX >> shift)) return 0;
+    return (uint64_t)value << shift;
+}
+
+/* Takes the value of an option given as "--name VALUE" or "--name=VALUE". */
+static const char *cli_option_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0) return NULL;
+    if (argv[*i][n] == '=') return argv[*i] + n + 1;
+    if (argv[*i][n] != '\0') return NULL;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "wasmrt run: expected a value after %s, found the end of the line\n",
+                name);
+        return "";
+    }
+    return argv[++*i];
+}
+
+static int cli_parse_run(int argc, char **argv, cli_run_options *o)
+{
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *v;
+        if (strcmp(argv[i], "--") == 0) {
+            i++;
+            break;
+        } else if ((v = cli_option_value(argc, argv, &i, "--dir"))) {
+            if (!*v) return -1;
+            if (o->dir_count == CLI_MAX_DIRS) {
+                fprintf(stderr, "wasmrt run: at most %d --dir options\n", CLI_MAX_DIRS);
+                return -1;
+            }
+            char *sep = strstr(v, "::");
+            wasmrt_wasi_preopen *d = &o->dirs[o->dir_count++];
+            d->host_path = v;
+            d->guest_path = v;
+            if (sep) { /* the option text is ours to cut: it lives in argv */
+                *sep = '\0';
+                d->guest_path = sep + 2;
+            }
+        } else if ((v = cli_option_value(argc, argv, &i, "--env"))) {
+            if (!*v) return -1;
+            if (o->env_count == CLI_MAX_ENVS) {
+                fprintf(stderr, "wasmrt run: at most %d --env options\n", CLI_MAX_ENVS);
+                return -1;
+            }
+            if (!strchr(v, '=')) { /* --env KEY passes the host's value, if any */
+                const char *host = getenv(v);
+                if (!host) continue;
+                v = host - strlen(v) - 1; /* environ holds "KEY=VALUE" contiguously */
+            }
+            o->envs[o->env_count++] = v;
+        } else if ((v = cli_option_value(argc, argv, &i, "--listen"))) {
+            if (!*v) return -1;
+            o->listen = v;
+        } else if ((v = cli_option_value(argc, argv, &i, "--max-memory"))) {
+            if (!*v) return -1;
+            o->max_memory_bytes = cli_parse_bytes(v);
+            if (o->max_memory_bytes < 65536) {
+                fprintf(stderr, "wasmrt run: --max-memory: expected a byte count of at least "
+                                "one 64 KiB page (e.g. 64m), found '%s'\n", v);
+                return -1;
+            }
+        } else if ((v = cli_option_value(argc, argv, &i, "--timeout"))) {
+            if (!*v) return -1;
+            char *end;
+            o->timeout_seconds = strtod(v, &end);
+            if (*end != '\0' || !(o->timeout_seconds > 0)) {
+                fprintf(stderr, "wasmrt run: --timeout: expected seconds > 0, found '%s'\n", v);
+                return -1;
+            }
+        } else {
+            fprintf(stderr, "wasmrt run: unknown option '%s' (see wasmrt --help)\n", argv[i]);
+            return -1;
+        }
+    }
+    if (i >= argc) {
+        fprintf(stderr, "wasmrt run: expected MODULE.wasm, found nothing\n");
+        return -1;
+    }
+    o->module = argv[i];
+    o->guest_argc = argc - i;
+    o->guest_argv = argv + i;
+    return 0;
+}
+
+/* Binds and listens on "A.B.C.D:PORT" or "[v6]:PORT"; returns the socket or -1. */
+static int cli_listen(const char *spec)
+{
+    char host[128];
+    const char *colon = strrchr(spec, ':');
+    size_t host_len = colon ? (size_t)(colon - spec) : 0;
+    if (!colon || host_len == 0 || host_len >= sizeof host) goto bad;
+    memcpy(host, spec, host_len);
+    host[host_len] = '\0';
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end != '\0' || end == colon + 1 || port < 0 || port > 65535) goto bad;
+    struct sockaddr_storage addr;
+    socklen_t addr_len;
+    memset(&addr, 0, sizeof addr);
+    if (host[0] == '[' && host[host_len - 1] == ']') {
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&addr;
+        host[host_len - 1] = '\0';
+        if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1) goto bad;
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        addr_len = sizeof *a6;
+    } else {
+        struct sockaddr_in *a4 = (struct sockaddr_in *)&addr;
+        if (strcmp(host, "localhost") == 0) strcpy(host, "127.0.0.1");
+        if (inet_pton(AF_INET, host, &a4->sin_addr) != 1) goto bad;
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)port);
+        addr_len = sizeof *a4;
+    }
+    int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(fd, (struct sockaddr *)&addr, addr_len) != 0 || listen(fd, 1024) != 0) {
+        fprintf(stderr, "wasmrt run: --listen %s: %s\n", spec, strerror(errno));
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    if (port == 0) { /* say which port the kernel chose, for scripts and tests */
+        struct sockaddr_storage bound;
+        socklen_t bound_len = sizeof bound;
+        getsockname(fd, (struct sockaddr *)&bound, &bound_len);
+        uint16_t chosen = bound.ss_family == AF_INET6
+                              ? ntohs(((struct sockaddr_in6 *)&bound)->sin6_port)
+                              : ntohs(((struct sockaddr_in *)&bound)->sin_port);
+        fprintf(stderr, "wasmrt: listening on %s:%u\n", host[0] == '[' ? spec : host, chosen);
+    }
+    return fd;
+bad:
+    fprintf(stderr, "wasmrt run: --listen: expected ADDR:PORT (e.g. 127.0.0.1:8080 or "
+                    "[::1]:8080), found '%s'\n", spec);
+    return -1;
+}
+
+/* The engine's deadline stops running code; this stops a guest blocked in the host
+ * (sleeping, waiting for a connection) too. */
+static void cli_on_timeout(int sig)
+{
+    (void)sig;
+    static const char message[] = "wasmrt: timeout: the guest ran past --timeout\n";
+    ssize_t ignored = write(2, message, sizeof message - 1);
+    (void)ignored;
+    _exit(CLI_EXIT_TIMEOUT);
+}
+
+static void cli_start_watchdog(double seconds)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = cli_on_timeout;
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval timer;
+    memset(&timer, 0, sizeof timer);
+    timer.it_value.tv_sec = (time_t)seconds;
+    timer.it_value.tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6);
+    if (timer.it_value.tv_sec == 0 && timer.it_value.tv_usec == 0) timer.it_value.tv_usec = 1;
+    setitimer(ITIMER_REAL, &timer, NULL);
+}
+
+/* Maps the final status to an exit status, printing what went wrong. */
+static int cli_outcome(wasmrt_status status, int exit_code, const wasmrt_error *error,
+                       const char *module)
+{
+    if (status == WASMRT_OK) return exit_code;
+    if (status == WASMRT_ERR_EXIT) return error->exit_code;
+    if (status == WASMRT_ERR_TRAP) {
+        if (error->trap == WASMRT_TRAP_DEADLINE) {
+            fprintf(stderr, "wasmrt: timeout: the guest ran past --timeout\n");
+            return CLI_EXIT_TIMEOUT;
+        }
+        fprintf(stderr, "wasmrt: %s: trap: %s", module, wasmrt_trap_name(error->trap));
+        if (error->func_index != WASMRT_NO_FUNC)
+            fprintf(stderr, " in function %u", error->func_index);
+        if (error->message[0] && strcmp(error->message, wasmrt_trap_name(error->trap)) != 0)
+            fprintf(stderr, ": %s", error->message);
+        fputc('\n', stderr);
+        return CLI_EXIT_TRAP;
+    }
+    cli_print_error(module, error);
+    return CLI_EXIT_ERROR;
+}
+
+int cli_run(int argc, char **argv)
+{
+    static cli_run_options options; /* zeroed; static keeps 3 KiB off the stack */
+    cli_run_options *o = &options;
+    if (cli_parse_run(argc, argv, o) != 0) return CLI_EXIT_USAGE;
+    int listen_fd = -1;
+    if (o->listen && (listen_fd = cli_listen(o->listen)) < 0) return CLI_EXIT_ERROR;
+
+    wasmrt_config config;
+    wasmrt_config_default(&config);
+    if (o->max_memory_bytes) {
+        uint64_t pages = o->max_memory_bytes / 65536;
+        config.max_memory_pages = pages > 65536 ? 65536 : (uint32_t)pages;
+    }
+    if (o->timeout_seconds > 0) config.deadline_ns = (uint64_t)(o->timeout_seconds * 1e9);
+
+    wasmrt_error error;
+    memset(&error, 0, sizeof error);
+    wasmrt_engine *engine = NULL;
+    wasmrt_module *module = NULL;
+    wasmrt_wasi *wasi = NULL;
+    wasmrt_linker *linker = NULL;
+    wasmrt_instance *instance = NULL;
+    int exit_code = 0;
+    wasmrt_status status = wasmrt_engine_new(&config, &engine, &error);
+    if (status == WASMRT_OK) {
+        status = cli_module_load(engine, o->module, &module);
+        if (status != WASMRT_OK) {
+            wasmrt_engine_free(engine);
+            if (listen_fd >= 0) close(listen_fd);
+            return CLI_EXIT_ERROR; /* already printed */
+        }
+    }
+    if (status == WASMRT_OK) {
+        wasmrt_wasi_config wc;
+        wasmrt_wasi_config_default(&wc);
+        wc.argc = o->guest_argc;
+        wc.argv = (const char *const *)o->guest_argv;
+        wc.envc = o->env_count;
+        wc.envp = o->envs;
+        wc.preopen_count = o->dir_count;
+        wc.preopens = o->dirs;
+        wc.listen_fd_count = listen_fd >= 0 ? 1 : 0;
+        wc.listen_fds = &listen_fd;
+        status = wasmrt_wasi_new(&wc, &wasi, &error);
+    }
+    if (status == WASMRT_OK) status = wasmrt_linker_new(engine, &linker, &error);
+    if (status == WASMRT_OK) status = wasmrt_wasi_define(linker, wasi, &error);
+    if (o->timeout_seconds > 0) cli_start_watchdog(o->timeout_seconds);
+    if (status == WASMRT_OK) status = wasmrt_instance_new(linker, module, &instance, &error);
+    if (status == WASMRT_OK) status = wasmrt_wasi_run_command(instance, &exit_code, &error);
+    int result = cli_outcome(status, exit_code, &error, o->module);
+    if (instance) wasmrt_instance_free(instance);
+    if (linker) wasmrt_linker_free(linker);
+    wasmrt_wasi_free(wasi);
+    if (module) wasmrt_module_free(module);
+    if (engine) wasmrt_engine_free(engine);
+    if (listen_fd >= 0) close(listen_fd);
+    return result;
+}

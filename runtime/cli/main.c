@@ -1,0 +1,53 @@
+/* main.c: the `wasmrt` command line: picks the subcommand (run, inspect) and answers
+ * --help and --version. `wasmrt MODULE.wasm ...` is short for `wasmrt run`, as with
+ * wasmtime. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void cli_usage(FILE *out)
+{
+    fputs("usage: wasmrt run [OPTIONS] MODULE.wasm [ARGS...]\n"
+          "       wasmrt inspect MODULE.wasm\n"
+          "       wasmrt --version | --help\n"
+          "\n"
+          "run: runs a WASI (preview1) command module; the exit status is the guest's\n"
+          "exit code (1 for a load or link error, 124 on --timeout, 134 on a trap).\n"
+          "  --dir HOST[::GUEST]   give the guest the host directory HOST, seen as GUEST\n"
+          "                        (default: the HOST text); repeatable\n"
+          "  --env KEY=VALUE       set a guest environment variable; --env KEY passes the\n"
+          "                        host's value; repeatable\n"
+          "  --listen ADDR:PORT    listen on a TCP address and give the guest the socket\n"
+          "                        as the fd after the preopened directories (LISTEN_FDS);\n"
+          "                        port 0 picks a free port and prints it on stderr\n"
+          "  --max-memory BYTES    limit each linear memory (k, m, g suffixes allowed)\n"
+          "  --timeout SECONDS     stop the guest after this much wall-clock time\n"
+          "inspect: prints a module's sections, imports, exports, memory and sizes.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        cli_usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *command = argv[1];
+    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
+        strcmp(command, "help") == 0) {
+        cli_usage(stdout);
+        return 0;
+    }
+    if (strcmp(command, "--version") == 0 || strcmp(command, "-V") == 0) {
+        printf("wasmrt %s\n", WASMRT_VERSION);
+        return 0;
+    }
+    if (strcmp(command, "run") == 0) return cli_run(argc - 1, argv + 1);
+    if (strcmp(command, "inspect") == 0) return cli_inspect(argc - 1, argv + 1);
+    size_t len = strlen(command);
+    if (len > 5 && strcmp(command + len - 5, ".wasm") == 0) return cli_run(argc, argv);
+    fprintf(stderr, "wasmrt: expected a command (run, inspect, --help, --version), found '%s'\n",
+            command);
+    return CLI_EXIT_USAGE;
+}
