@@ -221,6 +221,7 @@ typedef struct wasmrt_module_stats {
     uint32_t table_count, global_count, data_count, element_count, custom_count;
     size_t code_size; /* bytes of the code section */
     size_t data_size; /* bytes of the data segments */
+    uint32_t compiled_function_count; /* translated so far (lazy compile: on first call) */
 } wasmrt_module_stats;
 void wasmrt_module_get_stats(const wasmrt_module *module, wasmrt_module_stats *out);
 

@@ -152,6 +152,9 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
     wasmrt_status status;
 
     t->sp = fp + width;
+    if (outermost && !func->host && func->inst->memory->guard && !trap_ensure())
+        return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET,
+                         "cannot install the memory fault handler");
     if (outermost) {
         const wasmrt_config *cfg = func->inst ? &func->inst->engine->config : NULL;
         uint32_t depth = cfg && cfg->max_call_depth ? cfg->max_call_depth : ENGINE_DEFAULT_CALL_DEPTH;

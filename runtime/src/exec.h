@@ -43,6 +43,8 @@ wasmrt_status exec_call_host(exec_thread *t, wasmrt_instance *inst, wasmrt_func 
 uint64_t exec_now_ns(void);
 /* Installs the fault handler and this thread's alternate signal stack. */
 int trap_install(void);
+/* Re-installs the fault handler if something replaced it; 0 on failure. */
+int trap_ensure(void);
 /* Evaluates element item k of segment seg for the instance (funcref or externref). */
 void *instance_elem_item(const wasmrt_instance *inst, uint32_t seg, uint32_t k);
 

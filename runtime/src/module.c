@@ -180,6 +180,9 @@ void wasmrt_module_get_stats(const wasmrt_module *m, wasmrt_module_stats *out)
     out->code_size = m->code_size;
     for (uint32_t i = 0; m->datas && i < m->data_count; i++)
         out->data_size += m->datas[i].size;
+    for (uint32_t i = m->imported_funcs; i < m->func_count; i++)
+        if (atomic_load_explicit(&m->funcs[i].compiled, memory_order_acquire))
+            out->compiled_function_count++;
 }
 
 uint32_t wasmrt_module_section_count(const wasmrt_module *m)

@@ -37,15 +37,38 @@ static void trap_handler(int sig, siginfo_t *info, void *context)
     signal(sig, SIG_DFL);
 }
 
-static void trap_install_once(void)
+static pthread_mutex_t trap_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Installs the handler for sig unless it is already ours, remembering the one it
+ * replaces so that faults which are not ours reach it. */
+static int trap_claim(int sig, struct sigaction *old)
 {
-    struct sigaction sa;
+    struct sigaction cur, sa;
+    if (sigaction(sig, NULL, &cur) != 0)
+        return 0;
+    if ((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == trap_handler)
+        return 1;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = trap_handler;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGSEGV, &sa, &trap_old_segv) != 0 || sigaction(SIGBUS, &sa, &trap_old_bus) != 0)
+    pthread_mutex_lock(&trap_lock);
+    int ok = sigaction(sig, &sa, old) == 0;
+    pthread_mutex_unlock(&trap_lock);
+    return ok;
+}
+
+static void trap_install_once(void)
+{
+    if (!trap_claim(SIGSEGV, &trap_old_segv) || !trap_claim(SIGBUS, &trap_old_bus))
         trap_install_failed = 1;
+}
+
+/* Someone (a test framework, another runtime) may have replaced the handler since:
+ * take it back, chaining to theirs. Checked when entering Wasm from the host. */
+int trap_ensure(void)
+{
+    return trap_claim(SIGSEGV, &trap_old_segv) && trap_claim(SIGBUS, &trap_old_bus);
 }
 
 int trap_install(void)

@@ -30,7 +30,10 @@ int wasi_resolve_open(int dirfd, const char *path, int flags, unsigned mode, int
     struct open_how how;
     memset(&how, 0, sizeof how);
     how.flags = (uint64_t)(flags | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
-    how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
+    /* openat2 rejects a mode without a create flag; O_TMPFILE contains O_DIRECTORY's
+     * bit, so test it whole */
+    int creates = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+    how.mode = creates ? mode : 0;
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
     for (int attempt = 0;; attempt++) {
         long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);

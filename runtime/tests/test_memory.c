@@ -1,0 +1,144 @@
+/* test_memory.c: linear memory: the same boundary behaviour with guard pages and
+ * with explicit checks, growing, the copy-on-write initial image shared by
+ * instances (writes in one are not seen by another), many small idle instances, and
+ * a fault outside Wasm memory still crashing the process as it would without us. */
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+static void boundary_in_mode(wasmrt_bounds_mode bounds)
+{
+    test_env env;
+    test_env_init(&env, bounds, 1);
+    test_env_instantiate(&env, "test_memory");
+    wasmrt_instance *in = env.instance;
+    assert_int_equal(test_i32(in, "load8", 1, 16, 0), 'h');
+    assert_int_equal(test_i32(in, "load8", 1, 65535, 0), 0);
+    test_expect_trap(in, "load8", WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS, 1, 65536, 0);
+    assert_int_equal(test_i32(in, "load32", 1, 65532, 0), 0);
+    test_expect_trap(in, "load32", WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS, 1, 65533, 0);
+    test_expect_trap(in, "load64_offset", WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS, 1, 65521, 0);
+    test_expect_trap(in, "load64_offset", WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS, 1, -8, 0);
+    test_expect_trap(in, "store8", WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS, 2, 65536, 1);
+
+    /* a failed fill writes nothing */
+    wasmrt_error err;
+    assert_int_equal(test_call_i32(in, "fill", NULL, &err, 3, 65530, 0x55, 7), WASMRT_ERR_TRAP);
+    assert_int_equal(err.trap, WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    assert_int_equal(test_i32(in, "load8", 1, 65530, 0), 0);
+
+    assert_int_equal(test_i32(in, "size", 0, 0, 0), 1);
+    assert_int_equal(test_i32(in, "grow", 1, 2, 0), 1);
+    assert_int_equal(test_i32(in, "grow", 1, 2, 0), -1); /* max is 4 */
+    assert_int_equal(test_i32(in, "size", 0, 0, 0), 3);
+    test_i32(in, "store8", 2, 3 * 65536 - 1, 9);
+    assert_int_equal(test_i32(in, "load8", 1, 3 * 65536 - 1, 0), 9);
+    test_expect_trap(in, "load8", WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS, 1, 3 * 65536, 0);
+
+    uint64_t size;
+    uint8_t *base = wasmrt_instance_memory(in, &size);
+    assert_non_null(base);
+    assert_true(size == 3 * 65536);
+    assert_memory_equal(base + 16, "hello", 5);
+    test_env_free(&env);
+}
+
+static void test_boundary_guard_pages(void **state)
+{
+    (void)state;
+    boundary_in_mode(WASMRT_BOUNDS_GUARD);
+}
+
+static void test_boundary_explicit_checks(void **state)
+{
+    (void)state;
+    boundary_in_mode(WASMRT_BOUNDS_EXPLICIT);
+}
+
+static void cow_in_mode(wasmrt_bounds_mode bounds)
+{
+    test_env env;
+    wasmrt_instance *second;
+    test_env_init(&env, bounds, 1);
+    test_env_instantiate(&env, "test_memory");
+    assert_int_equal(wasmrt_instance_new(env.linker, env.module, &second, &env.error), WASMRT_OK);
+    test_i32(env.instance, "store8", 2, 16, 'J');
+    assert_int_equal(test_i32(env.instance, "load8", 1, 16, 0), 'J');
+    assert_int_equal(test_i32(second, "load8", 1, 16, 0), 'h');
+    assert_int_equal(test_i32(env.instance, "bump", 0, 0, 0), 1);
+    assert_int_equal(test_i32(env.instance, "bump", 0, 0, 0), 2);
+    assert_int_equal(test_i32(second, "bump", 0, 0, 0), 1);
+    /* a third instance made after the writes still sees the module's data */
+    wasmrt_instance *third;
+    assert_int_equal(wasmrt_instance_new(env.linker, env.module, &third, &env.error), WASMRT_OK);
+    assert_int_equal(test_i32(third, "load8", 1, 16, 0), 'h');
+    wasmrt_instance_free(third);
+    wasmrt_instance_free(second);
+    test_env_free(&env);
+}
+
+static void test_instances_do_not_share_writes(void **state)
+{
+    (void)state;
+    cow_in_mode(WASMRT_BOUNDS_GUARD);
+    cow_in_mode(WASMRT_BOUNDS_EXPLICIT);
+}
+
+static void test_many_idle_instances(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    test_env env;
+    wasmrt_instance *many[N];
+    test_env_init(&env, WASMRT_BOUNDS_GUARD, 1);
+    test_env_instantiate(&env, "test_memory");
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(wasmrt_instance_new(env.linker, env.module, &many[i], &env.error),
+                         WASMRT_OK);
+        test_i32(many[i], "store8", 2, 100, i & 0x7f);
+    }
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(test_i32(many[i], "load8", 1, 100, 0), i & 0x7f);
+        assert_int_equal(test_i32(many[i], "fib", 1, 10, 0), 55);
+    }
+    for (int i = 0; i < N; i++)
+        wasmrt_instance_free(many[i]);
+    test_env_free(&env);
+}
+
+static void test_fault_outside_wasm_still_crashes(void **state)
+{
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* as in a plain program (cmocka has its own handler): default action, then
+           the engine's handler, installed by running Wasm once */
+        signal(SIGSEGV, SIG_DFL);
+        test_env env;
+        test_env_init(&env, WASMRT_BOUNDS_GUARD, 1);
+        test_env_instantiate(&env, "test_memory");
+        test_i32(env.instance, "load8", 1, 16, 0);
+        volatile int *volatile nowhere = (int *)16;
+        *nowhere = 1;
+        _exit(0); /* reaching this means the fault was swallowed */
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGSEGV);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_boundary_guard_pages),
+        cmocka_unit_test(test_boundary_explicit_checks),
+        cmocka_unit_test(test_instances_do_not_share_writes),
+        cmocka_unit_test(test_many_idle_instances),
+        cmocka_unit_test(test_fault_outside_wasm_still_crashes),
+    };
+    return cmocka_run_group_tests_name("engine memory", tests, NULL, NULL);
+}
