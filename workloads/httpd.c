@@ -351,6 +351,7 @@ static int httpd_parse_fd(const char *text)
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 
 static volatile sig_atomic_t httpd_stop_requested;
 
@@ -498,6 +499,13 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN); /* a peer that vanished is an error code, not a death */
+    /* Room for HTTPD_MAX_CONNECTIONS sockets: the usual soft limit of 1024 fds is less
+     * than that plus stdio, the listener and epoll. */
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
 
     int listen_fd = -1;
     const char *listen_fds = getenv("LISTEN_FDS");
