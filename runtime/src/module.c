@@ -62,6 +62,8 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
     pthread_mutex_init(&m->lock, NULL);
     wasmrt_status s = decode_module(m, error);
     if (s == WASMRT_OK)
+        s = decode_bodies(m, error);
+    if (s == WASMRT_OK)
         s = validate_module(m, error);
     for (uint32_t i = m->imported_funcs; s == WASMRT_OK && !engine->config.lazy_compile &&
                                          i < m->func_count;

@@ -221,6 +221,8 @@ void *engine_own(wasmrt_engine *engine, size_t size);
 /* ---- decode.c / validate.c --------------------------------------------------- */
 
 wasmrt_status decode_module(wasmrt_module *module, wasmrt_error *error);
+/* decode_body.c: every body well-formed, before any type checking */
+wasmrt_status decode_bodies(const wasmrt_module *module, wasmrt_error *error);
 wasmrt_status validate_module(wasmrt_module *module, wasmrt_error *error);
 int valtype_is_ref(wasmrt_valtype t);
 
