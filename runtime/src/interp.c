@@ -7,6 +7,12 @@
 #include <string.h>
 
 #include "exec.h"
+
+/* Keep one indirect jump per handler: merging them (GCSE, cross-jumping) makes the
+ * dispatch branch unpredictable. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-gcse", "no-crossjumping")
+#endif
 #include "numeric.h"
 #include "ops.h"
 
@@ -162,6 +168,10 @@ wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
     uint64_t *nfp = fp;
     const func_entry *fe;
     wasmrt_instance *ninst;
+    exec_frame *const frames_limit = t->frames_limit;
+    uint64_t *const stack_end = t->stack_end;
+    /* explicit bounds: the size (and base) must be reloaded after every call */
+    const int checked = !inst->memory->guard;
     LOAD_MEMORY();
     fp = NULL;
     goto call_function;
@@ -202,8 +212,10 @@ do_return:
         inst = ft->inst;
         t->mem_lo = inst->memory->base;
         t->mem_hi = inst->memory->base + inst->memory->reserved;
+        LOAD_MEMORY();
+    } else if (checked) {
+        LOAD_MEMORY(); /* the callee may have grown (and moved) the memory */
     }
-    LOAD_MEMORY();
     NEXT();
 
 L_call:
@@ -259,13 +271,14 @@ enter: {
             goto out;
         }
     }
-    if (ft >= t->frames_limit || nfp + cd->frame_slots > t->stack_end)
+    if (ft >= frames_limit || nfp + cd->frame_slots > stack_end)
         TRAP(STACK_EXHAUSTED);
     ft->pc = pc;
     ft->fp = fp;
     ft->inst = inst;
     ft++;
-    memset(nfp + cd->param_slots, 0, cd->local_slots * sizeof *nfp);
+    for (uint64_t *z = nfp + cd->param_slots, *end = z + cd->local_slots; z < end; z++)
+        *z = 0;
     fp = nfp;
     pc = cd->words;
     if (ninst != inst) {
@@ -463,6 +476,7 @@ L_memory_grow:
     pc += 3;
     NEXT();
 L_memory_copy: {
+    msz = inst->memory->size; /* a callee may have grown it */
     uint64_t d = R32(1), s = R32(2), n = R32(3);
     if (s + n > msz || d + n > msz)
         TRAP(MEMORY_OUT_OF_BOUNDS);
@@ -471,6 +485,7 @@ L_memory_copy: {
     NEXT();
 }
 L_memory_fill: {
+    msz = inst->memory->size; /* a callee may have grown it */
     uint64_t d = R32(1), n = R32(3);
     if (d + n > msz)
         TRAP(MEMORY_OUT_OF_BOUNDS);
@@ -479,6 +494,7 @@ L_memory_fill: {
     NEXT();
 }
 L_memory_init: {
+    msz = inst->memory->size; /* a callee may have grown it */
     const data_segment *seg = &inst->module->datas[pc[1]];
     uint64_t d = R32(2), s = R32(3), n = R32(4);
     uint64_t size = inst->data_dropped[pc[1]] ? 0 : seg->size;
