@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# run-tests.sh: drives `wasmrt run` over the WASI test programs and the workloads and
+# checks outputs, exit statuses and what the guest left on the host.
+#   run-tests.sh WASMRT TESTS_DIR WORKLOADS_DIR [LABEL]
+# TESTS_DIR holds the programs built from runtime/tests/wasi/*.c; WORKLOADS_DIR is
+# build/workloads (native/ and wasm/). Prints "ok NAME" / "FAIL NAME: why" per check
+# and closes with "LABEL: N passed, N failed, N skipped".
+set -u
+WASMRT=$(realpath "$1") T=$(realpath "$2") WL=$(realpath -m "$3") LABEL=${4:-wasi}
+passed=0 failed=0 skipped=0
+WORK=$(mktemp -d /tmp/wasi-tests.XXXXXX)
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ok() { printf 'ok %s\n' "$1"; passed=$((passed + 1)); }
+fail() { printf 'FAIL %s: %s\n' "$1" "$2"; failed=$((failed + 1)); }
+skip() { printf 'skip %s: %s\n' "$1" "$2"; skipped=$((skipped + 1)); }
+
+# run NAME EXPECTED_STATUS CMD...: runs with stdin from $IN (default /dev/null),
+# keeping stdout in $WORK/out and stderr in $WORK/err; checks the exit status.
+run() {
+    local name=$1 want=$2
+    shift 2
+    timeout 20 "$@" <"${IN:-/dev/null}" >"$WORK/out" 2>"$WORK/err"
+    local rc=$?
+    if [ "$rc" -ne "$want" ]; then
+        fail "$name" "exit status $rc, expected $want; stderr: $(head -c 600 "$WORK/err")"
+        [ -s "$WORK/out" ] && grep -v '^ok ' "$WORK/out" | head -20
+        return 1
+    fi
+    return 0
+}
+# expect_out NAME TEXT: stdout must equal TEXT exactly
+expect_out() {
+    if [ "$(cat "$WORK/out")" == "$2" ]; then ok "$1"; else
+        fail "$1" "stdout was: $(head -c 400 "$WORK/out")"; fi
+}
+expect_err_has() {
+    if grep -qF -- "$2" "$WORK/err"; then ok "$1"; else
+        fail "$1" "stderr lacks '$2': $(head -c 400 "$WORK/err")"; fi
+}
+
+# ---- the command itself -------------------------------------------------------------
+run version 0 "$WASMRT" --version && expect_out version "wasmrt 0.1.0"
+run help 0 "$WASMRT" --help && grep -q -- '--listen ADDR:PORT' "$WORK/out" && ok help
+run "no arguments is a usage error" 2 "$WASMRT" && ok "no arguments is a usage error"
+run "unknown option" 2 "$WASMRT" run --frobnicate "$T/args.wasm" &&
+    expect_err_has "unknown option" "unknown option '--frobnicate'"
+run "missing module" 1 "$WASMRT" run "$WORK/nope.wasm" &&
+    expect_err_has "missing module" "cannot read the module: No such file or directory"
+echo 'int main() {}' >"$WORK/text.wasm"
+run "not a module" 1 "$WASMRT" run "$WORK/text.wasm" &&
+    expect_err_has "not a module" "expected a WebAssembly module"
+printf '\0asm\1\0\0\0\1\5\1\140' >"$WORK/cut.wasm"
+run "truncated module" 1 "$WASMRT" run "$WORK/cut.wasm" && expect_err_has "truncated module" "cut.wasm"
+run "missing directory" 1 "$WASMRT" run --dir "$WORK/none" "$T/args.wasm" &&
+    expect_err_has "missing directory" "cannot preopen directory"
+run inspect 0 "$WASMRT" inspect "$T/args.wasm" &&
+    grep -q 'wasi_snapshot_preview1.args_get' "$WORK/out" && grep -q '_start' "$WORK/out" &&
+    grep -q '^memory: 1, min' "$WORK/out" && grep -q 'code' "$WORK/out" && ok inspect ||
+    { [ -s "$WORK/out" ] && fail inspect "$(head -c 600 "$WORK/out")"; }
+run "wasmrt MODULE shorthand" 0 "$WASMRT" "$T/exit.wasm" 0 && ok "wasmrt MODULE shorthand"
+
+# ---- arguments, environment, exit codes ---------------------------------------------
+run args 0 "$WASMRT" run "$T/args.wasm" one "two words" "" --dir &&
+    expect_out args "$(printf 'argc=5\nargv[0]=%s\nargv[1]=one\nargv[2]=two words\nargv[3]=\nargv[4]=--dir' "$T/args.wasm")"
+run "environment is only what was given" 0 env SECRET_HOST_VAR=leak "$WASMRT" run \
+    --env A=1 --env B=two=2 "$T/environ.wasm" SECRET_HOST_VAR &&
+    expect_out "environment is only what was given" "$(printf 'A=1\nB=two=2\ngetenv(SECRET_HOST_VAR)=(unset)')"
+run "--env KEY passes the host value" 0 env PASSED=yes "$WASMRT" run --env PASSED \
+    "$T/environ.wasm" PASSED &&
+    expect_out "--env KEY passes the host value" "$(printf 'PASSED=yes\ngetenv(PASSED)=yes')"
+for code in 0 7 255; do
+    run "exit($code)" "$code" "$WASMRT" run "$T/exit.wasm" "$code" && ok "exit($code)"
+done
+run "return 3 from main" 3 "$WASMRT" run "$T/exit.wasm" return 3 && ok "return 3 from main"
+
+# ---- traps --------------------------------------------------------------------------
+run "trap: unreachable" 134 "$WASMRT" run "$T/trap.wasm" &&
+    expect_err_has "trap: unreachable" "trap: unreachable"
+run "trap: divide by zero" 134 "$WASMRT" run "$T/trap.wasm" divide &&
+    expect_err_has "trap: divide by zero" "integer divide by zero"
+run "trap: out of bounds" 134 "$WASMRT" run "$T/trap.wasm" oob &&
+    expect_err_has "trap: out of bounds" "out of bounds"
+
+# ---- stdio, clocks, memory limits ---------------------------------------------------
+printf 'line one\nline two\n' >"$WORK/small"
+IN=$WORK/small run "stdin to stdout" 0 "$WASMRT" run "$T/cat.wasm" &&
+    expect_out "stdin to stdout" "$(cat "$WORK/small")"
+head -c 3000000 /dev/urandom >"$WORK/big"
+IN=$WORK/big run "3 MB binary through stdin/stdout" 0 "$WASMRT" run "$T/cat.wasm" &&
+    cmp -s "$WORK/out" "$WORK/big" && ok "3 MB binary through stdin/stdout"
+# stdin an open pipe that never delivers: poll() must time out
+sleep 5 | { timeout 20 "$WASMRT" run "$T/clocks.wasm" >"$WORK/out" 2>"$WORK/err"; echo $? >"$WORK/rc"; }
+if [ "$(cat "$WORK/rc")" = 0 ]; then ok "clocks, sleep, poll, random"; else
+    fail "clocks, sleep, poll, random" "$(grep -v '^ok' "$WORK/out") $(cat "$WORK/err")"; fi
+run "memory within --max-memory" 0 "$WASMRT" run --max-memory 64m "$T/grow.wasm" 16 &&
+    ok "memory within --max-memory"
+run "--max-memory refuses growth" 3 "$WASMRT" run --max-memory 16m "$T/grow.wasm" 64 &&
+    expect_out "--max-memory refuses growth" "$(grep -o 'allocated [0-9]* of 64 MiB' "$WORK/out")"
+start=$(date +%s%N)
+run "--timeout stops a sleeping guest" 124 "$WASMRT" run --timeout 0.3 "$WL/wasm/idle.wasm" &&
+    { elapsed=$((($(date +%s%N) - start) / 1000000));
+      [ "$elapsed" -lt 3000 ] && ok "--timeout stops a sleeping guest" ||
+          fail "--timeout stops a sleeping guest" "took ${elapsed} ms"; }
+
+# ---- files and the sandbox ----------------------------------------------------------
+mkdir -p "$WORK/files"
+if run "files in a preopened dir" 0 "$WASMRT" run --dir "$WORK/files::/sandbox" \
+    "$T/files.wasm" /sandbox; then
+    ok "files in a preopened dir"
+    [ "$(cat "$WORK/files/kept.txt")" = "kept by the guest" ] && ok "host sees the guest's file" ||
+        fail "host sees the guest's file" "kept.txt: $(cat "$WORK/files/kept.txt" 2>&1)"
+    [ "$(ls -A "$WORK/files")" = "kept.txt" ] && ok "guest cleaned up after itself" ||
+        fail "guest cleaned up after itself" "left: $(ls -A "$WORK/files" | tr '\n' ' ')"
+fi
+mkdir -p "$WORK/dot" && cd "$WORK/dot" &&
+    run "--dir . as the guest's ." 0 "$WASMRT" run --dir . "$T/files.wasm" . &&
+    ok "--dir . as the guest's ."
+cd - >/dev/null
+S=$WORK/sandbox
+mkdir -p "$S/box/sub" "$S/outside"
+echo secret >"$S/outside/secret.txt"
+echo inside >"$S/box/file.txt"
+ln -s /etc/passwd "$S/box/link_abs"
+if run "sandbox escapes refused" 0 "$WASMRT" run --dir "$S/box::/box" "$T/sandbox.wasm"; then
+    ok "sandbox escapes refused ($(grep -c '^ok' "$WORK/out") checks)"
+fi
+[ "$(cat "$S/outside/secret.txt")" = secret ] && [ "$(ls -A "$S/outside")" = secret.txt ] &&
+    [ ! -e "$S/made" ] && [ "$(ls -A "$S")" = "$(printf 'box\noutside')" ] &&
+    ok "nothing outside the box changed" ||
+    fail "nothing outside the box changed" "$(ls -laR "$S" | head -30)"
+run "no preopen, no files" 1 "$WASMRT" run "$T/files.wasm" /sandbox &&
+    grep -q 'FAIL create' "$WORK/out" && ok "no preopen, no files"
+
+# ---- an HTTP server through --listen ------------------------------------------------
+if command -v curl >/dev/null; then
+    "$WASMRT" run --listen 127.0.0.1:0 "$T/http_server.wasm" >"$WORK/http.out" 2>"$WORK/http.err" &
+    server=$!
+    PIDS+=("$server")
+    port=
+    for _ in $(seq 100); do
+        port=$(sed -n 's/^wasmrt: listening on .*:\([0-9]*\)$/\1/p' "$WORK/http.err" 2>/dev/null)
+        [ -n "$port" ] && grep -q 'serving on fd 3' "$WORK/http.err" && break
+        sleep 0.05
+    done
+    url=http://127.0.0.1:$port
+    curl -sv --max-time 5 "$url/" "$url/" >"$WORK/curl.out" 2>"$WORK/curl.err"
+    [ "$(cat "$WORK/curl.out")" = "$(printf 'hello from wasm\nhello from wasm')" ] &&
+        ok "http: GET / twice" || fail "http: GET / twice" "$(cat "$WORK/curl.out" "$WORK/curl.err" | head -20)"
+    grep -q 'Re-using existing connection' "$WORK/curl.err" && ok "http: keep-alive reuses the connection" ||
+        fail "http: keep-alive reuses the connection" "$(grep -i connect "$WORK/curl.err")"
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url/missing")
+    [ "$code" = 404 ] && ok "http: 404" || fail "http: 404" "got $code"
+    # ten clients at once
+    for i in $(seq 10); do curl -s --max-time 5 "$url/" >"$WORK/c$i" & done
+    wait $(jobs -p | grep -v "^$server$") 2>/dev/null
+    good=0
+    for i in $(seq 10); do [ "$(cat "$WORK/c$i")" = "hello from wasm" ] && good=$((good + 1)); done
+    [ "$good" = 10 ] && ok "http: 10 concurrent clients" || fail "http: 10 concurrent clients" "$good of 10"
+    [ "$(curl -s --max-time 5 "$url/quit")" = bye ] && ok "http: /quit answered" || fail "http: /quit answered" ""
+    for _ in $(seq 100); do kill -0 "$server" 2>/dev/null || break; sleep 0.05; done
+    if kill -0 "$server" 2>/dev/null; then fail "http: server exits 0" "still running"; else
+        wait "$server"; rc=$?
+        [ "$rc" = 0 ] && ok "http: server exits 0" || fail "http: server exits 0" "status $rc"
+    fi
+else
+    skip "http" "curl not installed"
+fi
+
+# ---- workloads: the same output as native -------------------------------------------
+same_as_native() { # NAME INPUT ARGS...
+    local name=$1 input=$2
+    shift 2
+    [ -x "$WL/native/$name" ] && [ -f "$WL/wasm/$name.wasm" ] ||
+        { skip "workload $name" "not built (make -C workloads)"; return; }
+    printf '%s' "$input" | "$WL/native/$name" "$@" >"$WORK/native.out" 2>"$WORK/native.err"
+    local native_rc=$?
+    printf '%s' "$input" | timeout 60 "$WASMRT" run "$WL/wasm/$name.wasm" "$@" >"$WORK/wasm.out" 2>"$WORK/wasm.err"
+    local wasm_rc=$?
+    local label="workload $name $*"
+    if [ "$native_rc" = "$wasm_rc" ] && cmp -s "$WORK/native.out" "$WORK/wasm.out" &&
+        cmp -s "$WORK/native.err" "$WORK/wasm.err"; then
+        ok "$label"
+    else
+        fail "$label" "native $native_rc '$(head -c 200 "$WORK/native.out")' vs wasm $wasm_rc '$(head -c 200 "$WORK/wasm.out")' $(head -c 200 "$WORK/wasm.err")"
+    fi
+}
+same_as_native hello '{"name":"wasmvs","n":41}
+'
+same_as_native hello ''
+same_as_native fib '' 30
+same_as_native fib '' 12x
+if [ -f "$WL/wasm/idle.wasm" ]; then
+    "$WASMRT" run "$WL/wasm/idle.wasm" >"$WORK/idle.out" 2>&1 &
+    idle=$!
+    PIDS+=("$idle")
+    for _ in $(seq 100); do grep -q ready "$WORK/idle.out" && break; sleep 0.05; done
+    if [ "$(cat "$WORK/idle.out")" = ready ] && kill -0 "$idle" 2>/dev/null; then
+        kill "$idle"
+        wait "$idle" 2>/dev/null
+        ok "workload idle: ready, then waits until killed"
+    else
+        fail "workload idle: ready, then waits until killed" "$(cat "$WORK/idle.out")"
+    fi
+else
+    skip "workload idle" "not built"
+fi
+
+printf '%s: %d passed, %d failed, %d skipped\n' "$LABEL" "$passed" "$failed" "$skipped"
+[ "$failed" -eq 0 ]
