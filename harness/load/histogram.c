@@ -100,3 +100,13 @@ json_t *load_histogram_to_json(const load_histogram *h)
                      (json_int_t)h->min, "max", (json_int_t)h->max, "mean", load_histogram_mean(h),
                      "buckets", buckets);
 }
+
+void load_latency_of(const load_histogram *h, load_latency *out)
+{
+    out->p50_ns = load_histogram_percentile(h, 50.0);
+    out->p90_ns = load_histogram_percentile(h, 90.0);
+    out->p99_ns = load_histogram_percentile(h, 99.0);
+    out->p999_ns = load_histogram_percentile(h, 99.9);
+    out->max_ns = h->max;
+    out->mean_ns = load_histogram_mean(h);
+}

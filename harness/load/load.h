@@ -62,6 +62,9 @@ typedef struct load_latency {
     double mean_ns;
 } load_latency;
 
+/* The percentiles above, read from a histogram of nanoseconds (histogram.c). */
+void load_latency_of(const load_histogram *h, load_latency *out);
+
 typedef struct load_result {
     char generator[16];       /* "wrk" or "open-loop" */
     int threads, connections; /* as run */
@@ -76,6 +79,10 @@ typedef struct load_result {
      * set the limit. */
     uint64_t generator_cpu_ns;
     double generator_wall_s;
+    /* open loop: how late requests left after their due time: the generator's own
+     * wake-up lag plus waiting for the connection's previous response. Already part of
+     * `latency`; a large value with an idle server points at the generator. */
+    load_latency send_delay;
     load_latency latency;
     load_errors errors;
     load_histogram *histogram; /* open loop: every recorded latency; wrk: NULL. Owned. */

@@ -69,6 +69,7 @@ typedef struct open_run {
     uint64_t t0_ns;   /* due time of request 0 */
     uint64_t record_ns, end_ns, timeout_ns;
     load_result *result;
+    load_histogram *send_delay; /* sent_ns - due_ns of recorded requests */
 } open_run;
 
 static uint64_t open_due(const open_run *run, uint64_t sequence)
@@ -173,6 +174,7 @@ static void open_complete(open_run *run, open_connection *c, uint64_t now)
     if (open_recording(run, c->due_ns)) {
         r->requests++;
         load_histogram_record(r->histogram, now - c->due_ns);
+        load_histogram_record(run->send_delay, c->sent_ns - c->due_ns);
         if (c->response.status < 200 || c->response.status > 299) r->errors.status++;
     }
     c->sequence += (uint64_t)run->options->connections;
@@ -330,12 +332,8 @@ static void open_summarize(const open_run *run)
     load_result *r = run->result;
     const load_histogram *h = r->histogram;
     r->requests_per_s = r->duration_s > 0 ? (double)r->requests / r->duration_s : 0.0;
-    r->latency.p50_ns = load_histogram_percentile(h, 50.0);
-    r->latency.p90_ns = load_histogram_percentile(h, 90.0);
-    r->latency.p99_ns = load_histogram_percentile(h, 99.0);
-    r->latency.p999_ns = load_histogram_percentile(h, 99.9);
-    r->latency.max_ns = h->max;
-    r->latency.mean_ns = load_histogram_mean(h);
+    load_latency_of(h, &r->latency);
+    load_latency_of(run->send_delay, &r->send_delay);
 }
 
 static uint64_t open_thread_cpu_ns(void)
@@ -379,10 +377,12 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
         (size_t)snprintf(run.request, sizeof run.request, "GET %s HTTP/1.1\r\nHost: %s:%d\r\n\r\n",
                          url.path, url.host, url.port);
     out->histogram = malloc(sizeof *out->histogram);
+    run.send_delay = malloc(sizeof *run.send_delay);
     run.connections = calloc((size_t)options->connections, sizeof *run.connections);
     run.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-    if (!out->histogram || !run.connections || run.epoll_fd < 0) {
+    if (!out->histogram || !run.send_delay || !run.connections || run.epoll_fd < 0) {
         free(run.connections);
+        free(run.send_delay);
         if (run.epoll_fd >= 0) close(run.epoll_fd);
         load_result_free(out);
         return wasmvs_fail(err,
@@ -391,6 +391,7 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
                            options->connections, strerror(errno));
     }
     load_histogram_reset(out->histogram);
+    load_histogram_reset(run.send_delay);
     snprintf(out->generator, sizeof out->generator, "open-loop");
     out->connections = options->connections;
     out->threads = 1;
@@ -455,6 +456,7 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
     prctl(PR_SET_TIMERSLACK, saved_slack > 0 ? saved_slack : 50000, 0, 0, 0);
     if (pinned) sched_setaffinity(0, sizeof saved_cpus, &saved_cpus);
     open_summarize(&run);
+    free(run.send_delay);
     if (cancel_requested()) {
         load_result_free(out);
         return wasmvs_fail(err, "open loop %s: cancelled", options->url);

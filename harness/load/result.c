@@ -16,14 +16,18 @@ void load_result_free(load_result *r)
     r->histogram = NULL;
 }
 
+static json_t *result_latency_to_json(const load_latency *l)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:f}", "p50_ns", (json_int_t)l->p50_ns, "p90_ns",
+                     (json_int_t)l->p90_ns, "p99_ns", (json_int_t)l->p99_ns, "p99_9_ns",
+                     (json_int_t)l->p999_ns, "max_ns", (json_int_t)l->max_ns, "mean_ns",
+                     l->mean_ns);
+}
+
 json_t *load_result_to_json(const load_result *r)
 {
-    const load_latency *l = &r->latency;
     const load_errors *e = &r->errors;
-    json_t *latency =
-        json_pack("{s:I, s:I, s:I, s:I, s:I, s:f}", "p50_ns", (json_int_t)l->p50_ns, "p90_ns",
-                  (json_int_t)l->p90_ns, "p99_ns", (json_int_t)l->p99_ns, "p99_9_ns",
-                  (json_int_t)l->p999_ns, "max_ns", (json_int_t)l->max_ns, "mean_ns", l->mean_ns);
+    json_t *latency = result_latency_to_json(&r->latency);
     json_t *errors = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "connect", (json_int_t)e->connect,
                                "read", (json_int_t)e->read, "write", (json_int_t)e->write, "status",
                                (json_int_t)e->status, "timeout", (json_int_t)e->timeout, "total",
@@ -38,6 +42,7 @@ json_t *load_result_to_json(const load_result *r)
         json_object_set_new(out, "unsent", json_integer((json_int_t)r->unsent));
         json_object_set_new(out, "generator_cpu_ns", json_integer((json_int_t)r->generator_cpu_ns));
         json_object_set_new(out, "generator_wall_s", json_real(r->generator_wall_s));
+        json_object_set_new(out, "send_delay", result_latency_to_json(&r->send_delay));
     }
     json_object_set_new(out, "histogram",
                         r->histogram ? load_histogram_to_json(r->histogram) : json_null());
