@@ -278,6 +278,14 @@ static void test_open_loop_holds_a_modest_rate(void **state)
     assert_true(r.requests_per_s > 1990 && r.requests_per_s < 2010);
     assert_int_equal(r.histogram->count, r.requests);
     assert_true(r.generator_cpu_ns > 0 && r.generator_wall_s > 1.5);
+    /* The send delay is part of each latency, so it can never exceed it. */
+    assert_true(r.send_delay.p50_ns <= r.latency.p50_ns);
+    assert_true(r.send_delay.max_ns <= r.latency.max_ns);
+    json_t *j = load_result_to_json(&r);
+    assert_true(json_is_object(json_object_get(j, "send_delay")));
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "histogram"), "count")),
+                     (json_int_t)r.requests);
+    json_decref(j);
     assert_true(r.latency.p50_ns > 0 && r.latency.p50_ns <= r.latency.p99_ns);
     assert_true(r.latency.p99_ns <= r.latency.p999_ns && r.latency.p999_ns <= r.latency.max_ns);
     assert_true(r.latency.p99_ns < 200000000ull); /* loopback at 2000/s: far under 200 ms */
