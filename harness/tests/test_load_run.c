@@ -288,7 +288,9 @@ static void test_open_loop_holds_a_modest_rate(void **state)
     json_decref(j);
     assert_true(r.latency.p50_ns > 0 && r.latency.p50_ns <= r.latency.p99_ns);
     assert_true(r.latency.p99_ns <= r.latency.p999_ns && r.latency.p999_ns <= r.latency.max_ns);
-    assert_true(r.latency.p99_ns < 200000000ull); /* loopback at 2000/s: far under 200 ms */
+    /* Loopback at 2000/s answers in microseconds; the bound only allows for a machine
+     * busy with other work (other tests, builds). */
+    assert_true(r.latency.p99_ns < 1000000000ull);
     assert_int_equal(r.bytes, r.requests * (r.bytes / r.requests));
     load_result_free(&r);
     server_stop(&s);
@@ -305,7 +307,7 @@ static void test_sweep_finds_the_top_of_an_easy_range(void **state)
                             .start_rate_per_s = 250,
                             .max_rate_per_s = 1000,
                             .growth = 2,
-                            .p99_bound_ns = 200000000ull};
+                            .p99_bound_ns = 1000000000ull};
     load_sweep_result r;
     wasmvs_error err = {{0}};
     if (load_sweep_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
