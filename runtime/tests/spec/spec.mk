@@ -52,11 +52,11 @@ spec-value-test: $(SPEC_VALUE_TEST)
 spec-check: spec-convert $(SPEC_RUNNER) $(SPEC_RUNNER_ASAN)
 	@rc=0; \
 	echo "== spec: ASan+UBSan build, --bounds guard"; \
-	$(SPEC_ASAN_ENV) $(SPEC_RUNNER_ASAN) --dir $(SPEC_OUT) --bounds guard || rc=1; \
+	$(SPEC_ASAN_ENV) $(SPEC_RUNNER_ASAN) --dir $(SPEC_OUT) --timeout 60 --bounds guard || rc=1; \
 	echo "== spec: -O2 build, --bounds explicit"; \
-	$(SPEC_RUNNER) --dir $(SPEC_OUT) --bounds explicit || rc=1; \
+	$(SPEC_RUNNER) --dir $(SPEC_OUT) --timeout 60 --bounds explicit || rc=1; \
 	echo "== spec: -O2 build, --bounds guard"; \
-	$(SPEC_RUNNER) --dir $(SPEC_OUT) --bounds guard || rc=1; \
+	$(SPEC_RUNNER) --dir $(SPEC_OUT) --timeout 60 --bounds guard || rc=1; \
 	exit $$rc
 
 -include $(SPEC_OBJS:.o=.d) $(SPEC_ASAN_OBJS:.o=.d) $(B)/obj/tests/spec/spec_value_test.d
