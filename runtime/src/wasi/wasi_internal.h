@@ -237,6 +237,9 @@ int wasi_path_copy(wasi_call *call, uint32_t ptr, uint32_t len, char *buf, size_
  * follow says whether a final symlink is followed. Returns a host fd or -errno (WASI). */
 int wasi_resolve_open(int dirfd, const char *path, int flags, unsigned mode, int follow,
                       int *host_fd);
+/* The same without openat2 (wasi_walk.c): a component-by-component walk. */
+int wasi_walk_open(int dirfd, const char *path, int flags, unsigned mode, int follow,
+                   int *host_fd);
 /* Splits path into a parent opened beneath dirfd (O_PATH) and a last component that
  * may be acted on with the *at() calls. `..`, `.` and "" as the last component are
  * folded into the parent (last becomes "."). The caller closes *parent_fd. */

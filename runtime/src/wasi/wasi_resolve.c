@@ -3,12 +3,16 @@
  * RESOLVE_BENEATH refuses absolute paths, `..` above the starting directory and
  * symlinks (absolute or relative) that lead out, atomically, so a guest racing renames
  * against us cannot slip out between checks; RESOLVE_NO_MAGICLINKS keeps /proc-style
- * links out too. Escapes come back as EXDEV, which we report as ENOTCAPABLE. */
+ * links out too. Escapes come back as EXDEV, which we report as ENOTCAPABLE.
+ * Without openat2 (kernels before 5.6, or WASMRT_WASI_NO_OPENAT2=1 in the
+ * environment) wasi_walk.c resolves component by component instead. */
 #include "wasi/wasi_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -22,11 +26,20 @@ int wasi_path_copy(wasi_call *call, uint32_t ptr, uint32_t len, char *buf, size_
     return WASI_ESUCCESS;
 }
 
+enum { WASI_RESOLVE_UNDECIDED, WASI_RESOLVE_OPENAT2, WASI_RESOLVE_WALK };
+static _Atomic int wasi_resolve_how = WASI_RESOLVE_UNDECIDED;
+
 int wasi_resolve_open(int dirfd, const char *path, int flags, unsigned mode, int follow,
                       int *host_fd)
 {
     if (path[0] == '\0') return WASI_ENOENT;
     if (path[0] == '/') return WASI_ENOTCAPABLE;
+    if (wasi_resolve_how == WASI_RESOLVE_UNDECIDED) {
+        const char *no = getenv("WASMRT_WASI_NO_OPENAT2");
+        wasi_resolve_how = no && *no && *no != '0' ? WASI_RESOLVE_WALK : WASI_RESOLVE_OPENAT2;
+    }
+    if (wasi_resolve_how == WASI_RESOLVE_WALK)
+        return wasi_walk_open(dirfd, path, flags, mode, follow, host_fd);
     struct open_how how;
     memset(&how, 0, sizeof how);
     how.flags = (uint64_t)(flags | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
@@ -44,7 +57,10 @@ int wasi_resolve_open(int dirfd, const char *path, int flags, unsigned mode, int
         /* EAGAIN: a rename raced a `..` step; the kernel asks us to retry */
         if ((errno == EAGAIN || errno == EINTR) && attempt < 16) continue;
         if (errno == EXDEV) return WASI_ENOTCAPABLE;
-        if (errno == ENOSYS) return WASI_ENOTSUP; /* kernel before 5.6: no safe walk */
+        if (errno == ENOSYS) { /* kernel before 5.6 */
+            wasi_resolve_how = WASI_RESOLVE_WALK;
+            return wasi_walk_open(dirfd, path, flags, mode, follow, host_fd);
+        }
         return wasi_errno_from_host(errno);
     }
 }

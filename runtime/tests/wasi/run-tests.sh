@@ -134,6 +134,18 @@ fi
     [ ! -e "$S/made" ] && [ "$(ls -A "$S")" = "$(printf 'box\noutside')" ] &&
     ok "nothing outside the box changed" ||
     fail "nothing outside the box changed" "$(ls -laR "$S" | head -30)"
+# the same without openat2: the component-by-component walk of older kernels
+rm -rf "$WORK/files"/* && mkdir -p "$WORK/files" &&
+    run "files, walk without openat2" 0 env WASMRT_WASI_NO_OPENAT2=1 "$WASMRT" run \
+        --dir "$WORK/files::/sandbox" "$T/files.wasm" /sandbox && ok "files, walk without openat2"
+rm -f "$S/box/link_out"
+if run "sandbox escapes refused, walk without openat2" 0 env WASMRT_WASI_NO_OPENAT2=1 \
+    "$WASMRT" run --dir "$S/box::/box" "$T/sandbox.wasm"; then
+    ok "sandbox escapes refused, walk without openat2"
+fi
+[ "$(cat "$S/outside/secret.txt")" = secret ] && [ "$(ls -A "$S/outside")" = secret.txt ] &&
+    [ ! -e "$S/made" ] && ok "nothing outside the box changed (walk)" ||
+    fail "nothing outside the box changed (walk)" "$(ls -laR "$S" | head -30)"
 run "no preopen, no files" 1 "$WASMRT" run "$T/files.wasm" /sandbox &&
     grep -q 'FAIL create' "$WORK/out" && ok "no preopen, no files"
 
