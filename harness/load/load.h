@@ -74,9 +74,9 @@ typedef struct load_result {
     uint64_t bytes;           /* response bytes read */
     double requests_per_s;
     uint64_t unsent; /* open loop: requests due in the interval but never sent (backlog) */
-    /* open loop: CPU the generator thread used over the whole run (connect, warm-up and
-     * drain included); near the run's wall time means the generator, not the server,
-     * set the limit. */
+    /* open loop: CPU the generator threads used over the whole run (connect, warm-up and
+     * drain included); near threads x the run's wall time means the generator, not the
+     * server, set the limit. */
     uint64_t generator_cpu_ns;
     double generator_wall_s;
     /* open loop: how late requests left after their due time: the generator's own
@@ -118,7 +118,8 @@ typedef struct load_open_options {
     double duration_s; /* recorded interval */
     double warmup_s;   /* run at the rate first without recording */
     double timeout_s;  /* a response later than this is an error; 0 = 2 s */
-    int cpu;           /* >= 0: pin the calling thread there during the run; -1: don't */
+    int threads;       /* generator threads, connections dealt round-robin; 0 = 1 */
+    int cpu;           /* >= 0: pin generator thread k to CPU cpu + k; -1: don't pin */
 } load_open_options;
 
 int load_open_run(const load_open_options *options, load_result *out, wasmvs_error *err);

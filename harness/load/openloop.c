@@ -6,9 +6,10 @@
  * behind it, instead of silently lowering the offered load (coordinated omission).
  * Due times are dealt round-robin to keep-alive connections, each carrying at most one
  * request at a time; a request whose connection is still busy is sent when the
- * connection frees, still measured from its due time.
+ * connection frees, still measured from its due time. With several generator threads
+ * each owns a share of the connections and its own epoll set; the schedule stays one.
  *
- * Built on plain non-blocking sockets and one epoll set in the calling thread, not on
+ * Built on plain non-blocking sockets and one epoll set per generator thread, not on
  * libcurl's multi interface. Measured on this machine (2 vCPUs, httpd pinned to CPU 0,
  * generator to CPU 1, 64 connections): a libcurl-multi version of this same loop spent
  * about 26 us of CPU per request and fell behind at 40k requests/s (latency grew
@@ -27,6 +28,7 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,18 +60,36 @@ typedef struct open_connection {
     load_response response;
 } open_connection;
 
+/* The start line all generator threads cross together: each connects its connections,
+ * then the calling thread fixes the schedule for everyone. */
+typedef struct open_start {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    int connected; /* threads done connecting */
+    int go;        /* 1: the times below are final; -1: give up (a thread failed to start) */
+    uint64_t t0_ns, record_ns, end_ns;
+} open_start;
+
+/* One generator thread: its share of the connections and its own counts. */
 typedef struct open_run {
     const load_open_options *options;
     struct sockaddr_in address;
     char request[640];
     size_t request_len;
     int epoll_fd;
+    int cpu; /* pin here; -1: don't */
     open_connection *connections;
+    int count;        /* connections of this thread */
     double period_ns; /* time between two due times over all connections */
     uint64_t t0_ns;   /* due time of request 0 */
     uint64_t record_ns, end_ns, timeout_ns;
-    load_result *result;
-    load_histogram *send_delay; /* sent_ns - due_ns of recorded requests */
+    open_start *start;
+    pthread_t thread;
+    uint64_t cpu_ns;           /* CPU this thread used */
+    load_result *result;       /* this thread's counts: requests, bytes, errors, unsent */
+    load_result counts;        /* what result points to */
+    load_histogram latency;    /* due -> response of recorded requests */
+    load_histogram send_delay; /* due -> send of recorded requests */
 } open_run;
 
 static uint64_t open_due(const open_run *run, uint64_t sequence)
@@ -173,8 +193,8 @@ static void open_complete(open_run *run, open_connection *c, uint64_t now)
     load_result *r = run->result;
     if (open_recording(run, c->due_ns)) {
         r->requests++;
-        load_histogram_record(r->histogram, now - c->due_ns);
-        load_histogram_record(run->send_delay, c->sent_ns - c->due_ns);
+        load_histogram_record(&run->latency, now - c->due_ns);
+        load_histogram_record(&run->send_delay, c->sent_ns - c->due_ns);
         if (c->response.status < 200 || c->response.status > 299) r->errors.status++;
     }
     c->sequence += (uint64_t)run->options->connections;
@@ -249,7 +269,7 @@ static uint64_t open_tick(open_run *run, uint64_t now, int *busy)
 {
     uint64_t wake = UINT64_MAX;
     *busy = 0;
-    for (int i = 0; i < run->options->connections; i++) {
+    for (int i = 0; i < run->count; i++) {
         open_connection *c = &run->connections[i];
         uint64_t at = UINT64_MAX;
         switch (c->state) {
@@ -294,7 +314,7 @@ static uint64_t open_tick(open_run *run, uint64_t now, int *busy)
  * still busy with earlier ones (or kept failing) when the run ended. */
 static void open_count_unsent(open_run *run)
 {
-    for (int i = 0; i < run->options->connections; i++) {
+    for (int i = 0; i < run->count; i++) {
         open_connection *c = &run->connections[i];
         uint64_t s = c->sequence;
         if (c->state == CONN_SENDING || c->state == CONN_WAITING) {
@@ -327,15 +347,6 @@ static void open_loop(open_run *run)
     open_count_unsent(run);
 }
 
-static void open_summarize(const open_run *run)
-{
-    load_result *r = run->result;
-    const load_histogram *h = r->histogram;
-    r->requests_per_s = r->duration_s > 0 ? (double)r->requests / r->duration_s : 0.0;
-    load_latency_of(h, &r->latency);
-    load_latency_of(run->send_delay, &r->send_delay);
-}
-
 static uint64_t open_thread_cpu_ns(void)
 {
     struct rusage usage;
@@ -357,9 +368,161 @@ static int open_check_options(const load_open_options *o, wasmvs_error *err)
                            "open loop: duration_s/warmup_s: expected 0 < duration <= 3600 and "
                            "0 <= warmup <= 3600, found %g and %g",
                            o->duration_s, o->warmup_s);
+    if (o->threads < 0 || o->threads > 256 || o->threads > o->connections)
+        return wasmvs_fail(err,
+                           "open loop: threads: expected 0-256 and no more than the %d "
+                           "connections, found %d",
+                           o->connections, o->threads);
     if (!(o->timeout_s >= 0 && o->timeout_s <= 600))
         return wasmvs_fail(err, "open loop: timeout_s: expected 0-600, found %g", o->timeout_s);
     return 0;
+}
+
+/* Connects every connection of the thread before the first due time, so connection
+ * set-up is not charged to the first requests; waits at most until t0_ns. */
+static void open_connect_all(open_run *run)
+{
+    uint64_t now = meter_clock_ns();
+    for (int i = 0; i < run->count; i++)
+        open_connect(run, &run->connections[i], now);
+    struct epoll_event events[256];
+    while ((now = meter_clock_ns()) < run->t0_ns) {
+        int pending = 0;
+        for (int i = 0; i < run->count; i++)
+            pending += run->connections[i].state == CONN_CONNECTING;
+        if (!pending) break;
+        int n = epoll_wait(run->epoll_fd, events, 256, (int)((run->t0_ns - now) / 1000000u) + 1);
+        for (int i = 0; i < n; i++) {
+            open_connection *c = events[i].data.ptr;
+            if (c->state == CONN_CONNECTING) open_connected(run, c, meter_clock_ns());
+        }
+    }
+}
+
+static void *open_thread(void *argument)
+{
+    open_run *run = argument;
+    if (run->cpu >= 0) {
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(run->cpu, &one);
+        sched_setaffinity(0, sizeof one, &one);
+    }
+    /* The default 50 us timer slack would show up as latency. */
+    prctl(PR_SET_TIMERSLACK, 1000, 0, 0, 0);
+    uint64_t cpu_start_ns = open_thread_cpu_ns();
+    open_connect_all(run);
+    open_start *start = run->start;
+    pthread_mutex_lock(&start->lock);
+    start->connected++;
+    pthread_cond_broadcast(&start->changed);
+    while (!start->go)
+        pthread_cond_wait(&start->changed, &start->lock);
+    int go = start->go;
+    run->t0_ns = start->t0_ns;
+    run->record_ns = start->record_ns;
+    run->end_ns = start->end_ns;
+    pthread_mutex_unlock(&start->lock);
+    if (go > 0) open_loop(run);
+    for (int i = 0; i < run->count; i++)
+        if (run->connections[i].fd >= 0) close(run->connections[i].fd);
+    run->cpu_ns = open_thread_cpu_ns() - cpu_start_ns;
+    return NULL;
+}
+
+/* Deals connections round-robin to threads (global index g = thread + j * threads, the
+ * first request of connection g being request g) and prepares each thread. */
+static int open_prepare(open_run *runs, int threads, const load_open_options *options,
+                        const load_url *url, open_start *start)
+{
+    for (int k = 0; k < threads; k++) {
+        open_run *run = &runs[k];
+        run->options = options;
+        run->address.sin_family = AF_INET;
+        run->address.sin_port = htons((uint16_t)url->port);
+        inet_pton(AF_INET, url->host, &run->address.sin_addr);
+        run->request_len = (size_t)snprintf(run->request, sizeof run->request,
+                                            "GET %s HTTP/1.1\r\nHost: %s:%d\r\n\r\n", url->path,
+                                            url->host, url->port);
+        run->cpu = options->cpu >= 0 ? options->cpu + k : -1;
+        run->count = options->connections / threads + (k < options->connections % threads);
+        run->period_ns = 1e9 / options->rate_per_s;
+        run->timeout_ns = (uint64_t)((options->timeout_s > 0 ? options->timeout_s : 2.0) * 1e9);
+        run->t0_ns = start->t0_ns;
+        run->record_ns = start->record_ns;
+        run->end_ns = start->end_ns;
+        run->start = start;
+        run->result = &run->counts;
+        load_histogram_reset(&run->latency);
+        load_histogram_reset(&run->send_delay);
+        run->connections = calloc((size_t)run->count, sizeof *run->connections);
+        run->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+        if (!run->connections || run->epoll_fd < 0) return -1;
+        for (int j = 0; j < run->count; j++) {
+            run->connections[j].fd = -1;
+            run->connections[j].sequence = (uint64_t)(k + j * threads);
+        }
+    }
+    return 0;
+}
+
+static void open_release(open_run *runs, int threads)
+{
+    for (int k = 0; k < threads; k++) {
+        free(runs[k].connections);
+        if (runs[k].epoll_fd > 0) close(runs[k].epoll_fd);
+    }
+    free(runs);
+}
+
+/* Starts the threads, lets them connect, then starts the clock for all at once (up to
+ * 1 s earlier than planned once every connection is up). Returns the threads started. */
+static int open_start_threads(open_run *runs, int threads, open_start *start)
+{
+    int started = 0;
+    while (started < threads &&
+           pthread_create(&runs[started].thread, NULL, open_thread, &runs[started]) == 0)
+        started++;
+    pthread_mutex_lock(&start->lock);
+    if (started < threads) {
+        start->go = -1;
+    } else {
+        while (start->connected < threads)
+            pthread_cond_wait(&start->changed, &start->lock);
+        uint64_t now = meter_clock_ns();
+        if (now < start->t0_ns) {
+            uint64_t shift = start->t0_ns - now;
+            start->t0_ns -= shift;
+            start->record_ns -= shift;
+            start->end_ns -= shift;
+        }
+        start->go = 1;
+    }
+    pthread_cond_broadcast(&start->changed);
+    pthread_mutex_unlock(&start->lock);
+    return started;
+}
+
+/* Adds every thread's counts and histograms into out. */
+static void open_merge(open_run *runs, int threads, load_result *out, load_histogram *send_delay)
+{
+    for (int k = 0; k < threads; k++) {
+        const load_result *r = &runs[k].counts;
+        out->requests += r->requests;
+        out->bytes += r->bytes;
+        out->unsent += r->unsent;
+        out->errors.connect += r->errors.connect;
+        out->errors.read += r->errors.read;
+        out->errors.write += r->errors.write;
+        out->errors.status += r->errors.status;
+        out->errors.timeout += r->errors.timeout;
+        out->generator_cpu_ns += runs[k].cpu_ns;
+        load_histogram_merge(out->histogram, &runs[k].latency);
+        load_histogram_merge(send_delay, &runs[k].send_delay);
+    }
+    out->requests_per_s = out->duration_s > 0 ? (double)out->requests / out->duration_s : 0.0;
+    load_latency_of(out->histogram, &out->latency);
+    load_latency_of(send_delay, &out->send_delay);
 }
 
 int load_open_run(const load_open_options *options, load_result *out, wasmvs_error *err)
@@ -368,95 +531,47 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
     if (open_check_options(options, err) < 0) return -1;
     load_url url;
     if (load_url_parse(options->url, &url, err) < 0) return wasmvs_wrap(err, "open loop");
+    int threads = options->threads > 1 ? options->threads : 1;
 
-    open_run run = {.options = options, .result = out};
-    run.address.sin_family = AF_INET;
-    run.address.sin_port = htons((uint16_t)url.port);
-    inet_pton(AF_INET, url.host, &run.address.sin_addr);
-    run.request_len =
-        (size_t)snprintf(run.request, sizeof run.request, "GET %s HTTP/1.1\r\nHost: %s:%d\r\n\r\n",
-                         url.path, url.host, url.port);
+    uint64_t wall_start_ns = meter_clock_ns();
+    open_start start = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
+    start.t0_ns = wall_start_ns + 1000000000ull;
+    start.record_ns = start.t0_ns + (uint64_t)(options->warmup_s * 1e9);
+    start.end_ns = start.record_ns + (uint64_t)(options->duration_s * 1e9);
+    open_run *runs = calloc((size_t)threads, sizeof *runs);
+    load_histogram *send_delay = malloc(sizeof *send_delay);
     out->histogram = malloc(sizeof *out->histogram);
-    run.send_delay = malloc(sizeof *run.send_delay);
-    run.connections = calloc((size_t)options->connections, sizeof *run.connections);
-    run.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-    if (!out->histogram || !run.send_delay || !run.connections || run.epoll_fd < 0) {
-        free(run.connections);
-        free(run.send_delay);
-        if (run.epoll_fd >= 0) close(run.epoll_fd);
+    if (!runs || !send_delay || !out->histogram ||
+        open_prepare(runs, threads, options, &url, &start) < 0) {
+        int e = errno;
+        if (runs) open_release(runs, threads);
+        free(send_delay);
         load_result_free(out);
         return wasmvs_fail(err,
-                           "open loop: expected memory and an epoll set for %d connections, "
+                           "open loop: expected memory and epoll sets for %d connections, "
                            "found %s",
-                           options->connections, strerror(errno));
+                           options->connections, strerror(e));
     }
     load_histogram_reset(out->histogram);
-    load_histogram_reset(run.send_delay);
+    load_histogram_reset(send_delay);
     snprintf(out->generator, sizeof out->generator, "open-loop");
     out->connections = options->connections;
-    out->threads = 1;
+    out->threads = threads;
     out->target_rate_per_s = options->rate_per_s;
     out->duration_s = options->duration_s;
 
-    uint64_t cpu_start_ns = open_thread_cpu_ns(), wall_start_ns = meter_clock_ns();
-    /* Pin to the requested CPU and sharpen timer wake-ups (the default 50 us slack would
-     * show up as latency) for the run only; both are restored afterwards. */
-    cpu_set_t saved_cpus;
-    int pinned = 0;
-    if (options->cpu >= 0 && sched_getaffinity(0, sizeof saved_cpus, &saved_cpus) == 0) {
-        cpu_set_t one;
-        CPU_ZERO(&one);
-        CPU_SET(options->cpu, &one);
-        pinned = sched_setaffinity(0, sizeof one, &one) == 0;
-    }
-    int saved_slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
-    prctl(PR_SET_TIMERSLACK, 1000, 0, 0, 0);
-
-    run.period_ns = 1e9 / options->rate_per_s;
-    run.timeout_ns = (uint64_t)((options->timeout_s > 0 ? options->timeout_s : 2.0) * 1e9);
-    /* Connect everything before the first due time, so connection set-up is not
-     * charged to the first requests. */
-    uint64_t now = meter_clock_ns();
-    run.t0_ns = now + 1000000000ull;
-    run.record_ns = run.t0_ns + (uint64_t)(options->warmup_s * 1e9);
-    run.end_ns = run.record_ns + (uint64_t)(options->duration_s * 1e9);
-    for (int i = 0; i < options->connections; i++) {
-        run.connections[i].fd = -1;
-        run.connections[i].sequence = (uint64_t)i;
-        open_connect(&run, &run.connections[i], now);
-    }
-    struct epoll_event events[256];
-    while ((now = meter_clock_ns()) < run.t0_ns) {
-        int pending = 0;
-        for (int i = 0; i < options->connections; i++)
-            pending += run.connections[i].state == CONN_CONNECTING;
-        if (!pending) break;
-        int n = epoll_wait(run.epoll_fd, events, 256, (int)((run.t0_ns - now) / 1000000u) + 1);
-        for (int i = 0; i < n; i++) {
-            open_connection *c = events[i].data.ptr;
-            if (c->state == CONN_CONNECTING) open_connected(&run, c, meter_clock_ns());
-        }
-    }
-    /* Start the clock now that connections are up (up to 1 s early). */
-    now = meter_clock_ns();
-    if (now < run.t0_ns) {
-        uint64_t shift = run.t0_ns - now;
-        run.t0_ns -= shift;
-        run.record_ns -= shift;
-        run.end_ns -= shift;
-    }
-    open_loop(&run);
-    out->generator_cpu_ns = open_thread_cpu_ns() - cpu_start_ns;
+    int started = open_start_threads(runs, threads, &start);
+    for (int k = 0; k < started; k++)
+        pthread_join(runs[k].thread, NULL);
     out->generator_wall_s = (double)(meter_clock_ns() - wall_start_ns) / 1e9;
-
-    for (int i = 0; i < options->connections; i++)
-        if (run.connections[i].fd >= 0) close(run.connections[i].fd);
-    free(run.connections);
-    close(run.epoll_fd);
-    prctl(PR_SET_TIMERSLACK, saved_slack > 0 ? saved_slack : 50000, 0, 0, 0);
-    if (pinned) sched_setaffinity(0, sizeof saved_cpus, &saved_cpus);
-    open_summarize(&run);
-    free(run.send_delay);
+    open_merge(runs, started, out, send_delay);
+    open_release(runs, threads);
+    free(send_delay);
+    if (started < threads) {
+        load_result_free(out);
+        return wasmvs_fail(err, "open loop: expected %d generator threads, started only %d",
+                           threads, started);
+    }
     if (cancel_requested()) {
         load_result_free(out);
         return wasmvs_fail(err, "open loop %s: cancelled", options->url);

@@ -261,9 +261,11 @@ static void test_open_loop_holds_a_modest_rate(void **state)
     server_start(&s);
     char url[64];
     url_of(&s, url, sizeof url);
+    /* Two generator threads: their counts and histograms must add up to one schedule. */
     load_open_options o = {.url = url,
                            .rate_per_s = 2000,
                            .connections = 8,
+                           .threads = 2,
                            .duration_s = 1.5,
                            .warmup_s = 0.2,
                            .cpu = -1};
@@ -271,6 +273,7 @@ static void test_open_loop_holds_a_modest_rate(void **state)
     wasmvs_error err = {{0}};
     if (load_open_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
     assert_string_equal(r.generator, "open-loop");
+    assert_int_equal(r.threads, 2);
     /* 1.5 s at 2000/s: exactly 3000 requests are due in the recorded interval. */
     assert_int_equal(r.requests + r.unsent + load_errors_total(&r.errors), 3000);
     assert_int_equal(load_errors_total(&r.errors), 0);
@@ -367,6 +370,29 @@ static void test_open_loop_counts_connect_errors_when_nobody_listens(void **stat
     assert_int_equal(r.requests, 0);
     assert_true(r.errors.connect > 0);
     load_result_free(&r);
+}
+
+static void test_open_loop_options_are_checked_before_any_work(void **state)
+{
+    (void)state;
+    load_result r;
+    wasmvs_error err = {{0}};
+    load_open_options o = {.url = "http://127.0.0.1:9/",
+                           .rate_per_s = 100,
+                           .connections = 2,
+                           .threads = 3,
+                           .duration_s = 1,
+                           .cpu = -1};
+    assert_int_equal(load_open_run(&o, &r, &err), -1);
+    assert_non_null(strstr(err.message, "threads"));
+    o.threads = 1;
+    o.rate_per_s = 0;
+    assert_int_equal(load_open_run(&o, &r, &err), -1);
+    assert_non_null(strstr(err.message, "rate_per_s"));
+    o.rate_per_s = 100;
+    o.url = "http://example.org/";
+    assert_int_equal(load_open_run(&o, &r, &err), -1);
+    assert_non_null(strstr(err.message, "IPv4"));
 }
 
 /* Sends raw bytes on a new connection, returns everything read until the server closes
@@ -593,6 +619,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_sweep_finds_the_top_of_an_easy_range),
         cmocka_unit_test(test_sweep_breaks_on_a_bound_nothing_meets),
         cmocka_unit_test(test_open_loop_counts_connect_errors_when_nobody_listens),
+        cmocka_unit_test(test_open_loop_options_are_checked_before_any_work),
         cmocka_unit_test(test_httpd_answers_404_400_and_pipelined_requests),
         cmocka_unit_test(test_wasm_httpd_in_the_engine_answers_like_native),
         cmocka_unit_test(test_httpd_reports_a_port_in_use),
