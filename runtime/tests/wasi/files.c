@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include <wasi/api.h>
 
 /* "dir/name", allocated: the program is short-lived, so nothing is freed */
 static const char *at(const char *dir, const char *name)
@@ -156,5 +157,31 @@ int main(int argc, char **argv)
     if (fd >= 0) close(fd);
     CHECK("O_DIRECTORY on a file is ENOTDIR",
           open(target, O_RDONLY | O_DIRECTORY) == -1 && errno == ENOTDIR);
+
+    /* the descriptor calls wasi-libc reaches only indirectly */
+    int x = open(at(dir, "x.txt"), O_CREAT | O_RDWR, 0644);
+    int y = open(at(dir, "y.txt"), O_CREAT | O_RDWR, 0644);
+    CHECK("two files", x >= 0 && y >= 0 && write(x, "xx", 2) == 2);
+    CHECK("fd_renumber", __wasi_fd_renumber((__wasi_fd_t)x, (__wasi_fd_t)y) == 0);
+    __wasi_filesize_t pos = 0;
+    CHECK("renumbered fd is the old file", __wasi_fd_tell((__wasi_fd_t)y, &pos) == 0 && pos == 2);
+    CHECK("old number is closed", __wasi_fd_tell((__wasi_fd_t)x, &pos) == __WASI_ERRNO_BADF);
+    CHECK("fd_fdstat_set_flags append",
+          __wasi_fd_fdstat_set_flags((__wasi_fd_t)y, __WASI_FDFLAGS_APPEND) == 0);
+    __wasi_fdstat_t fst;
+    CHECK("fdstat shows append", __wasi_fd_fdstat_get((__wasi_fd_t)y, &fst) == 0 &&
+                                     (fst.fs_flags & __WASI_FDFLAGS_APPEND));
+    CHECK("sync flags cannot be set later",
+          __wasi_fd_fdstat_set_flags((__wasi_fd_t)y, __WASI_FDFLAGS_SYNC) == __WASI_ERRNO_NOTSUP);
+    CHECK("seek on a file", lseek(y, 0, SEEK_SET) == 0 && write(y, "y", 1) == 1 &&
+                                fstat(y, &st) == 0 && st.st_size == 3);
+    close(y);
+    CHECK("cleanup", unlink(at(dir, "x.txt")) == 0 && unlink(at(dir, "y.txt")) == 0);
+    __wasi_prestat_t pre;
+    char name[64] = {0};
+    CHECK("prestat of the preopen", __wasi_fd_prestat_get(3, &pre) == 0 &&
+                                        pre.u.dir.pr_name_len == strlen(dir));
+    CHECK("prestat name", __wasi_fd_prestat_dir_name(3, (uint8_t *)name, sizeof name) == 0 &&
+                              strcmp(name, dir) == 0);
     return check_failures ? 1 : 0;
 }
