@@ -268,7 +268,22 @@ static int httpd_after_flush(httpd_connection *c)
     return 0;
 }
 
-/* Reads once, answers, flushes. Returns -1 when the connection should be closed. */
+/* Answers and sends until the input holds no complete request or the peer stops
+ * taking output. Answering stops whenever the output buffer is nearly full, and no
+ * readiness event would ever report the requests still waiting in the input buffer, so
+ * this must go round until one of those two is true. */
+static int httpd_answer(httpd_connection *c)
+{
+    for (;;) {
+        size_t before = c->in_len;
+        httpd_process_input(c);
+        if (httpd_flush(c) < 0) return -1;
+        if (httpd_wants_write(c) || c->close_when_sent || c->in_len == before) break;
+    }
+    return httpd_after_flush(c);
+}
+
+/* Reads once, answers. Returns -1 when the connection should be closed. */
 static int httpd_on_readable(httpd_connection *c)
 {
     if (c->draining) c->in_len = 0;
@@ -280,20 +295,14 @@ static int httpd_on_readable(httpd_connection *c)
     if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
     if (c->draining) return 0;
     c->in_len += (size_t)n;
-    httpd_process_input(c);
-    if (httpd_flush(c) < 0) return -1;
-    return httpd_after_flush(c);
+    return httpd_answer(c);
 }
 
-/* Output had been blocked: flush it, then answer what waited behind it. */
+/* Output had been blocked: send it, then answer what waited behind it. */
 static int httpd_on_writable(httpd_connection *c)
 {
     if (httpd_flush(c) < 0) return -1;
-    if (!httpd_wants_write(c)) {
-        httpd_process_input(c);
-        if (httpd_flush(c) < 0) return -1;
-    }
-    return httpd_after_flush(c);
+    return httpd_wants_write(c) ? 0 : httpd_answer(c);
 }
 
 static httpd_connection *httpd_connection_open(int fd)

@@ -423,6 +423,41 @@ static int count(const char *haystack, const char *needle)
     return n;
 }
 
+/* Sends n pipelined GETs and a closing one in one write, then counts the 200s read
+ * until the server closes (or 2 s pass). More requests than the server's output buffer
+ * holds answers, so it must come back to the rest without a new readiness event. */
+static int pipelined_answers(int port, int n)
+{
+    static const char one[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    static const char last[] = "GET / HTTP/1.1\r\nConnection: close\r\n\r\n";
+    size_t size = (size_t)n * (sizeof one - 1) + sizeof last;
+    char *requests = malloc(size);
+    assert_non_null(requests);
+    for (int i = 0; i < n; i++)
+        memcpy(requests + (size_t)i * (sizeof one - 1), one, sizeof one - 1);
+    memcpy(requests + (size_t)n * (sizeof one - 1), last, sizeof last);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+    assert_int_equal(send(fd, requests, size - 1, 0), (ssize_t)(size - 1));
+    free(requests);
+    size_t capacity = (size_t)(n + 1) * 128, len = 0;
+    char *replies = malloc(capacity + 1);
+    assert_non_null(replies);
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    while (len < capacity && poll(&p, 1, 2000) > 0) {
+        ssize_t got = recv(fd, replies + len, capacity - len, 0);
+        if (got <= 0) break;
+        len += (size_t)got;
+    }
+    replies[len] = '\0';
+    int answers = count(replies, "HTTP/1.1 200 OK\r\n");
+    free(replies);
+    close(fd);
+    return answers;
+}
+
 /* The answers both builds of httpd must give: the code under test is the same. */
 static void check_http_answers(int port)
 {
@@ -441,6 +476,7 @@ static void check_http_answers(int port)
     assert_int_equal(count(reply, "HTTP/1.1 200 OK\r\n"), 2);
     assert_int_equal(count(reply, "HTTP/1.1 404 Not Found\r\n"), 1);
     assert_non_null(strstr(reply, "\r\n\r\n404 Not Found\n"));
+    assert_int_equal(pipelined_answers(port, 2000), 2001);
 }
 
 static void test_httpd_answers_404_400_and_pipelined_requests(void **state)
