@@ -86,6 +86,32 @@ static int process_pipe(int fds[2])
     return pipe2(fds, O_CLOEXEC);
 }
 
+static void process_close_pipes(int *pipes[], size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        process_close(&pipes[i][0]);
+        process_close(&pipes[i][1]);
+    }
+}
+
+/* Makes the write ends of out and err (or one shared file) what the child gets. */
+static int process_open_output(const process_spec *spec, int out[2], int errp[2],
+                               wasmvs_error *err)
+{
+    if (!spec->output_path) {
+        if (process_pipe(out) || process_pipe(errp))
+            return wasmvs_fail(err, "%s: cannot create pipes: %s", spec->argv[0], strerror(errno));
+        return 0;
+    }
+    out[1] = open(spec->output_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out[1] < 0)
+        return wasmvs_fail(err, "%s: cannot create output file: %s", spec->output_path,
+                           strerror(errno));
+    errp[1] = dup(out[1]);
+    fcntl(errp[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+}
+
 int process_run(const process_spec *spec, process_result *result, wasmvs_error *err)
 {
     memset(result, 0, sizeof *result);
@@ -94,25 +120,21 @@ int process_run(const process_spec *spec, process_result *result, wasmvs_error *
     signal(SIGPIPE, SIG_IGN);
     int in[2] = {-1, -1}, out[2] = {-1, -1}, errp[2] = {-1, -1}, gate[2] = {-1, -1},
         report[2] = {-1, -1};
-    if (process_pipe(in) || process_pipe(out) || process_pipe(errp) || process_pipe(gate) ||
-        process_pipe(report)) {
+    int *all[] = {in, out, errp, gate, report};
+    if (process_open_output(spec, out, errp, err) != 0) {
+        process_close_pipes(all, 5);
+        return -1;
+    }
+    if (process_pipe(in) || process_pipe(gate) || process_pipe(report)) {
         int saved = errno;
-        int *all[] = {in, out, errp, gate, report};
-        for (int i = 0; i < 5; i++) {
-            process_close(&all[i][0]);
-            process_close(&all[i][1]);
-        }
+        process_close_pipes(all, 5);
         return wasmvs_fail(err, "%s: cannot create pipes: %s", spec->argv[0], strerror(saved));
     }
     uint64_t started = meter_clock_ns();
     pid_t pid = fork();
     if (pid < 0) {
         int saved = errno;
-        int *all[] = {in, out, errp, gate, report};
-        for (int i = 0; i < 5; i++) {
-            process_close(&all[i][0]);
-            process_close(&all[i][1]);
-        }
+        process_close_pipes(all, 5);
         return wasmvs_fail(err, "%s: fork failed: %s", spec->argv[0], strerror(saved));
     }
     if (pid == 0) process_child(spec, in[0], out[1], errp[1], gate[0], report[1]);
@@ -211,7 +233,7 @@ int process_run(const process_spec *spec, process_result *result, wasmvs_error *
                     "max_rss_kib", (json_int_t)usage.ru_maxrss);
                 /* Grandchildren that kept the pipes open (a daemonised helper) must not
                  * hold the sample: kill the rest of the group once the leader is gone. */
-                kill(-pid, SIGKILL);
+                if (!spec->keep_descendants) kill(-pid, SIGKILL);
             }
         }
     }
@@ -229,6 +251,95 @@ int process_run(const process_spec *spec, process_result *result, wasmvs_error *
     result->out = process_buffer_take(&out_buffer, &result->out_length);
     result->err = process_buffer_take(&err_buffer, &result->err_length);
     return 0;
+}
+
+int process_spawn(const process_spec *spec, pid_t *pid, wasmvs_error *err)
+{
+    int out[2] = {-1, -1}, errp[2] = {-1, -1}, report[2] = {-1, -1};
+    int *all[] = {out, errp, report};
+    if (!spec->output_path)
+        return wasmvs_fail(err, "%s: a spawned process needs an output file", spec->argv[0]);
+    if (process_open_output(spec, out, errp, err) != 0) return -1;
+    if (process_pipe(report) != 0) {
+        int saved = errno;
+        process_close_pipes(all, 3);
+        return wasmvs_fail(err, "%s: cannot create pipes: %s", spec->argv[0], strerror(saved));
+    }
+    int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    signal(SIGPIPE, SIG_IGN);
+    *pid = fork();
+    if (*pid == 0) {
+        setpgid(0, 0);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGPIPE, SIG_DFL);
+        dup2(null_fd, 0);
+        dup2(out[1], 1);
+        dup2(errp[1], 2);
+        execvp(spec->argv[0], spec->argv);
+        int code = errno;
+        if (write(report[1], &code, sizeof code) < 0) _exit(127);
+        _exit(127);
+    }
+    int saved = errno;
+    if (null_fd >= 0) close(null_fd);
+    process_close(&report[1]);
+    if (*pid < 0) {
+        process_close_pipes(all, 3);
+        return wasmvs_fail(err, "%s: fork failed: %s", spec->argv[0], strerror(saved));
+    }
+    setpgid(*pid, *pid);
+    int exec_errno = 0;
+    ssize_t got;
+    while ((got = read(report[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
+    }
+    process_close_pipes(all, 3);
+    if (got == (ssize_t)sizeof exec_errno) {
+        waitpid(*pid, NULL, 0);
+        return wasmvs_fail(err, "%s: cannot execute: %s", spec->argv[0], strerror(exec_errno));
+    }
+    return 0;
+}
+
+void process_stop(pid_t pid, double grace_s)
+{
+    if (pid <= 0) return;
+    kill(-pid, SIGTERM);
+    kill(pid, SIGTERM);
+    uint64_t deadline = meter_clock_ns() + (uint64_t)(grace_s * 1e9);
+    while (waitpid(pid, NULL, WNOHANG) == 0) {
+        if (meter_clock_ns() >= deadline) {
+            process_kill_group(pid);
+            waitpid(pid, NULL, 0);
+            break;
+        }
+        usleep(1000);
+    }
+    kill(-pid, SIGKILL); /* whatever else the group still holds */
+}
+
+int process_wait_file_text(const char *path, const char *text, double timeout_s, pid_t pid,
+                           wasmvs_error *err)
+{
+    uint64_t deadline = meter_clock_ns() + (uint64_t)(timeout_s * 1e9);
+    char buffer[4096];
+    for (;;) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ssize_t n = read(fd, buffer, sizeof buffer - 1);
+            close(fd);
+            buffer[n > 0 ? n : 0] = '\0';
+            if (strstr(buffer, text)) return 0;
+        }
+        if (pid > 0 && waitpid(pid, NULL, WNOHANG) == pid)
+            return wasmvs_fail(err, "%s: expected \"%.40s\" before the process ended, found \"%.200s\"",
+                               path, text, buffer);
+        if (cancel_requested()) return wasmvs_fail(err, "%s: cancelled while waiting", path);
+        if (meter_clock_ns() >= deadline)
+            return wasmvs_fail(err, "%s: expected \"%.40s\" within %.1f s, found \"%.200s\"", path,
+                               text, timeout_s, buffer);
+        usleep(1000);
+    }
 }
 
 void process_result_free(process_result *result)

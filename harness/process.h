@@ -21,6 +21,12 @@ typedef struct process_spec {
     size_t stdin_length;
     double timeout_s;       /* <= 0: no limit */
     bool count_perf;        /* open perf counters on the process tree */
+    /* When set, stdout and stderr go to this file (created or truncated) instead of
+     * being captured: for processes that start something which outlives them. */
+    const char *output_path;
+    /* Leave the rest of the process group alive when the process exits (`runc run -d`
+     * starts a container that must outlive runc). Normally it is killed. */
+    bool keep_descendants;
 } process_spec;
 
 typedef enum process_end {
@@ -47,6 +53,20 @@ typedef struct process_result {
 int process_run(const process_spec *spec, process_result *result, wasmvs_error *err);
 
 void process_result_free(process_result *result);
+
+/* Starts a long-lived process in its own process group with stdin from /dev/null and
+ * stdout/stderr to spec->output_path, and returns at once with its pid. End it with
+ * process_stop. */
+int process_spawn(const process_spec *spec, pid_t *pid, wasmvs_error *err);
+
+/* Ends the process group of a spawned process: SIGTERM, then SIGKILL after grace_s;
+ * reaps the leader. */
+void process_stop(pid_t pid, double grace_s);
+
+/* Waits until the file at path contains text (a "ready" line), polling every
+ * millisecond. Fails on timeout, on cancellation, or when pid (if > 0) exits first. */
+int process_wait_file_text(const char *path, const char *text, double timeout_s, pid_t pid,
+                           wasmvs_error *err);
 
 /* Describes how the process ended ("exit code 2", "killed by signal 9", ...). */
 void process_describe_end(const process_result *result, char *out, size_t size);

@@ -188,6 +188,13 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
         wasmvs_wrap(err, "%s", path);
         goto fail;
     }
+    if (out->invocation.long_lived) {
+        wasmvs_fail(err,
+                    "%s: field \"workload\": expected a workload that exits by itself for kind "
+                    "\"oneshot\", found \"%s\", which runs until stopped",
+                    path, out->workload);
+        goto fail;
+    }
     out->json = json_deep_copy(doc);
     json_object_set_new(out->json, "file", json_string(path));
     json_object_set_new(out->json, "kind", json_string(out->kind));

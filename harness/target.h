@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "workload.h"
@@ -30,6 +31,15 @@ typedef struct target_outcome {
     json_t *phases;  /* target-specific phase timings (object), or NULL */
 } target_outcome;
 
+/* A long-lived instance (density, HTTP): started, ready, kept until stopped. */
+typedef struct target_instance {
+    pid_t main_pid;   /* the workload's own process (a container's init) */
+    pid_t tree_root;  /* where its memory is summed from: main_pid, or Docker's shim */
+    char id[96];      /* the container id, or "" */
+    char output[256]; /* a file holding the instance's stdout, or "" */
+    double start_ns;  /* from the start call until the instance said it was ready */
+} target_instance;
+
 typedef struct target_ops {
     /* 0 when the target can run here; fills t->version. Else -1, with why filled. */
     int (*probe)(target *t, wasmvs_error *why);
@@ -39,6 +49,13 @@ typedef struct target_ops {
      * output and metrics. Returns -1 only when the sample could not be attempted. */
     int (*run_once)(target *t, const workload_invocation *w, double timeout_s,
                     target_outcome *outcome, wasmvs_error *err);
+    /* Long-lived instances; NULL when the target cannot keep one. start returns once the
+     * instance wrote its ready line (the workload's expected stdout), within timeout_s;
+     * stop ends it and removes everything it left. Call them through
+     * target_instance_start/stop, which keep the list that clean-up works through. */
+    int (*start)(target *t, const workload_invocation *w, double timeout_s,
+                 target_instance *instance, wasmvs_error *err);
+    void (*stop)(target *t, target_instance *instance);
     /* Removes everything this target started and did not remove yet. Idempotent. */
     void (*cleanup)(target *t);
     /* Frees t->state (after cleanup). */
@@ -53,12 +70,14 @@ struct target {
     bool counts_perf;  /* samples carry perf counters of the instance's process tree */
     json_t *details;   /* facts recorded with the target's results (owned) */
     void *state;       /* the implementation's own */
+    target_instance **instances; /* live long-lived instances */
+    size_t instance_count;
 };
 
 /* Creates the target called name. Errors list the known names. */
 int target_create(const char *name, target **out, wasmvs_error *err);
 
-/* Cleans up, destroys and frees. NULL is fine. */
+/* Stops its live instances, cleans up, destroys and frees. NULL is fine. */
 void target_free(target *t);
 
 /* 1 when name is a registered target. */
@@ -71,5 +90,25 @@ const char *target_names(void);
 void target_cleanup_all(void);
 
 void target_outcome_free(target_outcome *outcome);
+
+struct process_result;
+/* Moves a finished process's output and metrics into outcome (for process targets). */
+void target_outcome_from_process(target_outcome *outcome, struct process_result *result);
+
+/* Starts a long-lived instance (see target_ops.start) and records it as live; fills
+ * *out. Fails, saying so, on targets without long-lived instances. */
+int target_instance_start(target *t, const workload_invocation *w, double timeout_s,
+                          target_instance **out, wasmvs_error *err);
+
+/* Adds the instance's memory to metrics: pss_kib, rss_kib and processes over its tree,
+ * cgroup_memory_bytes where it has a memory cgroup. */
+int target_instance_measure(const target_instance *instance, json_t *metrics, wasmvs_error *err);
+
+/* For start implementations: a fresh file for the instance's stdout, in a directory of
+ * this wasmvs process; its path goes to instance->output. Removed by the stop. */
+int target_instance_output_file(target_instance *instance, wasmvs_error *err);
+
+/* Stops and forgets one instance; NULL is fine. */
+void target_instance_stop(target *t, target_instance *instance);
 
 #endif

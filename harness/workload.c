@@ -1,6 +1,6 @@
 /* workload.c: invocations and expected answers of the one-shot workloads (see
- * workload.h): hello (stdin JSON in, transformed JSON out) and fib (fib(n) mod 2^32,
- * computed here iteratively). */
+ * workload.h): hello (stdin JSON in, transformed JSON out), fib (fib(n) mod 2^32,
+ * computed here iteratively), and the long-lived idle (ready line, then waits). */
 #include "workload.h"
 
 #include <inttypes.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *workload_known = "hello, fib";
+static const char *workload_known = "hello, fib, idle";
 
 const char *workload_names(void)
 {
@@ -100,6 +100,16 @@ static int workload_prepare_fib(json_t *parameters, workload_invocation *out, wa
     return 0;
 }
 
+/* idle: starts, writes "ready", waits until stopped (density). */
+static int workload_prepare_idle(json_t *parameters, workload_invocation *out, wasmvs_error *err)
+{
+    static const char *const allowed[] = {NULL};
+    if (workload_unknown_parameters(parameters, allowed, err)) return -1;
+    out->expected_stdout = strdup("ready\n");
+    out->long_lived = 1;
+    return 0;
+}
+
 int workload_prepare(const char *name, json_t *parameters, workload_invocation *out,
                      wasmvs_error *err)
 {
@@ -112,6 +122,8 @@ int workload_prepare(const char *name, json_t *parameters, workload_invocation *
         status = workload_prepare_hello(parameters, out, err);
     else if (strcmp(name, "fib") == 0)
         status = workload_prepare_fib(parameters, out, err);
+    else if (strcmp(name, "idle") == 0)
+        status = workload_prepare_idle(parameters, out, err);
     else
         return wasmvs_fail(err, "field \"workload\": expected one of %s, found \"%s\"",
                            workload_known, name);

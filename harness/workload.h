@@ -17,11 +17,12 @@ typedef struct workload_invocation {
     size_t arg_count;
     char *stdin_data; /* may be NULL */
     size_t stdin_length;
-    char *expected_stdout;
+    char *expected_stdout; /* for a long-lived workload: its ready line */
     int expected_exit_code;
+    int long_lived; /* runs until stopped (idle); one-shot workloads exit by themselves */
 } workload_invocation;
 
-/* Builds the invocation of workload name from the scenario's parameters object (may be
+/* Builds the invocation of workload name (hello, fib; idle is long-lived) from the scenario's parameters object (may be
  * NULL). Errors name the parameter ("parameters.n: expected ..., found ..."). */
 int workload_prepare(const char *name, json_t *parameters, workload_invocation *out,
                      wasmvs_error *err);

@@ -5,7 +5,9 @@
  * result records whether it was present before). Each sample: create (network none,
  * host or bridge), attach stdin when the workload reads it, start, write stdin, wait,
  * logs (the output), remove. wall_ns runs from create to the logs in hand; remove is
- * timed as a phase but is clean-up, not start-up. */
+ * timed as a phase but is clean-up, not start-up. Long-lived instances: create, start,
+ * poll the logs for the ready line; their memory is summed from the container's
+ * containerd-shim down, as the shim is resident for each container. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "../meters/clock.h"
+#include "../meters/memory.h"
 #include "../paths.h"
 #include "../target.h"
 #include "docker_api.h"
@@ -140,24 +143,33 @@ static int target_docker_prepare(target *t, const workload_invocation *w, wasmvs
     return 0;
 }
 
-static void target_docker_remove(target_docker *state, json_t *phases)
+/* Removes container id (force: also a running one). 0 when it is gone. */
+static int target_docker_remove_id(target_docker *state, const char *id, json_t *phases)
 {
-    if (!state->live_id[0]) return;
     bool abortable = state->api.abortable;
     state->api.abortable = false; /* clean-up must finish even after Ctrl-C */
     char path[160];
-    snprintf(path, sizeof path, "/containers/%s?force=1", state->live_id);
+    snprintf(path, sizeof path, "/containers/%s?force=1", id);
     uint64_t started = meter_clock_ns();
     docker_response response;
     wasmvs_error err;
-    if (docker_api_call(&state->api, "DELETE", path, NULL, NULL, 0, 30000, &response, &err) == 0) {
-        if (response.status < 300 || response.status == 404) state->live_id[0] = '\0';
-        docker_response_free(&response);
-    }
+    int status = -1;
+    if (docker_api_call(&state->api, "DELETE", path, NULL, NULL, 0, 30000, &response, &err) == 0 &&
+        (response.status < 300 || response.status == 404))
+        status = 0;
+    docker_response_free(&response);
     if (phases)
         json_object_set_new(phases, "remove_ns",
                             json_integer((json_int_t)(meter_clock_ns() - started)));
     state->api.abortable = abortable;
+    return status;
+}
+
+/* Removes the one-shot sample's container, if one is left. */
+static void target_docker_remove(target_docker *state, json_t *phases)
+{
+    if (state->live_id[0] && target_docker_remove_id(state, state->live_id, phases) == 0)
+        state->live_id[0] = '\0';
 }
 
 static void target_docker_phase(json_t *phases, const char *name, uint64_t *since)
@@ -182,6 +194,27 @@ static json_t *target_docker_create_body(const target *t, const target_docker *s
                      "HostConfig", "NetworkMode", t->variant, "AutoRemove", 0);
 }
 
+/* Creates a container for w and copies its id into id. */
+static int target_docker_create(target *t, const workload_invocation *w, char *id, size_t size,
+                                wasmvs_error *err)
+{
+    target_docker *state = t->state;
+    char path[256];
+    snprintf(path, sizeof path, "/containers/create?name=wasmvs-%ld-%lu", (long)getpid(),
+             state->next++);
+    json_t *body = target_docker_create_body(t, state, w);
+    long status = 0;
+    json_t *created = NULL;
+    int result = docker_api_json(&state->api, "POST", path, body, 30000, &status, &created, err);
+    json_decref(body);
+    const char *created_id = json_string_value(json_object_get(created, "Id"));
+    if (result == 0 && !created_id)
+        result = wasmvs_fail(err, "docker: create: expected an \"Id\" in the answer");
+    if (result == 0) snprintf(id, size, "%s", created_id);
+    json_decref(created);
+    return result;
+}
+
 /* Fills outcome for a sample that could not run to its end. */
 static void target_docker_unfinished(target_outcome *outcome, const docker_response *response,
                                      const char *what)
@@ -198,22 +231,12 @@ static int target_docker_run_once(target *t, const workload_invocation *w, doubl
     json_t *phases = json_object();
     outcome->phases = phases;
     char path[256];
-    snprintf(path, sizeof path, "/containers/create?name=wasmvs-%ld-%lu", (long)getpid(),
-             state->next++);
-    json_t *body = target_docker_create_body(t, state, w);
     uint64_t started = meter_clock_ns(), since = started;
     long status = 0;
-    json_t *created = NULL;
-    int result = docker_api_json(&state->api, "POST", path, body, 30000, &status, &created, err);
-    json_decref(body);
-    const char *id = json_string_value(json_object_get(created, "Id"));
-    if (result != 0 || !id) {
-        json_decref(created);
-        if (result == 0) wasmvs_fail(err, "docker: create: expected an \"Id\" in the answer");
+    if (target_docker_create(t, w, state->live_id, sizeof state->live_id, err) != 0) {
+        state->live_id[0] = '\0';
         return -1;
     }
-    snprintf(state->live_id, sizeof state->live_id, "%s", id);
-    json_decref(created);
     target_docker_phase(phases, "create_ns", &since);
 
     void *attach = NULL;
@@ -283,6 +306,72 @@ failed:
     return -1;
 }
 
+/* The logs of a container so far, stdout only; NULL on failure. */
+static char *target_docker_stdout(target_docker *state, const char *id, wasmvs_error *err)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/containers/%s/logs?stdout=1", id);
+    docker_response response;
+    if (docker_api_call(&state->api, "GET", path, NULL, NULL, 0, 10000, &response, err) != 0) {
+        docker_response_free(&response);
+        return NULL;
+    }
+    char *out = NULL, *errors = NULL;
+    docker_api_demultiplex(response.body, response.length, &out, &errors);
+    free(errors);
+    docker_response_free(&response);
+    return out;
+}
+
+
+static int target_docker_start(target *t, const workload_invocation *w, double timeout_s,
+                               target_instance *instance, wasmvs_error *err)
+{
+    target_docker *state = t->state;
+    char path[256];
+    long status = 0;
+    if (target_docker_create(t, w, instance->id, sizeof instance->id, err) != 0) return -1;
+    uint64_t deadline = meter_clock_ns() + (uint64_t)(timeout_s * 1e9);
+    snprintf(path, sizeof path, "/containers/%s/start", instance->id);
+    if (docker_api_json(&state->api, "POST", path, NULL, 60000, &status, NULL, err) != 0)
+        goto failed;
+    for (;;) { /* the ready line, polled from the logs */
+        char *out = target_docker_stdout(state, instance->id, err);
+        int ready = out && strstr(out, w->expected_stdout) != NULL;
+        free(out);
+        if (ready) break;
+        if (!out) goto failed;
+        if (meter_clock_ns() >= deadline) {
+            wasmvs_fail(err, "docker: %.12s: expected \"%s\" in its output within %.1f s",
+                        instance->id, w->expected_stdout, timeout_s);
+            goto failed;
+        }
+        usleep(2000);
+    }
+    snprintf(path, sizeof path, "/containers/%s/json", instance->id);
+    json_t *inspect = NULL;
+    if (docker_api_json(&state->api, "GET", path, NULL, 10000, &status, &inspect, err) != 0)
+        goto failed;
+    instance->main_pid =
+        (pid_t)json_integer_value(json_object_get(json_object_get(inspect, "State"), "Pid"));
+    json_decref(inspect);
+    if (instance->main_pid <= 0) {
+        wasmvs_fail(err, "docker: %.12s: expected State.Pid of a running container", instance->id);
+        goto failed;
+    }
+    instance->tree_root = meter_memory_parent(instance->main_pid); /* containerd-shim */
+    if (instance->tree_root <= 0) instance->tree_root = instance->main_pid;
+    return 0;
+failed:
+    target_docker_remove_id(state, instance->id, NULL);
+    return -1;
+}
+
+static void target_docker_stop(target *t, target_instance *instance)
+{
+    target_docker_remove_id(t->state, instance->id, NULL);
+}
+
 static void target_docker_cleanup(target *t)
 {
     target_docker_remove(t->state, NULL);
@@ -300,6 +389,8 @@ static const target_ops target_docker_ops = {
     .probe = target_docker_probe,
     .prepare = target_docker_prepare,
     .run_once = target_docker_run_once,
+    .start = target_docker_start,
+    .stop = target_docker_stop,
     .cleanup = target_docker_cleanup,
     .destroy = target_docker_destroy,
 };

@@ -50,13 +50,21 @@ static int target_native_prepare(target *t, const workload_invocation *w, wasmvs
     return 0;
 }
 
+/* The workload's command line; path holds the binary's path (4096 bytes). */
+static void target_native_argv(const target *t, const workload_invocation *w, char *path,
+                               char **argv)
+{
+    paths_workload(target_native_directory(t), w->name, path, 4096);
+    argv[0] = path;
+    for (size_t i = 0; i < w->arg_count; i++) argv[i + 1] = w->args[i];
+    argv[w->arg_count + 1] = NULL;
+}
+
 static int target_native_run_once(target *t, const workload_invocation *w, double timeout_s,
                                   target_outcome *outcome, wasmvs_error *err)
 {
-    char path[4096];
-    paths_workload(target_native_directory(t), w->name, path, sizeof path);
-    char *argv[WORKLOAD_MAX_ARGS + 2] = {path};
-    for (size_t i = 0; i < w->arg_count; i++) argv[i + 1] = w->args[i];
+    char path[4096], *argv[WORKLOAD_MAX_ARGS + 2];
+    target_native_argv(t, w, path, argv);
     process_spec spec = {.argv = argv,
                          .stdin_data = w->stdin_data,
                          .stdin_length = w->stdin_length,
@@ -64,21 +72,41 @@ static int target_native_run_once(target *t, const workload_invocation *w, doubl
                          .count_perf = true};
     process_result result;
     if (process_run(&spec, &result, err) != 0) return -1;
-    memset(outcome, 0, sizeof *outcome);
-    outcome->exited = result.end == PROCESS_EXITED;
-    outcome->exit_code = result.exit_code;
-    outcome->cancelled = result.end == PROCESS_CANCELLED;
-    process_describe_end(&result, outcome->how, sizeof outcome->how);
-    outcome->out = result.out;
-    outcome->err = result.err;
-    outcome->metrics = result.metrics;
+    target_outcome_from_process(outcome, &result);
     return 0;
+}
+
+/* A long-lived instance: the binary spawned in its own process group, its stdout in a
+ * file watched for the ready line. */
+static int target_native_start(target *t, const workload_invocation *w, double timeout_s,
+                               target_instance *instance, wasmvs_error *err)
+{
+    char path[4096], *argv[WORKLOAD_MAX_ARGS + 2];
+    target_native_argv(t, w, path, argv);
+    if (target_instance_output_file(instance, err) != 0) return -1;
+    process_spec spec = {.argv = argv, .output_path = instance->output};
+    pid_t pid;
+    if (process_spawn(&spec, &pid, err) != 0) return -1;
+    instance->main_pid = instance->tree_root = pid;
+    if (process_wait_file_text(instance->output, w->expected_stdout, timeout_s, pid, err) != 0) {
+        process_stop(pid, 1.0);
+        return -1;
+    }
+    return 0;
+}
+
+static void target_native_stop(target *t, target_instance *instance)
+{
+    (void)t;
+    process_stop(instance->main_pid, 2.0);
 }
 
 static const target_ops target_native_ops = {
     .probe = target_native_probe,
     .prepare = target_native_prepare,
     .run_once = target_native_run_once,
+    .start = target_native_start,
+    .stop = target_native_stop,
 };
 
 int target_native_init(target *t, wasmvs_error *err)

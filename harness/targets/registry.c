@@ -1,9 +1,15 @@
 /* registry.c: target names to implementations. One line per target name; a new
  * backend adds its constructor's declaration and a line here, and nothing else. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "../meters/clock.h"
+#include "../meters/memory.h"
+#include "../process.h"
 #include "../target.h"
 
 /* Each constructor fills t->ops (and its state) for the given variant. */
@@ -83,6 +89,8 @@ int target_create(const char *name, target **out, wasmvs_error *err)
 void target_free(target *t)
 {
     if (!t) return;
+    while (t->instance_count > 0) target_instance_stop(t, t->instances[t->instance_count - 1]);
+    free(t->instances);
     for (size_t i = 0; i < sizeof target_live / sizeof target_live[0]; i++)
         if (target_live[i] == t) target_live[i] = NULL;
     if (t->ops->cleanup) t->ops->cleanup(t);
@@ -93,9 +101,108 @@ void target_free(target *t)
 
 void target_cleanup_all(void)
 {
-    for (size_t i = 0; i < sizeof target_live / sizeof target_live[0]; i++)
-        if (target_live[i] && target_live[i]->ops->cleanup)
-            target_live[i]->ops->cleanup(target_live[i]);
+    for (size_t i = 0; i < sizeof target_live / sizeof target_live[0]; i++) {
+        target *t = target_live[i];
+        if (!t) continue;
+        while (t->instance_count > 0) target_instance_stop(t, t->instances[t->instance_count - 1]);
+        if (t->ops->cleanup) t->ops->cleanup(t);
+    }
+}
+
+void target_outcome_from_process(target_outcome *outcome, struct process_result *result)
+{
+    memset(outcome, 0, sizeof *outcome);
+    outcome->exited = result->end == PROCESS_EXITED;
+    outcome->exit_code = result->exit_code;
+    outcome->cancelled = result->end == PROCESS_CANCELLED;
+    process_describe_end(result, outcome->how, sizeof outcome->how);
+    outcome->out = result->out;
+    outcome->err = result->err;
+    outcome->metrics = result->metrics;
+    result->out = result->err = NULL; /* moved */
+    result->metrics = NULL;
+}
+
+int target_instance_start(target *t, const workload_invocation *w, double timeout_s,
+                          target_instance **out, wasmvs_error *err)
+{
+    *out = NULL;
+    if (!t->ops->start)
+        return wasmvs_fail(err, "%s: expected a target that keeps long-lived instances, found one "
+                                "that only runs one-shot samples",
+                           t->name);
+    target_instance **grown = realloc(t->instances, (t->instance_count + 1) * sizeof *grown);
+    target_instance *instance = calloc(1, sizeof *instance);
+    if (!grown || !instance) {
+        free(instance);
+        if (grown) t->instances = grown;
+        return wasmvs_fail(err, "%s: out of memory for an instance", t->name);
+    }
+    t->instances = grown;
+    uint64_t started = meter_clock_ns();
+    if (t->ops->start(t, w, timeout_s, instance, err) != 0) {
+        free(instance);
+        return -1;
+    }
+    instance->start_ns = (double)(meter_clock_ns() - started);
+    t->instances[t->instance_count++] = instance;
+    *out = instance;
+    return 0;
+}
+
+int target_instance_measure(const target_instance *instance, json_t *metrics, wasmvs_error *err)
+{
+    meter_memory_tree tree;
+    if (meter_memory_tree_read(instance->tree_root, &tree, err) != 0) return -1;
+    json_object_set_new(metrics, "pss_kib", json_integer(tree.pss_kib));
+    json_object_set_new(metrics, "rss_kib", json_integer(tree.rss_kib));
+    json_object_set_new(metrics, "processes", json_integer((json_int_t)tree.processes));
+    /* Only a cgroup of its own (a container's): a native process shares wasmvs's. */
+    long long bytes, own_bytes;
+    char path[1200], own_path[1200];
+    wasmvs_error ignored;
+    if (meter_memory_cgroup_bytes(instance->main_pid, &bytes, path, sizeof path, &ignored) == 0 &&
+        (meter_memory_cgroup_bytes(getpid(), &own_bytes, own_path, sizeof own_path, &ignored) != 0 ||
+         strcmp(path, own_path) != 0))
+        json_object_set_new(metrics, "cgroup_memory_bytes", json_integer(bytes));
+    return 0;
+}
+
+/* The directory holding instances' output files: one per wasmvs process. */
+static char target_output_directory[64];
+static unsigned long target_output_next;
+
+int target_instance_output_file(target_instance *instance, wasmvs_error *err)
+{
+    if (!target_output_directory[0]) {
+        snprintf(target_output_directory, sizeof target_output_directory,
+                 "/tmp/wasmvs-instances-%ld", (long)getpid());
+        if (mkdir(target_output_directory, 0700) != 0 && errno != EEXIST) {
+            int saved = errno;
+            target_output_directory[0] = '\0';
+            return wasmvs_fail(err, "/tmp: cannot create a directory for instance output: %s",
+                               strerror(saved));
+        }
+    }
+    snprintf(instance->output, sizeof instance->output, "%s/%lu.out", target_output_directory,
+             target_output_next++);
+    return 0;
+}
+
+void target_instance_stop(target *t, target_instance *instance)
+{
+    if (!instance) return;
+    for (size_t i = 0; i < t->instance_count; i++) {
+        if (t->instances[i] != instance) continue;
+        t->instances[i] = t->instances[--t->instance_count];
+        break;
+    }
+    t->ops->stop(t, instance);
+    if (instance->output[0]) unlink(instance->output);
+    /* once it is empty: the next start creates it again */
+    if (target_output_directory[0] && rmdir(target_output_directory) == 0)
+        target_output_directory[0] = '\0';
+    free(instance);
 }
 
 void target_outcome_free(target_outcome *outcome)

@@ -2,7 +2,9 @@
  * workload's static binary, with config.json written by jansson; each sample is one
  * `runc run` (create, start, wait and delete in one command) with the harness's pipes
  * as the container's stdio. Containers get unique ids and their own runc state root;
- * a sample that times out or is interrupted is removed with `runc delete -f`. */
+ * a sample that times out or is interrupted is removed with `runc delete -f`.
+ * Long-lived instances are detached containers (`runc run -d`), whose stdio runc passes
+ * through to a file watched for the ready line; no helper process stays resident. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -127,15 +129,12 @@ static int target_runc_prepare(target *t, const workload_invocation *w, wasmvs_e
     return 0;
 }
 
+static void target_runc_delete_id(const char *id);
+
 static void target_runc_delete(target_runc *state)
 {
     if (!state->live_id[0]) return;
-    char *const argv[] = {"runc", "--root", TARGET_RUNC_STATE_ROOT, "delete", "-f",
-                          state->live_id, NULL};
-    process_spec spec = {.argv = argv, .timeout_s = 10};
-    process_result result;
-    wasmvs_error err;
-    if (process_run(&spec, &result, &err) == 0) process_result_free(&result);
+    target_runc_delete_id(state->live_id);
     state->live_id[0] = '\0';
 }
 
@@ -163,15 +162,74 @@ static int target_runc_run_once(target *t, const workload_invocation *w, double 
         state->live_id[0] = '\0';
     else
         target_runc_delete(state);
-    memset(outcome, 0, sizeof *outcome);
-    outcome->exited = result.end == PROCESS_EXITED;
-    outcome->exit_code = result.exit_code;
-    outcome->cancelled = result.end == PROCESS_CANCELLED;
-    process_describe_end(&result, outcome->how, sizeof outcome->how);
-    outcome->out = result.out;
-    outcome->err = result.err;
-    outcome->metrics = result.metrics;
+    target_outcome_from_process(outcome, &result);
     return 0;
+}
+
+static void target_runc_delete_id(const char *id)
+{
+    char *const argv[] = {"runc", "--root", TARGET_RUNC_STATE_ROOT, "delete", "-f", (char *)id,
+                          NULL};
+    process_spec spec = {.argv = argv, .timeout_s = 10};
+    process_result result;
+    wasmvs_error err;
+    if (process_run(&spec, &result, &err) == 0) process_result_free(&result);
+}
+
+/* The pid of a running container's init, from `runc state ID`. */
+static pid_t target_runc_container_pid(const char *id, wasmvs_error *err)
+{
+    char *const argv[] = {"runc", "--root", TARGET_RUNC_STATE_ROOT, "state", (char *)id, NULL};
+    process_spec spec = {.argv = argv, .timeout_s = 10};
+    process_result result;
+    if (process_run(&spec, &result, err) != 0) return -1;
+    json_t *state = json_loads(result.out, 0, NULL);
+    json_int_t pid = json_integer_value(json_object_get(state, "pid"));
+    json_decref(state);
+    if (pid <= 0)
+        wasmvs_fail(err, "runc state %s: expected a JSON state with a \"pid\", found %.200s", id,
+                    result.out);
+    process_result_free(&result);
+    return pid > 0 ? (pid_t)pid : -1;
+}
+
+static int target_runc_start(target *t, const workload_invocation *w, double timeout_s,
+                             target_instance *instance, wasmvs_error *err)
+{
+    target_runc *state = t->state;
+    (void)w;
+    snprintf(instance->id, sizeof instance->id, "wasmvs-%ld-%lu", (long)getpid(), state->next++);
+    if (target_instance_output_file(instance, err) != 0) return -1;
+    char *const argv[] = {"runc",        "--root", TARGET_RUNC_STATE_ROOT, "run",        "-d",
+                          "--bundle",    state->bundle, instance->id, NULL};
+    process_spec spec = {.argv = argv,
+                         .timeout_s = timeout_s,
+                         .output_path = instance->output,
+                         .keep_descendants = true};
+    process_result result;
+    if (process_run(&spec, &result, err) != 0) return -1;
+    bool started = result.end == PROCESS_EXITED && result.exit_code == 0;
+    char how[128];
+    process_describe_end(&result, how, sizeof how);
+    process_result_free(&result);
+    if (!started) {
+        target_runc_delete_id(instance->id);
+        return wasmvs_fail(err, "runc run -d %s: expected exit code 0, found %s", instance->id,
+                           how);
+    }
+    if (process_wait_file_text(instance->output, w->expected_stdout, timeout_s, 0, err) != 0 ||
+        (instance->main_pid = target_runc_container_pid(instance->id, err)) <= 0) {
+        target_runc_delete_id(instance->id);
+        return -1;
+    }
+    instance->tree_root = instance->main_pid;
+    return 0;
+}
+
+static void target_runc_stop(target *t, target_instance *instance)
+{
+    (void)t;
+    target_runc_delete_id(instance->id);
 }
 
 static void target_runc_cleanup(target *t)
@@ -206,6 +264,8 @@ static const target_ops target_runc_ops = {
     .probe = target_runc_probe,
     .prepare = target_runc_prepare,
     .run_once = target_runc_run_once,
+    .start = target_runc_start,
+    .stop = target_runc_stop,
     .cleanup = target_runc_cleanup,
     .destroy = target_runc_destroy,
 };

@@ -154,6 +154,79 @@ static void docker_hello_and_fib_on_host_network(void **state)
     target_free(t);
 }
 
+/* True once pid has exited (a container's init may stay a zombie of its shim for a
+ * moment, which counts as gone); waits up to a second. */
+static bool process_gone(pid_t pid)
+{
+    for (int i = 0; i < 100; i++) {
+        char path[64], line[256] = "";
+        snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+        FILE *f = fopen(path, "r");
+        if (!f) return true;
+        if (!fgets(line, sizeof line, f)) line[0] = '\0';
+        fclose(f);
+        char *end = strrchr(line, ')');
+        if (end && end[1] == ' ' && (end[2] == 'Z' || end[2] == 'X')) return true;
+        usleep(10000);
+    }
+    return false;
+}
+
+/* Two idle instances: ready, measurable (PSS over their tree, the cgroup for
+ * containers), and gone after stop and after target_free. */
+static void idle_instances_start_measure_stop(const char *name, size_t min_processes,
+                                              bool cgroup)
+{
+    target *t = open_or_skip(name);
+    workload_invocation w;
+    prepare_workload(t, "idle", "{}", &w);
+    target_instance *first = NULL, *second = NULL;
+    wasmvs_error err = {{0}};
+    if (target_instance_start(t, &w, 30, &first, &err) != 0 ||
+        target_instance_start(t, &w, 30, &second, &err) != 0)
+        fail_msg("%s: start: %s", name, err.message);
+    assert_int_equal(t->instance_count, 2);
+    assert_true(first->start_ns > 0);
+    json_t *metrics = json_object();
+    if (target_instance_measure(first, metrics, &err) != 0) fail_msg("%s: %s", name, err.message);
+    printf("[  INFO    ] %s idle instance: pss %lld KiB over %lld processes, cgroup %lld bytes, "
+           "ready in %.1f ms\n",
+           name, (long long)json_integer_value(json_object_get(metrics, "pss_kib")),
+           (long long)json_integer_value(json_object_get(metrics, "processes")),
+           (long long)json_integer_value(json_object_get(metrics, "cgroup_memory_bytes")),
+           first->start_ns / 1e6);
+    assert_true(json_integer_value(json_object_get(metrics, "pss_kib")) > 0);
+    assert_true((size_t)json_integer_value(json_object_get(metrics, "processes")) >= min_processes);
+    if (cgroup) assert_true(json_integer_value(json_object_get(metrics, "cgroup_memory_bytes")) > 0);
+    json_decref(metrics);
+    pid_t first_pid = first->main_pid, second_pid = second->main_pid;
+    assert_int_equal(kill(first_pid, 0), 0);
+    target_instance_stop(t, first);
+    assert_int_equal(t->instance_count, 1);
+    target_free(t); /* stops the second */
+    assert_true(process_gone(first_pid));
+    assert_true(process_gone(second_pid));
+    workload_free(&w);
+}
+
+static void native_idle_instances(void **state)
+{
+    (void)state;
+    idle_instances_start_measure_stop("native", 1, false);
+}
+
+static void runc_detached_idle_instances(void **state)
+{
+    (void)state;
+    idle_instances_start_measure_stop("runc", 1, true);
+}
+
+static void docker_idle_instances_include_the_shim(void **state)
+{
+    (void)state;
+    idle_instances_start_measure_stop("docker", 2, true);
+}
+
 static void write_scenario(const char *path, const char *targets, int repetitions)
 {
     FILE *f = fopen(path, "w");
@@ -265,6 +338,9 @@ int main(void)
         cmocka_unit_test(native_timeout_kills_the_instance),
         cmocka_unit_test(runc_hello_and_fib),
         cmocka_unit_test(docker_hello_and_fib_on_host_network),
+        cmocka_unit_test(native_idle_instances),
+        cmocka_unit_test(runc_detached_idle_instances),
+        cmocka_unit_test(docker_idle_instances_include_the_shim),
         cmocka_unit_test(whole_run_writes_results_and_skips_unreachable_docker),
         cmocka_unit_test(interrupted_run_cleans_up_and_writes_samples),
     };

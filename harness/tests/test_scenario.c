@@ -138,13 +138,15 @@ static void unknown_names(void **state)
     expect_error("{\"name\": \"x\", \"workload\": \"hello\", \"repetition\": 3, " VALID_TAIL "}",
                  "field \"repetition\": unknown field", NULL);
     expect_error("{\"name\": \"x\", \"workload\": \"fortune\", " VALID_TAIL "}",
-                 "field \"workload\": expected one of hello, fib", "found \"fortune\"");
+                 "field \"workload\": expected one of hello, fib, idle", "found \"fortune\"");
     expect_error("{\"name\": \"x\", \"workload\": \"hello\", \"targets\": [\"dokcer\"], "
                  "\"repetitions\": 3}",
                  "field \"targets[0]\": expected one of native", "found \"dokcer\"");
     expect_error("{\"name\": \"x\", \"workload\": \"hello\", \"targets\": [\"runc\", \"runc\"], "
                  "\"repetitions\": 3}",
                  "targets[1]", "twice");
+    expect_error("{\"name\": \"x\", \"workload\": \"idle\", " VALID_TAIL "}",
+                 "field \"workload\": expected a workload that exits by itself", "\"idle\"");
     expect_error("{\"name\": \"x\", \"workload\": \"hello\", \"kind\": \"density\", " VALID_TAIL
                  "}",
                  "field \"kind\": expected \"oneshot\"", "found \"density\"");
