@@ -515,6 +515,61 @@ static void test_wasm_httpd_in_the_engine_answers_like_native(void **state)
     close(s.output_fd);
 }
 
+/* httpd handed a listening socket as fd 3: by LISTEN_FDS=1 (systemd's convention) or by
+ * --fd 3. */
+static void spawn_with_inherited_socket(server *s, int listen_fd, int by_environment)
+{
+    int fds[2];
+    assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+    s->pid = fork();
+    assert_true(s->pid >= 0);
+    if (s->pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        dup2(fds[1], STDERR_FILENO);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (listen_fd != 3) {
+            dup2(listen_fd, 3);
+            close(listen_fd);
+        }
+        if (by_environment) {
+            setenv("LISTEN_FDS", "1", 1);
+            execl(HTTPD, HTTPD, (char *)NULL);
+        } else {
+            execl(HTTPD, HTTPD, "--fd", "3", (char *)NULL);
+        }
+        _exit(127);
+    }
+    close(fds[1]);
+    s->output_fd = fds[0];
+    s->output[0] = '\0';
+}
+
+static void test_httpd_serves_an_inherited_socket(void **state)
+{
+    (void)state;
+    for (int by_environment = 0; by_environment <= 1; by_environment++) {
+        int listen_fd = socket(AF_INET, SOCK_STREAM, 0); /* no CLOEXEC: the child keeps it */
+        struct sockaddr_in sin = {.sin_family = AF_INET};
+        sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof sin;
+        assert_int_equal(bind(listen_fd, (struct sockaddr *)&sin, sizeof sin), 0);
+        assert_int_equal(listen(listen_fd, 16), 0);
+        assert_int_equal(getsockname(listen_fd, (struct sockaddr *)&sin, &len), 0);
+        server s;
+        spawn_with_inherited_socket(&s, listen_fd, by_environment);
+        close(listen_fd);
+        if (!server_wait_for(&s, "ready\n"))
+            fail_msg("expected httpd to print ready, found: %s", s.output);
+        char expected[64], reply[4096];
+        snprintf(expected, sizeof expected, "listening on 127.0.0.1:%d\n", ntohs(sin.sin_port));
+        assert_non_null(strstr(s.output, expected));
+        exchange(ntohs(sin.sin_port), "GET / HTTP/1.1\r\nConnection: close\r\n\r\n", reply,
+                 sizeof reply);
+        assert_true(strncmp(reply, "HTTP/1.1 200 OK\r\n", 17) == 0);
+        server_stop(&s);
+    }
+}
+
 static void test_httpd_reports_a_port_in_use(void **state)
 {
     (void)state;
@@ -660,6 +715,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_open_loop_options_are_checked_before_any_work),
         cmocka_unit_test(test_httpd_answers_404_400_and_pipelined_requests),
         cmocka_unit_test(test_wasm_httpd_in_the_engine_answers_like_native),
+        cmocka_unit_test(test_httpd_serves_an_inherited_socket),
         cmocka_unit_test(test_httpd_reports_a_port_in_use),
     };
     return cmocka_run_group_tests_name("load_run", tests, NULL, NULL);
