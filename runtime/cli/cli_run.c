@@ -15,6 +15,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+extern char **environ;
+
 #define CLI_MAX_DIRS 64
 #define CLI_MAX_ENVS 256
 
@@ -93,10 +95,13 @@ static int cli_parse_run(int argc, char **argv, cli_run_options *o)
                 fprintf(stderr, "wasmrt run: at most %d --env options\n", CLI_MAX_ENVS);
                 return -1;
             }
-            if (!strchr(v, '=')) { /* --env KEY passes the host's value, if any */
-                const char *host = getenv(v);
-                if (!host) continue;
-                v = host - strlen(v) - 1; /* environ holds "KEY=VALUE" contiguously */
+            if (!strchr(v, '=')) { /* --env KEY passes the host's "KEY=VALUE", if any */
+                size_t n = strlen(v);
+                const char *found = NULL;
+                for (char **e = environ; *e && !found; e++)
+                    if (strncmp(*e, v, n) == 0 && (*e)[n] == '=') found = *e;
+                if (!found) continue;
+                v = found;
             }
             o->envs[o->env_count++] = v;
         } else if ((v = cli_option_value(argc, argv, &i, "--listen"))) {
