@@ -43,16 +43,20 @@ static int main_parse_count(const char *option, const char *text, int *out)
 
 static int main_run(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"targets", required_argument, NULL, 't'}, {"reps", required_argument, NULL, 'n'},
-        {"warmup", required_argument, NULL, 'w'},  {"out", required_argument, NULL, 'o'},
-        {"seed", required_argument, NULL, 's'},    {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"targets", required_argument, NULL, 't'},
+                                            {"reps", required_argument, NULL, 'n'},
+                                            {"warmup", required_argument, NULL, 'w'},
+                                            {"out", required_argument, NULL, 'o'},
+                                            {"seed", required_argument, NULL, 's'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     run_options run = {.repetitions = -1, .warmup = -1};
     int option;
     while ((option = getopt_long(argc, argv, "t:n:w:o:s:h", options, NULL)) != -1) {
         switch (option) {
-        case 't': run.targets = optarg; break;
+        case 't':
+            run.targets = optarg;
+            break;
         case 'n':
             if (main_parse_count("--reps", optarg, &run.repetitions)) return 2;
             if (run.repetitions < 1) {
@@ -63,10 +67,18 @@ static int main_run(int argc, char **argv)
         case 'w':
             if (main_parse_count("--warmup", optarg, &run.warmup)) return 2;
             break;
-        case 'o': run.out = optarg; break;
-        case 's': run.seed = strtoull(optarg, NULL, 0); break;
-        case 'h': main_usage(stdout); return 0;
-        default: main_usage(stderr); return 2;
+        case 'o':
+            run.out = optarg;
+            break;
+        case 's':
+            run.seed = strtoull(optarg, NULL, 0);
+            break;
+        case 'h':
+            main_usage(stdout);
+            return 0;
+        default:
+            main_usage(stderr);
+            return 2;
         }
     }
     if (optind != argc - 1) {

@@ -31,7 +31,8 @@ static void process_buffer_append(process_buffer *buffer, const char *data, size
     if (length == 0) return;
     if (buffer->length + length + 1 > buffer->capacity) {
         size_t capacity = buffer->capacity ? buffer->capacity : 256;
-        while (capacity < buffer->length + length + 1) capacity *= 2;
+        while (capacity < buffer->length + length + 1)
+            capacity *= 2;
         char *grown = realloc(buffer->data, capacity);
         if (!grown) return;
         buffer->data = grown;
@@ -95,8 +96,7 @@ static void process_close_pipes(int *pipes[], size_t count)
 }
 
 /* Makes the write ends of out and err (or one shared file) what the child gets. */
-static int process_open_output(const process_spec *spec, int out[2], int errp[2],
-                               wasmvs_error *err)
+static int process_open_output(const process_spec *spec, int out[2], int errp[2], wasmvs_error *err)
 {
     if (!spec->output_path) {
         if (process_pipe(out) || process_pipe(errp))
@@ -196,21 +196,25 @@ int process_run(const process_spec *spec, process_result *result, wasmvs_error *
         if (ready < 0 && errno != EINTR) break;
         char chunk[65536];
         if (in_at >= 0 && ready > 0 && fds[in_at].revents) {
-            ssize_t n = write(in[1], spec->stdin_data + stdin_done,
-                              spec->stdin_length - stdin_done);
+            ssize_t n =
+                write(in[1], spec->stdin_data + stdin_done, spec->stdin_length - stdin_done);
             if (n > 0) stdin_done += (size_t)n;
             if (n < 0 && errno != EAGAIN && errno != EINTR) stdin_done = spec->stdin_length;
             if (stdin_done >= spec->stdin_length) process_close(&in[1]);
         }
         if (out_at >= 0 && ready > 0 && fds[out_at].revents) {
             ssize_t n = read(out[0], chunk, sizeof chunk);
-            if (n > 0) process_buffer_append(&out_buffer, chunk, (size_t)n);
-            else if (n == 0 || errno != EINTR) process_close(&out[0]);
+            if (n > 0)
+                process_buffer_append(&out_buffer, chunk, (size_t)n);
+            else if (n == 0 || errno != EINTR)
+                process_close(&out[0]);
         }
         if (err_at >= 0 && ready > 0 && fds[err_at].revents) {
             ssize_t n = read(errp[0], chunk, sizeof chunk);
-            if (n > 0) process_buffer_append(&err_buffer, chunk, (size_t)n);
-            else if (n == 0 || errno != EINTR) process_close(&errp[0]);
+            if (n > 0)
+                process_buffer_append(&err_buffer, chunk, (size_t)n);
+            else if (n == 0 || errno != EINTR)
+                process_close(&errp[0]);
         }
         if (!exited && (pidfd < 0 || (pid_at >= 0 && ready > 0 && fds[pid_at].revents))) {
             int status;
@@ -332,7 +336,8 @@ int process_wait_file_text(const char *path, const char *text, double timeout_s,
             if (strstr(buffer, text)) return 0;
         }
         if (pid > 0 && waitpid(pid, NULL, WNOHANG) == pid)
-            return wasmvs_fail(err, "%s: expected \"%.40s\" before the process ended, found \"%.200s\"",
+            return wasmvs_fail(err,
+                               "%s: expected \"%.40s\" before the process ended, found \"%.200s\"",
                                path, text, buffer);
         if (cancel_requested()) return wasmvs_fail(err, "%s: cancelled while waiting", path);
         if (meter_clock_ns() >= deadline)
@@ -353,13 +358,19 @@ void process_result_free(process_result *result)
 void process_describe_end(const process_result *result, char *out, size_t size)
 {
     switch (result->end) {
-    case PROCESS_EXITED: snprintf(out, size, "exit code %d", result->exit_code); break;
+    case PROCESS_EXITED:
+        snprintf(out, size, "exit code %d", result->exit_code);
+        break;
     case PROCESS_SIGNALED:
         snprintf(out, size, "killed by signal %d (%s)", result->term_signal,
                  strsignal(result->term_signal));
         break;
-    case PROCESS_TIMED_OUT: snprintf(out, size, "timed out and was killed"); break;
-    case PROCESS_CANCELLED: snprintf(out, size, "cancelled (interrupted run)"); break;
+    case PROCESS_TIMED_OUT:
+        snprintf(out, size, "timed out and was killed");
+        break;
+    case PROCESS_CANCELLED:
+        snprintf(out, size, "cancelled (interrupted run)");
+        break;
     }
 }
 

@@ -19,8 +19,8 @@ typedef struct process_spec {
     char *const *argv;      /* argv[0] is the program; searched on PATH when it has no '/' */
     const char *stdin_data; /* may be NULL: stdin is then empty */
     size_t stdin_length;
-    double timeout_s;       /* <= 0: no limit */
-    bool count_perf;        /* open perf counters on the process tree */
+    double timeout_s; /* <= 0: no limit */
+    bool count_perf;  /* open perf counters on the process tree */
     /* When set, stdout and stderr go to this file (created or truncated) instead of
      * being captured: for processes that start something which outlives them. */
     const char *output_path;

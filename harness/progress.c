@@ -19,7 +19,8 @@ void progress_step(progress *p, const char *label)
     if (!p->enabled || p->total == 0) return;
     size_t filled = p->done * PROGRESS_WIDTH / p->total;
     char bar[PROGRESS_WIDTH + 1];
-    for (size_t i = 0; i < PROGRESS_WIDTH; i++) bar[i] = i < filled ? '#' : '-';
+    for (size_t i = 0; i < PROGRESS_WIDTH; i++)
+        bar[i] = i < filled ? '#' : '-';
     bar[PROGRESS_WIDTH] = '\0';
     fprintf(stderr, "\r\033[K[%s] %zu/%zu %s", bar, p->done, p->total, label ? label : "");
     fflush(stderr);

@@ -25,7 +25,8 @@ int results_load(const char *path, json_t **out, wasmvs_error *err)
     json_t *doc = json_loadf(file, 0, &parse_error);
     fclose(file);
     if (!doc)
-        return wasmvs_fail(err, "%s:%d:%d: expected a JSON results document, found invalid JSON: %s",
+        return wasmvs_fail(err,
+                           "%s:%d:%d: expected a JSON results document, found invalid JSON: %s",
                            path, parse_error.line, parse_error.column, parse_error.text);
     if (!json_is_object(doc)) {
         json_decref(doc);
@@ -209,11 +210,11 @@ static void results_summarize_target(json_t *target)
             summary, metric,
             json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I}", "n",
                       (json_int_t)s.n, "min", results_number(s.min), "max", results_number(s.max),
-                      "mean", results_number(s.mean), "stddev", results_number(s.stddev),
-                      "median", results_number(s.median), "mad", results_number(s.mad), "p90",
+                      "mean", results_number(s.mean), "stddev", results_number(s.stddev), "median",
+                      results_number(s.median), "mad", results_number(s.mad), "p90",
                       results_number(s.p90), "p99", results_number(s.p99), "ci_low",
-                      results_number(s.ci_low), "ci_high", results_number(s.ci_high),
-                      "outliers", (json_int_t)s.outliers));
+                      results_number(s.ci_low), "ci_high", results_number(s.ci_high), "outliers",
+                      (json_int_t)s.outliers));
     }
     json_decref(names);
     json_object_set_new(target, "summary", summary);
@@ -303,8 +304,10 @@ int results_write(json_t *doc, const char *path, wasmvs_error *err)
     for (size_t done = 0; !failed && done < length;) {
         ssize_t written = write(fd, text + done, length - done);
         if (written < 0 && errno == EINTR) continue;
-        if (written <= 0) failed = 1;
-        else done += (size_t)written;
+        if (written <= 0)
+            failed = 1;
+        else
+            done += (size_t)written;
     }
     if (!failed && write(fd, "\n", 1) != 1) failed = 1;
     if (!failed && fsync(fd) != 0) failed = 1;

@@ -18,8 +18,9 @@
  * file and the fault (unreadable, bad JSON with line/column, wrong or missing schema). */
 int results_load(const char *path, json_t **out, wasmvs_error *err);
 
-/* A new document: schema, tool (with git_commit, may be NULL), started_at, "interrupted": false, the scenario (stolen
- * reference) and the host facts (stolen reference), an empty "targets" array. */
+/* A new document: schema, tool (with git_commit, may be NULL), started_at, "interrupted": false,
+ * the scenario (stolen reference) and the host facts (stolen reference), an empty "targets" array.
+ */
 json_t *results_new(json_t *scenario, json_t *host, const char *git_commit);
 
 /* Appends a target entry and returns it (borrowed). reason: NULL when available. */
@@ -51,7 +52,6 @@ double *results_metric_values(json_t *target, const char *metric, size_t *n);
 int results_write(json_t *doc, const char *path, wasmvs_error *err);
 
 /* The default output path: results/SCENARIO-YYYYmmddTHHMMSSZ.json under root. */
-void results_default_path(const char *root, const char *scenario_name, char *out,
-                          size_t size);
+void results_default_path(const char *root, const char *scenario_name, char *out, size_t size);
 
 #endif

@@ -19,9 +19,9 @@
 #include "target.h"
 
 typedef struct run_target {
-    target *target;   /* NULL when unavailable */
-    json_t *entry;    /* the target's entry in the results document */
-    size_t failures;  /* failed samples so far, to keep stderr short */
+    target *target;  /* NULL when unavailable */
+    json_t *entry;   /* the target's entry in the results document */
+    size_t failures; /* failed samples so far, to keep stderr short */
 } run_target;
 
 typedef struct run_step {
@@ -55,7 +55,8 @@ static run_step *run_plan(const run_target *targets, size_t target_count, int wa
                           int repetitions, uint64_t seed, size_t *count)
 {
     size_t available = 0;
-    for (size_t i = 0; i < target_count; i++) available += targets[i].target != NULL;
+    for (size_t i = 0; i < target_count; i++)
+        available += targets[i].target != NULL;
     size_t rounds = (size_t)warmup + (size_t)repetitions;
     run_step *steps = malloc((rounds * available + 1) * sizeof *steps);
     if (!steps) return NULL;
@@ -64,8 +65,7 @@ static run_step *run_plan(const run_target *targets, size_t target_count, int wa
     for (size_t round = 0; round < rounds; round++) {
         run_step *start = steps + *count;
         for (size_t i = 0; i < target_count; i++)
-            if (targets[i].target)
-                steps[(*count)++] = (run_step){i, round < (size_t)warmup};
+            if (targets[i].target) steps[(*count)++] = (run_step){i, round < (size_t)warmup};
         run_shuffle(start, available, &state);
     }
     return steps;
@@ -173,14 +173,15 @@ static int run_execute(scenario *s, const run_options *options)
         run_open_target(doc, s, s->targets[i], &targets[i]);
 
     size_t step_count = 0;
-    run_step *steps = run_plan(targets, s->target_count, s->warmup, s->repetitions, seed,
-                               &step_count);
+    run_step *steps =
+        run_plan(targets, s->target_count, s->warmup, s->repetitions, seed, &step_count);
     progress bar;
     progress_start(&bar, step_count);
     for (size_t i = 0; steps && i < step_count && !cancel_requested(); i++) {
         run_target *rt = &targets[steps[i].target];
         char label[96];
-        snprintf(label, sizeof label, "%s%s", rt->target->name, steps[i].warmup ? " (warm-up)" : "");
+        snprintf(label, sizeof label, "%s%s", rt->target->name,
+                 steps[i].warmup ? " (warm-up)" : "");
         if (!run_take_sample(rt, s, steps[i].warmup, &bar)) break;
         progress_step(&bar, label);
     }
@@ -192,7 +193,8 @@ static int run_execute(scenario *s, const run_options *options)
     int status = 0;
     for (size_t i = 0; i < s->target_count; i++) {
         if (!targets[i].target) continue;
-        json_object_update(json_object_get(targets[i].entry, "details"), targets[i].target->details);
+        json_object_update(json_object_get(targets[i].entry, "details"),
+                           targets[i].target->details);
         if (targets[i].failures > 0) status = 1;
         target_free(targets[i].target);
     }

@@ -8,27 +8,34 @@
 
 #include "target.h"
 
-static const char *const scenario_fields[] = {
-    "name", "description", "kind", "workload", "parameters", "targets", "warmup",
-    "repetitions", "timeout_s", NULL};
+static const char *const scenario_fields[] = {"name",       "description", "kind",   "workload",
+                                              "parameters", "targets",     "warmup", "repetitions",
+                                              "timeout_s",  NULL};
 
 static const char *scenario_type_name(json_t *value)
 {
     switch (json_typeof(value)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a real number";
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+        return "an integer";
+    case JSON_REAL:
+        return "a real number";
     case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    case JSON_NULL: return "null";
+    case JSON_FALSE:
+        return "a boolean";
+    case JSON_NULL:
+        return "null";
     }
     return "an unknown value";
 }
 
-static int scenario_string(const char *path, json_t *doc, const char *field, char *out,
-                           size_t size, const char *fallback, wasmvs_error *err)
+static int scenario_string(const char *path, json_t *doc, const char *field, char *out, size_t size,
+                           const char *fallback, wasmvs_error *err)
 {
     json_t *value = json_object_get(doc, field);
     if (!value) {
@@ -75,12 +82,13 @@ static int scenario_integer(const char *path, json_t *doc, const char *field, in
 
 static void scenario_free_targets(scenario *s)
 {
-    for (size_t i = 0; i < s->target_count; i++) free(s->targets[i]);
+    for (size_t i = 0; i < s->target_count; i++)
+        free(s->targets[i]);
     s->target_count = 0;
 }
 
-static int scenario_add_target(const char *path, const char *where, scenario *s,
-                               const char *name, wasmvs_error *err)
+static int scenario_add_target(const char *path, const char *where, scenario *s, const char *name,
+                               wasmvs_error *err)
 {
     if (!target_exists(name))
         return wasmvs_fail(err, "%s: %s: expected one of %s, found \"%s\"", path, where,
@@ -108,8 +116,8 @@ static int scenario_targets(const char *path, json_t *doc, scenario *s, wasmvs_e
         return wasmvs_fail(err,
                            "%s: field \"targets\": expected a non-empty array of target names, "
                            "found %s",
-                           path, json_is_array(targets) ? "an empty array"
-                                                        : scenario_type_name(targets));
+                           path,
+                           json_is_array(targets) ? "an empty array" : scenario_type_name(targets));
     size_t i;
     json_t *name;
     json_array_foreach(targets, i, name)
@@ -117,8 +125,8 @@ static int scenario_targets(const char *path, json_t *doc, scenario *s, wasmvs_e
         char where[64];
         snprintf(where, sizeof where, "field \"targets[%zu]\"", i);
         if (!json_is_string(name))
-            return wasmvs_fail(err, "%s: %s: expected a target name string, found %s", path,
-                               where, scenario_type_name(name));
+            return wasmvs_fail(err, "%s: %s: expected a target name string, found %s", path, where,
+                               scenario_type_name(name));
         if (scenario_add_target(path, where, s, json_string_value(name), err) != 0) return -1;
     }
     return 0;
@@ -136,12 +144,14 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
     json_object_foreach(doc, key, value)
     {
         int known = 0;
-        for (size_t i = 0; scenario_fields[i]; i++) known |= strcmp(scenario_fields[i], key) == 0;
+        for (size_t i = 0; scenario_fields[i]; i++)
+            known |= strcmp(scenario_fields[i], key) == 0;
         if (!known)
-            return wasmvs_fail(err,
-                               "%s: field \"%s\": unknown field; expected only name, description, "
-                               "kind, workload, parameters, targets, warmup, repetitions, timeout_s",
-                               path, key);
+            return wasmvs_fail(
+                err,
+                "%s: field \"%s\": unknown field; expected only name, description, "
+                "kind, workload, parameters, targets, warmup, repetitions, timeout_s",
+                path, key);
     }
     if (scenario_string(path, doc, "name", out->name, sizeof out->name, NULL, err) ||
         scenario_string(path, doc, "kind", out->kind, sizeof out->kind, "oneshot", err) ||
@@ -174,10 +184,12 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
     if (timeout) {
         if (!json_is_number(timeout) || json_number_value(timeout) <= 0 ||
             json_number_value(timeout) > 86400) {
-            wasmvs_fail(err, "%s: field \"timeout_s\": expected a number of seconds in (0, 86400], "
-                             "found %s",
-                        path, json_is_number(timeout) ? "a number out of range"
-                                                      : scenario_type_name(timeout));
+            wasmvs_fail(err,
+                        "%s: field \"timeout_s\": expected a number of seconds in (0, 86400], "
+                        "found %s",
+                        path,
+                        json_is_number(timeout) ? "a number out of range"
+                                                : scenario_type_name(timeout));
             goto fail;
         }
         out->timeout_s = json_number_value(timeout);

@@ -70,7 +70,8 @@ static size_t stats_random_index(uint64_t *state, size_t n)
 static double stats_resample_median(const double *values, size_t n, double *scratch,
                                     uint64_t *state)
 {
-    for (size_t i = 0; i < n; i++) scratch[i] = values[stats_random_index(state, n)];
+    for (size_t i = 0; i < n; i++)
+        scratch[i] = values[stats_random_index(state, n)];
     qsort(scratch, n, sizeof *scratch, stats_compare_doubles);
     return stats_sorted_quantile(scratch, n, 0.5);
 }
@@ -94,16 +95,19 @@ void stats_summarize(const double *values, size_t n, uint64_t seed, stats_summar
     out->min = sorted[0];
     out->max = sorted[n - 1];
     double sum = 0.0;
-    for (size_t i = 0; i < n; i++) sum += sorted[i];
+    for (size_t i = 0; i < n; i++)
+        sum += sorted[i];
     out->mean = sum / (double)n;
     double squares = 0.0;
-    for (size_t i = 0; i < n; i++) squares += (sorted[i] - out->mean) * (sorted[i] - out->mean);
+    for (size_t i = 0; i < n; i++)
+        squares += (sorted[i] - out->mean) * (sorted[i] - out->mean);
     out->stddev = n > 1 ? sqrt(squares / (double)(n - 1)) : 0.0; /* sample deviation */
     out->median = stats_sorted_quantile(sorted, n, 0.5);
     out->p90 = stats_sorted_quantile(sorted, n, 0.90);
     out->p99 = stats_sorted_quantile(sorted, n, 0.99);
 
-    for (size_t i = 0; i < n; i++) scratch[i] = fabs(sorted[i] - out->median);
+    for (size_t i = 0; i < n; i++)
+        scratch[i] = fabs(sorted[i] - out->median);
     qsort(scratch, n, sizeof *scratch, stats_compare_doubles);
     out->mad = stats_sorted_quantile(scratch, n, 0.5);
 
@@ -114,7 +118,8 @@ void stats_summarize(const double *values, size_t n, uint64_t seed, stats_summar
     out->ci_low = stats_sorted_quantile(resampled, STATS_BOOTSTRAP_RESAMPLES, 0.025);
     out->ci_high = stats_sorted_quantile(resampled, STATS_BOOTSTRAP_RESAMPLES, 0.975);
 
-    for (size_t i = 0; i < n; i++) out->outliers += (size_t)stats_is_outlier(out, sorted[i]);
+    for (size_t i = 0; i < n; i++)
+        out->outliers += (size_t)stats_is_outlier(out, sorted[i]);
     free(sorted);
     free(scratch);
     free(resampled);
@@ -126,8 +131,8 @@ int stats_is_outlier(const stats_summary *summary, double value)
     return fabs(value - summary->median) > limit;
 }
 
-void stats_ratio_of_medians(const double *a, size_t na, const double *b, size_t nb,
-                            uint64_t seed, stats_ratio *out)
+void stats_ratio_of_medians(const double *a, size_t na, const double *b, size_t nb, uint64_t seed,
+                            stats_ratio *out)
 {
     out->ratio = out->ci_low = out->ci_high = NAN;
     if (na == 0 || nb == 0) return;
@@ -181,15 +186,18 @@ void stats_mann_whitney_u(const double *a, size_t na, const double *b, size_t nb
         out->p_value = NAN;
         return;
     }
-    for (size_t i = 0; i < na; i++) all[i] = (stats_ranked){a[i], 1};
-    for (size_t i = 0; i < nb; i++) all[na + i] = (stats_ranked){b[i], 0};
+    for (size_t i = 0; i < na; i++)
+        all[i] = (stats_ranked){a[i], 1};
+    for (size_t i = 0; i < nb; i++)
+        all[na + i] = (stats_ranked){b[i], 0};
     qsort(all, total, sizeof *all, stats_compare_ranked);
 
     /* Ties share the mean of the ranks they span; sum(t^3 - t) corrects the variance. */
     double rank_sum_a = 0.0, tie_term = 0.0;
     for (size_t i = 0; i < total;) {
         size_t j = i;
-        while (j + 1 < total && all[j + 1].value == all[i].value) j++;
+        while (j + 1 < total && all[j + 1].value == all[i].value)
+            j++;
         double mean_rank = ((double)(i + 1) + (double)(j + 1)) / 2.0;
         for (size_t k = i; k <= j; k++)
             if (all[k].from_a) rank_sum_a += mean_rank;

@@ -6,11 +6,16 @@
 
 void table_format_ns(double ns, char *out, size_t size)
 {
-    if (!isfinite(ns)) snprintf(out, size, "-");
-    else if (ns >= 1e9) snprintf(out, size, "%.3f s", ns / 1e9);
-    else if (ns >= 1e6) snprintf(out, size, "%.2f ms", ns / 1e6);
-    else if (ns >= 1e3) snprintf(out, size, "%.1f us", ns / 1e3);
-    else snprintf(out, size, "%.0f ns", ns);
+    if (!isfinite(ns))
+        snprintf(out, size, "-");
+    else if (ns >= 1e9)
+        snprintf(out, size, "%.3f s", ns / 1e9);
+    else if (ns >= 1e6)
+        snprintf(out, size, "%.2f ms", ns / 1e6);
+    else if (ns >= 1e3)
+        snprintf(out, size, "%.1f us", ns / 1e3);
+    else
+        snprintf(out, size, "%.0f ns", ns);
 }
 
 static double table_number(json_t *object, const char *key)

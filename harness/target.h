@@ -64,12 +64,12 @@ typedef struct target_ops {
 
 struct target {
     const target_ops *ops;
-    char name[64];     /* as the user wrote it: "docker:host" */
-    char variant[32];  /* the registry's argument for this name: "host" */
-    char version[256]; /* filled by probe */
-    bool counts_perf;  /* samples carry perf counters of the instance's process tree */
-    json_t *details;   /* facts recorded with the target's results (owned) */
-    void *state;       /* the implementation's own */
+    char name[64];               /* as the user wrote it: "docker:host" */
+    char variant[32];            /* the registry's argument for this name: "host" */
+    char version[256];           /* filled by probe */
+    bool counts_perf;            /* samples carry perf counters of the instance's process tree */
+    json_t *details;             /* facts recorded with the target's results (owned) */
+    void *state;                 /* the implementation's own */
     target_instance **instances; /* live long-lived instances */
     size_t instance_count;
 };

@@ -23,7 +23,8 @@ static int workload_unknown_parameters(json_t *parameters, const char *const *al
     json_object_foreach(parameters, key, value)
     {
         int known = 0;
-        for (size_t i = 0; allowed[i]; i++) known |= strcmp(allowed[i], key) == 0;
+        for (size_t i = 0; allowed[i]; i++)
+            known |= strcmp(allowed[i], key) == 0;
         if (!known)
             return wasmvs_fail(err, "field \"parameters.%s\": unknown parameter for this workload",
                                key);
@@ -31,8 +32,7 @@ static int workload_unknown_parameters(json_t *parameters, const char *const *al
     return 0;
 }
 
-static int workload_prepare_hello(json_t *parameters, workload_invocation *out,
-                                  wasmvs_error *err)
+static int workload_prepare_hello(json_t *parameters, workload_invocation *out, wasmvs_error *err)
 {
     static const char *const allowed[] = {"name", "n", NULL};
     if (workload_unknown_parameters(parameters, allowed, err)) return -1;
@@ -54,10 +54,9 @@ static int workload_prepare_hello(json_t *parameters, workload_invocation *out,
     if (value) {
         if (!json_is_integer(value) || json_integer_value(value) < -1000000000 ||
             json_integer_value(value) > 1000000000)
-            return wasmvs_fail(err,
-                               "field \"parameters.n\": expected an integer within +/-1e9, found %s",
-                               json_is_integer(value) ? "an integer out of range"
-                                                      : "another JSON value");
+            return wasmvs_fail(
+                err, "field \"parameters.n\": expected an integer within +/-1e9, found %s",
+                json_is_integer(value) ? "an integer out of range" : "another JSON value");
         n = json_integer_value(value);
     }
     char line[512];
@@ -80,8 +79,9 @@ static int workload_prepare_fib(json_t *parameters, workload_invocation *out, wa
         /* fib(n) takes about 1.6^n calls: beyond 50 a sample would run for minutes. */
         if (!json_is_integer(value) || json_integer_value(value) < 0 ||
             json_integer_value(value) > 50)
-            return wasmvs_fail(err, "field \"parameters.n\": expected an integer from 0 to 50, "
-                                    "found %s",
+            return wasmvs_fail(err,
+                               "field \"parameters.n\": expected an integer from 0 to 50, "
+                               "found %s",
                                json_is_integer(value) ? "an integer out of range"
                                                       : "another JSON value");
         n = json_integer_value(value);
@@ -115,7 +115,8 @@ int workload_prepare(const char *name, json_t *parameters, workload_invocation *
 {
     memset(out, 0, sizeof *out);
     if (parameters && !json_is_object(parameters))
-        return wasmvs_fail(err, "field \"parameters\": expected an object, found another JSON value");
+        return wasmvs_fail(err,
+                           "field \"parameters\": expected an object, found another JSON value");
     snprintf(out->name, sizeof out->name, "%s", name);
     int status;
     if (strcmp(name, "hello") == 0)
@@ -133,14 +134,15 @@ int workload_prepare(const char *name, json_t *parameters, workload_invocation *
 
 void workload_free(workload_invocation *invocation)
 {
-    for (size_t i = 0; i < invocation->arg_count; i++) free(invocation->args[i]);
+    for (size_t i = 0; i < invocation->arg_count; i++)
+        free(invocation->args[i]);
     free(invocation->stdin_data);
     free(invocation->expected_stdout);
     memset(invocation, 0, sizeof *invocation);
 }
 
-int workload_check(const workload_invocation *invocation, int exit_code, const char *out,
-                   char *why, size_t why_size)
+int workload_check(const workload_invocation *invocation, int exit_code, const char *out, char *why,
+                   size_t why_size)
 {
     if (exit_code != invocation->expected_exit_code) {
         snprintf(why, why_size, "expected exit code %d, found %d", invocation->expected_exit_code,

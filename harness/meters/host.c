@@ -91,8 +91,8 @@ char *meter_host_git_commit(void)
     char *const head[] = {"git", "-C", (char *)paths_root(), "rev-parse", "--short", "HEAD", NULL};
     char *commit = process_first_line(head);
     if (!commit) return NULL;
-    char *const status[] = {"git", "-C", (char *)paths_root(), "status", "--porcelain",
-                            "--untracked-files=no", NULL};
+    char *const status[] = {
+        "git", "-C", (char *)paths_root(), "status", "--porcelain", "--untracked-files=no", NULL};
     char *changed = process_first_line(status);
     if (changed) {
         char *dirty = malloc(strlen(commit) + 8);

@@ -36,8 +36,10 @@ static int meter_memory_add_process(pid_t pid, meter_memory_tree *out)
     if (!file) return -1;
     long long pss = -1, rss = -1;
     while (fgets(line, sizeof line, file)) {
-        if (strncmp(line, "Pss:", 4) == 0) pss = strtoll(line + 4, NULL, 10);
-        else if (strncmp(line, "Rss:", 4) == 0) rss = strtoll(line + 4, NULL, 10);
+        if (strncmp(line, "Pss:", 4) == 0)
+            pss = strtoll(line + 4, NULL, 10);
+        else if (strncmp(line, "Rss:", 4) == 0)
+            rss = strtoll(line + 4, NULL, 10);
     }
     fclose(file);
     if (pss < 0) return -1; /* a kernel thread or a process that just exited */
@@ -119,10 +121,13 @@ int meter_memory_cgroup_bytes(pid_t pid, long long *bytes, char *path, size_t pa
     /* v1 memory controller first: on a hybrid host it is the one that accounts. */
     char candidates[3][1200];
     int n = 0;
-    if (v1[0]) snprintf(candidates[n++], sizeof candidates[0], "/sys/fs/cgroup/memory%s/memory.usage_in_bytes", v1);
+    if (v1[0])
+        snprintf(candidates[n++], sizeof candidates[0],
+                 "/sys/fs/cgroup/memory%s/memory.usage_in_bytes", v1);
     if (v2[0]) {
         snprintf(candidates[n++], sizeof candidates[0], "/sys/fs/cgroup%s/memory.current", v2);
-        snprintf(candidates[n++], sizeof candidates[0], "/sys/fs/cgroup/unified%s/memory.current", v2);
+        snprintf(candidates[n++], sizeof candidates[0], "/sys/fs/cgroup/unified%s/memory.current",
+                 v2);
     }
     for (int i = 0; i < n; i++) {
         FILE *counter = fopen(candidates[i], "r");
@@ -136,6 +141,6 @@ int meter_memory_cgroup_bytes(pid_t pid, long long *bytes, char *path, size_t pa
             return 0;
         }
     }
-    return wasmvs_fail(err, "%s: expected a memory cgroup with a usage counter, found %s", file_name,
-                       n ? "none readable" : "no memory controller");
+    return wasmvs_fail(err, "%s: expected a memory cgroup with a usage counter, found %s",
+                       file_name, n ? "none readable" : "no memory controller");
 }

@@ -12,9 +12,9 @@
 #include "../error.h"
 
 typedef struct meter_memory_tree {
-    long long pss_kib;  /* summed over the processes read */
+    long long pss_kib; /* summed over the processes read */
     long long rss_kib;
-    size_t processes;   /* root and descendants whose smaps_rollup could be read */
+    size_t processes; /* root and descendants whose smaps_rollup could be read */
 } meter_memory_tree;
 
 /* Sums PSS and RSS over root and its descendants. Fails when root itself is gone. */

@@ -26,10 +26,10 @@
 
 typedef struct target_docker {
     docker_api api;
-    char image[128];       /* wasmvs-NAME:HASH */
-    char binary[64];       /* the file name inside the image */
-    char live_id[80];      /* a container not removed yet, or "" */
-    unsigned long next;    /* for unique container names */
+    char image[128];    /* wasmvs-NAME:HASH */
+    char binary[64];    /* the file name inside the image */
+    char live_id[80];   /* a container not removed yet, or "" */
+    unsigned long next; /* for unique container names */
 } target_docker;
 
 static int target_docker_probe(target *t, wasmvs_error *why)
@@ -47,11 +47,11 @@ static int target_docker_probe(target *t, wasmvs_error *why)
     return 0;
 }
 
-static int target_docker_read_file(const char *path, char **data, size_t *length,
-                                   wasmvs_error *err)
+static int target_docker_read_file(const char *path, char **data, size_t *length, wasmvs_error *err)
 {
     FILE *file = fopen(path, "rb");
-    if (!file) return wasmvs_fail(err, "%s: cannot open workload binary: %s", path, strerror(errno));
+    if (!file)
+        return wasmvs_fail(err, "%s: cannot open workload binary: %s", path, strerror(errno));
     struct stat info;
     if (fstat(fileno(file), &info) != 0 || !(*data = malloc((size_t)info.st_size + 1))) {
         fclose(file);
@@ -71,7 +71,8 @@ static int target_docker_read_file(const char *path, char **data, size_t *length
 static uint64_t target_docker_hash(const char *data, size_t length)
 {
     uint64_t hash = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < length; i++) hash = (hash ^ (unsigned char)data[i]) * 0x100000001b3ull;
+    for (size_t i = 0; i < length; i++)
+        hash = (hash ^ (unsigned char)data[i]) * 0x100000001b3ull;
     return hash;
 }
 
@@ -186,7 +187,8 @@ static json_t *target_docker_create_body(const target *t, const target_docker *s
     char path[80];
     snprintf(path, sizeof path, "/%s", state->binary);
     json_array_append_new(command, json_string(path));
-    for (size_t i = 0; i < w->arg_count; i++) json_array_append_new(command, json_string(w->args[i]));
+    for (size_t i = 0; i < w->arg_count; i++)
+        json_array_append_new(command, json_string(w->args[i]));
     bool input = w->stdin_data && w->stdin_length;
     return json_pack("{s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:{s:s, s:b}}", "Image",
                      state->image, "Cmd", command, "AttachStdin", input, "AttachStdout", 0,
@@ -322,7 +324,6 @@ static char *target_docker_stdout(target_docker *state, const char *id, wasmvs_e
     docker_response_free(&response);
     return out;
 }
-
 
 static int target_docker_start(target *t, const workload_invocation *w, double timeout_s,
                                target_instance *instance, wasmvs_error *err)

@@ -23,7 +23,8 @@ static size_t docker_api_collect(char *data, size_t size, size_t count, void *us
     size_t length = size * count;
     if (buffer->length + length + 1 > buffer->capacity) {
         size_t capacity = buffer->capacity ? buffer->capacity : 4096;
-        while (capacity < buffer->length + length + 1) capacity *= 2;
+        while (capacity < buffer->length + length + 1)
+            capacity *= 2;
         char *grown = realloc(buffer->data, capacity);
         if (!grown) return 0; /* makes curl fail the transfer */
         buffer->data = grown;
@@ -65,9 +66,9 @@ void docker_api_close(docker_api *api)
     api->curl = NULL;
 }
 
-int docker_api_call(docker_api *api, const char *method, const char *path,
-                    const char *content_type, const void *body, size_t length, long timeout_ms,
-                    docker_response *response, wasmvs_error *err)
+int docker_api_call(docker_api *api, const char *method, const char *path, const char *content_type,
+                    const void *body, size_t length, long timeout_ms, docker_response *response,
+                    wasmvs_error *err)
 {
     memset(response, 0, sizeof *response);
     CURL *curl = api->curl;
@@ -113,8 +114,8 @@ int docker_api_json(docker_api *api, const char *method, const char *path, json_
     if (out) *out = NULL;
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     docker_response response;
-    int result = docker_api_call(api, method, path, NULL, text, text ? strlen(text) : 0,
-                                 timeout_ms, &response, err);
+    int result = docker_api_call(api, method, path, NULL, text, text ? strlen(text) : 0, timeout_ms,
+                                 &response, err);
     free(text);
     if (result == 0) {
         *status = response.status;
@@ -191,8 +192,8 @@ int docker_api_attach_stdin(docker_api *api, const char *id, void **handle, int 
     if (strncmp(head, "HTTP/1.1 101", 12) != 0 && strncmp(head, "HTTP/1.1 200", 12) != 0) {
         curl_easy_cleanup(curl);
         head[strcspn(head, "\r\n")] = '\0';
-        return wasmvs_fail(err, "docker: attach %s: expected HTTP 101 (upgraded), found \"%s\"",
-                           id, head);
+        return wasmvs_fail(err, "docker: attach %s: expected HTTP 101 (upgraded), found \"%s\"", id,
+                           head);
     }
     *handle = curl;
     *fd = (int)socket_fd;

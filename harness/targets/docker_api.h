@@ -34,9 +34,9 @@ void docker_api_close(docker_api *api);
 /* One call. body may be NULL; content_type defaults to application/json. timeout_ms 0:
  * none. Returns -1 only when no HTTP answer came (not running, timeout, cancelled):
  * response->timed_out/cancelled say which. Any HTTP status is returned as 0. */
-int docker_api_call(docker_api *api, const char *method, const char *path,
-                    const char *content_type, const void *body, size_t length, long timeout_ms,
-                    docker_response *response, wasmvs_error *err);
+int docker_api_call(docker_api *api, const char *method, const char *path, const char *content_type,
+                    const void *body, size_t length, long timeout_ms, docker_response *response,
+                    wasmvs_error *err);
 
 /* The same with a JSON body (may be NULL) and a JSON answer parsed into *out (NULL when
  * the body is empty or not JSON). */

@@ -56,7 +56,8 @@ static void target_native_argv(const target *t, const workload_invocation *w, ch
 {
     paths_workload(target_native_directory(t), w->name, path, 4096);
     argv[0] = path;
-    for (size_t i = 0; i < w->arg_count; i++) argv[i + 1] = w->args[i];
+    for (size_t i = 0; i < w->arg_count; i++)
+        argv[i + 1] = w->args[i];
     argv[w->arg_count + 1] = NULL;
 }
 

@@ -89,7 +89,8 @@ int target_create(const char *name, target **out, wasmvs_error *err)
 void target_free(target *t)
 {
     if (!t) return;
-    while (t->instance_count > 0) target_instance_stop(t, t->instances[t->instance_count - 1]);
+    while (t->instance_count > 0)
+        target_instance_stop(t, t->instances[t->instance_count - 1]);
     free(t->instances);
     for (size_t i = 0; i < sizeof target_live / sizeof target_live[0]; i++)
         if (target_live[i] == t) target_live[i] = NULL;
@@ -104,7 +105,8 @@ void target_cleanup_all(void)
     for (size_t i = 0; i < sizeof target_live / sizeof target_live[0]; i++) {
         target *t = target_live[i];
         if (!t) continue;
-        while (t->instance_count > 0) target_instance_stop(t, t->instances[t->instance_count - 1]);
+        while (t->instance_count > 0)
+            target_instance_stop(t, t->instances[t->instance_count - 1]);
         if (t->ops->cleanup) t->ops->cleanup(t);
     }
 }
@@ -128,8 +130,9 @@ int target_instance_start(target *t, const workload_invocation *w, double timeou
 {
     *out = NULL;
     if (!t->ops->start)
-        return wasmvs_fail(err, "%s: expected a target that keeps long-lived instances, found one "
-                                "that only runs one-shot samples",
+        return wasmvs_fail(err,
+                           "%s: expected a target that keeps long-lived instances, found one "
+                           "that only runs one-shot samples",
                            t->name);
     target_instance **grown = realloc(t->instances, (t->instance_count + 1) * sizeof *grown);
     target_instance *instance = calloc(1, sizeof *instance);
@@ -162,7 +165,8 @@ int target_instance_measure(const target_instance *instance, json_t *metrics, wa
     char path[1200], own_path[1200];
     wasmvs_error ignored;
     if (meter_memory_cgroup_bytes(instance->main_pid, &bytes, path, sizeof path, &ignored) == 0 &&
-        (meter_memory_cgroup_bytes(getpid(), &own_bytes, own_path, sizeof own_path, &ignored) != 0 ||
+        (meter_memory_cgroup_bytes(getpid(), &own_bytes, own_path, sizeof own_path, &ignored) !=
+             0 ||
          strcmp(path, own_path) != 0))
         json_object_set_new(metrics, "cgroup_memory_bytes", json_integer(bytes));
     return 0;

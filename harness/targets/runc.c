@@ -41,7 +41,8 @@ static int target_runc_probe(target *t, wasmvs_error *why)
 static int target_runc_copy(const char *from, const char *to, wasmvs_error *err)
 {
     int in = open(from, O_RDONLY | O_CLOEXEC);
-    if (in < 0) return wasmvs_fail(err, "%s: cannot open workload binary: %s", from, strerror(errno));
+    if (in < 0)
+        return wasmvs_fail(err, "%s: cannot open workload binary: %s", from, strerror(errno));
     int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
     if (out < 0) {
         close(in);
@@ -71,24 +72,22 @@ static json_t *target_runc_config(const char *binary, const workload_invocation 
     char path[80];
     snprintf(path, sizeof path, "/%s", binary);
     json_array_append_new(args, json_string(path));
-    for (size_t i = 0; i < w->arg_count; i++) json_array_append_new(args, json_string(w->args[i]));
+    for (size_t i = 0; i < w->arg_count; i++)
+        json_array_append_new(args, json_string(w->args[i]));
     json_t *namespaces = json_array();
     const char *kinds[] = {"pid", "network", "ipc", "uts", "mount"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         json_array_append_new(namespaces, json_pack("{s:s}", "type", kinds[i]));
-    return json_pack(
-        "{s:s, s:{s:b, s:{s:i, s:i}, s:o, s:[s], s:s, s:b}, s:{s:s, s:b}, s:s,"
-        " s:[{s:s, s:s, s:s}, {s:s, s:s, s:s, s:[s, s, s, s]}],"
-        " s:{s:o, s:[s, s]}}",
-        "ociVersion", "1.0.2",
-        "process", "terminal", 0, "user", "uid", 0, "gid", 0, "args", args, "env",
-        "PATH=/", "cwd", "/", "noNewPrivileges", 1,
-        "root", "path", "rootfs", "readonly", 1,
-        "hostname", "wasmvs",
-        "mounts", "destination", "/proc", "type", "proc", "source", "proc",
-        "destination", "/dev", "type", "tmpfs", "source", "tmpfs", "options", "nosuid",
-        "strictatime", "mode=755", "size=65536k",
-        "linux", "namespaces", namespaces, "maskedPaths", "/proc/kcore", "/proc/keys");
+    return json_pack("{s:s, s:{s:b, s:{s:i, s:i}, s:o, s:[s], s:s, s:b}, s:{s:s, s:b}, s:s,"
+                     " s:[{s:s, s:s, s:s}, {s:s, s:s, s:s, s:[s, s, s, s]}],"
+                     " s:{s:o, s:[s, s]}}",
+                     "ociVersion", "1.0.2", "process", "terminal", 0, "user", "uid", 0, "gid", 0,
+                     "args", args, "env", "PATH=/", "cwd", "/", "noNewPrivileges", 1, "root",
+                     "path", "rootfs", "readonly", 1, "hostname", "wasmvs", "mounts", "destination",
+                     "/proc", "type", "proc", "source", "proc", "destination", "/dev", "type",
+                     "tmpfs", "source", "tmpfs", "options", "nosuid", "strictatime", "mode=755",
+                     "size=65536k", "linux", "namespaces", namespaces, "maskedPaths", "/proc/kcore",
+                     "/proc/keys");
 }
 
 static int target_runc_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
@@ -144,8 +143,8 @@ static int target_runc_run_once(target *t, const workload_invocation *w, double 
     target_runc *state = t->state;
     snprintf(state->live_id, sizeof state->live_id, "wasmvs-%ld-%lu", (long)getpid(),
              state->next++);
-    char *const argv[] = {"runc",   "--root",      TARGET_RUNC_STATE_ROOT, "run", "--bundle",
-                          state->bundle, state->live_id, NULL};
+    char *const argv[] = {"runc",     "--root",      TARGET_RUNC_STATE_ROOT, "run",
+                          "--bundle", state->bundle, state->live_id,         NULL};
     process_spec spec = {.argv = argv,
                          .stdin_data = w->stdin_data,
                          .stdin_length = w->stdin_length,
@@ -168,8 +167,8 @@ static int target_runc_run_once(target *t, const workload_invocation *w, double 
 
 static void target_runc_delete_id(const char *id)
 {
-    char *const argv[] = {"runc", "--root", TARGET_RUNC_STATE_ROOT, "delete", "-f", (char *)id,
-                          NULL};
+    char *const argv[] = {"runc",     "--root", TARGET_RUNC_STATE_ROOT, "delete", "-f",
+                          (char *)id, NULL};
     process_spec spec = {.argv = argv, .timeout_s = 10};
     process_result result;
     wasmvs_error err;
@@ -200,8 +199,8 @@ static int target_runc_start(target *t, const workload_invocation *w, double tim
     (void)w;
     snprintf(instance->id, sizeof instance->id, "wasmvs-%ld-%lu", (long)getpid(), state->next++);
     if (target_instance_output_file(instance, err) != 0) return -1;
-    char *const argv[] = {"runc",        "--root", TARGET_RUNC_STATE_ROOT, "run",        "-d",
-                          "--bundle",    state->bundle, instance->id, NULL};
+    char *const argv[] = {"runc",     "--root",      TARGET_RUNC_STATE_ROOT, "run", "-d",
+                          "--bundle", state->bundle, instance->id,           NULL};
     process_spec spec = {.argv = argv,
                          .timeout_s = timeout_s,
                          .output_path = instance->output,

@@ -13,7 +13,8 @@ static int tar_reserve(tar_archive *archive, size_t more, wasmvs_error *err)
 {
     if (archive->length + more <= archive->capacity) return 0;
     size_t capacity = archive->capacity ? archive->capacity : 64 * 1024;
-    while (capacity < archive->length + more) capacity *= 2;
+    while (capacity < archive->length + more)
+        capacity *= 2;
     unsigned char *grown = realloc(archive->data, capacity);
     if (!grown) return wasmvs_fail(err, "tar: out of memory for %zu bytes", capacity);
     archive->data = grown;
@@ -42,20 +43,21 @@ int tar_add_file(tar_archive *archive, const char *name, unsigned mode, const vo
     if (tar_reserve(archive, TAR_BLOCK + padded, err) != 0) return -1;
     char *header = (char *)archive->data + archive->length;
     memset(header, 0, TAR_BLOCK);
-    memcpy(header, name, strlen(name));   /* name[100] */
-    tar_octal(header + 100, 8, mode);     /* mode */
-    tar_octal(header + 108, 8, 0);        /* uid */
-    tar_octal(header + 116, 8, 0);        /* gid */
-    tar_octal(header + 124, 12, length);  /* size */
-    tar_octal(header + 136, 12, 0);       /* mtime: fixed, so the archive is reproducible */
-    header[156] = '0';                    /* typeflag: regular file */
-    memcpy(header + 257, "ustar", 6);     /* magic, NUL-terminated */
-    memcpy(header + 263, "00", 2);        /* version */
-    memcpy(header + 265, "root", 4);      /* uname */
-    memcpy(header + 297, "root", 4);      /* gname */
-    memset(header + 148, ' ', 8);         /* the checksum counts its own field as spaces */
+    memcpy(header, name, strlen(name));  /* name[100] */
+    tar_octal(header + 100, 8, mode);    /* mode */
+    tar_octal(header + 108, 8, 0);       /* uid */
+    tar_octal(header + 116, 8, 0);       /* gid */
+    tar_octal(header + 124, 12, length); /* size */
+    tar_octal(header + 136, 12, 0);      /* mtime: fixed, so the archive is reproducible */
+    header[156] = '0';                   /* typeflag: regular file */
+    memcpy(header + 257, "ustar", 6);    /* magic, NUL-terminated */
+    memcpy(header + 263, "00", 2);       /* version */
+    memcpy(header + 265, "root", 4);     /* uname */
+    memcpy(header + 297, "root", 4);     /* gname */
+    memset(header + 148, ' ', 8);        /* the checksum counts its own field as spaces */
     unsigned sum = 0;
-    for (size_t i = 0; i < TAR_BLOCK; i++) sum += (unsigned char)header[i];
+    for (size_t i = 0; i < TAR_BLOCK; i++)
+        sum += (unsigned char)header[i];
     snprintf(header + 148, 8, "%06o", sum);
     header[155] = ' ';
     archive->length += TAR_BLOCK;

@@ -107,8 +107,7 @@ static void runc_hello_and_fib(void **state)
     workload_invocation w;
     prepare_workload(t, "hello", "{\"name\": \"runc\", \"n\": 2}", &w);
     char bundle[256];
-    snprintf(bundle, sizeof bundle, "%s",
-             json_string_value(json_object_get(t->details, "bundle")));
+    snprintf(bundle, sizeof bundle, "%s", json_string_value(json_object_get(t->details, "bundle")));
     json_t *m = run_checked(t, &w);
     assert_true(json_integer_value(json_object_get(m, "task_clock_ns")) > 0);
     assert_true(json_integer_value(json_object_get(m, "max_rss_kib")) > 0);
@@ -130,8 +129,7 @@ static void docker_hello_and_fib_on_host_network(void **state)
     assert_non_null(json_object_get(t->details, "image_present_before"));
     json_t *m = run_checked(t, &w);
     json_t *phases = json_object_get(m, "phases");
-    const char *names[] = {"create_ns", "attach_ns", "start_ns", "wait_ns", "logs_ns",
-                           "remove_ns"};
+    const char *names[] = {"create_ns", "attach_ns", "start_ns", "wait_ns", "logs_ns", "remove_ns"};
     for (size_t i = 0; i < 6; i++)
         if (json_integer_value(json_object_get(phases, names[i])) <= 0)
             fail_msg("docker: phase %s missing", names[i]);
@@ -174,8 +172,7 @@ static bool process_gone(pid_t pid)
 
 /* Two idle instances: ready, measurable (PSS over their tree, the cgroup for
  * containers), and gone after stop and after target_free. */
-static void idle_instances_start_measure_stop(const char *name, size_t min_processes,
-                                              bool cgroup)
+static void idle_instances_start_measure_stop(const char *name, size_t min_processes, bool cgroup)
 {
     target *t = open_or_skip(name);
     workload_invocation w;
@@ -197,7 +194,8 @@ static void idle_instances_start_measure_stop(const char *name, size_t min_proce
            first->start_ns / 1e6);
     assert_true(json_integer_value(json_object_get(metrics, "pss_kib")) > 0);
     assert_true((size_t)json_integer_value(json_object_get(metrics, "processes")) >= min_processes);
-    if (cgroup) assert_true(json_integer_value(json_object_get(metrics, "cgroup_memory_bytes")) > 0);
+    if (cgroup)
+        assert_true(json_integer_value(json_object_get(metrics, "cgroup_memory_bytes")) > 0);
     json_decref(metrics);
     pid_t first_pid = first->main_pid, second_pid = second->main_pid;
     assert_int_equal(kill(first_pid, 0), 0);
@@ -296,8 +294,8 @@ static void interrupted_run_cleans_up_and_writes_samples(void **state)
     assert_int_equal(target_create("docker", &probe, &err), 0);
     bool docker = probe->ops->probe(probe, &err) == 0;
     target_free(probe);
-    write_scenario(scenario_path, docker ? "\"native\", \"runc\", \"docker\"" : "\"native\", \"runc\"",
-                   1000);
+    write_scenario(scenario_path,
+                   docker ? "\"native\", \"runc\", \"docker\"" : "\"native\", \"runc\"", 1000);
     pid_t child = fork();
     assert_true(child >= 0);
     if (child == 0) {

@@ -45,7 +45,8 @@ static void tree_includes_children_and_grandchildren(void **state)
         setpgid(0, 0);
         size_t size = 8u << 20;
         volatile char *block = malloc(size);
-        for (size_t i = 0; i < size; i += 4096) block[i] = 1;
+        for (size_t i = 0; i < size; i += 4096)
+            block[i] = 1;
         if (fork() == 0) pause();
         pause();
         _exit(0);

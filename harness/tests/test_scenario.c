@@ -52,8 +52,9 @@ static void shipped_scenarios_parse(void **state)
 static void defaults_and_expected_answers(void **state)
 {
     (void)state;
-    json_t *doc = json_loads("{\"name\": \"f\", \"workload\": \"fib\", \"parameters\": {\"n\": 40}, "
-                             VALID_TAIL "}", 0, NULL);
+    json_t *doc = json_loads(
+        "{\"name\": \"f\", \"workload\": \"fib\", \"parameters\": {\"n\": 40}, " VALID_TAIL "}", 0,
+        NULL);
     scenario s;
     wasmvs_error err = {{0}};
     assert_int_equal(scenario_from_json("t.json", doc, &s, &err), 0);

@@ -115,7 +115,8 @@ static void ratio_of_medians_with_interval(void **state)
     CLOSE(2.0, r.ci_high);
 
     double doubled[10];
-    for (int i = 0; i < 10; i++) doubled[i] = 2.0 * one_to_ten[i];
+    for (int i = 0; i < 10; i++)
+        doubled[i] = 2.0 * one_to_ten[i];
     stats_ratio_of_medians(doubled, 10, one_to_ten, 10, STATS_DEFAULT_SEED, &r);
     CLOSE(2.0, r.ratio);
     assert_true(r.ci_low < 2.0 && 2.0 < r.ci_high);
