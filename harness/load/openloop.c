@@ -18,8 +18,8 @@
  * was quiet. libcurl's cost is its per-transfer bookkeeping (re-adding the easy
  * handle, header parsing callbacks, socket-action dispatch, millisecond timers); here
  * a request is one send() and one recv(), and timers have nanosecond resolution
- * (epoll_pwait2). The
- * generator must stay well ahead of the server it measures, so the cheaper one wins. */
+ * (epoll_pwait2). The generator must stay well ahead of the server it measures, so the
+ * cheaper one wins. */
 #include "load.h"
 #include "response.h"
 
@@ -326,6 +326,22 @@ static void open_count_unsent(open_run *run)
     }
 }
 
+/* epoll_wait with a nanosecond timeout (epoll_pwait2, Linux 5.11). Older kernels get
+ * epoll_wait with the timeout rounded down to milliseconds: the loop then wakes early
+ * and polls until the due time, which costs CPU but not accuracy. */
+static int open_wait(int epoll_fd, struct epoll_event *events, int size, uint64_t wait_ns)
+{
+    static _Atomic int no_pwait2;
+    if (!no_pwait2) {
+        struct timespec timeout = {.tv_sec = (time_t)(wait_ns / 1000000000u),
+                                   .tv_nsec = (long)(wait_ns % 1000000000u)};
+        int n = epoll_pwait2(epoll_fd, events, size, &timeout, NULL);
+        if (n >= 0 || errno != ENOSYS) return n;
+        no_pwait2 = 1;
+    }
+    return epoll_wait(epoll_fd, events, size, (int)(wait_ns / 1000000u));
+}
+
 static void open_loop(open_run *run)
 {
     struct epoll_event events[256];
@@ -336,10 +352,7 @@ static void open_loop(open_run *run)
         uint64_t wake = open_tick(run, now, &busy);
         if (!busy || now >= give_up_ns || cancel_requested()) break;
         if (wake > give_up_ns) wake = give_up_ns;
-        uint64_t wait_ns = wake > now ? wake - now : 0;
-        struct timespec timeout = {.tv_sec = (time_t)(wait_ns / 1000000000u),
-                                   .tv_nsec = (long)(wait_ns % 1000000000u)};
-        int n = epoll_pwait2(run->epoll_fd, events, 256, &timeout, NULL);
+        int n = open_wait(run->epoll_fd, events, 256, wake > now ? wake - now : 0);
         now = meter_clock_ns();
         for (int i = 0; i < n; i++)
             open_event(run, events[i].data.ptr, events[i].events, now);
