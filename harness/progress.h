@@ -11,7 +11,7 @@ typedef struct progress {
 } progress;
 
 void progress_start(progress *p, size_t total);
-/* Marks one more step done; label says what runs next. */
+/* Marks one more step done; label says what that step was. */
 void progress_step(progress *p, const char *label);
 /* Clears the bar so ordinary output can follow (also before printing a failure). */
 void progress_clear(progress *p);
