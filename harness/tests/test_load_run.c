@@ -40,6 +40,7 @@ typedef struct server {
     pid_t pid;
     int output_fd; /* the server's stdout and stderr */
     int port;
+    char url[64]; /* http://127.0.0.1:PORT/ once started */
     char output[2048];
 } server;
 
@@ -113,8 +114,8 @@ static int server_wait_for(server *s, const char *want)
 /* httpd.wasm in the engine, which listens on a free port and hands the socket in. */
 static void server_start_wasm(server *s, int cpu)
 {
-    char url[64], listen[32];
-    s->port = unused_url(url, sizeof url);
+    char listen[32];
+    s->port = unused_url(s->url, sizeof s->url);
     snprintf(listen, sizeof listen, "127.0.0.1:%d", s->port);
     char *argv[] = {WASMRT, "run", "--listen", listen, HTTPD_WASM, NULL};
     server_exec(s, argv, cpu);
@@ -131,6 +132,7 @@ static void server_start_on(server *s, int cpu)
     assert_non_null(at);
     s->port = atoi(at + strlen("listening on 127.0.0.1:"));
     assert_true(s->port > 0);
+    snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d/", s->port);
 }
 
 static void server_start(server *s)
@@ -147,11 +149,6 @@ static void server_stop(server *s)
     close(s->output_fd);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
-}
-
-static void url_of(const server *s, char *url, size_t size)
-{
-    snprintf(url, size, "http://127.0.0.1:%d/", s->port);
 }
 
 static void test_probe_measures_launch_to_first_ok(void **state)
@@ -221,10 +218,8 @@ static void test_wrk_closed_loop_against_httpd(void **state)
     (void)state;
     server s;
     server_start(&s);
-    char url[64];
-    url_of(&s, url, sizeof url);
     /* No script given: the default hook under the root; pinned through taskset. */
-    load_wrk_options o = {.url = url, .threads = 2, .connections = 16, .duration_s = 2, .cpu = 0};
+    load_wrk_options o = {.url = s.url, .threads = 2, .connections = 16, .duration_s = 2, .cpu = 0};
     load_result r;
     wasmvs_error err = {{0}};
     if (load_wrk_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
@@ -259,10 +254,8 @@ static void test_open_loop_holds_a_modest_rate(void **state)
     (void)state;
     server s;
     server_start(&s);
-    char url[64];
-    url_of(&s, url, sizeof url);
     /* Two generator threads: their counts and histograms must add up to one schedule. */
-    load_open_options o = {.url = url,
+    load_open_options o = {.url = s.url,
                            .rate_per_s = 2000,
                            .connections = 8,
                            .threads = 2,
@@ -304,9 +297,7 @@ static void test_sweep_finds_the_top_of_an_easy_range(void **state)
     (void)state;
     server s;
     server_start(&s);
-    char url[64];
-    url_of(&s, url, sizeof url);
-    load_sweep_options o = {.run = {.url = url, .connections = 4, .duration_s = 0.3, .cpu = -1},
+    load_sweep_options o = {.run = {.url = s.url, .connections = 4, .duration_s = 0.3, .cpu = -1},
                             .start_rate_per_s = 250,
                             .max_rate_per_s = 1000,
                             .growth = 2,
@@ -331,10 +322,8 @@ static void test_sweep_breaks_on_a_bound_nothing_meets(void **state)
     (void)state;
     server s;
     server_start(&s);
-    char url[64];
-    url_of(&s, url, sizeof url);
     /* A 1 ns bound cannot hold: the first step breaks and the sweep stops there. */
-    load_sweep_options o = {.run = {.url = url, .connections = 2, .duration_s = 0.2, .cpu = -1},
+    load_sweep_options o = {.run = {.url = s.url, .connections = 2, .duration_s = 0.2, .cpu = -1},
                             .start_rate_per_s = 200,
                             .max_rate_per_s = 10000,
                             .growth = 2,
@@ -500,10 +489,8 @@ static void test_wasm_httpd_in_the_engine_answers_like_native(void **state)
     server s;
     server_start_wasm(&s, -1);
     check_http_answers(s.port);
-    char url[64];
-    url_of(&s, url, sizeof url);
     load_open_options o = {
-        .url = url, .rate_per_s = 1000, .connections = 4, .duration_s = 0.5, .cpu = -1};
+        .url = s.url, .rate_per_s = 1000, .connections = 4, .duration_s = 0.5, .cpu = -1};
     load_result r;
     wasmvs_error err = {{0}};
     if (load_open_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
@@ -615,9 +602,9 @@ static void measure_print(const char *what, const load_result *r)
 static int measure_server(const server *s, const char *name, double *wrk_rps, double *max_rate)
 {
     wasmvs_error err = {{0}};
-    char url[64], what[64];
-    url_of(s, url, sizeof url);
-    load_wrk_options w = {.url = url, .threads = 2, .connections = 64, .duration_s = 10, .cpu = 1};
+    char what[64];
+    load_wrk_options w = {
+        .url = s->url, .threads = 2, .connections = 64, .duration_s = 10, .cpu = 1};
     load_result r;
     if (load_wrk_run(&w, &r, &err) < 0) {
         fprintf(stderr, "%s\n", err.message);
@@ -627,7 +614,7 @@ static int measure_server(const server *s, const char *name, double *wrk_rps, do
     measure_print(what, &r);
     *wrk_rps = r.requests_per_s;
     load_sweep_options o = {
-        .run = {.url = url, .connections = 64, .duration_s = 3, .warmup_s = 0.5, .cpu = 1},
+        .run = {.url = s->url, .connections = 64, .duration_s = 3, .warmup_s = 0.5, .cpu = 1},
         .start_rate_per_s = 10000,
         .max_rate_per_s = 300000,
         .growth = 1.25,
