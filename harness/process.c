@@ -381,7 +381,7 @@ char *process_first_line(char *const *argv)
     wasmvs_error err;
     if (process_run(&spec, &result, &err) != 0) return NULL;
     char *line = NULL;
-    if (result.end == PROCESS_EXITED && result.exit_code == 0) {
+    if (result.end == PROCESS_EXITED) { /* some tools (wrk) exit 1 after --version */
         const char *text = result.out_length ? result.out : result.err; /* gcc: stdout */
         size_t length = strcspn(text, "\n");
         if (length > 0) line = strndup(text, length);

@@ -71,7 +71,8 @@ int process_wait_file_text(const char *path, const char *text, double timeout_s,
 /* Describes how the process ended ("exit code 2", "killed by signal 9", ...). */
 void process_describe_end(const process_result *result, char *out, size_t size);
 
-/* Runs a short command (a tool's --version) and returns its first stdout line, or NULL;
+/* Runs a short command (a tool's --version) and returns the first line it printed (stdout,
+ * else stderr) when it ran to an exit of its own, or NULL;
  * the caller frees. */
 char *process_first_line(char *const *argv);
 

@@ -54,15 +54,18 @@ static const char *meter_host_cgroup_mode(void)
     return "none";
 }
 
-/* The version from a tool's first output line: the first word that starts with a
- * digit ("gcc (Debian 12.2.0-14) 12.2.0" -> the last such word is the version). */
+/* The version from a tool's first output line: the last word that starts with a digit
+ * and holds a dot ("gcc (Debian 12.2.0-14) 12.2.0" gives 12.2.0). */
 static json_t *meter_host_tool_version(char *const *argv)
 {
     char *line = process_first_line(argv);
     if (!line) return json_null();
     char *version = NULL, *save = NULL;
-    for (char *word = strtok_r(line, " ,", &save); word; word = strtok_r(NULL, " ,", &save))
+    for (char *word = strtok_r(line, " ,", &save); word; word = strtok_r(NULL, " ,", &save)) {
+        char *slash = strrchr(word, '/'); /* "debian/4.1.0-3" */
+        if (slash) word = slash + 1;
         if (word[0] >= '0' && word[0] <= '9' && strchr(word, '.')) version = word;
+    }
     json_t *result = json_string(version ? version : line);
     free(line);
     return result;
