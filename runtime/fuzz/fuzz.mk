@@ -26,14 +26,14 @@ FUZZ   += fuzz-run
 # Engine code: warnings are its owners' gate (gcc -Werror in the library build).
 $(FUZZ_OUT)/obj/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 $(FUZZ_OUT)/obj/fuzz/%.o: fuzz/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wall -Wextra -Werror -MMD -MP -c $< -o $@
 $(FUZZER): $(FUZZ_ENGINE_OBJS) $(FUZZ_TARGET_OBJS)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ $(LDLIBS_LIB) -o $@
 
--include $(FUZZ_TARGET_OBJS:.o=.d)
+-include $(FUZZ_ENGINE_OBJS:.o=.d) $(FUZZ_TARGET_OBJS:.o=.d)
 
 # Seeds are copied (libFuzzer never writes to them); refreshed when the spec output is.
 $(FUZZ_SEEDS)/.stamp: $(SPEC_JSON) | spec-source
