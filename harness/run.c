@@ -191,18 +191,28 @@ static int run_execute(scenario *s, const run_options *options)
     bool interrupted = cancel_requested();
     if (interrupted) fprintf(stderr, "interrupted: removing what was started\n");
     int status = 0;
+    size_t available = 0;
     for (size_t i = 0; i < s->target_count; i++) {
         if (!targets[i].target) continue;
+        available++;
         json_object_update(json_object_get(targets[i].entry, "details"),
                            targets[i].target->details);
         if (targets[i].failures > 0) status = 1;
         target_free(targets[i].target);
+        targets[i].target = NULL;
     }
     results_finish(doc, interrupted);
-    for (size_t i = 0; i < s->target_count; i++) {
-        if (targets[i].target && !interrupted &&
-            json_object_size(json_object_get(targets[i].entry, "summary")) == 0)
+    size_t i; /* an available target that ends without one good sample has failed */
+    json_t *entry;
+    json_array_foreach(json_object_get(doc, "targets"), i, entry)
+    {
+        if (!interrupted && json_is_true(json_object_get(entry, "available")) &&
+            json_object_size(json_object_get(entry, "summary")) == 0)
             status = 1;
+    }
+    if (available == 0) {
+        fprintf(stderr, "wasmvs: no target of this scenario can run here\n");
+        status = 1;
     }
     char path[4096];
     if (options->out)

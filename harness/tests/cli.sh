@@ -57,6 +57,12 @@ else
     echo "cli: FAILED wrong output not recorded as failed samples"
 fi
 
+# A scenario none of whose targets can run here: said, results still written, exit 1.
+check "no target available" 1 "no target of this scenario can run here" \
+    env WASMVS_DOCKER_SOCKET=/nonexistent/docker.sock "$wasmvs" run scenarios/quick.json --targets docker --out "$work/none.json"
+jq -e '.targets[0].available == false and (.targets[0].reason | test("not reachable"))' "$work/none.json" >/dev/null &&
+    passed=$((passed + 1)) || { failed=$((failed + 1)); echo "cli: FAILED unavailable target not recorded"; }
+
 # A real run of the CI profile on native only writes a loadable file and a table.
 check "quick run on native" 0 "native .* 1.00x" "$wasmvs" run scenarios/quick.json --targets native --reps 3 --out "$work/q.json"
 jq -e '.schema == "wasmvs/results/v1" and .targets[0].summary.wall_ns.n == 3' "$work/q.json" >/dev/null &&
