@@ -134,7 +134,9 @@ static void run_open_target(json_t *doc, const scenario *s, const char *name, ru
         return;
     }
     int status = t->ops->probe(t, &err);
-    if (status == 0 && !cancel_requested()) {
+    if (status == 0 && cancel_requested())
+        status = wasmvs_fail(&err, "interrupted before it was prepared");
+    if (status == 0) {
         fprintf(stderr, "%s: preparing (%s)\n", name, t->version);
         status = t->ops->prepare(t, &s->invocation, &err);
         if (status != 0) wasmvs_wrap(&err, "prepare failed");
@@ -159,13 +161,15 @@ static void run_open_target(json_t *doc, const scenario *s, const char *name, ru
 
 static int run_execute(scenario *s, const run_options *options)
 {
-    uint64_t seed = options->seed ? options->seed : (meter_clock_ns() ^ (uint64_t)time(NULL));
+    /* 63 bits, so the seed recorded as a JSON integer is exactly the one used */
+    uint64_t seed = (options->seed ? options->seed : (meter_clock_ns() ^ (uint64_t)time(NULL))) &
+                    0x7fffffffffffffffull;
     char *commit = meter_host_git_commit();
     json_t *doc = results_new(json_incref(s->json), meter_host_facts(), commit);
     free(commit);
     json_object_set_new(doc, "run",
                         json_pack("{s:s, s:I, s:i, s:i}", "order", "shuffled rounds", "seed",
-                                  (json_int_t)(seed & 0x7fffffffffffffffull), "warmup", s->warmup,
+                                  (json_int_t)seed, "warmup", s->warmup,
                                   "repetitions", s->repetitions));
 
     run_target targets[SCENARIO_MAX_TARGETS];
