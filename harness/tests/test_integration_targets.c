@@ -306,7 +306,7 @@ static void interrupted_run_cleans_up_and_writes_samples(void **state)
                                .seed = 11};
         _exit(run_scenario(&options));
     }
-    sleep(3);
+    sleep(4); /* past host facts and preparing, into the samples */
     kill(child, SIGTERM);
     int status = 0;
     waitpid(child, &status, 0);
