@@ -207,6 +207,34 @@ same_as_native hello '{"name":"wasmvs","n":41}
 same_as_native hello ''
 same_as_native fib '' 30
 same_as_native fib '' 12x
+# httpd: the same responses, byte for byte, from the native server and through --listen
+if [ -x "$WL/native/httpd" ] && [ -f "$WL/wasm/httpd.wasm" ] && command -v curl >/dev/null; then
+    "$WL/native/httpd" 127.0.0.1:0 >"$WORK/httpd-native.out" 2>&1 &
+    native=$!
+    "$WASMRT" run --listen 127.0.0.1:0 "$WL/wasm/httpd.wasm" >"$WORK/httpd-wasm.out" 2>"$WORK/httpd-wasm.err" &
+    wasm=$!
+    PIDS+=("$native" "$wasm")
+    native_port= wasm_port=
+    for _ in $(seq 100); do
+        native_port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$WORK/httpd-native.out" 2>/dev/null)
+        wasm_port=$(sed -n 's/^wasmrt: listening on .*:\([0-9]*\)$/\1/p' "$WORK/httpd-wasm.err" 2>/dev/null)
+        [ -n "$native_port" ] && [ -n "$wasm_port" ] && grep -q ready "$WORK/httpd-wasm.out" && break
+        sleep 0.05
+    done
+    for path in / /missing; do
+        curl -si --max-time 5 "http://127.0.0.1:$native_port$path" >"$WORK/native.http" 2>&1
+        curl -si --max-time 5 "http://127.0.0.1:$wasm_port$path" >"$WORK/wasm.http" 2>&1
+        if [ -s "$WORK/native.http" ] && cmp -s "$WORK/native.http" "$WORK/wasm.http"; then
+            ok "workload httpd: GET $path as native"
+        else
+            fail "workload httpd: GET $path as native" "native '$(head -c 200 "$WORK/native.http")' vs wasm '$(head -c 200 "$WORK/wasm.http")' $(head -c 200 "$WORK/httpd-wasm.err")"
+        fi
+    done
+    kill "$native" "$wasm" 2>/dev/null
+    wait "$native" "$wasm" 2>/dev/null
+else
+    skip "workload httpd" "not built (make -C workloads) or no curl"
+fi
 if [ -f "$WL/wasm/idle.wasm" ]; then
     "$WASMRT" run "$WL/wasm/idle.wasm" >"$WORK/idle.out" 2>&1 &
     idle=$!
