@@ -4,6 +4,7 @@
  * recv() and send() (sock_accept, sock_recv, sock_send).
  *   GET /      -> 200 "hello from wasm\n"
  *   GET /quit  -> 200 "bye\n", then the server exits 0 once the reply is sent
+ *   GET /close -> 200 "closing\n", then shutdown() (sock_shutdown) ends the connection
  *   otherwise  -> 404 */
 #include <errno.h>
 #include <poll.h>
@@ -24,7 +25,7 @@ typedef struct client {
 } client;
 
 static client clients[MAX_CLIENTS];
-static int quitting;
+static int quitting, closing;
 
 static int send_all(int fd, const char *data, size_t len)
 {
@@ -48,6 +49,10 @@ static int respond(int fd, const char *request)
     if (strncmp(request, "GET / ", 6) == 0) {
         status = "200 OK";
         body = "hello from wasm\n";
+    } else if (strncmp(request, "GET /close ", 11) == 0) {
+        status = "200 OK";
+        body = "closing\n";
+        closing = 1;
     } else if (strncmp(request, "GET /quit ", 10) == 0) {
         status = "200 OK";
         body = "bye\n";
@@ -72,6 +77,11 @@ static int serve(client *c)
     while ((end = strstr(c->buf, "\r\n\r\n"))) {
         *end = '\0';
         if (respond(c->fd, c->buf) != 0) return -1;
+        if (closing) {
+            closing = 0;
+            if (shutdown(c->fd, SHUT_RDWR) != 0) perror("http_server: shutdown failed");
+            return -1;
+        }
         size_t consumed = (size_t)(end + 4 - c->buf);
         memmove(c->buf, end + 4, c->used - consumed + 1);
         c->used -= consumed;

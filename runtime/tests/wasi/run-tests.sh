@@ -166,6 +166,11 @@ if command -v curl >/dev/null; then
         ok "http: GET / twice" || fail "http: GET / twice" "$(cat "$WORK/curl.out" "$WORK/curl.err" | head -20)"
     grep -q 'Re-using existing connection' "$WORK/curl.err" && ok "http: keep-alive reuses the connection" ||
         fail "http: keep-alive reuses the connection" "$(grep -i connect "$WORK/curl.err")"
+    curl -sv --max-time 5 "$url/close" "$url/" >"$WORK/curl.out" 2>"$WORK/curl.err"
+    [ "$(cat "$WORK/curl.out")" = "$(printf 'closing\nhello from wasm')" ] &&
+        ! grep -q 'Re-using' "$WORK/curl.err" && ! grep -q 'shutdown failed' "$WORK/http.err" &&
+        ok "http: sock_shutdown ends a connection" ||
+        fail "http: sock_shutdown ends a connection" "$(cat "$WORK/curl.out" "$WORK/http.err")"
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url/missing")
     [ "$code" = 404 ] && ok "http: 404" || fail "http: 404" "got $code"
     # ten clients at once
