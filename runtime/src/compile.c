@@ -2,6 +2,7 @@
  * spec's type-checking algorithm) and, when translating, emits the internal code of
  * ops.h through emit.c. Used twice: validate-only for every function at load, and
  * translate on a function's first call (lazy) or at load (eager). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -390,6 +391,8 @@ static int compile_body(compiler *c)
             if (!f)
                 return 0;
             f->else_patch = patch;
+            if (op == 0x03)
+                c->straight = 0; /* a loop head is reached again from below */
             if (op == 0x03 && c->metered && emit_live(c)) {
                 emit_op(c, OP_CHECK);
                 f->loop_pc = c->len - 1;
@@ -413,6 +416,7 @@ static int compile_body(compiler *c)
             c->last_dst = -1;
             c->last_start = -1;
             f->kind = CTRL_ELSE;
+            c->straight = 0;
             f->unreachable = 0;
             for (uint32_t i = 0; i < f->nparams; i++)
                 emit_push(c, f->params[i]);
@@ -622,11 +626,14 @@ static int compile_body(compiler *c)
             if (!compile_memarg(c, natural[op - 0x28], &a) || !emit_pop(c, WASMRT_I32, &addr))
                 return 0;
             if (emit_live(c)) {
-                uint32_t s = emit_src(c, &addr);
+                uint32_t s, imm = 0;
+                if (!emit_take_address_add(c, &addr, &s, &imm))
+                    s = emit_src(c, &addr);
                 emit_op(c, (c->checked ? OP_MEM_CHECKED : OP_MEM_GUARD) + op);
                 emit_result(c, t);
                 emit_word(c, s);
                 emit_word(c, a);
+                emit_word(c, imm);
             } else {
                 emit_push(c, t);
             }
@@ -643,9 +650,12 @@ static int compile_body(compiler *c)
                 !emit_pop(c, WASMRT_I32, &addr))
                 return 0;
             if (emit_live(c)) {
-                uint32_t sa = emit_src(c, &addr), sv = emit_src(c, &v);
+                uint32_t sa, imm = 0;
+                if (!emit_take_address_add(c, &addr, &sa, &imm))
+                    sa = emit_src(c, &addr);
+                uint32_t sv = emit_src(c, &v);
                 compile_words(c, (c->checked ? OP_MEM_CHECKED : OP_MEM_GUARD) + op,
-                              (uint32_t[]){sa, sv, a}, 3);
+                              (uint32_t[]){sa, sv, a, imm}, 4);
             }
             break;
         }
@@ -757,12 +767,31 @@ static int compile_body(compiler *c)
     return 0;
 }
 
+/* Debugging aid (WASMRT_DUMP_CODE=1): the translated code, one instruction a line as
+ * the internal opcode (ops.h) and its operand words. */
+static void compile_dump(const func_entry *fn, const code *cd)
+{
+    fprintf(stderr, "func %u: %u slots, %u words", fn->index, cd->frame_slots, cd->word_count);
+    for (uint32_t k = 0; k < cd->word_count; k++) {
+        int op = -1;
+        for (int o = 0; o < OP_COUNT && op < 0; o++)
+            if (interp_labels[o] && (uint64_t)(uintptr_t)interp_labels[o] == cd->words[k])
+                op = o;
+        if (op >= 0)
+            fprintf(stderr, "\n  %#x", op);
+        else
+            fprintf(stderr, " %lld", (long long)cd->words[k]);
+    }
+    fprintf(stderr, "\n");
+}
+
 static void compiler_free(compiler *c)
 {
     free(c->local_types);
     free(c->stack);
     free(c->ctrls);
     free(c->code);
+    free(c->local_zero);
 }
 
 wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, code **out,
@@ -791,6 +820,10 @@ wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, cod
     for (uint32_t i = 0; i < fn->local_run_count; i++)
         for (uint32_t j = 0; j < fn->local_run_counts[i]; j++)
             c.local_types[k++] = fn->local_run_types[i];
+    if (c.emit && (c.local_zero = calloc((size_t)c.nlocals + 1, 1)) != NULL) {
+        memset(c.local_zero + t->param_count, 1, fn->local_count);
+        c.straight = 1;
+    }
     emit_ctrl_push(&c, CTRL_FUNC, NULL, 0, t->results, t->result_count, TYPE_UNKNOWN);
     if (c.metered)
         emit_op(&c, OP_CHECK);
@@ -814,6 +847,8 @@ wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, cod
         uint32_t need = c.nlocals + c.max_height + 1;
         cd->frame_slots = need > t->result_count ? need : t->result_count;
         cd->word_count = (uint32_t)c.len;
+        if (getenv("WASMRT_DUMP_CODE"))
+            compile_dump(fn, cd);
         memcpy(cd->words, c.code, c.len * sizeof(uint64_t));
         *out = cd;
     }

@@ -55,9 +55,15 @@ typedef struct compiler {
     size_t len, code_cap;
     int64_t last_dst;   /* word holding the destination of the last instruction */
     uint32_t last_pos;  /* stack position that instruction wrote */
-    int64_t last_start; /* start of the last instruction, if it is a fusable compare */
+    int64_t last_start; /* start of the last instruction, if a later one may absorb it:
+                           a compare (into br_if / if) or i32.add of a constant (into a
+                           load or store address) */
     int last_cmp;       /* its Wasm opcode, with OP_SI added for the constant form */
     int failed;
+    /* Straight-line code from the entry (no label passed yet): locals still hold
+       their initial zero, so storing zero into them again can be dropped. */
+    int straight;
+    uint8_t *local_zero;
 } compiler;
 
 /* emit.c */
@@ -90,5 +96,8 @@ int emit_br_table(compiler *c, uint32_t *labels, uint32_t count);
 void emit_return(compiler *c);
 void emit_patch_here(compiler *c, int64_t word);
 void emit_cond_branch(compiler *c, operand *cond, int negate, int64_t *patch_out);
+/* If addr was computed by the instruction just emitted as slot + constant, removes
+ * that instruction and returns the slot and the constant. */
+int emit_take_address_add(compiler *c, const operand *addr, uint32_t *slot, uint32_t *imm);
 
 #endif

@@ -220,7 +220,7 @@ void emit_binary(compiler *c, int opcode, wasmrt_valtype in, wasmrt_valtype out,
         emit_word(c, sb);
     }
     emit_push(c, out);
-    if (emit_is_compare(opcode % OP_SI)) {
+    if (emit_is_compare(opcode % OP_SI) || opcode == OP_SI + 0x6a) {
         c->last_start = start;
         c->last_cmp = opcode;
     }
@@ -252,6 +252,15 @@ void emit_local_set(compiler *c, uint32_t index, int tee)
     operand v;
     if (!emit_pop(c, c->local_types[index], &v))
         return;
+    if (c->straight && c->local_zero) {
+        if (v.kind == OPERAND_CONST && v.bits == 0 && c->local_zero[index]) {
+            /* the local is zero already: nothing changes, no hazard either */
+            if (tee)
+                emit_push_operand(c, v);
+            return;
+        }
+        c->local_zero[index] = 0;
+    }
     if (emit_live(c)) {
         int hazard = 0;
         for (uint32_t i = 0; i < c->height; i++)
@@ -357,6 +366,7 @@ void emit_place_label(compiler *c, ctrl *f)
     f->patches = -1;
     c->last_dst = -1;
     c->last_start = -1;
+    c->straight = 0;
 }
 
 void emit_set_unreachable(compiler *c)
@@ -475,7 +485,8 @@ void emit_cond_branch(compiler *c, operand *cond, int negate, int64_t *patch_out
     *patch_out = -1;
     if (!emit_live(c))
         return;
-    if (cond->kind == OPERAND_STACK && c->last_start >= 0 && c->last_pos == cond->pos) {
+    if (cond->kind == OPERAND_STACK && c->last_start >= 0 && c->last_pos == cond->pos &&
+        emit_is_compare(c->last_cmp % OP_SI)) {
         int cmp = c->last_cmp, si = cmp >= OP_SI, base = cmp - (si ? OP_SI : 0);
         int64_t s = c->last_start;
         uint64_t a = c->code[s + 2], b = c->code[s + 3];
@@ -583,5 +594,19 @@ int emit_br_table(compiler *c, uint32_t *labels, uint32_t count)
         }
     }
     emit_set_unreachable(c);
+    return 1;
+}
+
+int emit_take_address_add(compiler *c, const operand *addr, uint32_t *slot, uint32_t *imm)
+{
+    if (!emit_live(c) || addr->kind != OPERAND_STACK || c->last_start < 0 ||
+        c->last_pos != addr->pos || c->last_cmp != OP_SI + 0x6a)
+        return 0;
+    int64_t s = c->last_start;
+    *slot = (uint32_t)c->code[s + 2];
+    *imm = (uint32_t)c->code[s + 3];
+    c->len = (size_t)s;
+    c->last_start = -1;
+    c->last_dst = -1;
     return 1;
 }

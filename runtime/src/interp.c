@@ -9,9 +9,10 @@
 #include "exec.h"
 
 /* Keep one indirect jump per handler: merging them (GCSE, cross-jumping) makes the
- * dispatch branch unpredictable. */
+ * dispatch branch unpredictable. And zero a callee's few locals inline rather than
+ * through a memset call that spills the hot registers. */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("no-gcse", "no-crossjumping")
+#pragma GCC optimize("no-gcse", "no-crossjumping", "no-tree-loop-distribute-patterns")
 #endif
 #include "numeric.h"
 #include "ops.h"
@@ -84,42 +85,44 @@ const void **interp_labels;
 #define H_I32_BIN(name, code, expr) H_INT(uint32_t, name, code, expr)
 #define H_I64_BIN(name, code, expr) H_INT(uint64_t, name, code, expr)
 
-/* Loads [op, dst, addr, offset] and stores [op, addr, value, offset]: the guard
- * form relies on the reservation, the checked form compares with the size. */
+/* Loads [op, dst, addr, offset, add] and stores [op, addr, value, offset, add]: the
+ * address is (u32)(addr + add) + offset, add being a fused `i32.add` of a constant
+ * (0 otherwise). The guard form relies on the reservation, the checked form
+ * compares with the size. */
 #define H_LOAD(name, code, T, conv)                                                      \
     L_g_##name : {                                                                       \
-        uint64_t ea = (uint64_t)(uint32_t)fp[pc[2]] + pc[3];                             \
+        uint64_t ea = (uint64_t)(uint32_t)((uint32_t)fp[pc[2]] + (uint32_t)pc[4]) + pc[3];                             \
         T v;                                                                             \
         memcpy(&v, mb + ea, sizeof v);                                                   \
         fp[pc[1]] = conv v;                                                              \
-        pc += 4;                                                                         \
+        pc += 5;                                                                         \
         NEXT();                                                                          \
     }                                                                                    \
     L_c_##name : {                                                                       \
-        uint64_t ea = (uint64_t)(uint32_t)fp[pc[2]] + pc[3];                             \
+        uint64_t ea = (uint64_t)(uint32_t)((uint32_t)fp[pc[2]] + (uint32_t)pc[4]) + pc[3];                             \
         T v;                                                                             \
         if (ea + sizeof v > msz)                                                         \
             TRAP(MEMORY_OUT_OF_BOUNDS);                                                  \
         memcpy(&v, mb + ea, sizeof v);                                                   \
         fp[pc[1]] = conv v;                                                              \
-        pc += 4;                                                                         \
+        pc += 5;                                                                         \
         NEXT();                                                                          \
     }
 #define H_STORE(name, code, T)                                                           \
     L_g_##name : {                                                                       \
-        uint64_t ea = (uint64_t)(uint32_t)fp[pc[1]] + pc[3];                             \
+        uint64_t ea = (uint64_t)(uint32_t)((uint32_t)fp[pc[1]] + (uint32_t)pc[4]) + pc[3];                             \
         T v = (T)fp[pc[2]];                                                              \
         memcpy(mb + ea, &v, sizeof v);                                                   \
-        pc += 4;                                                                         \
+        pc += 5;                                                                         \
         NEXT();                                                                          \
     }                                                                                    \
     L_c_##name : {                                                                       \
-        uint64_t ea = (uint64_t)(uint32_t)fp[pc[1]] + pc[3];                             \
+        uint64_t ea = (uint64_t)(uint32_t)((uint32_t)fp[pc[1]] + (uint32_t)pc[4]) + pc[3];                             \
         T v = (T)fp[pc[2]];                                                              \
         if (ea + sizeof v > msz)                                                         \
             TRAP(MEMORY_OUT_OF_BOUNDS);                                                  \
         memcpy(mb + ea, &v, sizeof v);                                                   \
-        pc += 4;                                                                         \
+        pc += 5;                                                                         \
         NEXT();                                                                          \
     }
 
