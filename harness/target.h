@@ -86,9 +86,6 @@ int target_exists(const char *name);
 /* The registered names, comma-separated, for messages and `wasmvs targets`. */
 const char *target_names(void);
 
-/* Calls cleanup on every live target: the run's cancellation path. */
-void target_cleanup_all(void);
-
 void target_outcome_free(target_outcome *outcome);
 
 struct process_result;

@@ -30,6 +30,7 @@ typedef struct target_docker {
     char binary[64];    /* the file name inside the image */
     char live_id[80];   /* a container not removed yet, or "" */
     unsigned long next; /* for unique container names */
+    unsigned number;    /* this target among the process's Docker targets */
 } target_docker;
 
 static int target_docker_probe(target *t, wasmvs_error *why)
@@ -135,6 +136,8 @@ static int target_docker_prepare(target *t, const workload_invocation *w, wasmvs
                             json_integer((json_int_t)(meter_clock_ns() - started)));
     json_object_set_new(t->details, "binary", json_string(path));
     json_object_set_new(t->details, "network", json_string(t->variant));
+    json_object_set_new(t->details, "container_prefix",
+                        json_sprintf("wasmvs-%ld-%u-", (long)getpid(), state->number));
     json_object_set_new(t->details, "cold_start",
                         json_string("Engine API: create, attach stdin, start, wait, logs; "
                                     "remove timed separately"));
@@ -202,12 +205,17 @@ static int target_docker_create(target *t, const workload_invocation *w, char *i
 {
     target_docker *state = t->state;
     char path[256];
-    snprintf(path, sizeof path, "/containers/create?name=wasmvs-%ld-%lu", (long)getpid(),
-             state->next++);
+    snprintf(path, sizeof path, "/containers/create?name=wasmvs-%ld-%u-%lu", (long)getpid(),
+             state->number, state->next++);
     json_t *body = target_docker_create_body(t, state, w);
     long status = 0;
     json_t *created = NULL;
+    /* Not abortable: a create cut short by Ctrl-C may still make the container, and
+     * only its id lets clean-up remove it. It takes milliseconds. */
+    bool abortable = state->api.abortable;
+    state->api.abortable = false;
     int result = docker_api_json(&state->api, "POST", path, body, 30000, &status, &created, err);
+    state->api.abortable = abortable;
     json_decref(body);
     const char *created_id = json_string_value(json_object_get(created, "Id"));
     if (result == 0 && !created_id)
@@ -373,9 +381,45 @@ static void target_docker_stop(target *t, target_instance *instance)
     target_docker_remove_id(t->state, instance->id, NULL);
 }
 
+/* Removes every container named wasmvs-PID-NUMBER-* of this target, whatever happened to
+ * the calls that made them: the last line of defence of clean-up. */
+static void target_docker_sweep(target_docker *state)
+{
+    char path[256];
+    /* filters={"name":["wasmvs-PID-"]}, URL-encoded */
+    snprintf(
+        path, sizeof path,
+        "/containers/json?all=1&filters=%%7B%%22name%%22%%3A%%5B%%22wasmvs-%ld-%u-%%22%%5D%%7D",
+        (long)getpid(), state->number);
+    bool abortable = state->api.abortable;
+    state->api.abortable = false;
+    long status = 0;
+    json_t *list = NULL;
+    wasmvs_error err;
+    if (docker_api_json(&state->api, "GET", path, NULL, 10000, &status, &list, &err) == 0) {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "/wasmvs-%ld-%u-", (long)getpid(), state->number);
+        size_t i;
+        json_t *container;
+        json_array_foreach(list, i, container)
+        {
+            /* the filter matches substrings: keep exactly our prefix */
+            const char *name =
+                json_string_value(json_array_get(json_object_get(container, "Names"), 0));
+            const char *id = json_string_value(json_object_get(container, "Id"));
+            if (name && id && strncmp(name, prefix, strlen(prefix)) == 0)
+                target_docker_remove_id(state, id, NULL);
+        }
+    }
+    json_decref(list);
+    state->api.abortable = abortable;
+}
+
 static void target_docker_cleanup(target *t)
 {
-    target_docker_remove(t->state, NULL);
+    target_docker *state = t->state;
+    target_docker_remove(state, NULL);
+    if (state->next > 0) target_docker_sweep(state); /* only once something was created */
 }
 
 static void target_docker_destroy(target *t)
@@ -405,6 +449,8 @@ int target_docker_init(target *t, wasmvs_error *err)
         free(state);
         return -1;
     }
+    static unsigned targets_made;
+    state->number = targets_made++;
     t->state = state;
     t->ops = &target_docker_ops;
     t->counts_perf = false;

@@ -33,9 +33,6 @@ static const target_entry target_registry[] = {
 };
 #define TARGET_REGISTRY_COUNT (sizeof target_registry / sizeof target_registry[0])
 
-/* Live targets, so a cancelled run can clean up all of them from one place. */
-static target *target_live[32];
-
 static const target_entry *target_lookup(const char *name)
 {
     for (size_t i = 0; i < TARGET_REGISTRY_COUNT; i++)
@@ -76,12 +73,6 @@ int target_create(const char *name, target **out, wasmvs_error *err)
         free(t);
         return -1;
     }
-    for (size_t i = 0; i < sizeof target_live / sizeof target_live[0]; i++) {
-        if (!target_live[i]) {
-            target_live[i] = t;
-            break;
-        }
-    }
     *out = t;
     return 0;
 }
@@ -92,23 +83,10 @@ void target_free(target *t)
     while (t->instance_count > 0)
         target_instance_stop(t, t->instances[t->instance_count - 1]);
     free(t->instances);
-    for (size_t i = 0; i < sizeof target_live / sizeof target_live[0]; i++)
-        if (target_live[i] == t) target_live[i] = NULL;
     if (t->ops->cleanup) t->ops->cleanup(t);
     if (t->ops->destroy) t->ops->destroy(t);
     json_decref(t->details);
     free(t);
-}
-
-void target_cleanup_all(void)
-{
-    for (size_t i = 0; i < sizeof target_live / sizeof target_live[0]; i++) {
-        target *t = target_live[i];
-        if (!t) continue;
-        while (t->instance_count > 0)
-            target_instance_stop(t, t->instances[t->instance_count - 1]);
-        if (t->ops->cleanup) t->ops->cleanup(t);
-    }
 }
 
 void target_outcome_from_process(target_outcome *outcome, struct process_result *result)

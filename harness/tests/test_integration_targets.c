@@ -134,8 +134,24 @@ static void docker_hello_and_fib_on_host_network(void **state)
         if (json_integer_value(json_object_get(phases, names[i])) <= 0)
             fail_msg("docker: phase %s missing", names[i]);
     json_decref(m);
+    /* A container of this target the run never heard of (a create cut short by Ctrl-C)
+     * is removed by clean-up all the same. */
+    char command[512];
+    snprintf(command, sizeof command,
+             "curl -sf --unix-socket /var/run/docker.sock -H 'Content-Type: application/json' "
+             "-d '{\"Image\": \"%s\", \"Cmd\": [\"/hello\"]}' "
+             "'http://localhost/containers/create?name=%sstray' >/dev/null",
+             json_string_value(json_object_get(t->details, "image")),
+             json_string_value(json_object_get(t->details, "container_prefix")));
+    assert_int_equal(system(command), 0);
+    snprintf(command, sizeof command,
+             "curl -sf --unix-socket /var/run/docker.sock "
+             "'http://localhost/containers/%sstray/json' >/dev/null",
+             json_string_value(json_object_get(t->details, "container_prefix")));
+    assert_int_equal(system(command), 0);
     /* the second prepare of the same binary finds the image */
     target_free(t);
+    assert_int_not_equal(system(command), 0); /* the stray is gone */
     t = open_or_skip("docker");
     workload_invocation again;
     prepare_workload(t, "hello", "{}", &again);
