@@ -100,4 +100,16 @@ void emit_cond_branch(compiler *c, operand *cond, int negate, int64_t *patch_out
  * that instruction and returns the slot and the constant. */
 int emit_take_address_add(compiler *c, const operand *addr, uint32_t *slot, uint32_t *imm);
 
+/* compile_ops.c: immediates and the non-control instructions */
+int compile_index(compiler *c, uint32_t *out);
+int compile_memarg(compiler *c, uint32_t natural_log2, uint32_t *offset);
+int compile_zero_byte(compiler *c);
+int compile_need_memory(compiler *c);
+int compile_table(compiler *c, uint32_t *t);
+int compile_pop_slots(compiler *c, const wasmrt_valtype *types, uint32_t n, uint32_t *slots);
+void compile_words(compiler *c, int op, const uint32_t *w, uint32_t n);
+int compile_prefixed(compiler *c);
+void compile_const(compiler *c, wasmrt_valtype t, uint64_t bits);
+void compile_numeric(compiler *c, uint8_t op);
+
 #endif

@@ -693,7 +693,7 @@ static int decode_section(reader *r, wasmrt_module *m, uint8_t id, uint32_t *dec
 wasmrt_status decode_module(wasmrt_module *m, wasmrt_error *error)
 {
     reader r = {m->bytes, m->bytes, m->bytes + m->size, 1, error, WASMRT_OK};
-    const uint8_t *magic, *version;
+    const uint8_t *version;
     if (m->size < 4)
         return error_set(error, WASMRT_ERR_MALFORMED, m->size, "unexpected end: no magic header");
     if (memcmp(m->bytes, "\0asm", 4) != 0)
@@ -703,7 +703,6 @@ wasmrt_status decode_module(wasmrt_module *m, wasmrt_error *error)
         return error_set(error, WASMRT_ERR_MALFORMED, m->size, "unexpected end: no binary version");
     if (!reader_bytes(&r, 4, &version))
         return error_set(error, WASMRT_ERR_MALFORMED, 4, "unknown binary version");
-    (void)magic;
     if (memcmp(version, "\1\0\0\0", 4) != 0)
         return error_set(error, WASMRT_ERR_MALFORMED, 4, "unknown binary version");
     int last_rank = 0, saw_code = 0, saw_func = 0;
@@ -758,8 +757,6 @@ wasmrt_status decode_module(wasmrt_module *m, wasmrt_error *error)
                 saw_code = 1;
                 m->code_size = size;
                 m->code_end = (size_t)(section_end - m->bytes);
-                if (!saw_func && !declared)
-                    declared = 0;
             }
             if (id == 3)
                 saw_func = 1;
@@ -783,9 +780,6 @@ wasmrt_status decode_module(wasmrt_module *m, wasmrt_error *error)
         if (!decode_section_record(&r, m, name, start, (size_t)(section_end - m->bytes) - start))
             return r.status;
         r.p = section_end;
-        if (id == 2 || (id == 3 && m->func_count == 0)) {
-            /* imported functions fill the first indices even without a function section */
-        }
     }
     if (!saw_func) {
         /* import-only or empty module: build the function space from the imports */
@@ -802,7 +796,8 @@ wasmrt_status decode_module(wasmrt_module *m, wasmrt_error *error)
     if (!saw_code && declared != 0)
         return error_set(error, WASMRT_ERR_MALFORMED, m->size,
                          "function and code section have inconsistent lengths");
-    if (!m->has_data_count)
-        m->data_count = m->datas ? m->data_count : 0;
+    if (m->has_data_count && m->data_count && !m->datas)
+        return error_set(error, WASMRT_ERR_MALFORMED, m->size,
+                         "data count and data section have inconsistent lengths");
     return WASMRT_OK;
 }

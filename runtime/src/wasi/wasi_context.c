@@ -34,8 +34,10 @@ static void wasi_error_set(wasmrt_error *error, wasmrt_status status, const char
 static int wasi_copy_strings(wasmrt_wasi *wasi, const wasmrt_wasi_config *config)
 {
     size_t args_bytes = 0, env_bytes = 0, names_bytes = 0;
-    for (int i = 0; i < config->argc; i++) args_bytes += strlen(config->argv[i]) + 1;
-    for (int i = 0; i < config->envc; i++) env_bytes += strlen(config->envp[i]) + 1;
+    for (int i = 0; i < config->argc; i++)
+        args_bytes += strlen(config->argv[i]) + 1;
+    for (int i = 0; i < config->envc; i++)
+        env_bytes += strlen(config->envp[i]) + 1;
     for (uint32_t i = 0; i < config->preopen_count; i++) {
         const char *name = config->preopens[i].guest_path;
         names_bytes += strlen(name ? name : config->preopens[i].host_path) + 1;
@@ -75,8 +77,8 @@ static int wasi_copy_strings(wasmrt_wasi *wasi, const wasmrt_wasi_config *config
     return 0;
 }
 
-static void wasi_fd_set(wasi_fd *entry, int host_fd, uint8_t state, uint8_t filetype,
-                        uint64_t base, uint64_t inheriting)
+static void wasi_fd_set(wasi_fd *entry, int host_fd, uint8_t state, uint8_t filetype, uint64_t base,
+                        uint64_t inheriting)
 {
     entry->host_fd = host_fd;
     entry->state = state;
@@ -186,8 +188,7 @@ void wasi_fd_learn_type(wasi_fd *entry)
          * it (and so line-buffers stdout); other devices and pipes may seek if the
          * host allows. */
         entry->rights_base = WASI_RIGHTS_STREAM;
-        if (!isatty(entry->host_fd))
-            entry->rights_base |= WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_TELL;
+        if (!isatty(entry->host_fd)) entry->rights_base |= WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_TELL;
         entry->rights_inheriting = 0;
         break;
     }
@@ -212,7 +213,8 @@ int wasi_fd_insert(wasmrt_wasi *wasi, int host_fd, uint8_t filetype, uint64_t ba
                    uint64_t inheriting, uint32_t *guest_fd)
 {
     uint32_t slot = 0;
-    while (slot < wasi->fd_count && (wasi->fds[slot].state & WASI_FD_OPEN)) slot++;
+    while (slot < wasi->fd_count && (wasi->fds[slot].state & WASI_FD_OPEN))
+        slot++;
     if (slot == wasi->fd_capacity) {
         if (wasi->fd_capacity >= (1u << 20)) return WASI_EMFILE;
         uint32_t capacity = wasi->fd_capacity * 2;

@@ -63,11 +63,20 @@ WASI_FN(environ_sizes_get)
 static int wasi_host_clock(uint32_t id, clockid_t *out)
 {
     switch (id) {
-    case 0: *out = CLOCK_REALTIME; return 1;
-    case 1: *out = CLOCK_MONOTONIC; return 1;
-    case 2: *out = CLOCK_PROCESS_CPUTIME_ID; return 1;
-    case 3: *out = CLOCK_THREAD_CPUTIME_ID; return 1;
-    default: return 0;
+    case 0:
+        *out = CLOCK_REALTIME;
+        return 1;
+    case 1:
+        *out = CLOCK_MONOTONIC;
+        return 1;
+    case 2:
+        *out = CLOCK_PROCESS_CPUTIME_ID;
+        return 1;
+    case 3:
+        *out = CLOCK_THREAD_CPUTIME_ID;
+        return 1;
+    default:
+        return 0;
     }
 }
 

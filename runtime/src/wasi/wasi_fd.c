@@ -45,10 +45,22 @@ static int wasi_rw(wasi_call *call, const wasmrt_value *a, int write, int positi
     return WASI_ESUCCESS;
 }
 
-WASI_FN(fd_read) { return wasi_rw(call, a, 0, 0); }
-WASI_FN(fd_write) { return wasi_rw(call, a, 1, 0); }
-WASI_FN(fd_pread) { return wasi_rw(call, a, 0, 1); }
-WASI_FN(fd_pwrite) { return wasi_rw(call, a, 1, 1); }
+WASI_FN(fd_read)
+{
+    return wasi_rw(call, a, 0, 0);
+}
+WASI_FN(fd_write)
+{
+    return wasi_rw(call, a, 1, 0);
+}
+WASI_FN(fd_pread)
+{
+    return wasi_rw(call, a, 0, 1);
+}
+WASI_FN(fd_pwrite)
+{
+    return wasi_rw(call, a, 1, 1);
+}
 
 WASI_FN(fd_seek)
 {
@@ -148,6 +160,7 @@ WASI_FN(fd_renumber)
     wasi_fd_release(w, to);
     if (to >= w->fd_count) w->fd_count = to + 1;
     w->fds[to] = moved;
-    while (w->fd_count > 3 && !(w->fds[w->fd_count - 1].state & WASI_FD_OPEN)) w->fd_count--;
+    while (w->fd_count > 3 && !(w->fds[w->fd_count - 1].state & WASI_FD_OPEN))
+        w->fd_count--;
     return WASI_ESUCCESS;
 }

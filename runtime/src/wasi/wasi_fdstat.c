@@ -21,8 +21,10 @@ WASI_FN(fd_fdstat_get)
     uint16_t flags = 0;
     if (host & O_APPEND) flags |= WASI_FDFLAG_APPEND;
     if (host & O_NONBLOCK) flags |= WASI_FDFLAG_NONBLOCK;
-    if ((host & O_SYNC) == O_SYNC) flags |= WASI_FDFLAG_SYNC;
-    else if (host & O_DSYNC) flags |= WASI_FDFLAG_DSYNC;
+    if ((host & O_SYNC) == O_SYNC)
+        flags |= WASI_FDFLAG_SYNC;
+    else if (host & O_DSYNC)
+        flags |= WASI_FDFLAG_DSYNC;
     memset(call->mem + ptr, 0, 24);
     wasi_store_u8(call, ptr, entry->filetype);
     wasi_store_u16(call, ptr + 2, flags);
@@ -67,8 +69,7 @@ WASI_FN(fd_fdstat_set_rights)
 WASI_FN(fd_filestat_get)
 {
     int err;
-    wasi_fd *entry =
-        wasi_fd_get(call->wasi, wasi_arg_u32(a, 0), WASI_RIGHT_FD_FILESTAT_GET, &err);
+    wasi_fd *entry = wasi_fd_get(call->wasi, wasi_arg_u32(a, 0), WASI_RIGHT_FD_FILESTAT_GET, &err);
     if (!entry) return err;
     uint32_t ptr = wasi_arg_u32(a, 1);
     if (!wasi_mem_ok(call, ptr, 64)) return WASI_EFAULT;
@@ -87,7 +88,7 @@ WASI_FN(fd_filestat_set_size)
     uint64_t size = wasi_arg_u64(a, 1);
     if (size > INT64_MAX) return WASI_EINVAL;
     return ftruncate(entry->host_fd, (off_t)size) == 0 ? WASI_ESUCCESS
-                                                        : wasi_errno_from_host(errno);
+                                                       : wasi_errno_from_host(errno);
 }
 
 WASI_FN(fd_filestat_set_times)
@@ -97,8 +98,7 @@ WASI_FN(fd_filestat_set_times)
         wasi_fd_get(call->wasi, wasi_arg_u32(a, 0), WASI_RIGHT_FD_FILESTAT_SET_TIMES, &err);
     if (!entry) return err;
     struct timespec times[2];
-    err = wasi_times_from_flags(wasi_arg_u64(a, 1), wasi_arg_u64(a, 2), wasi_arg_u32(a, 3),
-                                times);
+    err = wasi_times_from_flags(wasi_arg_u64(a, 1), wasi_arg_u64(a, 2), wasi_arg_u32(a, 3), times);
     if (err) return err;
     return futimens(entry->host_fd, times) == 0 ? WASI_ESUCCESS : wasi_errno_from_host(errno);
 }
@@ -136,13 +136,20 @@ WASI_FN(fd_prestat_dir_name)
 static uint8_t wasi_filetype_from_dirent(unsigned char d_type)
 {
     switch (d_type) {
-    case DT_REG: return WASI_FILETYPE_REGULAR_FILE;
-    case DT_DIR: return WASI_FILETYPE_DIRECTORY;
-    case DT_LNK: return WASI_FILETYPE_SYMBOLIC_LINK;
-    case DT_CHR: return WASI_FILETYPE_CHARACTER_DEVICE;
-    case DT_BLK: return WASI_FILETYPE_BLOCK_DEVICE;
-    case DT_SOCK: return WASI_FILETYPE_SOCKET_STREAM;
-    default: return WASI_FILETYPE_UNKNOWN;
+    case DT_REG:
+        return WASI_FILETYPE_REGULAR_FILE;
+    case DT_DIR:
+        return WASI_FILETYPE_DIRECTORY;
+    case DT_LNK:
+        return WASI_FILETYPE_SYMBOLIC_LINK;
+    case DT_CHR:
+        return WASI_FILETYPE_CHARACTER_DEVICE;
+    case DT_BLK:
+        return WASI_FILETYPE_BLOCK_DEVICE;
+    case DT_SOCK:
+        return WASI_FILETYPE_SOCKET_STREAM;
+    default:
+        return WASI_FILETYPE_UNKNOWN;
     }
 }
 

@@ -13,32 +13,94 @@
 /* ---- preview1 constants (the values of the witx definitions) ------------------- */
 
 enum {
-    WASI_ESUCCESS = 0, WASI_E2BIG = 1, WASI_EACCES = 2, WASI_EADDRINUSE = 3,
-    WASI_EADDRNOTAVAIL = 4, WASI_EAFNOSUPPORT = 5, WASI_EAGAIN = 6, WASI_EALREADY = 7,
-    WASI_EBADF = 8, WASI_EBADMSG = 9, WASI_EBUSY = 10, WASI_ECANCELED = 11,
-    WASI_ECHILD = 12, WASI_ECONNABORTED = 13, WASI_ECONNREFUSED = 14, WASI_ECONNRESET = 15,
-    WASI_EDEADLK = 16, WASI_EDESTADDRREQ = 17, WASI_EDOM = 18, WASI_EDQUOT = 19,
-    WASI_EEXIST = 20, WASI_EFAULT = 21, WASI_EFBIG = 22, WASI_EHOSTUNREACH = 23,
-    WASI_EIDRM = 24, WASI_EILSEQ = 25, WASI_EINPROGRESS = 26, WASI_EINTR = 27,
-    WASI_EINVAL = 28, WASI_EIO = 29, WASI_EISCONN = 30, WASI_EISDIR = 31, WASI_ELOOP = 32,
-    WASI_EMFILE = 33, WASI_EMLINK = 34, WASI_EMSGSIZE = 35, WASI_EMULTIHOP = 36,
-    WASI_ENAMETOOLONG = 37, WASI_ENETDOWN = 38, WASI_ENETRESET = 39, WASI_ENETUNREACH = 40,
-    WASI_ENFILE = 41, WASI_ENOBUFS = 42, WASI_ENODEV = 43, WASI_ENOENT = 44,
-    WASI_ENOEXEC = 45, WASI_ENOLCK = 46, WASI_ENOLINK = 47, WASI_ENOMEM = 48,
-    WASI_ENOMSG = 49, WASI_ENOPROTOOPT = 50, WASI_ENOSPC = 51, WASI_ENOSYS = 52,
-    WASI_ENOTCONN = 53, WASI_ENOTDIR = 54, WASI_ENOTEMPTY = 55, WASI_ENOTRECOVERABLE = 56,
-    WASI_ENOTSOCK = 57, WASI_ENOTSUP = 58, WASI_ENOTTY = 59, WASI_ENXIO = 60,
-    WASI_EOVERFLOW = 61, WASI_EOWNERDEAD = 62, WASI_EPERM = 63, WASI_EPIPE = 64,
-    WASI_EPROTO = 65, WASI_EPROTONOSUPPORT = 66, WASI_EPROTOTYPE = 67, WASI_ERANGE = 68,
-    WASI_EROFS = 69, WASI_ESPIPE = 70, WASI_ESRCH = 71, WASI_ESTALE = 72,
-    WASI_ETIMEDOUT = 73, WASI_ETXTBSY = 74, WASI_EXDEV = 75, WASI_ENOTCAPABLE = 76,
+    WASI_ESUCCESS = 0,
+    WASI_E2BIG = 1,
+    WASI_EACCES = 2,
+    WASI_EADDRINUSE = 3,
+    WASI_EADDRNOTAVAIL = 4,
+    WASI_EAFNOSUPPORT = 5,
+    WASI_EAGAIN = 6,
+    WASI_EALREADY = 7,
+    WASI_EBADF = 8,
+    WASI_EBADMSG = 9,
+    WASI_EBUSY = 10,
+    WASI_ECANCELED = 11,
+    WASI_ECHILD = 12,
+    WASI_ECONNABORTED = 13,
+    WASI_ECONNREFUSED = 14,
+    WASI_ECONNRESET = 15,
+    WASI_EDEADLK = 16,
+    WASI_EDESTADDRREQ = 17,
+    WASI_EDOM = 18,
+    WASI_EDQUOT = 19,
+    WASI_EEXIST = 20,
+    WASI_EFAULT = 21,
+    WASI_EFBIG = 22,
+    WASI_EHOSTUNREACH = 23,
+    WASI_EIDRM = 24,
+    WASI_EILSEQ = 25,
+    WASI_EINPROGRESS = 26,
+    WASI_EINTR = 27,
+    WASI_EINVAL = 28,
+    WASI_EIO = 29,
+    WASI_EISCONN = 30,
+    WASI_EISDIR = 31,
+    WASI_ELOOP = 32,
+    WASI_EMFILE = 33,
+    WASI_EMLINK = 34,
+    WASI_EMSGSIZE = 35,
+    WASI_EMULTIHOP = 36,
+    WASI_ENAMETOOLONG = 37,
+    WASI_ENETDOWN = 38,
+    WASI_ENETRESET = 39,
+    WASI_ENETUNREACH = 40,
+    WASI_ENFILE = 41,
+    WASI_ENOBUFS = 42,
+    WASI_ENODEV = 43,
+    WASI_ENOENT = 44,
+    WASI_ENOEXEC = 45,
+    WASI_ENOLCK = 46,
+    WASI_ENOLINK = 47,
+    WASI_ENOMEM = 48,
+    WASI_ENOMSG = 49,
+    WASI_ENOPROTOOPT = 50,
+    WASI_ENOSPC = 51,
+    WASI_ENOSYS = 52,
+    WASI_ENOTCONN = 53,
+    WASI_ENOTDIR = 54,
+    WASI_ENOTEMPTY = 55,
+    WASI_ENOTRECOVERABLE = 56,
+    WASI_ENOTSOCK = 57,
+    WASI_ENOTSUP = 58,
+    WASI_ENOTTY = 59,
+    WASI_ENXIO = 60,
+    WASI_EOVERFLOW = 61,
+    WASI_EOWNERDEAD = 62,
+    WASI_EPERM = 63,
+    WASI_EPIPE = 64,
+    WASI_EPROTO = 65,
+    WASI_EPROTONOSUPPORT = 66,
+    WASI_EPROTOTYPE = 67,
+    WASI_ERANGE = 68,
+    WASI_EROFS = 69,
+    WASI_ESPIPE = 70,
+    WASI_ESRCH = 71,
+    WASI_ESTALE = 72,
+    WASI_ETIMEDOUT = 73,
+    WASI_ETXTBSY = 74,
+    WASI_EXDEV = 75,
+    WASI_ENOTCAPABLE = 76,
 };
 
 enum {
-    WASI_FILETYPE_UNKNOWN = 0, WASI_FILETYPE_BLOCK_DEVICE = 1,
-    WASI_FILETYPE_CHARACTER_DEVICE = 2, WASI_FILETYPE_DIRECTORY = 3,
-    WASI_FILETYPE_REGULAR_FILE = 4, WASI_FILETYPE_SOCKET_DGRAM = 5,
-    WASI_FILETYPE_SOCKET_STREAM = 6, WASI_FILETYPE_SYMBOLIC_LINK = 7,
+    WASI_FILETYPE_UNKNOWN = 0,
+    WASI_FILETYPE_BLOCK_DEVICE = 1,
+    WASI_FILETYPE_CHARACTER_DEVICE = 2,
+    WASI_FILETYPE_DIRECTORY = 3,
+    WASI_FILETYPE_REGULAR_FILE = 4,
+    WASI_FILETYPE_SOCKET_DGRAM = 5,
+    WASI_FILETYPE_SOCKET_STREAM = 6,
+    WASI_FILETYPE_SYMBOLIC_LINK = 7,
 };
 
 #define WASI_RIGHT_FD_DATASYNC (1ull << 0)
@@ -75,35 +137,43 @@ enum {
 
 /* What an open descriptor of each kind can ever do; an fd's rights are these narrowed
  * by what its opener asked for and what its directory allowed. */
-#define WASI_RIGHTS_REGULAR_FILE                                                         \
-    (WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_READ | WASI_RIGHT_FD_SEEK |                  \
-     WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_SYNC | WASI_RIGHT_FD_TELL |          \
-     WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ADVISE | WASI_RIGHT_FD_ALLOCATE |               \
-     WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_FD_FILESTAT_SET_SIZE |                      \
+#define WASI_RIGHTS_REGULAR_FILE                                                                   \
+    (WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_READ | WASI_RIGHT_FD_SEEK |                            \
+     WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_SYNC | WASI_RIGHT_FD_TELL |                    \
+     WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ADVISE | WASI_RIGHT_FD_ALLOCATE |                         \
+     WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_FD_FILESTAT_SET_SIZE |                                \
      WASI_RIGHT_FD_FILESTAT_SET_TIMES | WASI_RIGHT_POLL_FD_READWRITE)
-#define WASI_RIGHTS_DIRECTORY                                                            \
-    (WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_SYNC | WASI_RIGHT_FD_DATASYNC |      \
-     WASI_RIGHT_PATH_CREATE_DIRECTORY | WASI_RIGHT_PATH_CREATE_FILE |                    \
-     WASI_RIGHT_PATH_LINK_SOURCE | WASI_RIGHT_PATH_LINK_TARGET | WASI_RIGHT_PATH_OPEN |  \
-     WASI_RIGHT_FD_READDIR | WASI_RIGHT_PATH_READLINK | WASI_RIGHT_PATH_RENAME_SOURCE |  \
-     WASI_RIGHT_PATH_RENAME_TARGET | WASI_RIGHT_PATH_FILESTAT_GET |                      \
-     WASI_RIGHT_PATH_FILESTAT_SET_SIZE | WASI_RIGHT_PATH_FILESTAT_SET_TIMES |            \
-     WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_FD_FILESTAT_SET_TIMES |                     \
-     WASI_RIGHT_PATH_SYMLINK | WASI_RIGHT_PATH_REMOVE_DIRECTORY |                        \
-     WASI_RIGHT_PATH_UNLINK_FILE | WASI_RIGHT_POLL_FD_READWRITE)
-#define WASI_RIGHTS_STREAM                                                               \
-    (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_FDSTAT_SET_FLAGS |         \
+#define WASI_RIGHTS_DIRECTORY                                                                      \
+    (WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_SYNC | WASI_RIGHT_FD_DATASYNC |                \
+     WASI_RIGHT_PATH_CREATE_DIRECTORY | WASI_RIGHT_PATH_CREATE_FILE |                              \
+     WASI_RIGHT_PATH_LINK_SOURCE | WASI_RIGHT_PATH_LINK_TARGET | WASI_RIGHT_PATH_OPEN |            \
+     WASI_RIGHT_FD_READDIR | WASI_RIGHT_PATH_READLINK | WASI_RIGHT_PATH_RENAME_SOURCE |            \
+     WASI_RIGHT_PATH_RENAME_TARGET | WASI_RIGHT_PATH_FILESTAT_GET |                                \
+     WASI_RIGHT_PATH_FILESTAT_SET_SIZE | WASI_RIGHT_PATH_FILESTAT_SET_TIMES |                      \
+     WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_FD_FILESTAT_SET_TIMES | WASI_RIGHT_PATH_SYMLINK |     \
+     WASI_RIGHT_PATH_REMOVE_DIRECTORY | WASI_RIGHT_PATH_UNLINK_FILE |                              \
+     WASI_RIGHT_POLL_FD_READWRITE)
+#define WASI_RIGHTS_STREAM                                                                         \
+    (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_FDSTAT_SET_FLAGS |                   \
      WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_POLL_FD_READWRITE)
 #define WASI_RIGHTS_SOCKET (WASI_RIGHTS_STREAM | WASI_RIGHT_SOCK_SHUTDOWN)
 #define WASI_RIGHTS_LISTENER (WASI_RIGHTS_SOCKET | WASI_RIGHT_SOCK_ACCEPT)
 
-enum { WASI_FDFLAG_APPEND = 1, WASI_FDFLAG_DSYNC = 2, WASI_FDFLAG_NONBLOCK = 4,
-       WASI_FDFLAG_RSYNC = 8, WASI_FDFLAG_SYNC = 16 };
-enum { WASI_OFLAG_CREAT = 1, WASI_OFLAG_DIRECTORY = 2, WASI_OFLAG_EXCL = 4,
-       WASI_OFLAG_TRUNC = 8 };
+enum {
+    WASI_FDFLAG_APPEND = 1,
+    WASI_FDFLAG_DSYNC = 2,
+    WASI_FDFLAG_NONBLOCK = 4,
+    WASI_FDFLAG_RSYNC = 8,
+    WASI_FDFLAG_SYNC = 16
+};
+enum { WASI_OFLAG_CREAT = 1, WASI_OFLAG_DIRECTORY = 2, WASI_OFLAG_EXCL = 4, WASI_OFLAG_TRUNC = 8 };
 enum { WASI_LOOKUP_SYMLINK_FOLLOW = 1 };
-enum { WASI_FSTFLAG_ATIM = 1, WASI_FSTFLAG_ATIM_NOW = 2, WASI_FSTFLAG_MTIM = 4,
-       WASI_FSTFLAG_MTIM_NOW = 8 };
+enum {
+    WASI_FSTFLAG_ATIM = 1,
+    WASI_FSTFLAG_ATIM_NOW = 2,
+    WASI_FSTFLAG_MTIM = 4,
+    WASI_FSTFLAG_MTIM_NOW = 8
+};
 enum { WASI_EVENTTYPE_CLOCK = 0, WASI_EVENTTYPE_FD_READ = 1, WASI_EVENTTYPE_FD_WRITE = 2 };
 
 /* ---- the context ---------------------------------------------------------------- */
@@ -199,8 +269,7 @@ static inline int wasi_put_u64(wasi_call *call, uint32_t ptr, uint64_t v)
 struct iovec;
 /* (wasi_convert.c) Translates iovs_len guest iovecs at iovs into host ones; EFAULT
  * if any lies outside memory. *count receives how many were used. */
-int wasi_iovecs(wasi_call *call, uint32_t iovs, uint32_t iovs_len, struct iovec *out,
-                int *count);
+int wasi_iovecs(wasi_call *call, uint32_t iovs, uint32_t iovs_len, struct iovec *out, int *count);
 
 /* ---- descriptors (wasi_context.c) ----------------------------------------------- */
 
@@ -224,8 +293,7 @@ struct stat;
 void wasi_store_filestat(wasi_call *call, uint32_t ptr, const struct stat *st);
 struct timespec; /* times[0] = access, times[1] = modification */
 /* Builds the utimensat times from WASI set-times arguments; EINVAL on conflicting flags. */
-int wasi_times_from_flags(uint64_t atim, uint64_t mtim, uint32_t fst_flags,
-                          struct timespec *times);
+int wasi_times_from_flags(uint64_t atim, uint64_t mtim, uint32_t fst_flags, struct timespec *times);
 
 /* ---- sandboxed path resolution (wasi_resolve.c) --------------------------------- */
 
@@ -238,8 +306,7 @@ int wasi_path_copy(wasi_call *call, uint32_t ptr, uint32_t len, char *buf, size_
 int wasi_resolve_open(int dirfd, const char *path, int flags, unsigned mode, int follow,
                       int *host_fd);
 /* The same without openat2 (wasi_walk.c): a component-by-component walk. */
-int wasi_walk_open(int dirfd, const char *path, int flags, unsigned mode, int follow,
-                   int *host_fd);
+int wasi_walk_open(int dirfd, const char *path, int flags, unsigned mode, int follow, int *host_fd);
 /* Splits path into a parent opened beneath dirfd (O_PATH) and a last component that
  * may be acted on with the *at() calls. `..`, `.` and "" as the last component are
  * folded into the parent (last becomes "."). The caller closes *parent_fd. */
@@ -249,26 +316,56 @@ int wasi_resolve_parent(int dirfd, char *path, int *parent_fd, const char **last
 /* Arguments arrive as the engine's typed values; each returns a WASI errno. */
 #define WASI_FN(name) int wasi_##name(wasi_call *call, const wasmrt_value *a)
 /* wasi_env.c */
-WASI_FN(args_get); WASI_FN(args_sizes_get); WASI_FN(environ_get); WASI_FN(environ_sizes_get);
-WASI_FN(clock_res_get); WASI_FN(clock_time_get); WASI_FN(random_get); WASI_FN(proc_raise);
+WASI_FN(args_get);
+WASI_FN(args_sizes_get);
+WASI_FN(environ_get);
+WASI_FN(environ_sizes_get);
+WASI_FN(clock_res_get);
+WASI_FN(clock_time_get);
+WASI_FN(random_get);
+WASI_FN(proc_raise);
 WASI_FN(sched_yield);
 /* wasi_fd.c */
-WASI_FN(fd_read); WASI_FN(fd_write); WASI_FN(fd_pread); WASI_FN(fd_pwrite); WASI_FN(fd_seek);
-WASI_FN(fd_tell); WASI_FN(fd_close); WASI_FN(fd_sync); WASI_FN(fd_datasync);
-WASI_FN(fd_advise); WASI_FN(fd_allocate); WASI_FN(fd_renumber);
+WASI_FN(fd_read);
+WASI_FN(fd_write);
+WASI_FN(fd_pread);
+WASI_FN(fd_pwrite);
+WASI_FN(fd_seek);
+WASI_FN(fd_tell);
+WASI_FN(fd_close);
+WASI_FN(fd_sync);
+WASI_FN(fd_datasync);
+WASI_FN(fd_advise);
+WASI_FN(fd_allocate);
+WASI_FN(fd_renumber);
 /* wasi_fdstat.c */
-WASI_FN(fd_fdstat_get); WASI_FN(fd_fdstat_set_flags); WASI_FN(fd_fdstat_set_rights);
-WASI_FN(fd_filestat_get); WASI_FN(fd_filestat_set_size); WASI_FN(fd_filestat_set_times);
-WASI_FN(fd_prestat_get); WASI_FN(fd_prestat_dir_name); WASI_FN(fd_readdir);
+WASI_FN(fd_fdstat_get);
+WASI_FN(fd_fdstat_set_flags);
+WASI_FN(fd_fdstat_set_rights);
+WASI_FN(fd_filestat_get);
+WASI_FN(fd_filestat_set_size);
+WASI_FN(fd_filestat_set_times);
+WASI_FN(fd_prestat_get);
+WASI_FN(fd_prestat_dir_name);
+WASI_FN(fd_readdir);
 /* wasi_path.c */
-WASI_FN(path_open); WASI_FN(path_create_directory); WASI_FN(path_remove_directory);
-WASI_FN(path_unlink_file); WASI_FN(path_rename); WASI_FN(path_filestat_get);
-WASI_FN(path_filestat_set_times); WASI_FN(path_readlink); WASI_FN(path_symlink);
+WASI_FN(path_open);
+WASI_FN(path_create_directory);
+WASI_FN(path_remove_directory);
+WASI_FN(path_unlink_file);
+WASI_FN(path_rename);
+WASI_FN(path_filestat_get);
+WASI_FN(path_filestat_set_times);
+WASI_FN(path_readlink);
+WASI_FN(path_symlink);
 WASI_FN(path_link);
 /* wasi_poll.c */
 WASI_FN(poll_oneoff);
 /* wasi_sock.c */
-WASI_FN(sock_accept); WASI_FN(sock_recv); WASI_FN(sock_send); WASI_FN(sock_shutdown);
+WASI_FN(sock_accept);
+WASI_FN(sock_recv);
+WASI_FN(sock_send);
+WASI_FN(sock_shutdown);
 
 static inline uint32_t wasi_arg_u32(const wasmrt_value *a, int i)
 {

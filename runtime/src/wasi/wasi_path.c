@@ -47,8 +47,9 @@ WASI_FN(path_open)
     if ((base & ~dir->rights_inheriting) || (inheriting & ~dir->rights_inheriting))
         return WASI_ENOTCAPABLE;
     int flags = 0;
-    int write = (base & (WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ALLOCATE |
-                         WASI_RIGHT_FD_FILESTAT_SET_SIZE)) != 0;
+    int write =
+        (base & (WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ALLOCATE | WASI_RIGHT_FD_FILESTAT_SET_SIZE)) !=
+        0;
     int read = (base & (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR)) != 0;
     if (oflags & WASI_OFLAG_DIRECTORY) {
         if (write) return WASI_EISDIR;
@@ -63,8 +64,8 @@ WASI_FN(path_open)
     if (fdflags & WASI_FDFLAG_DSYNC) flags |= O_DSYNC;
     if (fdflags & (WASI_FDFLAG_SYNC | WASI_FDFLAG_RSYNC)) flags |= O_SYNC;
     int host_fd;
-    err = wasi_resolve_open(dir->host_fd, path, flags, 0666,
-                            lookup & WASI_LOOKUP_SYMLINK_FOLLOW, &host_fd);
+    err = wasi_resolve_open(dir->host_fd, path, flags, 0666, lookup & WASI_LOOKUP_SYMLINK_FOLLOW,
+                            &host_fd);
     if (err) return err;
     uint8_t type = WASI_FILETYPE_DIRECTORY;
     if (!(oflags & WASI_OFLAG_DIRECTORY)) {
@@ -169,8 +170,8 @@ WASI_FN(path_filestat_get)
     uint32_t ptr = wasi_arg_u32(a, 4);
     if (!wasi_mem_ok(call, ptr, 64)) return WASI_EFAULT;
     int fd;
-    err = wasi_resolve_open(dir->host_fd, path, O_PATH,
-                            0, wasi_arg_u32(a, 1) & WASI_LOOKUP_SYMLINK_FOLLOW, &fd);
+    err = wasi_resolve_open(dir->host_fd, path, O_PATH, 0,
+                            wasi_arg_u32(a, 1) & WASI_LOOKUP_SYMLINK_FOLLOW, &fd);
     if (err) return err;
     struct stat st;
     err = wasi_host_result(fstat(fd, &st));
@@ -193,8 +194,7 @@ WASI_FN(path_filestat_set_times)
                               wasi_arg_u32(a, 2), wasi_arg_u32(a, 3), path, &dir);
     if (err) return err;
     struct timespec times[2];
-    err = wasi_times_from_flags(wasi_arg_u64(a, 4), wasi_arg_u64(a, 5), wasi_arg_u32(a, 6),
-                                times);
+    err = wasi_times_from_flags(wasi_arg_u64(a, 4), wasi_arg_u64(a, 5), wasi_arg_u32(a, 6), times);
     if (err) return err;
     if (wasi_arg_u32(a, 1) & WASI_LOOKUP_SYMLINK_FOLLOW) {
         int fd;
@@ -245,8 +245,8 @@ WASI_FN(path_symlink)
     if (err) return err;
     if (target[0] == '/') return WASI_ENOTCAPABLE;
     wasi_fd *dir;
-    err = wasi_path_begin(call, wasi_arg_u32(a, 2), WASI_RIGHT_PATH_SYMLINK,
-                          wasi_arg_u32(a, 3), wasi_arg_u32(a, 4), path, &dir);
+    err = wasi_path_begin(call, wasi_arg_u32(a, 2), WASI_RIGHT_PATH_SYMLINK, wasi_arg_u32(a, 3),
+                          wasi_arg_u32(a, 4), path, &dir);
     if (err) return err;
     int parent;
     const char *last;
@@ -277,8 +277,7 @@ WASI_FN(path_link)
         if (!err) {
             char proc[64];
             wasi_proc_fd_path(fd, proc, sizeof proc);
-            err = wasi_host_result(
-                linkat(AT_FDCWD, proc, new_parent, new_last, AT_SYMLINK_FOLLOW));
+            err = wasi_host_result(linkat(AT_FDCWD, proc, new_parent, new_last, AT_SYMLINK_FOLLOW));
             close(fd);
         }
     } else {

@@ -35,11 +35,10 @@ static void wasi_put_event(wasi_call *call, uint32_t out, uint32_t *count, uint6
 }
 
 /* Monotonic deadline of a clock subscription, or an errno for an unknown clock. */
-static int wasi_clock_deadline(wasi_call *call, uint32_t sub, uint64_t now_mono,
-                               uint64_t *deadline)
+static int wasi_clock_deadline(wasi_call *call, uint32_t sub, uint64_t now_mono, uint64_t *deadline)
 {
-    static const clockid_t clocks[4] = {CLOCK_REALTIME, CLOCK_MONOTONIC,
-                                        CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID};
+    static const clockid_t clocks[4] = {CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID,
+                                        CLOCK_THREAD_CPUTIME_ID};
     uint32_t id = wasi_load_u32(call, sub + 16);
     uint64_t timeout = wasi_load_u64(call, sub + 24);
     uint16_t flags;
@@ -88,8 +87,10 @@ WASI_FN(poll_oneoff)
         if (type == WASI_EVENTTYPE_CLOCK) {
             uint64_t d;
             int err = wasi_clock_deadline(call, sub, start, &d);
-            if (err) wasi_put_event(call, out, &events, userdata, (uint16_t)err, type, 0, 0);
-            else if (d < deadline) deadline = d;
+            if (err)
+                wasi_put_event(call, out, &events, userdata, (uint16_t)err, type, 0, 0);
+            else if (d < deadline)
+                deadline = d;
         } else if (type == WASI_EVENTTYPE_FD_READ || type == WASI_EVENTTYPE_FD_WRITE) {
             int err;
             wasi_fd *entry = wasi_fd_get(call->wasi, wasi_load_u32(call, sub + 16),
@@ -132,8 +133,10 @@ WASI_FN(poll_oneoff)
         uint8_t type = call->mem[sub + 8];
         uint16_t error = 0, flags = 0;
         uint64_t nbytes = 0;
-        if (revents & POLLNVAL) error = WASI_EBADF;
-        else if ((revents & POLLERR) && !(revents & (POLLIN | POLLOUT))) error = WASI_EIO;
+        if (revents & POLLNVAL)
+            error = WASI_EBADF;
+        else if ((revents & POLLERR) && !(revents & (POLLIN | POLLOUT)))
+            error = WASI_EIO;
         if (revents & POLLHUP) flags = 1; /* hangup */
         if (!error && type == WASI_EVENTTYPE_FD_READ && (revents & POLLIN)) {
             int avail = 0;

@@ -73,9 +73,11 @@ int wasi_resolve_parent(int dirfd, char *path, int *parent_fd, const char **last
     /* the last component keeps its trailing slashes: the host then insists, as POSIX
      * does, that it names a directory */
     size_t end = len;
-    while (end > 0 && path[end - 1] == '/') end--;
+    while (end > 0 && path[end - 1] == '/')
+        end--;
     size_t start = end;
-    while (start > 0 && path[start - 1] != '/') start--;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
     size_t name_len = end - start;
     int dot_name = (name_len == 1 && path[start] == '.') ||
                    (name_len == 2 && path[start] == '.' && path[start + 1] == '.');

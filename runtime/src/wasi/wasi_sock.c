@@ -12,8 +12,7 @@
 WASI_FN(sock_accept)
 {
     int err;
-    wasi_fd *listener =
-        wasi_fd_get(call->wasi, wasi_arg_u32(a, 0), WASI_RIGHT_SOCK_ACCEPT, &err);
+    wasi_fd *listener = wasi_fd_get(call->wasi, wasi_arg_u32(a, 0), WASI_RIGHT_SOCK_ACCEPT, &err);
     if (!listener) return err;
     uint32_t flags = wasi_arg_u32(a, 1), result_ptr = wasi_arg_u32(a, 2);
     if (flags & ~(uint32_t)WASI_FDFLAG_NONBLOCK) return WASI_EINVAL;
@@ -91,12 +90,11 @@ WASI_FN(sock_send)
 WASI_FN(sock_shutdown)
 {
     int err;
-    wasi_fd *entry =
-        wasi_fd_get(call->wasi, wasi_arg_u32(a, 0), WASI_RIGHT_SOCK_SHUTDOWN, &err);
+    wasi_fd *entry = wasi_fd_get(call->wasi, wasi_arg_u32(a, 0), WASI_RIGHT_SOCK_SHUTDOWN, &err);
     if (!entry) return err;
     uint32_t how = wasi_arg_u32(a, 1);
     static const int host_how[4] = {-1, SHUT_RD, SHUT_WR, SHUT_RDWR};
     if (how == 0 || how > 3) return WASI_EINVAL;
     return shutdown(entry->host_fd, host_how[how]) == 0 ? WASI_ESUCCESS
-                                                         : wasi_errno_from_host(errno);
+                                                        : wasi_errno_from_host(errno);
 }

@@ -54,7 +54,8 @@ static int wasi_walk_run(wasi_walk *w, int flags, unsigned mode, int follow, int
 {
     char *p = w->path;
     for (;;) {
-        while (*p == '/') p++;
+        while (*p == '/')
+            p++;
         if (*p == '\0') { /* the path ended on "." or ".." or a link to them */
             int fd = openat(w->cur, ".", flags | O_CLOEXEC, mode);
             if (fd < 0) return wasi_errno_from_host(errno);
@@ -62,9 +63,11 @@ static int wasi_walk_run(wasi_walk *w, int flags, unsigned mode, int follow, int
             return WASI_ESUCCESS;
         }
         char *end = p;
-        while (*end && *end != '/') end++;
+        while (*end && *end != '/')
+            end++;
         char *next = end;
-        while (*next == '/') next++;
+        while (*next == '/')
+            next++;
         int last = *next == '\0', trailing_slash = last && *end == '/';
         size_t n = (size_t)(end - p);
         char name[NAME_MAX + 1];
@@ -125,8 +128,7 @@ static int wasi_walk_run(wasi_walk *w, int flags, unsigned mode, int follow, int
     }
 }
 
-int wasi_walk_open(int dirfd, const char *path, int flags, unsigned mode, int follow,
-                   int *host_fd)
+int wasi_walk_open(int dirfd, const char *path, int flags, unsigned mode, int follow, int *host_fd)
 {
     if (path[0] == '/') return WASI_ENOTCAPABLE;
     wasi_walk walk;
