@@ -2,7 +2,10 @@
 #include "table.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "stats.h"
 
 void table_format_ns(double ns, char *out, size_t size)
 {
@@ -33,6 +36,48 @@ static void table_format_value(const char *metric, double value, char *out, size
         snprintf(out, size, "%.4g", value);
     else
         snprintf(out, size, "-");
+}
+
+/* One line with the median of each phase (Docker's API calls, a Wasm engine's stages)
+ * over the target's counted samples, so the table says where the time went. */
+static void table_print_phases(FILE *out, json_t *target)
+{
+    json_t *samples = json_object_get(target, "samples");
+    json_t *first = NULL;
+    size_t i;
+    json_t *sample;
+    json_array_foreach(samples, i, sample)
+    {
+        if (json_is_object(json_object_get(sample, "phases"))) {
+            first = json_object_get(sample, "phases");
+            break;
+        }
+    }
+    if (!first) return;
+    double *values = malloc((json_array_size(samples) + 1) * sizeof *values);
+    if (!values) return;
+    fprintf(out, "%-16s phases:", "");
+    const char *phase;
+    json_t *unused;
+    json_object_foreach(first, phase, unused)
+    {
+        size_t n = 0;
+        json_array_foreach(samples, i, sample)
+        {
+            json_t *value = json_object_get(json_object_get(sample, "phases"), phase);
+            if (json_is_true(json_object_get(sample, "ok")) &&
+                !json_is_true(json_object_get(sample, "warmup")) && json_is_number(value))
+                values[n++] = json_number_value(value);
+        }
+        char text[32];
+        table_format_value(phase, n ? stats_quantile(values, n, 0.5) : NAN, text, sizeof text);
+        size_t length = strlen(phase);
+        int shown =
+            length > 3 && strcmp(phase + length - 3, "_ns") == 0 ? (int)length - 3 : (int)length;
+        fprintf(out, " %.*s %s", shown, phase, text);
+    }
+    fprintf(out, " (medians)\n");
+    free(values);
 }
 
 void table_print(FILE *out, json_t *doc, const char *metric)
@@ -77,6 +122,7 @@ void table_print(FILE *out, json_t *doc, const char *metric)
                 summary ? interval : "-", ratio_text,
                 (long long)json_integer_value(json_object_get(summary, "n")), failed,
                 (long long)json_integer_value(json_object_get(summary, "outliers")));
+        table_print_phases(out, target);
     }
     const char *baseline = json_string_value(json_object_get(doc, "baseline_target"));
     if (baseline) fprintf(out, "ratios are to %s\n", baseline);
