@@ -7,10 +7,10 @@
 
 /* Exit statuses of `wasmrt` itself; a guest's own proc_exit code passes through. */
 enum {
-    CLI_EXIT_ERROR = 1,   /* unreadable or invalid module, link failure, host error */
-    CLI_EXIT_USAGE = 2,   /* bad command line */
+    CLI_EXIT_ERROR = 1,     /* unreadable or invalid module, link failure, host error */
+    CLI_EXIT_USAGE = 2,     /* bad command line */
     CLI_EXIT_TIMEOUT = 124, /* --timeout expired (as timeout(1) reports it) */
-    CLI_EXIT_TRAP = 134,  /* the guest trapped (128 + SIGABRT, as wasmtime reports it) */
+    CLI_EXIT_TRAP = 134,    /* the guest trapped (128 + SIGABRT, as wasmtime reports it) */
 };
 
 /* `wasmrt run ...` and `wasmrt inspect ...`; argv[0] is the subcommand's name. */

@@ -8,10 +8,14 @@
 static const char *cli_kind_name(wasmrt_extern_kind kind)
 {
     switch (kind) {
-    case WASMRT_EXTERN_FUNC: return "func";
-    case WASMRT_EXTERN_TABLE: return "table";
-    case WASMRT_EXTERN_MEMORY: return "memory";
-    case WASMRT_EXTERN_GLOBAL: return "global";
+    case WASMRT_EXTERN_FUNC:
+        return "func";
+    case WASMRT_EXTERN_TABLE:
+        return "table";
+    case WASMRT_EXTERN_MEMORY:
+        return "memory";
+    case WASMRT_EXTERN_GLOBAL:
+        return "global";
     }
     return "?";
 }
@@ -19,13 +23,20 @@ static const char *cli_kind_name(wasmrt_extern_kind kind)
 static const char *cli_valtype_name(wasmrt_valtype type)
 {
     switch (type) {
-    case WASMRT_I32: return "i32";
-    case WASMRT_I64: return "i64";
-    case WASMRT_F32: return "f32";
-    case WASMRT_F64: return "f64";
-    case WASMRT_V128: return "v128";
-    case WASMRT_FUNCREF: return "funcref";
-    case WASMRT_EXTERNREF: return "externref";
+    case WASMRT_I32:
+        return "i32";
+    case WASMRT_I64:
+        return "i64";
+    case WASMRT_F32:
+        return "f32";
+    case WASMRT_F64:
+        return "f64";
+    case WASMRT_V128:
+        return "v128";
+    case WASMRT_FUNCREF:
+        return "funcref";
+    case WASMRT_EXTERNREF:
+        return "externref";
     }
     return "?";
 }
@@ -80,8 +91,8 @@ static void cli_print_module(const char *path, const wasmrt_module *module)
     if (stats.memory_count == 0) {
         printf("memory: none\n");
     } else {
-        printf("memory: %u, min %u pages (%llu KiB)", stats.memory_count,
-               stats.memory_min_pages, (unsigned long long)stats.memory_min_pages * 64);
+        printf("memory: %u, min %u pages (%llu KiB)", stats.memory_count, stats.memory_min_pages,
+               (unsigned long long)stats.memory_min_pages * 64);
         if (stats.memory_has_max)
             printf(", max %u pages (%llu KiB)\n", stats.memory_max_pages,
                    (unsigned long long)stats.memory_max_pages * 64);
@@ -92,8 +103,8 @@ static void cli_print_module(const char *path, const wasmrt_module *module)
            stats.imported_function_count);
     printf("tables: %u, globals: %u, element segments: %u, custom sections: %u\n",
            stats.table_count, stats.global_count, stats.element_count, stats.custom_count);
-    printf("code: %zu bytes, data: %u segments, %zu bytes\n", stats.code_size,
-           stats.data_count, stats.data_size);
+    printf("code: %zu bytes, data: %u segments, %zu bytes\n", stats.code_size, stats.data_count,
+           stats.data_size);
 }
 
 int cli_inspect(int argc, char **argv)

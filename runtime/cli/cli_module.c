@@ -42,8 +42,9 @@ wasmrt_status cli_module_load(wasmrt_engine *engine, const char *path, wasmrt_mo
         return WASMRT_ERR_IO;
     }
     if (memcmp(bytes, "\0asm", 4) != 0) {
-        fprintf(stderr, "wasmrt: %s: expected a WebAssembly module (magic \\0asm), found "
-                        "other bytes: is this a native program or a text (.wat) file?\n",
+        fprintf(stderr,
+                "wasmrt: %s: expected a WebAssembly module (magic \\0asm), found "
+                "other bytes: is this a native program or a text (.wat) file?\n",
                 path);
         munmap(bytes, (size_t)st.st_size);
         return WASMRT_ERR_MALFORMED;

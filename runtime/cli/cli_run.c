@@ -42,11 +42,25 @@ static uint64_t cli_parse_bytes(const char *text)
     if (errno || end == text) return 0;
     unsigned shift = 0;
     switch (*end) {
-    case '\0': break;
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    default: return 0;
+    case '\0':
+        break;
+    case 'k':
+    case 'K':
+        shift = 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        end++;
+        break;
+    default:
+        return 0;
     }
     if (*end != '\0' || value > (UINT64_MAX >> shift)) return 0;
     return (uint64_t)value << shift;
@@ -60,8 +74,7 @@ static const char *cli_option_value(int argc, char **argv, int *i, const char *n
     if (argv[*i][n] == '=') return argv[*i] + n + 1;
     if (argv[*i][n] != '\0') return NULL;
     if (*i + 1 >= argc) {
-        fprintf(stderr, "wasmrt run: expected a value after %s, found the end of the line\n",
-                name);
+        fprintf(stderr, "wasmrt run: expected a value after %s, found the end of the line\n", name);
         return "";
     }
     return argv[++*i];
@@ -111,8 +124,10 @@ static int cli_parse_run(int argc, char **argv, cli_run_options *o)
             if (!*v) return -1;
             o->max_memory_bytes = cli_parse_bytes(v);
             if (o->max_memory_bytes < 65536) {
-                fprintf(stderr, "wasmrt run: --max-memory: expected a byte count of at least "
-                                "one 64 KiB page (e.g. 64m), found '%s'\n", v);
+                fprintf(stderr,
+                        "wasmrt run: --max-memory: expected a byte count of at least "
+                        "one 64 KiB page (e.g. 64m), found '%s'\n",
+                        v);
                 return -1;
             }
         } else if ((v = cli_option_value(argc, argv, &i, "--timeout"))) {
@@ -187,8 +202,10 @@ static int cli_listen(const char *spec)
     }
     return fd;
 bad:
-    fprintf(stderr, "wasmrt run: --listen: expected ADDR:PORT (e.g. 127.0.0.1:8080 or "
-                    "[::1]:8080), found '%s'\n", spec);
+    fprintf(stderr,
+            "wasmrt run: --listen: expected ADDR:PORT (e.g. 127.0.0.1:8080 or "
+            "[::1]:8080), found '%s'\n",
+            spec);
     return -1;
 }
 

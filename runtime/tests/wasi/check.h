@@ -10,15 +10,15 @@
 
 static int check_failures;
 
-#define CHECK(name, cond)                                                               \
-    do {                                                                                \
-        if (cond) {                                                                     \
-            printf("ok %s\n", name);                                                    \
-        } else {                                                                        \
-            printf("FAIL %s: %s (errno %d: %s) at line %d\n", name, #cond, errno,       \
-                   strerror(errno), __LINE__);                                          \
-            check_failures++;                                                           \
-        }                                                                               \
+#define CHECK(name, cond)                                                                          \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            printf("ok %s\n", name);                                                               \
+        } else {                                                                                   \
+            printf("FAIL %s: %s (errno %d: %s) at line %d\n", name, #cond, errno, strerror(errno), \
+                   __LINE__);                                                                      \
+            check_failures++;                                                                      \
+        }                                                                                          \
     } while (0)
 
 #endif

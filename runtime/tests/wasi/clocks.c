@@ -21,8 +21,8 @@ int main(void)
     struct timespec rt, m1, m2, res;
     CHECK("realtime", clock_gettime(CLOCK_REALTIME, &rt) == 0 && rt.tv_sec > 1600000000);
     CHECK("monotonic", clock_gettime(CLOCK_MONOTONIC, &m1) == 0);
-    CHECK("resolution", clock_getres(CLOCK_MONOTONIC, &res) == 0 && ns_of(res) > 0 &&
-                            ns_of(res) <= 1000000);
+    CHECK("resolution",
+          clock_getres(CLOCK_MONOTONIC, &res) == 0 && ns_of(res) > 0 && ns_of(res) <= 1000000);
     CHECK("process_cputime", clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &res) == 0);
     __wasi_timestamp_t t;
     CHECK("bad clock id is EINVAL", __wasi_clock_time_get(99, 1, &t) == __WASI_ERRNO_INVAL);

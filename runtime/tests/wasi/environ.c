@@ -8,7 +8,8 @@ extern char **environ;
 
 int main(int argc, char **argv)
 {
-    for (char **e = environ; *e; e++) printf("%s\n", *e);
+    for (char **e = environ; *e; e++)
+        printf("%s\n", *e);
     if (argc > 1) {
         const char *v = getenv(argv[1]);
         printf("getenv(%s)=%s\n", argv[1], v ? v : "(unset)");

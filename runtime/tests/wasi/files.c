@@ -37,7 +37,8 @@ static int count_entries(const char *dir)
     DIR *d = opendir(dir);
     if (!d) return -1;
     int n = 0;
-    while (readdir(d)) n++;
+    while (readdir(d))
+        n++;
     closedir(d);
     return n;
 }
@@ -66,8 +67,8 @@ int main(int argc, char **argv)
     CHECK("ftruncate", ftruncate(fd, 5) == 0 && fstat(fd, &st) == 0 && st.st_size == 5);
     CHECK("fsync", fsync(fd) == 0);
     CHECK("fdatasync", fdatasync(fd) == 0);
-    CHECK("posix_fallocate", posix_fallocate(fd, 0, 4096) == 0 && fstat(fd, &st) == 0 &&
-                                 st.st_size == 4096);
+    CHECK("posix_fallocate",
+          posix_fallocate(fd, 0, 4096) == 0 && fstat(fd, &st) == 0 && st.st_size == 4096);
     CHECK("posix_fadvise", posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL) == 0);
     CHECK("close", close(fd) == 0);
     CHECK("close twice is EBADF", close(fd) == -1 && errno == EBADF);
@@ -127,15 +128,15 @@ int main(int argc, char **argv)
     const char *target = at(dir, "kept.txt");
     CHECK("symlink", symlink("kept.txt", at(dir, "link")) == 0);
     char lbuf[64] = {0};
-    CHECK("readlink", readlink(at(dir, "link"), lbuf, sizeof lbuf) == 8 &&
-                          memcmp(lbuf, "kept.txt", 8) == 0);
+    CHECK("readlink",
+          readlink(at(dir, "link"), lbuf, sizeof lbuf) == 8 && memcmp(lbuf, "kept.txt", 8) == 0);
     CHECK("lstat sees a link", lstat(at(dir, "link"), &st) == 0 && S_ISLNK(st.st_mode));
     CHECK("stat follows it", stat(at(dir, "link"), &st) == 0 && S_ISREG(st.st_mode));
     fd = open(at(dir, "link"), O_RDONLY);
     CHECK("open through a link", fd >= 0 && read(fd, buf, 4) == 4 && memcmp(buf, "kept", 4) == 0);
     if (fd >= 0) close(fd);
-    CHECK("hard link", link(target, at(dir, "hard")) == 0 && stat(target, &st) == 0 &&
-                           st.st_nlink == 2);
+    CHECK("hard link",
+          link(target, at(dir, "hard")) == 0 && stat(target, &st) == 0 && st.st_nlink == 2);
     CHECK("unlink the links", unlink(at(dir, "hard")) == 0 && unlink(at(dir, "link")) == 0);
 
     /* times */
@@ -179,8 +180,8 @@ int main(int argc, char **argv)
     CHECK("cleanup", unlink(at(dir, "x.txt")) == 0 && unlink(at(dir, "y.txt")) == 0);
     __wasi_prestat_t pre;
     char name[64] = {0};
-    CHECK("prestat of the preopen", __wasi_fd_prestat_get(3, &pre) == 0 &&
-                                        pre.u.dir.pr_name_len == strlen(dir));
+    CHECK("prestat of the preopen",
+          __wasi_fd_prestat_get(3, &pre) == 0 && pre.u.dir.pr_name_len == strlen(dir));
     CHECK("prestat name", __wasi_fd_prestat_dir_name(3, (uint8_t *)name, sizeof name) == 0 &&
                               strcmp(name, dir) == 0);
     return check_failures ? 1 : 0;

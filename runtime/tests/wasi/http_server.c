@@ -91,7 +91,8 @@ static int serve(client *c)
 
 int main(void)
 {
-    for (int i = 0; i < MAX_CLIENTS; i++) clients[i].fd = -1;
+    for (int i = 0; i < MAX_CLIENTS; i++)
+        clients[i].fd = -1;
     fprintf(stderr, "http_server: serving on fd %d\n", LISTEN_FD);
     while (!quitting) {
         struct pollfd fds[MAX_CLIENTS + 1];
@@ -125,7 +126,8 @@ int main(void)
                 return 1;
             }
             int slot = 0;
-            while (slot < MAX_CLIENTS && clients[slot].fd >= 0) slot++;
+            while (slot < MAX_CLIENTS && clients[slot].fd >= 0)
+                slot++;
             if (slot == MAX_CLIENTS) {
                 close(fd);
                 continue;

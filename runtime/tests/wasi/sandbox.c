@@ -38,15 +38,15 @@ static __wasi_errno_t open_at(__wasi_fd_t dir, int flags, const char *path, __wa
                             fd);
 }
 
-#define EXPECT(name, call, want)                                                        \
-    do {                                                                                \
-        __wasi_errno_t got_ = (call);                                                   \
-        if (got_ == (want)) {                                                           \
-            printf("ok %s\n", name);                                                    \
-        } else {                                                                        \
-            printf("FAIL %s: expected errno %d, got %d\n", name, (int)(want), (int)got_); \
-            check_failures++;                                                           \
-        }                                                                               \
+#define EXPECT(name, call, want)                                                                   \
+    do {                                                                                           \
+        __wasi_errno_t got_ = (call);                                                              \
+        if (got_ == (want)) {                                                                      \
+            printf("ok %s\n", name);                                                               \
+        } else {                                                                                   \
+            printf("FAIL %s: expected errno %d, got %d\n", name, (int)(want), (int)got_);          \
+            check_failures++;                                                                      \
+        }                                                                                          \
     } while (0)
 
 static void escapes(void)
@@ -68,19 +68,17 @@ static void escapes(void)
     EXPECT("make a relative link out", __wasi_path_symlink("../outside", BOX, "link_out"),
            __WASI_ERRNO_SUCCESS);
     EXPECT("follow a relative link out",
-           open_at(BOX, FOLLOW, "link_out/secret.txt", 0, R_READ, 0, &fd),
-           __WASI_ERRNO_NOTCAPABLE);
+           open_at(BOX, FOLLOW, "link_out/secret.txt", 0, R_READ, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
     EXPECT("final relative link out",
            open_at(BOX, FOLLOW, "link_out", __WASI_OFLAGS_DIRECTORY, 0, all, &fd),
            __WASI_ERRNO_NOTCAPABLE);
     EXPECT("follow an absolute link", open_at(BOX, FOLLOW, "link_abs", 0, R_READ, 0, &fd),
            __WASI_ERRNO_NOTCAPABLE);
-    EXPECT("open a final link without follow",
-           open_at(BOX, 0, "link_abs", 0, R_READ, 0, &fd), __WASI_ERRNO_LOOP);
+    EXPECT("open a final link without follow", open_at(BOX, 0, "link_abs", 0, R_READ, 0, &fd),
+           __WASI_ERRNO_LOOP);
     EXPECT("create an absolute link", __wasi_path_symlink("/etc/passwd", BOX, "abs2"),
            __WASI_ERRNO_NOTCAPABLE);
-    EXPECT("mkdir outside", __wasi_path_create_directory(BOX, "../made"),
-           __WASI_ERRNO_NOTCAPABLE);
+    EXPECT("mkdir outside", __wasi_path_create_directory(BOX, "../made"), __WASI_ERRNO_NOTCAPABLE);
     EXPECT("mkdir through a link out", __wasi_path_create_directory(BOX, "link_out/made"),
            __WASI_ERRNO_NOTCAPABLE);
     EXPECT("create a file through a link out",
@@ -106,8 +104,7 @@ static void escapes(void)
     EXPECT("rmdir outside", __wasi_path_remove_directory(BOX, "../outside"),
            __WASI_ERRNO_NOTCAPABLE);
     EXPECT("set times through a link out",
-           __wasi_path_filestat_set_times(BOX, FOLLOW, "link_abs", 0, 0,
-                                          __WASI_FSTFLAGS_MTIM_NOW),
+           __wasi_path_filestat_set_times(BOX, FOLLOW, "link_abs", 0, 0, __WASI_FSTFLAGS_MTIM_NOW),
            __WASI_ERRNO_NOTCAPABLE);
     uint8_t buf[64];
     __wasi_size_t used;
@@ -123,9 +120,9 @@ static void rights(void)
     __wasi_fd_t fd, dir;
     EXPECT("open read-only", open_at(BOX, 0, "file.txt", 0, R_READ, 0, &fd), __WASI_ERRNO_SUCCESS);
     __wasi_fdstat_t fst;
-    CHECK("fdstat shows only fd_read",
-          __wasi_fd_fdstat_get(fd, &fst) == 0 && fst.fs_rights_base == R_READ &&
-              fst.fs_filetype == __WASI_FILETYPE_REGULAR_FILE);
+    CHECK("fdstat shows only fd_read", __wasi_fd_fdstat_get(fd, &fst) == 0 &&
+                                           fst.fs_rights_base == R_READ &&
+                                           fst.fs_filetype == __WASI_FILETYPE_REGULAR_FILE);
     __wasi_ciovec_t out = {(const uint8_t *)"x", 1};
     __wasi_size_t n;
     EXPECT("write without fd_write", __wasi_fd_write(fd, &out, 1, &n), __WASI_ERRNO_NOTCAPABLE);
@@ -138,8 +135,7 @@ static void rights(void)
     EXPECT("rights cannot grow", __wasi_fd_fdstat_set_rights(fd, R_READ | R_WRITE, 0),
            __WASI_ERRNO_NOTCAPABLE);
     EXPECT("rights can shrink", __wasi_fd_fdstat_set_rights(fd, 0, 0), __WASI_ERRNO_SUCCESS);
-    EXPECT("read after dropping fd_read", __wasi_fd_read(fd, &in, 1, &n),
-           __WASI_ERRNO_NOTCAPABLE);
+    EXPECT("read after dropping fd_read", __wasi_fd_read(fd, &in, 1, &n), __WASI_ERRNO_NOTCAPABLE);
     EXPECT("sock_accept on a file", __wasi_sock_accept(fd, 0, &dir), __WASI_ERRNO_NOTCAPABLE);
     EXPECT("prestat of a file", __wasi_fd_prestat_get(fd, &(__wasi_prestat_t){0}),
            __WASI_ERRNO_BADF);
@@ -157,8 +153,8 @@ static void rights(void)
            __WASI_ERRNO_NOTCAPABLE);
     EXPECT("ask a child for more than the dir hands down",
            open_at(dir, 0, "../file.txt", 0, R_READ | R_WRITE, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
-    EXPECT("the dir itself is a boundary too",
-           open_at(dir, 0, "../file.txt", 0, R_READ, 0, &fd), __WASI_ERRNO_NOTCAPABLE);
+    EXPECT("the dir itself is a boundary too", open_at(dir, 0, "../file.txt", 0, R_READ, 0, &fd),
+           __WASI_ERRNO_NOTCAPABLE);
     EXPECT("mkdir without the right", __wasi_path_create_directory(dir, "d"),
            __WASI_ERRNO_NOTCAPABLE);
     EXPECT("a file is not a directory", __wasi_path_create_directory(1, "d"),
@@ -168,18 +164,20 @@ static void rights(void)
 static void pointers(void)
 {
     uint32_t end = (uint32_t)__builtin_wasm_memory_size(0) * 65536u;
-    int32_t fd_slot = (int32_t)(uintptr_t)&(int32_t){0};
-    EXPECT("path beyond memory", raw_path_open(BOX, 0, (int32_t)end - 4, 16, 0, R_READ, 0, 0,
-                                               fd_slot), __WASI_ERRNO_FAULT);
+    int32_t fd_slot = (int32_t)(uintptr_t) & (int32_t){0};
+    EXPECT("path beyond memory",
+           raw_path_open(BOX, 0, (int32_t)end - 4, 16, 0, R_READ, 0, 0, fd_slot),
+           __WASI_ERRNO_FAULT);
     EXPECT("path length wraps", raw_path_open(BOX, 0, 16, -1, 0, R_READ, 0, 0, fd_slot),
            __WASI_ERRNO_FAULT);
     static const char with_nul[] = "file.txt\0x";
-    EXPECT("NUL inside a path", raw_path_open(BOX, 0, (int32_t)(uintptr_t)with_nul, 10, 0,
-                                              R_READ, 0, 0, fd_slot), __WASI_ERRNO_INVAL);
+    EXPECT("NUL inside a path",
+           raw_path_open(BOX, 0, (int32_t)(uintptr_t)with_nul, 10, 0, R_READ, 0, 0, fd_slot),
+           __WASI_ERRNO_INVAL);
     EXPECT("result pointer beyond memory",
-           raw_path_open(BOX, 0, (int32_t)(uintptr_t)"file.txt", 8, 0, R_READ, 0, 0,
-                         (int32_t)end), __WASI_ERRNO_FAULT);
-    int32_t n_slot = (int32_t)(uintptr_t)&(int32_t){0};
+           raw_path_open(BOX, 0, (int32_t)(uintptr_t) "file.txt", 8, 0, R_READ, 0, 0, (int32_t)end),
+           __WASI_ERRNO_FAULT);
+    int32_t n_slot = (int32_t)(uintptr_t) & (int32_t){0};
     EXPECT("iovec array beyond memory", raw_fd_write(1, (int32_t)end - 4, 1, n_slot),
            __WASI_ERRNO_FAULT);
     static uint32_t bad_iov[2];

@@ -59,7 +59,8 @@ static void read_all(int fd, char *buf, size_t size)
 {
     size_t used = 0;
     ssize_t n;
-    while (used + 1 < size && (n = read(fd, buf + used, size - 1 - used)) > 0) used += (size_t)n;
+    while (used + 1 < size && (n = read(fd, buf + used, size - 1 - used)) > 0)
+        used += (size_t)n;
     buf[used] = '\0';
 }
 
