@@ -155,6 +155,7 @@ void wasmrt_wasi_free(wasmrt_wasi *wasi)
         if (wasi->fds[i].state & WASI_FD_OPEN) wasi_fd_release(wasi, i);
     free(wasi->fds);
     free(wasi->strings);
+    free(wasi->poll_space);
     free(wasi);
 }
 

@@ -205,6 +205,10 @@ struct wasmrt_wasi {
     char **preopen_names;
     uint32_t preopen_count;
     char *strings; /* one block: argv, envp and preopen name strings */
+    /* poll_oneoff's work space for more subscriptions than fit on the stack: kept and
+     * grown, so a server polling many connections does not allocate per call */
+    void *poll_space;
+    uint32_t poll_capacity;
 };
 
 /* One host call: the context and the guest memory seen when it began. */

@@ -68,13 +68,17 @@ WASI_FN(poll_oneoff)
     struct pollfd *fds = stack_fds;
     uint32_t *fd_subs = stack_subs; /* which subscription each pollfd answers */
     if (nsubs > WASI_POLL_STACK) {
-        fds = malloc(nsubs * sizeof *fds);
-        fd_subs = malloc(nsubs * sizeof *fd_subs);
-        if (!fds || !fd_subs) {
-            free(fds);
-            free(fd_subs);
-            return WASI_ENOMEM;
+        wasmrt_wasi *w = call->wasi;
+        size_t each = sizeof *fds + sizeof *fd_subs;
+        if (nsubs > w->poll_capacity) {
+            if (nsubs > (1u << 24)) return WASI_ENOMEM; /* 16M subscriptions: refuse */
+            void *grown = realloc(w->poll_space, nsubs * each);
+            if (!grown) return WASI_ENOMEM;
+            w->poll_space = grown;
+            w->poll_capacity = nsubs;
         }
+        fds = w->poll_space;
+        fd_subs = (uint32_t *)(fds + w->poll_capacity);
     }
 
     uint32_t events = 0, nfds = 0;
@@ -121,11 +125,7 @@ WASI_FN(poll_oneoff)
         if (ready >= 0 || errno != EINTR) break;
         now = wasi_now_ns(CLOCK_MONOTONIC);
     }
-    int err = WASI_ESUCCESS;
-    if (ready < 0) {
-        err = wasi_errno_from_host(errno);
-        goto done;
-    }
+    if (ready < 0) return wasi_errno_from_host(errno);
     for (uint32_t k = 0; k < nfds && ready > 0; k++) {
         short revents = fds[k].revents;
         if (!revents) continue;
@@ -157,10 +157,5 @@ WASI_FN(poll_oneoff)
         }
     }
     wasi_store_u32(call, nevents_ptr, events);
-done:
-    if (fds != stack_fds) {
-        free(fds);
-        free(fd_subs);
-    }
-    return err;
+    return WASI_ESUCCESS;
 }

@@ -57,6 +57,29 @@ int main(void)
     struct pollfd bad = {.fd = 99, .events = POLLIN};
     CHECK("poll on a closed fd reports it", poll(&bad, 1, 0) == 1 && (bad.revents & POLLNVAL));
 
+    /* many subscriptions at once (more than the runtime keeps on its stack), twice */
+    static __wasi_subscription_t many[100];
+    static __wasi_event_t many_events[100];
+    for (int round = 0; round < 2; round++) {
+        memset(many, 0, sizeof many);
+        for (int i = 0; i < 99; i++) {
+            many[i].userdata = (uint64_t)i;
+            many[i].u.tag = __WASI_EVENTTYPE_FD_WRITE;
+            many[i].u.u.fd_write.file_descriptor = 2; /* stderr: a file or pipe, writable */
+        }
+        many[99].userdata = 99;
+        many[99].u.tag = __WASI_EVENTTYPE_CLOCK;
+        many[99].u.u.clock.id = __WASI_CLOCKID_MONOTONIC;
+        n = 0;
+        CHECK("poll_oneoff with 100 subscriptions",
+              __wasi_poll_oneoff(many, many_events, 100, &n) == 0 && n >= 99 && n <= 100);
+    }
+    int writable = 0;
+    for (__wasi_size_t i = 0; i < n; i++)
+        writable += many_events[i].type == __WASI_EVENTTYPE_FD_WRITE &&
+                    many_events[i].error == 0 && many_events[i].userdata < 99;
+    CHECK("all 99 fd_write subscriptions ready", writable == 99);
+
     unsigned char a[64], b[64], zero[64] = {0};
     CHECK("random_get", getentropy(a, sizeof a) == 0 && getentropy(b, sizeof b) == 0);
     CHECK("random bytes differ", memcmp(a, b, sizeof a) != 0 && memcmp(a, zero, 64) != 0);
