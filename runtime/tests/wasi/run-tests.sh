@@ -108,6 +108,14 @@ run "--timeout stops a sleeping guest" 124 "$WASMRT" run --timeout 0.3 "$WL/wasm
       [ "$elapsed" -lt 3000 ] && ok "--timeout stops a sleeping guest" ||
           fail "--timeout stops a sleeping guest" "took ${elapsed} ms"; }
 
+if [ -f "$WL/wasm/fib.wasm" ]; then
+    start=$(date +%s%N)
+    run "--timeout stops a computing guest" 124 "$WASMRT" run --timeout 0.3 "$WL/wasm/fib.wasm" 50 &&
+        { elapsed=$((($(date +%s%N) - start) / 1000000));
+          [ "$elapsed" -lt 3000 ] && ok "--timeout stops a computing guest" ||
+              fail "--timeout stops a computing guest" "took ${elapsed} ms"; }
+fi
+
 # ---- files and the sandbox ----------------------------------------------------------
 mkdir -p "$WORK/files"
 if run "files in a preopened dir" 0 "$WASMRT" run --dir "$WORK/files::/sandbox" \
