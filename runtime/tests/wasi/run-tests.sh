@@ -59,6 +59,26 @@ printf '\0asm\1\0\0\0\1\5\1\140' >"$WORK/cut.wasm"
 run "truncated module" 1 "$WASMRT" run "$WORK/cut.wasm" && expect_err_has "truncated module" "cut.wasm"
 run "missing directory" 1 "$WASMRT" run --dir "$WORK/none" "$T/args.wasm" &&
     expect_err_has "missing directory" "cannot preopen directory"
+if command -v wat2wasm >/dev/null; then
+    echo '(module (import "env" "foo" (func)) (func (export "_start") call 0))' >"$WORK/imp.wat"
+    wat2wasm "$WORK/imp.wat" -o "$WORK/imp.wasm" &&
+        run "missing import" 1 "$WASMRT" run "$WORK/imp.wasm" &&
+        expect_err_has "missing import" 'import "env" "foo"'
+    echo '(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32)))
+            (func (export "_start")))' >"$WORK/sig.wat"
+    wat2wasm "$WORK/sig.wat" -o "$WORK/sig.wasm" &&
+        run "WASI import with a wrong signature" 1 "$WASMRT" run "$WORK/sig.wasm" &&
+        expect_err_has "WASI import with a wrong signature" '"fd_write"'
+    echo '(module (import "wasi_snapshot_preview1" "fd_write"
+              (func $w (param i32 i32 i32 i32) (result i32)))
+            (func (export "_start") (if (i32.ne (call $w (i32.const 1) (i32.const 0)
+              (i32.const 1) (i32.const 0)) (i32.const 21)) (then unreachable))))' >"$WORK/nomem.wat"
+    wat2wasm "$WORK/nomem.wat" -o "$WORK/nomem.wasm" &&
+        run "a module without memory gets EFAULT" 0 "$WASMRT" run "$WORK/nomem.wasm" &&
+        ok "a module without memory gets EFAULT"
+else
+    skip "modules from text" "wat2wasm not installed"
+fi
 run inspect 0 "$WASMRT" inspect "$T/args.wasm" &&
     grep -q 'wasi_snapshot_preview1.args_get' "$WORK/out" && grep -q '_start' "$WORK/out" &&
     grep -q '^memory: 1, min' "$WORK/out" && grep -q 'code' "$WORK/out" && ok inspect ||
