@@ -186,7 +186,7 @@ int process_run(const process_spec *spec, process_result *result, wasmvs_error *
         }
         if (pidfd < 0 && !exited && wait_ms < 0) wait_ms = 10; /* no pidfd: poll waitpid */
         int ready = poll(fds, (nfds_t)count, wait_ms);
-        if (cancel_requested() && !exited) {
+        if (cancel_requested() && !spec->ignore_cancel && !exited) {
             result->end = PROCESS_CANCELLED;
             process_kill_group(pid);
         } else if (deadline && meter_clock_ns() >= deadline && !exited) {

@@ -27,6 +27,8 @@ typedef struct process_spec {
     /* Leave the rest of the process group alive when the process exits (`runc run -d`
      * starts a container that must outlive runc). Normally it is killed. */
     bool keep_descendants;
+    /* Runs to its end even after Ctrl-C/SIGTERM: for clean-up commands (`runc delete`). */
+    bool ignore_cancel;
 } process_spec;
 
 typedef enum process_end {

@@ -169,7 +169,7 @@ static void target_runc_delete_id(const char *id)
 {
     char *const argv[] = {"runc",     "--root", TARGET_RUNC_STATE_ROOT, "delete", "-f",
                           (char *)id, NULL};
-    process_spec spec = {.argv = argv, .timeout_s = 10};
+    process_spec spec = {.argv = argv, .timeout_s = 10, .ignore_cancel = true};
     process_result result;
     wasmvs_error err;
     if (process_run(&spec, &result, &err) == 0) process_result_free(&result);

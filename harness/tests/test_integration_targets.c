@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,15 +242,21 @@ static void docker_idle_instances_include_the_shim(void **state)
     idle_instances_start_measure_stop("docker", 2, true);
 }
 
-static void write_scenario(const char *path, const char *targets, int repetitions)
+static void write_scenario_of(const char *path, const char *workload, const char *parameters,
+                              const char *targets, int repetitions)
 {
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fprintf(f,
-            "{\"name\": \"itest\", \"workload\": \"hello\", \"targets\": [%s], "
-            "\"warmup\": 1, \"repetitions\": %d, \"timeout_s\": 30}\n",
-            targets, repetitions);
+            "{\"name\": \"itest\", \"workload\": \"%s\", \"parameters\": %s, "
+            "\"targets\": [%s], \"warmup\": 1, \"repetitions\": %d, \"timeout_s\": 60}\n",
+            workload, parameters, targets, repetitions);
     fclose(f);
+}
+
+static void write_scenario(const char *path, const char *targets, int repetitions)
+{
+    write_scenario_of(path, "hello", "{}", targets, repetitions);
 }
 
 static void whole_run_writes_results_and_skips_unreachable_docker(void **state)
@@ -299,22 +306,33 @@ static int leftover_docker_containers(pid_t pid)
     return system(command) == 0;
 }
 
-static void interrupted_run_cleans_up_and_writes_samples(void **state)
+static bool target_available(const char *name)
 {
-    (void)state;
+    target *probe = NULL;
+    wasmvs_error err = {{0}};
+    assert_int_equal(target_create(name, &probe, &err), 0);
+    bool available = probe->ops->probe(probe, &err) == 0;
+    target_free(probe);
+    return available;
+}
+
+/* Runs the scenario in a child, sends SIGTERM after the given time, and checks: exit
+ * 128+SIGTERM, "interrupted": true with the samples so far, nothing left in runc or
+ * Docker. Returns the results document. */
+static json_t *interrupt_run(const char *workload, const char *parameters, const char *targets,
+                             const char *last_target, unsigned wait_ms)
+{
     char scenario_path[] = "/tmp/wasmvs-itest-interrupt.json";
     char results_path[] = "/tmp/wasmvs-itest-interrupt-results.json";
     remove(results_path);
-    target *probe = NULL;
-    wasmvs_error err = {{0}};
-    assert_int_equal(target_create("docker", &probe, &err), 0);
-    bool docker = probe->ops->probe(probe, &err) == 0;
-    target_free(probe);
-    write_scenario(scenario_path,
-                   docker ? "\"native\", \"runc\", \"docker\"" : "\"native\", \"runc\"", 1000);
+    write_scenario_of(scenario_path, workload, parameters, targets, 1000);
+    int messages[2];
+    assert_int_equal(pipe(messages), 0);
     pid_t child = fork();
     assert_true(child >= 0);
     if (child == 0) {
+        close(messages[0]);
+        dup2(messages[1], 2);
         run_options options = {.scenario_path = scenario_path,
                                .repetitions = -1,
                                .warmup = -1,
@@ -322,20 +340,33 @@ static void interrupted_run_cleans_up_and_writes_samples(void **state)
                                .seed = 11};
         _exit(run_scenario(&options));
     }
-    sleep(4); /* past host facts and preparing, into the samples */
+    close(messages[1]);
+    /* The samples start once the last target says it is preparing: wait for that line
+     * (however slow the machine is), then for wait_ms into the samples. */
+    char seen[8192] = "", expected[128];
+    snprintf(expected, sizeof expected, "%s: preparing", last_target);
+    size_t used = 0;
+    while (!strstr(seen, expected) && used + 1 < sizeof seen) {
+        struct pollfd readable = {messages[0], POLLIN, 0};
+        if (poll(&readable, 1, 60000) <= 0) break;
+        ssize_t n = read(messages[0], seen + used, sizeof seen - 1 - used);
+        if (n <= 0) break;
+        used += (size_t)n;
+        seen[used] = '\0';
+    }
+    assert_non_null(strstr(seen, expected));
+    usleep(wait_ms * 1000u);
     kill(child, SIGTERM);
     int status = 0;
     waitpid(child, &status, 0);
+    close(messages[0]);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
     json_t *doc = NULL;
+    wasmvs_error err = {{0}};
     assert_int_equal(results_load(results_path, &doc, &err), 0);
     assert_true(json_is_true(json_object_get(doc, "interrupted")));
-    json_t *native = results_find_target(doc, "native");
-    size_t samples = json_array_size(json_object_get(native, "samples"));
-    assert_true(samples > 0 && samples < 1001);
-    json_decref(doc);
-    if (docker) assert_false(leftover_docker_containers(child));
+    assert_false(leftover_docker_containers(child));
     char command[256];
     snprintf(command, sizeof command,
              "runc --root /run/wasmvs-runc list -q 2>/dev/null | grep -q '^wasmvs-%ld-'",
@@ -343,6 +374,42 @@ static void interrupted_run_cleans_up_and_writes_samples(void **state)
     assert_int_not_equal(system(command), 0);
     remove(scenario_path);
     remove(results_path);
+    return doc;
+}
+
+static void interrupted_run_cleans_up_and_writes_samples(void **state)
+{
+    (void)state;
+    bool docker = target_available("docker");
+    json_t *doc = interrupt_run(
+        "hello", "{}", docker ? "\"native\", \"runc\", \"docker\"" : "\"native\", \"runc\"",
+        docker ? "docker" : "runc", 1500);
+    json_t *native = results_find_target(doc, "native");
+    size_t samples = json_array_size(json_object_get(native, "samples"));
+    assert_true(samples > 0 && samples < 1001);
+    json_decref(doc);
+}
+
+/* fib(46) runs for seconds: the signal lands inside a sample, whose container must go. */
+static void interrupted_inside_a_runc_sample(void **state)
+{
+    (void)state;
+    if (!target_available("runc")) skip();
+    json_t *doc = interrupt_run("fib", "{\"n\": 46}", "\"runc\"", "runc", 1000);
+    size_t samples = json_array_size(json_object_get(results_find_target(doc, "runc"), "samples"));
+    assert_int_equal(samples, 0); /* the cut sample is not recorded */
+    json_decref(doc);
+}
+
+static void interrupted_inside_a_docker_sample(void **state)
+{
+    (void)state;
+    if (!target_available("docker")) skip();
+    json_t *doc = interrupt_run("fib", "{\"n\": 46}", "\"docker\"", "docker", 1500);
+    size_t samples =
+        json_array_size(json_object_get(results_find_target(doc, "docker"), "samples"));
+    assert_int_equal(samples, 0);
+    json_decref(doc);
 }
 
 int main(void)
@@ -357,6 +424,8 @@ int main(void)
         cmocka_unit_test(docker_idle_instances_include_the_shim),
         cmocka_unit_test(whole_run_writes_results_and_skips_unreachable_docker),
         cmocka_unit_test(interrupted_run_cleans_up_and_writes_samples),
+        cmocka_unit_test(interrupted_inside_a_runc_sample),
+        cmocka_unit_test(interrupted_inside_a_docker_sample),
     };
     return cmocka_run_group_tests_name("integration", tests, NULL, NULL);
 }
