@@ -1,6 +1,6 @@
 /* http_server: a small HTTP/1.1 keep-alive server for the `--listen` test. It serves
- * on the listening socket the runtime hands over (fd 3 when no directories are
- * preopened), multiplexing connections with poll() (poll_oneoff) and using accept(),
+ * on the listening socket the runtime hands over: fd argv[1], default 3 (the first fd
+ * when no directories are preopened), multiplexing connections with poll() (poll_oneoff) and using accept(),
  * recv() and send() (sock_accept, sock_recv, sock_send).
  *   GET /      -> 200 "hello from wasm\n"
  *   GET /quit  -> 200 "bye\n", then the server exits 0 once the reply is sent
@@ -14,7 +14,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define LISTEN_FD 3
 #define MAX_CLIENTS 64
 #define BUF_SIZE 8192
 
@@ -89,16 +88,19 @@ static int serve(client *c)
     return c->used == BUF_SIZE - 1 ? -1 : 0; /* a request too large: drop it */
 }
 
-int main(void)
+static int listen_fd = 3;
+
+int main(int argc, char **argv)
 {
+    if (argc > 1) listen_fd = atoi(argv[1]);
     for (int i = 0; i < MAX_CLIENTS; i++)
         clients[i].fd = -1;
-    fprintf(stderr, "http_server: serving on fd %d\n", LISTEN_FD);
+    fprintf(stderr, "http_server: serving on fd %d\n", listen_fd);
     while (!quitting) {
         struct pollfd fds[MAX_CLIENTS + 1];
         int owner[MAX_CLIENTS + 1];
         int nfds = 0;
-        fds[nfds].fd = LISTEN_FD;
+        fds[nfds].fd = listen_fd;
         fds[nfds].events = POLLIN;
         owner[nfds++] = -1;
         for (int i = 0; i < MAX_CLIENTS; i++) {
@@ -120,7 +122,7 @@ int main(void)
             }
         }
         if (fds[0].revents & POLLIN) {
-            int fd = accept(LISTEN_FD, NULL, NULL);
+            int fd = accept(listen_fd, NULL, NULL);
             if (fd < 0) {
                 perror("http_server: accept");
                 return 1;

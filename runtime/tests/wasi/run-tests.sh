@@ -222,6 +222,23 @@ if command -v curl >/dev/null; then
         wait "$server"; rc=$?
         [ "$rc" = 0 ] && ok "http: server exits 0" || fail "http: server exits 0" "status $rc"
     fi
+    # after two preopened directories the socket is fd 5
+    mkdir -p "$WORK/d1" "$WORK/d2"
+    "$WASMRT" run --dir "$WORK/d1" --dir "$WORK/d2" --listen 127.0.0.1:0 "$T/http_server.wasm" 5 \
+        >"$WORK/http.out" 2>"$WORK/http5.err" &
+    server=$!
+    PIDS+=("$server")
+    port=
+    for _ in $(seq 100); do
+        port=$(sed -n 's/^wasmrt: listening on .*:\([0-9]*\)$/\1/p' "$WORK/http5.err" 2>/dev/null)
+        [ -n "$port" ] && grep -q 'serving on fd 5' "$WORK/http5.err" && break
+        sleep 0.05
+    done
+    [ "$(curl -s --max-time 5 "http://127.0.0.1:$port/")" = "hello from wasm" ] &&
+        [ "$(curl -s --max-time 5 "http://127.0.0.1:$port/quit")" = bye ] &&
+        ok "http: the socket follows the preopens (fd 5)" ||
+        fail "http: the socket follows the preopens (fd 5)" "$(cat "$WORK/http5.err")"
+    wait "$server" 2>/dev/null
 else
     skip "http" "curl not installed"
 fi
