@@ -137,6 +137,7 @@ static int decode_limits(reader *r, limits *out, int is_memory)
     uint64_t flag;
     uint32_t v;
     (void)is_memory;
+    out->at = reader_offset(r);
     if (!reader_uleb(r, 1, &flag)) /* a one-bit LEB: 0x02 is too large, 0x81 too long */
         return 0;
     if (!reader_u32(r, &v))
@@ -187,6 +188,7 @@ static int decode_const_expr(reader *r, const_expr *out)
 {
     uint8_t op;
     memset(out, 0, sizeof *out);
+    out->at = reader_offset(r);
     if (!reader_byte(r, &op))
         return 0;
     out->opcode = op;
@@ -331,6 +333,7 @@ static int decode_imports(reader *r, wasmrt_module *m)
         im->kind = (wasmrt_extern_kind)kind;
         switch (kind) {
         case 0:
+            im->at = reader_offset(r);
             if (!reader_u32(r, &im->index))
                 return 0;
             m->imported_funcs++;
@@ -397,11 +400,15 @@ static int decode_functions(reader *r, wasmrt_module *m, uint32_t *declared)
     m->func_count = m->imported_funcs + n;
     uint32_t k = 0;
     for (uint32_t i = 0; i < m->import_count; i++)
-        if (m->imports[i].kind == WASMRT_EXTERN_FUNC)
+        if (m->imports[i].kind == WASMRT_EXTERN_FUNC) {
+            f[k].type_at = m->imports[i].at;
             f[k++].type_index = m->imports[i].index;
-    for (uint32_t i = 0; i < n; i++)
+        }
+    for (uint32_t i = 0; i < n; i++) {
+        f[k].type_at = reader_offset(r);
         if (!reader_u32(r, &f[k++].type_index))
             return 0;
+    }
     return 1;
 }
 
@@ -469,6 +476,7 @@ static int decode_exports(reader *r, wasmrt_module *m)
             return reader_fail(r, WASMRT_ERR_MALFORMED, "malformed export kind");
         }
         m->exports[i].kind = (wasmrt_extern_kind)kind;
+        m->exports[i].at = reader_offset(r);
         if (!reader_u32(r, &m->exports[i].index))
             return 0;
     }
@@ -502,6 +510,7 @@ static int decode_elems(reader *r, wasmrt_module *m)
     for (uint32_t i = 0; i < n; i++) {
         elem_segment *s = &m->elems[i];
         uint32_t flags;
+        s->at = reader_offset(r);
         if (!reader_u32(r, &flags))
             return 0;
         if (flags > 7)
@@ -557,11 +566,11 @@ static int decode_code(reader *r, wasmrt_module *m, uint32_t declared)
         body.at_file_end = 0;
         if (body.end > r->end) /* the section reader runs to the file end */
             body.end = r->end;
-        if (!reader_u32(&body, &runs))
-            return reader_fail(r, body.status, "");
-        if (runs > size)
-            return reader_fail(&body, WASMRT_ERR_MALFORMED, "too many locals") &&
-                   reader_fail(r, body.status, "");
+        if (!reader_u32(&body, &runs) ||
+            (runs > size && !reader_fail(&body, WASMRT_ERR_MALFORMED, "too many locals"))) {
+            r->status = body.status; /* the error is filled in already */
+            return 0;
+        }
         f->local_run_counts = calloc(runs + 1, sizeof *f->local_run_counts);
         f->local_run_types = calloc(runs + 1, sizeof *f->local_run_types);
         if (!f->local_run_counts || !f->local_run_types)
@@ -603,6 +612,7 @@ static int decode_datas(reader *r, wasmrt_module *m)
     for (uint32_t i = 0; i < n; i++) {
         data_segment *d = &m->datas[i];
         uint32_t flags;
+        d->at = reader_offset(r);
         if (!reader_u32(r, &flags))
             return 0;
         if (flags > 2)
@@ -681,7 +691,7 @@ static int decode_section(reader *r, wasmrt_module *m, uint8_t id, uint32_t *dec
     case 5: return decode_memories(r, m);
     case 6: return decode_globals(r, m);
     case 7: return decode_exports(r, m);
-    case 8: m->has_start = 1; return reader_u32(r, &m->start);
+    case 8: m->has_start = 1; m->start_at = reader_offset(r); return reader_u32(r, &m->start);
     case 9: return decode_elems(r, m);
     case 10: return decode_code(r, m, *declared);
     case 11: return decode_datas(r, m);

@@ -169,8 +169,7 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
     } else {
         t->jmp = &jb;
         if (sigsetjmp(jb, 0) == 0) {
-            t->mem_lo = func->inst->memory->base;
-            t->mem_hi = func->inst->memory->base + func->inst->memory->reserved;
+            exec_watch_memory(t, func->inst->memory);
             t->in_wasm = 1;
             status = interp_run(t, func, fp);
         } else {

@@ -34,6 +34,13 @@ struct wasmrt_caller {
     exec_thread *thread;
 };
 
+/* The reservation a fault must fall in to be a Wasm out-of-bounds access. */
+static inline void exec_watch_memory(exec_thread *t, const wasmrt_memory *mem)
+{
+    t->mem_lo = mem->base;
+    t->mem_hi = (uint8_t *)((uintptr_t)mem->base + (mem->base ? mem->reserved : 0));
+}
+
 exec_thread *exec_thread_get(wasmrt_error *error);
 /* Runs wasm function f with its arguments at fp (results land there too). */
 wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp);

@@ -213,8 +213,7 @@ do_return:
     fp = ft->fp;
     if (ft->inst != inst) {
         inst = ft->inst;
-        t->mem_lo = inst->memory->base;
-        t->mem_hi = inst->memory->base + inst->memory->reserved;
+        exec_watch_memory(t, inst->memory);
         LOAD_MEMORY();
     } else if (checked) {
         LOAD_MEMORY(); /* the callee may have grown (and moved) the memory */
@@ -286,8 +285,7 @@ enter: {
     pc = cd->words;
     if (ninst != inst) {
         inst = ninst;
-        t->mem_lo = inst->memory->base;
-        t->mem_hi = inst->memory->base + inst->memory->reserved;
+        exec_watch_memory(t, inst->memory);
         LOAD_MEMORY();
     }
     NEXT();

@@ -30,6 +30,7 @@ typedef struct functype {
 typedef struct limits {
     uint64_t min, max;
     int has_max;
+    size_t at; /* byte offset in the binary, for errors */
 } limits;
 
 /* A constant expression: one instruction (MVP + reference types). */
@@ -38,12 +39,14 @@ typedef struct const_expr {
     uint32_t index; /* ref.func / global.get */
     uint64_t bits;  /* number constants */
     wasmrt_valtype type;
+    size_t at;
 } const_expr;
 
 typedef struct import_desc {
     char *module, *name;
     wasmrt_extern_kind kind;
     uint32_t index; /* type index (func); else index into the kind's space */
+    size_t at;      /* offset of the type index (func) */
 } import_desc;
 
 typedef struct table_type {
@@ -62,12 +65,14 @@ typedef struct export_desc {
     uint32_t name_len; /* names may hold NUL bytes */
     wasmrt_extern_kind kind;
     uint32_t index;
+    size_t at;
 } export_desc;
 
 enum segment_mode { SEGMENT_ACTIVE, SEGMENT_PASSIVE, SEGMENT_DECLARATIVE };
 
 typedef struct elem_segment {
     enum segment_mode mode;
+    size_t at;
     uint32_t table;
     const_expr offset;
     wasmrt_valtype type;
@@ -77,6 +82,7 @@ typedef struct elem_segment {
 
 typedef struct data_segment {
     enum segment_mode mode;
+    size_t at;
     uint32_t memory;
     const_expr offset;
     const uint8_t *bytes; /* into the module's copy of the binary */
@@ -96,6 +102,7 @@ struct wasmrt_module;
 /* One function of the module's function space (imports first). */
 typedef struct func_entry {
     uint32_t type_index;
+    size_t type_at; /* where the type index was read */
     const functype *type;
     uint32_t index;
     /* defined functions only */
@@ -141,6 +148,7 @@ struct wasmrt_module {
     export_desc *exports;
     int has_start;
     uint32_t start;
+    size_t start_at;
     uint32_t elem_count;
     elem_segment *elems;
     int has_data_count;

@@ -1,16 +1,13 @@
 /* validate.c: module-level validation (index spaces, limits, constant expressions,
  * exports, start, segments) and the per-function type check, which compile.c runs
- * in validate-only mode. Every failure is WASMRT_ERR_INVALID with the spec's phrase. */
+ * in validate-only mode. Every failure is WASMRT_ERR_INVALID with the spec's phrase
+ * and the byte offset of the offending item. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "module.h"
 
-static wasmrt_status validate_fail(wasmrt_error *error, const char *fmt, const char *what,
-                                   uint32_t index)
-{
-    return error_set(error, WASMRT_ERR_INVALID, WASMRT_NO_OFFSET, fmt, what, index);
-}
+#define validate_fail(error, at, ...) error_set(error, WASMRT_ERR_INVALID, at, __VA_ARGS__)
 
 static wasmrt_status validate_const(const wasmrt_module *m, const const_expr *e,
                                     wasmrt_valtype expect, wasmrt_error *error)
@@ -18,28 +15,29 @@ static wasmrt_status validate_const(const wasmrt_module *m, const const_expr *e,
     wasmrt_valtype t = e->type;
     if (e->opcode == 0x23) {
         if (e->index >= m->global_count || e->index >= m->imported_globals)
-            return validate_fail(error, "unknown global %s%u", "", e->index);
+            return validate_fail(error, e->at, "unknown global %u (constant expressions may "
+                                 "read imported globals only)", e->index);
         if (m->globals[e->index].mutable_)
-            return validate_fail(error, "constant expression required: %sglobal %u is mutable", "", e->index);
+            return validate_fail(error, e->at, "constant expression required: global %u is "
+                                 "mutable", e->index);
         t = m->globals[e->index].type;
     } else if (e->opcode == 0xd2 && e->index >= m->func_count) {
-        return validate_fail(error, "unknown function %s%u", "", e->index);
+        return validate_fail(error, e->at, "unknown function %u", e->index);
     }
     if (t != expect)
-        return validate_fail(error, "type mismatch: constant expression %s(%u)", "", e->opcode);
+        return validate_fail(error, e->at, "type mismatch: constant expression of type 0x%02x "
+                             "where 0x%02x is expected", (unsigned)t, (unsigned)expect);
     return WASMRT_OK;
 }
 
-static wasmrt_status validate_limits(const limits *l, uint64_t bound, const char *what,
-                                     wasmrt_error *error)
+static wasmrt_status validate_limits(const limits *l, int is_memory, wasmrt_error *error)
 {
-    if (l->min > bound || (l->has_max && l->max > bound)) {
-        if (bound == WASM_MAX_PAGES)
-            return validate_fail(error, "memory size must be at most 65536 pages (4GiB)%s%.0u", "", 0);
-        return validate_fail(error, "%s size must be at most 2^32-1 (%u)", what, 0);
-    }
+    if (is_memory && (l->min > WASM_MAX_PAGES || (l->has_max && l->max > WASM_MAX_PAGES)))
+        return validate_fail(error, l->at, "memory size must be at most 65536 pages (4GiB)");
     if (l->has_max && l->min > l->max)
-        return validate_fail(error, "size minimum must not be greater than maximum (%s %u)", what, 0);
+        return validate_fail(error, l->at, "size minimum must not be greater than maximum "
+                             "(%llu > %llu)", (unsigned long long)l->min,
+                             (unsigned long long)l->max);
     return WASMRT_OK;
 }
 
@@ -50,12 +48,11 @@ static wasmrt_status validate_exports(const wasmrt_module *m, wasmrt_error *erro
     for (uint32_t i = 0; i < m->export_count; i++) {
         const export_desc *e = &m->exports[i];
         if (e->index >= counts[e->kind])
-            return validate_fail(error, "unknown %s %u", kinds[e->kind], e->index);
+            return validate_fail(error, e->at, "unknown %s %u", kinds[e->kind], e->index);
         for (uint32_t k = 0; k < i; k++)
             if (m->exports[k].name_len == e->name_len &&
                 memcmp(m->exports[k].name, e->name, e->name_len) == 0)
-                return error_set(error, WASMRT_ERR_INVALID, WASMRT_NO_OFFSET,
-                                 "duplicate export name \"%s\"", e->name);
+                return validate_fail(error, e->at, "duplicate export name \"%s\"", e->name);
     }
     return WASMRT_OK;
 }
@@ -67,9 +64,10 @@ static wasmrt_status validate_segments(wasmrt_module *m, wasmrt_error *error)
         const elem_segment *e = &m->elems[i];
         if (e->mode == SEGMENT_ACTIVE) {
             if (e->table >= m->table_count)
-                return validate_fail(error, "unknown table %s%u", "", e->table);
+                return validate_fail(error, e->at, "unknown table %u", e->table);
             if (m->tables[e->table].elem != e->type)
-                return validate_fail(error, "type mismatch: element segment %s%u and its table", "", i);
+                return validate_fail(error, e->at, "type mismatch: element segment %u and "
+                                     "table %u hold different types", i, e->table);
             if ((s = validate_const(m, &e->offset, WASMRT_I32, error)) != WASMRT_OK)
                 return s;
         }
@@ -85,7 +83,7 @@ static wasmrt_status validate_segments(wasmrt_module *m, wasmrt_error *error)
         if (d->mode != SEGMENT_ACTIVE)
             continue;
         if (d->memory >= m->memory_count)
-            return validate_fail(error, "unknown memory %s%u", "", d->memory);
+            return validate_fail(error, d->at, "unknown memory %u", d->memory);
         if ((s = validate_const(m, &d->offset, WASMRT_I32, error)) != WASMRT_OK)
             return s;
     }
@@ -101,18 +99,18 @@ wasmrt_status validate_module(wasmrt_module *m, wasmrt_error *error)
     for (uint32_t i = 0; i < m->func_count; i++) {
         func_entry *f = &m->funcs[i];
         if (f->type_index >= m->type_count)
-            return validate_fail(error, "unknown type %s%u", "", f->type_index);
+            return validate_fail(error, f->type_at, "unknown type %u", f->type_index);
         f->type = m->types[f->type_index];
         f->index = i;
         f->module = m;
     }
     for (uint32_t i = 0; i < m->table_count; i++)
-        if ((s = validate_limits(&m->tables[i].lim, UINT32_MAX, "table", error)) != WASMRT_OK)
+        if ((s = validate_limits(&m->tables[i].lim, 0, error)) != WASMRT_OK)
             return s;
     if (m->memory_count > 1)
-        return validate_fail(error, "multiple memories %s(%u)", "", m->memory_count);
+        return validate_fail(error, m->memories[1].at, "multiple memories (%u)", m->memory_count);
     for (uint32_t i = 0; i < m->memory_count; i++)
-        if ((s = validate_limits(&m->memories[i], WASM_MAX_PAGES, "memory", error)) != WASMRT_OK)
+        if ((s = validate_limits(&m->memories[i], 1, error)) != WASMRT_OK)
             return s;
     for (uint32_t i = m->imported_globals; i < m->global_count; i++) {
         const global_type *g = &m->globals[i];
@@ -128,11 +126,11 @@ wasmrt_status validate_module(wasmrt_module *m, wasmrt_error *error)
             m->declared_funcs[m->exports[i].index] = 1;
     if (m->has_start) {
         if (m->start >= m->func_count)
-            return validate_fail(error, "unknown function %s%u", "", m->start);
+            return validate_fail(error, m->start_at, "unknown function %u", m->start);
         const functype *t = m->funcs[m->start].type;
         if (t->param_count || t->result_count)
-            return validate_fail(error, "start function %s%u must take and return nothing", "",
-                                 m->start);
+            return validate_fail(error, m->start_at,
+                                 "start function %u must take and return nothing", m->start);
     }
     if ((s = validate_segments(m, error)) != WASMRT_OK)
         return s;
