@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../error.h"
 
@@ -79,6 +80,9 @@ typedef struct load_result {
      * server, set the limit. */
     uint64_t generator_cpu_ns;
     double generator_wall_s;
+    /* CPU the server process used during the run (user + system, all its threads), when
+     * the options named its pid; else 0. */
+    uint64_t server_cpu_ns;
     /* open loop: how late requests left after their due time: the generator's own
      * wake-up lag plus waiting for the connection's previous response. Already part of
      * `latency`; a large value with an idle server points at the generator. */
@@ -100,9 +104,10 @@ typedef struct load_wrk_options {
     const char *script; /* the report hook; NULL = harness/load/wrk-report.lua under the root */
     const char *wrk;    /* executable; NULL = "wrk" on PATH */
     int threads, connections;
-    int duration_s; /* whole seconds: wrk takes no fractions */
-    int timeout_s;  /* per-request timeout inside wrk; 0 = 2 */
-    int cpu;        /* >= 0: pin wrk to this CPU; -1: leave it to the scheduler */
+    int duration_s;   /* whole seconds: wrk takes no fractions */
+    int timeout_s;    /* per-request timeout inside wrk; 0 = 2 */
+    int cpu;          /* >= 0: pin wrk to this CPU; -1: leave it to the scheduler */
+    pid_t server_pid; /* > 0: measure this process's CPU over the run */
 } load_wrk_options;
 
 int load_wrk_run(const load_wrk_options *options, load_result *out, wasmvs_error *err);
@@ -120,6 +125,7 @@ typedef struct load_open_options {
     double timeout_s;  /* a response later than this is an error; 0 = 2 s */
     int threads;       /* generator threads, connections dealt round-robin; 0 = 1 */
     int cpu;           /* >= 0: pin generator thread k to CPU cpu + k; -1: don't pin */
+    pid_t server_pid;  /* > 0: measure this process's CPU over the run */
 } load_open_options;
 
 int load_open_run(const load_open_options *options, load_result *out, wasmvs_error *err);
@@ -153,7 +159,7 @@ int load_sweep_run(const load_sweep_options *options, load_sweep_result *out, wa
 void load_sweep_free(load_sweep_result *r);
 json_t *load_sweep_to_json(const load_sweep_result *r, const load_sweep_options *options);
 
-/* ---- readiness and ports (probe.c) ---- */
+/* ---- readiness, server CPU and ports (probe.c) ---- */
 
 /* A prepared probe: make it before launching the server, so libcurl's start-up is not
  * counted in the server's cold start. */
@@ -174,6 +180,9 @@ typedef struct load_probe_options {
 /* Polls until the first `200 OK`; *elapsed_ns = its arrival - options->start_ns. */
 int load_probe_first_ok(load_probe *probe, const load_probe_options *options, uint64_t *elapsed_ns,
                         wasmvs_error *err);
+
+/* User + system CPU a process has used so far, all its threads (/proc/PID/stat). */
+int load_process_cpu_ns(pid_t pid, uint64_t *cpu_ns, wasmvs_error *err);
 
 /* A TCP port on 127.0.0.1 that was free a moment ago (bind to 0, read it, release). */
 int load_free_port(int *port, wasmvs_error *err);

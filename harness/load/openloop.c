@@ -516,6 +516,30 @@ static int open_start_threads(open_run *runs, int threads, open_start *start)
     return started;
 }
 
+static void open_sleep_until(uint64_t at_ns)
+{
+    struct timespec at = {.tv_sec = (time_t)(at_ns / 1000000000u),
+                          .tv_nsec = (long)(at_ns % 1000000000u)};
+    while (!cancel_requested() &&
+           clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == EINTR) {
+    }
+}
+
+/* While the threads run: the server's CPU over exactly the recorded interval (the
+ * clock is meter_clock_ns's, CLOCK_MONOTONIC). */
+static int open_measure_server(pid_t pid, const open_start *start, load_result *out,
+                               wasmvs_error *err)
+{
+    if (pid <= 0) return 0;
+    uint64_t before, after;
+    open_sleep_until(start->record_ns);
+    if (load_process_cpu_ns(pid, &before, err) < 0) return -1;
+    open_sleep_until(start->end_ns);
+    if (load_process_cpu_ns(pid, &after, err) < 0) return -1;
+    out->server_cpu_ns = after - before;
+    return 0;
+}
+
 /* Adds every thread's counts and histograms into out. */
 static void open_merge(open_run *runs, int threads, load_result *out, load_histogram *send_delay)
 {
@@ -574,6 +598,8 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
     out->duration_s = options->duration_s;
 
     int started = open_start_threads(runs, threads, &start);
+    int server_rc =
+        started == threads ? open_measure_server(options->server_pid, &start, out, err) : 0;
     for (int k = 0; k < started; k++)
         pthread_join(runs[k].thread, NULL);
     out->generator_wall_s = (double)(meter_clock_ns() - wall_start_ns) / 1e9;
@@ -588,6 +614,10 @@ int load_open_run(const load_open_options *options, load_result *out, wasmvs_err
     if (cancel_requested()) {
         load_result_free(out);
         return wasmvs_fail(err, "open loop %s: cancelled", options->url);
+    }
+    if (server_rc < 0) {
+        load_result_free(out);
+        return wasmvs_wrap(err, "open loop %s: server", options->url);
     }
     return 0;
 }

@@ -1,8 +1,9 @@
 /* probe.c: readiness of a server under test. load_probe_first_ok polls a URL with
  * libcurl until the first `200 OK`, for "cold start to first response"; between
  * attempts it asks the caller whether the server is still alive, so a server that died
- * fails the probe at once instead of after the whole timeout. Also a free-port finder
- * for servers the harness launches. */
+ * fails the probe at once instead of after the whole timeout. Also the CPU a running
+ * server has used (for a load run's window, where wait4's rusage would only come at its
+ * exit) and a free-port finder for servers the harness launches. */
 #include "load.h"
 
 #include <arpa/inet.h>
@@ -119,6 +120,29 @@ int load_probe_first_ok(load_probe *p, const load_probe_options *o, uint64_t *el
             snprintf(last, sizeof last, "HTTP status %ld", status);
         probe_sleep(interval);
     }
+}
+
+int load_process_cpu_ns(pid_t pid, uint64_t *cpu_ns, wasmvs_error *err)
+{
+    char path[64], text[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return wasmvs_fail(err, "%s: expected a running process, found %s", path, strerror(errno));
+    size_t len = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[len] = '\0';
+    /* Fields after the command name, which may hold spaces and parentheses: the last ')'
+     * ends it. utime and stime are fields 14 and 15, in clock ticks. */
+    const char *rest = strrchr(text, ')');
+    unsigned long long utime, stime;
+    if (!rest || sscanf(rest + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
+                        &stime) != 2)
+        return wasmvs_fail(err, "%s: expected utime and stime in fields 14 and 15, found \"%.80s\"",
+                           path, text);
+    long ticks = sysconf(_SC_CLK_TCK);
+    *cpu_ns = (utime + stime) * (1000000000ull / (unsigned long long)(ticks > 0 ? ticks : 100));
+    return 0;
 }
 
 int load_free_port(int *port, wasmvs_error *err)

@@ -44,6 +44,7 @@ json_t *load_result_to_json(const load_result *r)
         json_object_set_new(out, "generator_wall_s", json_real(r->generator_wall_s));
         json_object_set_new(out, "send_delay", result_latency_to_json(&r->send_delay));
     }
+    json_object_set_new(out, "server_cpu_ns", json_integer((json_int_t)r->server_cpu_ns));
     json_object_set_new(out, "histogram",
                         r->histogram ? load_histogram_to_json(r->histogram) : json_null());
     return out;

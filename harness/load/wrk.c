@@ -133,6 +133,9 @@ int load_wrk_run(const load_wrk_options *o, load_result *out, wasmvs_error *err)
                     NULL};
     char *const *command = o->cpu >= 0 ? argv : argv + 3;
     process_spec spec = {.argv = command, .timeout_s = o->duration_s + WRK_GRACE_S};
+    uint64_t server_cpu_start = 0, server_cpu_end = 0;
+    if (o->server_pid > 0 && load_process_cpu_ns(o->server_pid, &server_cpu_start, err) < 0)
+        return wasmvs_wrap(err, "wrk %s: server", o->url);
     process_result run;
     if (process_run(&spec, &run, err) < 0) return wasmvs_wrap(err, "wrk %s", o->url);
     int rc;
@@ -141,8 +144,11 @@ int load_wrk_run(const load_wrk_options *o, load_result *out, wasmvs_error *err)
         process_describe_end(&run, how, sizeof how);
         rc = wasmvs_fail(err, "wrk %s: expected exit code 0, found %s; output: %.300s %.300s",
                          o->url, how, run.out, run.err);
+    } else if (o->server_pid > 0 && load_process_cpu_ns(o->server_pid, &server_cpu_end, err) < 0) {
+        rc = wasmvs_wrap(err, "wrk %s: server after the run", o->url);
     } else {
         rc = load_wrk_parse_report(run.out, out, err);
+        out->server_cpu_ns = server_cpu_end - server_cpu_start;
     }
     process_result_free(&run);
     if (rc == 0) {

@@ -219,7 +219,12 @@ static void test_wrk_closed_loop_against_httpd(void **state)
     server s;
     server_start(&s);
     /* No script given: the default hook under the root; pinned through taskset. */
-    load_wrk_options o = {.url = s.url, .threads = 2, .connections = 16, .duration_s = 2, .cpu = 0};
+    load_wrk_options o = {.url = s.url,
+                          .threads = 2,
+                          .connections = 16,
+                          .duration_s = 2,
+                          .cpu = 0,
+                          .server_pid = s.pid};
     load_result r;
     wasmvs_error err = {{0}};
     if (load_wrk_run(&o, &r, &err) < 0) fail_msg("%s", err.message);
@@ -228,6 +233,7 @@ static void test_wrk_closed_loop_against_httpd(void **state)
     assert_true(r.latency.p50_ns > 0);
     assert_true(r.latency.p50_ns <= r.latency.p99_ns && r.latency.p99_ns <= r.latency.max_ns);
     assert_int_equal(r.connections, 16);
+    assert_true(r.server_cpu_ns > 0 && r.server_cpu_ns < 3000000000ull);
     server_stop(&s);
 }
 
@@ -261,6 +267,7 @@ static void test_open_loop_holds_a_modest_rate(void **state)
                            .threads = 2,
                            .duration_s = 1.5,
                            .warmup_s = 0.2,
+                           .server_pid = s.pid,
                            .cpu = -1};
     load_result r;
     wasmvs_error err = {{0}};
@@ -274,6 +281,7 @@ static void test_open_loop_holds_a_modest_rate(void **state)
     assert_true(r.requests_per_s > 1990 && r.requests_per_s < 2010);
     assert_int_equal(r.histogram->count, r.requests);
     assert_true(r.generator_cpu_ns > 0 && r.generator_wall_s > 1.5);
+    assert_true(r.server_cpu_ns > 0 && r.server_cpu_ns < 1600000000ull); /* 1.5 s window */
     /* The send delay is part of each latency, so it can never exceed it. */
     assert_true(r.send_delay.p50_ns <= r.latency.p50_ns);
     assert_true(r.send_delay.max_ns <= r.latency.max_ns);
@@ -382,6 +390,21 @@ static void test_open_loop_options_are_checked_before_any_work(void **state)
     o.url = "http://example.org/";
     assert_int_equal(load_open_run(&o, &r, &err), -1);
     assert_non_null(strstr(err.message, "IPv4"));
+}
+
+static void test_process_cpu_of_self_and_of_nobody(void **state)
+{
+    (void)state;
+    uint64_t cpu = 0;
+    wasmvs_error err = {{0}};
+    volatile uint64_t spin = 0;
+    for (uint64_t i = 0; i < 50000000u; i++)
+        spin += i; /* ~20 ms of CPU: > 1 clock tick */
+    assert_int_equal(load_process_cpu_ns(getpid(), &cpu, &err), 0);
+    assert_true(cpu > 0);
+    assert_int_equal(load_process_cpu_ns(0x7ffffff0, &cpu, &err), -1);
+    assert_non_null(strstr(err.message, "/proc/"));
+    assert_non_null(strstr(err.message, "expected a running process"));
 }
 
 /* Sends raw bytes on a new connection, returns everything read until the server closes
@@ -591,11 +614,12 @@ static int compare_u64(const void *a, const void *b)
 static void measure_print(const char *what, const load_result *r)
 {
     printf("%-28s %10.0f req/s  p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms  max "
-           "%7.3f ms  errors %llu\n",
+           "%7.3f ms  errors %llu  server CPU %.0f%%\n",
            what, r->requests_per_s, (double)r->latency.p50_ns / 1e6,
            (double)r->latency.p90_ns / 1e6, (double)r->latency.p99_ns / 1e6,
            (double)r->latency.p999_ns / 1e6, (double)r->latency.max_ns / 1e6,
-           (unsigned long long)load_errors_total(&r->errors));
+           (unsigned long long)load_errors_total(&r->errors),
+           100.0 * (double)r->server_cpu_ns / 1e9 / r->duration_s);
 }
 
 /* wrk -t2 -c64 -d10s, then the open-loop sweep to p99 <= 10 ms, generators on CPU 1. */
@@ -603,8 +627,12 @@ static int measure_server(const server *s, const char *name, double *wrk_rps, do
 {
     wasmvs_error err = {{0}};
     char what[64];
-    load_wrk_options w = {
-        .url = s->url, .threads = 2, .connections = 64, .duration_s = 10, .cpu = 1};
+    load_wrk_options w = {.url = s->url,
+                          .threads = 2,
+                          .connections = 64,
+                          .duration_s = 10,
+                          .cpu = 1,
+                          .server_pid = s->pid};
     load_result r;
     if (load_wrk_run(&w, &r, &err) < 0) {
         fprintf(stderr, "%s\n", err.message);
@@ -613,13 +641,17 @@ static int measure_server(const server *s, const char *name, double *wrk_rps, do
     snprintf(what, sizeof what, "%s wrk -t2 -c64 -d10s", name);
     measure_print(what, &r);
     *wrk_rps = r.requests_per_s;
-    load_sweep_options o = {
-        .run = {.url = s->url, .connections = 64, .duration_s = 3, .warmup_s = 0.5, .cpu = 1},
-        .start_rate_per_s = 10000,
-        .max_rate_per_s = 300000,
-        .growth = 1.25,
-        .refine_steps = 3,
-        .p99_bound_ns = 10000000};
+    load_sweep_options o = {.run = {.url = s->url,
+                                    .connections = 64,
+                                    .duration_s = 3,
+                                    .warmup_s = 0.5,
+                                    .cpu = 1,
+                                    .server_pid = s->pid},
+                            .start_rate_per_s = 10000,
+                            .max_rate_per_s = 300000,
+                            .growth = 1.25,
+                            .refine_steps = 3,
+                            .p99_bound_ns = 10000000};
     load_sweep_result sweep;
     if (load_sweep_run(&o, &sweep, &err) < 0) {
         fprintf(stderr, "%s\n", err.message);
@@ -700,6 +732,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_sweep_breaks_on_a_bound_nothing_meets),
         cmocka_unit_test(test_open_loop_counts_connect_errors_when_nobody_listens),
         cmocka_unit_test(test_open_loop_options_are_checked_before_any_work),
+        cmocka_unit_test(test_process_cpu_of_self_and_of_nobody),
         cmocka_unit_test(test_httpd_answers_404_400_and_pipelined_requests),
         cmocka_unit_test(test_wasm_httpd_in_the_engine_answers_like_native),
         cmocka_unit_test(test_httpd_serves_an_inherited_socket),
