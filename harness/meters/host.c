@@ -133,6 +133,11 @@ json_t *meter_host_facts(void)
     json_object_set_new(facts, "memory_available_bytes",
                         json_integer(meter_host_meminfo("MemAvailable") * 1024));
     json_object_set_new(facts, "cpus_online", json_integer(cpus));
+    /* Other work on the machine is the first suspect of a noisy result: record it. */
+    double load[3];
+    json_object_set_new(facts, "load_average",
+                        getloadavg(load, 3) == 3 ? json_pack("[f, f, f]", load[0], load[1], load[2])
+                                                 : json_null());
     json_object_set_new(facts, "cgroups", json_string(meter_host_cgroup_mode()));
     json_t *available, *missing;
     meter_perf_availability(&available, &missing);
