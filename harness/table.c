@@ -124,6 +124,10 @@ void table_print(FILE *out, json_t *doc, const char *metric)
                 (long long)json_integer_value(json_object_get(summary, "outliers")));
         table_print_phases(out, target);
     }
+    json_t *load = json_object_get(json_object_get(doc, "host"), "load_average");
+    if (json_is_array(load) && json_number_value(json_array_get(load, 0)) > 1.0)
+        fprintf(out, "note: load average %.2f at the start: other work shares these CPUs\n",
+                json_number_value(json_array_get(load, 0)));
     const char *baseline = json_string_value(json_object_get(doc, "baseline_target"));
     if (baseline) fprintf(out, "ratios are to %s\n", baseline);
     if (json_is_true(json_object_get(doc, "interrupted")))
