@@ -73,12 +73,16 @@ static int compile_call(compiler *c, uint32_t fidx, const functype *t, int indir
         } else if (fidx >= c->m->imported_funcs) {
             emit_op(c, OP_CALL);
             emit_word(c, (uint64_t)(uintptr_t)&c->m->funcs[fidx]);
+            emit_word(c, emit_slot(c, base));
+            emit_word(c, 0); /* the callee's code, filled in by the first call */
+            goto pushed;
         } else {
             emit_op(c, OP_CALL_FUNC);
             emit_word(c, fidx);
         }
         emit_word(c, emit_slot(c, base));
     }
+pushed:
     for (uint32_t i = 0; i < t->result_count; i++)
         emit_push(c, t->results[i]);
     /* the callee's frame starts at the arguments and may use every slot above */

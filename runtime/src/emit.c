@@ -398,6 +398,11 @@ void emit_return(compiler *c)
             emit_materialize(c, i);
         if (n == 0) {
             emit_op(c, OP_RETURN0);
+        } else if (n == 1 && c->last_dst >= 0 && c->last_pos == c->height - 1 &&
+                   c->stack[c->height - 1].kind == OPERAND_STACK) {
+            /* the instruction computing the result writes it to slot 0 itself */
+            c->code[c->last_dst] = 0;
+            emit_op(c, OP_RETURN0);
         } else if (n == 1) {
             emit_op(c, OP_RETURN1);
             emit_word(c, emit_slot(c, c->height - 1));

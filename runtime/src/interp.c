@@ -135,6 +135,22 @@ const void **interp_labels;
     [OP_MEM_GUARD + code] = &&L_g_##name, [OP_MEM_CHECKED + code] = &&L_c_##name,
 #define LABEL_STORE(name, code, T) LABEL_LOAD(name, code, T, )
 
+/* The code of a function, translating it now if this is its first call; on failure
+ * the message is left in the thread for the caller's error. */
+static code *interp_code(exec_thread *t, const func_entry *fe)
+{
+    code *cd = atomic_load_explicit(&((func_entry *)fe)->compiled, memory_order_acquire);
+    if (cd)
+        return cd;
+    wasmrt_error err;
+    cd = compile_get((func_entry *)fe, &err);
+    if (!cd) {
+        memcpy(t->message, err.message, sizeof t->message - 1);
+        t->message[sizeof t->message - 1] = 0;
+    }
+    return cd;
+}
+
 wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
 {
     static const void *labels[OP_COUNT] = {
@@ -156,15 +172,19 @@ wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
         [OP_TABLE_COPY] = &&L_table_copy, [OP_TABLE_INIT] = &&L_table_init,
         [OP_ELEM_DROP] = &&L_elem_drop, [OP_REF_FUNC] = &&L_ref_func, [OP_CHECK] = &&L_check,
     };
+    /* where the outermost frame returns to: an instruction that leaves the loop */
+    static uint64_t exit_code[1];
     if (!t) {
         interp_labels = labels;
+        exit_code[0] = (uint64_t)(uintptr_t)&&L_exit;
         return WASMRT_OK;
     }
 
     wasmrt_trap_kind trap = WASMRT_TRAP_NONE;
     wasmrt_status status = WASMRT_OK;
     exec_frame *ft = t->ft;
-    const uint64_t *pc = NULL;   /* return address of the pending call */
+    const uint64_t *pc = exit_code; /* return address of the pending call */
+    code *cd;
     wasmrt_instance *inst = f->inst;
     uint8_t *mb;
     uint64_t msz;
@@ -208,8 +228,6 @@ L_return0:
 do_return:
     --ft;
     pc = ft->pc;
-    if (!pc)
-        goto done;
     fp = ft->fp;
     if (ft->inst != inst) {
         inst = ft->inst;
@@ -221,11 +239,18 @@ do_return:
     NEXT();
 
 L_call:
-    fe = (const func_entry *)(uintptr_t)pc[1];
+    /* [op, func_entry, arg base, code cache]: the callee's code is remembered in the
+       instruction once translated, saving the lookup on every later call */
+    cd = (code *)(uintptr_t)__atomic_load_n((uint64_t *)&pc[3], __ATOMIC_RELAXED);
     nfp = fp + pc[2];
-    pc += 3;
-    ninst = inst;
-    goto enter;
+    if (__builtin_expect(cd == NULL, 0)) {
+        fe = (const func_entry *)(uintptr_t)pc[1];
+        if (!(cd = interp_code(t, fe)))
+            goto compile_failed;
+        __atomic_store_n((uint64_t *)&pc[3], (uint64_t)(uintptr_t)cd, __ATOMIC_RELAXED);
+    }
+    pc += 4;
+    goto enter_same_instance;
 L_call_func:
     f = inst->funcs[pc[1]];
     nfp = fp + pc[2];
@@ -254,42 +279,42 @@ call_function:
         t->in_wasm = 1;
         if (status != WASMRT_OK)
             goto out;
-        if (!pc)
-            goto done;
         LOAD_MEMORY();
         NEXT();
     }
     fe = f->entry;
     ninst = f->inst;
-enter: {
-    code *cd = atomic_load_explicit(&((func_entry *)fe)->compiled, memory_order_acquire);
-    if (!cd) {
-        wasmrt_error err;
-        cd = compile_get((func_entry *)fe, &err);
-        if (!cd) {
-            memcpy(t->message, err.message, sizeof t->message - 1);
-            t->message[sizeof t->message - 1] = 0;
-            status = err.status;
-            goto out;
-        }
+    if (!(cd = interp_code(t, fe)))
+        goto compile_failed;
+    if (ninst != inst) {
+        /* entering another instance: its memory, and a frame that restores ours */
+        if (ft >= frames_limit || nfp + cd->frame_slots > stack_end)
+            TRAP(STACK_EXHAUSTED);
+        ft->pc = pc;
+        ft->fp = fp;
+        ft->inst = inst;
+        ft++;
+        inst = ninst;
+        exec_watch_memory(t, inst->memory);
+        LOAD_MEMORY();
+        goto enter_frame;
     }
+enter_same_instance:
     if (ft >= frames_limit || nfp + cd->frame_slots > stack_end)
         TRAP(STACK_EXHAUSTED);
     ft->pc = pc;
     ft->fp = fp;
     ft->inst = inst;
     ft++;
+enter_frame:
     for (uint64_t *z = nfp + cd->param_slots, *end = z + cd->local_slots; z < end; z++)
         *z = 0;
     fp = nfp;
     pc = cd->words;
-    if (ninst != inst) {
-        inst = ninst;
-        exec_watch_memory(t, inst->memory);
-        LOAD_MEMORY();
-    }
     NEXT();
-}
+compile_failed:
+    status = WASMRT_ERR_RESOURCE;
+    goto out;
 
     /* ---- values, locals, globals ---- */
 L_copy:
@@ -573,6 +598,8 @@ L_elem_drop:
     pc += 2;
     NEXT();
 
+L_exit:
+    goto done;
 trap:
     t->trap = trap;
     status = WASMRT_ERR_TRAP;

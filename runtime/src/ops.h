@@ -101,7 +101,7 @@ enum op_misc {
     OP_RETURN,          /* count, src */
     OP_RETURN0,         /* */
     OP_RETURN1,         /* src */
-    OP_CALL,            /* func_entry *, arg base */
+    OP_CALL,            /* func_entry *, arg base, code * (cached by the first call) */
     OP_CALL_FUNC,       /* function index (import), arg base */
     OP_CALL_INDIRECT,   /* functype *, table, element slot, arg base */
     OP_COPY,            /* dst, src */
