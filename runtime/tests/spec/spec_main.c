@@ -133,13 +133,13 @@ static unsigned spec_count_commands(const char *path)
 /* Runs one script in a child; counts live in shared memory so that a crash still
  * reports how far the script got. */
 static void spec_run_isolated(const spec_main_args *a, const char *path, const char *wast,
-                              spec_counts *total_counts)
+                              spec_counts *script_counts)
 {
     spec_counts *counts =
         mmap(NULL, sizeof *counts, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (counts == MAP_FAILED) {
         printf("  %s: mmap: %s\n", wast, strerror(errno));
-        total_counts->failed++;
+        script_counts->failed++;
         return;
     }
     memset(counts, 0, sizeof *counts);
@@ -169,7 +169,7 @@ static void spec_run_isolated(const spec_main_args *a, const char *path, const c
             counts->failed++;
         }
     }
-    *total_counts = *counts;
+    *script_counts = *counts;
     munmap(counts, sizeof *counts);
 }
 
