@@ -155,8 +155,7 @@ static int compile_body(compiler *c)
             }
             if (op == 0x04)
                 emit_cond_branch(c, &cond, 1, &patch);
-            c->last_dst = -1;
-            c->last_start = -1;
+            emit_barrier(c);
             ctrl *f = emit_ctrl_push(c, op == 0x02 ? CTRL_BLOCK : op == 0x03 ? CTRL_LOOP : CTRL_IF,
                                      params, np, results, nr, single);
             if (!f)
@@ -184,8 +183,7 @@ static int compile_body(compiler *c)
             }
             emit_patch_here(c, f->else_patch);
             f->else_patch = -1;
-            c->last_dst = -1;
-            c->last_start = -1;
+            emit_barrier(c);
             f->kind = CTRL_ELSE;
             c->straight = 0;
             f->unreachable = 0;
@@ -577,6 +575,7 @@ wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, cod
     c.checked = m->engine->config.bounds == WASMRT_BOUNDS_EXPLICIT;
     c.metered = m->engine->config.fuel || m->engine->config.deadline_ns;
     c.last_dst = c.last_start = -1;
+    c.shifts[0].start = c.shifts[1].start = -1;
     c.r.base = m->bytes;
     c.r.p = m->bytes + fn->body_offset;
     c.r.end = c.r.p + fn->body_size;

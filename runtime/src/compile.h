@@ -59,6 +59,13 @@ typedef struct compiler {
                            a compare (into br_if / if) or i32.add of a constant (into a
                            load or store address) */
     int last_cmp;       /* its Wasm opcode, with OP_SI added for the constant form */
+    /* The two instructions just emitted when they were i32 shifts by a constant,
+       [0] the latest: `or` of their results becomes one funnel shift. */
+    struct {
+        int64_t start;
+        int op;
+        uint32_t pos;
+    } shifts[2];
     int failed;
     /* Straight-line code from the entry (no label passed yet): locals still hold
        their initial zero, so storing zero into them again can be dropped. */
@@ -71,6 +78,9 @@ int emit_fail(compiler *c, wasmrt_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int emit_live(const compiler *c);
 void emit_op(compiler *c, int op);
+/* Forgets the instructions just emitted as fusion candidates: a label, a branch or a
+ * rewrite makes them unsafe to absorb. */
+void emit_barrier(compiler *c);
 void emit_word(compiler *c, uint64_t w);
 uint32_t emit_slot(const compiler *c, uint32_t pos);
 void emit_push(compiler *c, wasmrt_valtype t);

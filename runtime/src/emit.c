@@ -48,10 +48,19 @@ void emit_word(compiler *c, uint64_t w)
     c->code[c->len++] = w;
 }
 
+void emit_barrier(compiler *c)
+{
+    c->last_dst = -1;
+    c->last_start = -1;
+    c->shifts[0].start = c->shifts[1].start = -1;
+}
+
 void emit_op(compiler *c, int op)
 {
     c->last_dst = -1;
     c->last_start = -1;
+    c->shifts[1] = c->shifts[0];
+    c->shifts[0].start = -1;
     emit_word(c, (uint64_t)(uintptr_t)interp_labels[op]);
 }
 
@@ -187,6 +196,33 @@ static int emit_is_compare(int opcode)
     return (opcode >= 0x45 && opcode <= 0x4f) || (opcode >= 0x51 && opcode <= 0x5a);
 }
 
+/* `(x << k1) | (y >> k2)` as built by the two shifts just emitted (either order):
+ * one instruction instead of three. Unaligned memcpy in plain wasm32 is made of it. */
+static int emit_funnel(compiler *c, const operand *a, const operand *b)
+{
+    if (a->kind != OPERAND_STACK || b->kind != OPERAND_STACK || c->shifts[0].start < 0 ||
+        c->shifts[1].start < 0 || c->shifts[1].start >= c->shifts[0].start)
+        return 0;
+    int shl_first = c->shifts[1].op == OP_SI + 0x74 && c->shifts[0].op == OP_SI + 0x76;
+    int shr_first = c->shifts[1].op == OP_SI + 0x76 && c->shifts[0].op == OP_SI + 0x74;
+    if (!(shl_first || shr_first) || c->shifts[1].pos != a->pos || c->shifts[0].pos != b->pos)
+        return 0;
+    int64_t shl = shl_first ? c->shifts[1].start : c->shifts[0].start;
+    int64_t shr = shl_first ? c->shifts[0].start : c->shifts[1].start;
+    uint64_t x = c->code[shl + 2], k1 = c->code[shl + 3] & 31;
+    uint64_t y = c->code[shr + 2], k2 = c->code[shr + 3] & 31;
+    c->len = (size_t)c->shifts[1].start;
+    emit_op(c, OP_I32_FUNNEL);
+    c->last_dst = (int64_t)c->len;
+    c->last_pos = a->pos;
+    emit_word(c, emit_slot(c, a->pos));
+    emit_word(c, x);
+    emit_word(c, k1);
+    emit_word(c, y);
+    emit_word(c, k2);
+    return 1;
+}
+
 void emit_binary(compiler *c, int opcode, wasmrt_valtype in, wasmrt_valtype out, int has_si,
                  int commutative)
 {
@@ -194,6 +230,10 @@ void emit_binary(compiler *c, int opcode, wasmrt_valtype in, wasmrt_valtype out,
     if (!emit_pop(c, in, &b) || !emit_pop(c, in, &a))
         return;
     if (!emit_live(c)) {
+        emit_push(c, out);
+        return;
+    }
+    if (opcode == 0x72 && emit_funnel(c, &a, &b)) {
         emit_push(c, out);
         return;
     }
@@ -220,6 +260,11 @@ void emit_binary(compiler *c, int opcode, wasmrt_valtype in, wasmrt_valtype out,
         emit_word(c, sb);
     }
     emit_push(c, out);
+    if (opcode == OP_SI + 0x74 || opcode == OP_SI + 0x76) {
+        c->shifts[0].start = start;
+        c->shifts[0].op = opcode;
+        c->shifts[0].pos = c->height - 1;
+    }
     if (emit_is_compare(opcode % OP_SI) || opcode == OP_SI + 0x6a) {
         c->last_start = start;
         c->last_cmp = opcode;
@@ -277,8 +322,7 @@ void emit_local_set(compiler *c, uint32_t index, int tee)
             if (!(v.kind == OPERAND_LOCAL && v.local == index))
                 emit_move(c, index, &v);
         }
-        c->last_dst = -1;
-        c->last_start = -1;
+        emit_barrier(c);
     }
     if (tee) {
         operand o = {c->local_types[index], OPERAND_LOCAL, index, 0, 0};
@@ -364,8 +408,7 @@ void emit_place_label(compiler *c, ctrl *f)
         w = next;
     }
     f->patches = -1;
-    c->last_dst = -1;
-    c->last_start = -1;
+    emit_barrier(c);
     c->straight = 0;
 }
 
@@ -545,8 +588,7 @@ int emit_br_if(compiler *c, uint32_t label, int negate)
         emit_cond_branch(c, &cond, !negate, &skip);
         emit_exit_to(c, f, n);
         emit_patch_here(c, skip);
-        c->last_dst = -1;
-        c->last_start = -1;
+        emit_barrier(c);
     }
     return 1;
 }
@@ -611,7 +653,6 @@ int emit_take_address_add(compiler *c, const operand *addr, uint32_t *slot, uint
     *slot = (uint32_t)c->code[s + 2];
     *imm = (uint32_t)c->code[s + 3];
     c->len = (size_t)s;
-    c->last_start = -1;
-    c->last_dst = -1;
+    emit_barrier(c);
     return 1;
 }

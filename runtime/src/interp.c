@@ -171,6 +171,7 @@ wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
         [OP_TABLE_GROW] = &&L_table_grow, [OP_TABLE_FILL] = &&L_table_fill,
         [OP_TABLE_COPY] = &&L_table_copy, [OP_TABLE_INIT] = &&L_table_init,
         [OP_ELEM_DROP] = &&L_elem_drop, [OP_REF_FUNC] = &&L_ref_func, [OP_CHECK] = &&L_check,
+        [OP_I32_FUNNEL] = &&L_i32_funnel,
     };
     /* where the outermost frame returns to: an instruction that leaves the loop */
     static uint64_t exit_code[1];
@@ -350,6 +351,10 @@ L_check:
     NEXT();
 
     /* ---- numeric ---- */
+L_i32_funnel:
+    SLOT(1) = (uint32_t)(R32(2) << pc[3]) | (R32(4) >> pc[5]);
+    pc += 6;
+    NEXT();
     OPS_I32_CMP(H_I32_CMP)
     OPS_I64_CMP(H_I64_CMP)
     OPS_I32_BIN(H_I32_BIN)

@@ -125,6 +125,7 @@ enum op_misc {
     OP_ELEM_DROP,       /* segment */
     OP_REF_FUNC,        /* dst, function index */
     OP_CHECK,           /* fuel / deadline */
+    OP_I32_FUNNEL,      /* dst, x, k1, y, k2: (x << k1) | (y >> k2), i32 */
     OP_COUNT
 };
 
