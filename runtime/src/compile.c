@@ -398,11 +398,14 @@ static int compile_body(compiler *c)
                 uint32_t s, imm = 0;
                 if (!emit_take_address_add(c, &addr, &s, &imm))
                     s = emit_src(c, &addr);
+                int64_t start = (int64_t)c->len;
                 emit_op(c, (c->checked ? OP_MEM_CHECKED : OP_MEM_GUARD) + op);
                 emit_result(c, t);
                 emit_word(c, s);
                 emit_word(c, a);
                 emit_word(c, imm);
+                c->last_start = start; /* a store of this value may absorb the load */
+                c->last_cmp = OP_LOADED + op;
             } else {
                 emit_push(c, t);
             }
@@ -418,6 +421,8 @@ static int compile_body(compiler *c)
             if (!compile_memarg(c, natural[op - 0x36], &a) || !emit_pop(c, t, &v) ||
                 !emit_pop(c, WASMRT_I32, &addr))
                 return 0;
+            if (emit_live(c) && emit_memory_move(c, op, &addr, &v, a))
+                break;
             if (emit_live(c)) {
                 uint32_t sa, imm = 0;
                 if (!emit_take_address_add(c, &addr, &sa, &imm))

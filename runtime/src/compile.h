@@ -109,6 +109,9 @@ void emit_cond_branch(compiler *c, operand *cond, int negate, int64_t *patch_out
 /* If addr was computed by the instruction just emitted as slot + constant, removes
  * that instruction and returns the slot and the constant. */
 int emit_take_address_add(compiler *c, const operand *addr, uint32_t *slot, uint32_t *imm);
+/* A store (Wasm opcode) of a value just loaded with the same width: one memory-to-
+ * memory move instead of two instructions. Returns 0 when it does not apply. */
+int emit_memory_move(compiler *c, int store_op, operand *addr, const operand *value, uint32_t offset);
 
 /* compile_ops.c: immediates and the non-control instructions */
 int compile_index(compiler *c, uint32_t *out);

@@ -656,3 +656,32 @@ int emit_take_address_add(compiler *c, const operand *addr, uint32_t *slot, uint
     emit_barrier(c);
     return 1;
 }
+
+int emit_memory_move(compiler *c, int store_op, operand *addr, const operand *value, uint32_t offset)
+{
+    /* the load each store can absorb, and the width moved */
+    static const struct { uint8_t store, load, size_log2; } pairs[] = {
+        {0x36, 0x28, 2}, {0x37, 0x29, 3}, {0x38, 0x2a, 2}, {0x39, 0x2b, 3},
+        {0x3a, 0x2d, 0}, {0x3b, 0x2f, 1}, {0x3c, 0x31, 0}, {0x3d, 0x33, 1}, {0x3e, 0x35, 2}};
+    if (value->kind != OPERAND_STACK || c->last_start < 0 || c->last_pos != value->pos)
+        return 0;
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        if (pairs[i].store != store_op || c->last_cmp != OP_LOADED + pairs[i].load)
+            continue;
+        int64_t s = c->last_start;
+        uint64_t src = c->code[s + 2], src_offset = c->code[s + 3], src_add = c->code[s + 4];
+        c->len = (size_t)s;
+        emit_barrier(c);
+        /* the address was on the stack before the load, so it is computed already */
+        uint32_t dst = emit_src(c, addr);
+        emit_op(c, (c->checked ? OP_MOVE_CHECKED1 : OP_MOVE_GUARD1) + pairs[i].size_log2);
+        emit_word(c, dst);
+        emit_word(c, offset);
+        emit_word(c, 0);
+        emit_word(c, src);
+        emit_word(c, src_offset);
+        emit_word(c, src_add);
+        return 1;
+    }
+    return 0;
+}

@@ -126,6 +126,30 @@ const void **interp_labels;
         NEXT();                                                                          \
     }
 
+/* A load stored at once ([op, dst addr, offset, add, src addr, offset, add]): the
+ * source is read first, so a fault on it leaves the destination untouched. */
+#define H_MOVE(n, T)                                                                     \
+    L_move_guard##n : {                                                                  \
+        uint64_t src = (uint64_t)(uint32_t)((uint32_t)fp[pc[4]] + (uint32_t)pc[6]) + pc[5]; \
+        uint64_t dst = (uint64_t)(uint32_t)((uint32_t)fp[pc[1]] + (uint32_t)pc[3]) + pc[2]; \
+        T v;                                                                             \
+        memcpy(&v, mb + src, sizeof v);                                                  \
+        memcpy(mb + dst, &v, sizeof v);                                                  \
+        pc += 7;                                                                         \
+        NEXT();                                                                          \
+    }                                                                                    \
+    L_move_checked##n : {                                                                \
+        uint64_t src = (uint64_t)(uint32_t)((uint32_t)fp[pc[4]] + (uint32_t)pc[6]) + pc[5]; \
+        uint64_t dst = (uint64_t)(uint32_t)((uint32_t)fp[pc[1]] + (uint32_t)pc[3]) + pc[2]; \
+        T v;                                                                             \
+        if (src + sizeof v > msz || dst + sizeof v > msz)                                \
+            TRAP(MEMORY_OUT_OF_BOUNDS);                                                  \
+        memcpy(&v, mb + src, sizeof v);                                                  \
+        memcpy(mb + dst, &v, sizeof v);                                                  \
+        pc += 7;                                                                         \
+        NEXT();                                                                          \
+    }
+
 #define LABEL_INT(name, code, expr) [code] = &&L_##name, [OP_SI + code] = &&L_si_##name,
 #define LABEL_CMP(name, code, expr)                                                      \
     LABEL_INT(name, code, expr)[OP_BR_CMP + code] = &&L_br_##name,                       \
@@ -172,6 +196,10 @@ wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
         [OP_TABLE_COPY] = &&L_table_copy, [OP_TABLE_INIT] = &&L_table_init,
         [OP_ELEM_DROP] = &&L_elem_drop, [OP_REF_FUNC] = &&L_ref_func, [OP_CHECK] = &&L_check,
         [OP_I32_FUNNEL] = &&L_i32_funnel,
+        [OP_MOVE_GUARD1] = &&L_move_guard1, [OP_MOVE_GUARD2] = &&L_move_guard2,
+        [OP_MOVE_GUARD4] = &&L_move_guard4, [OP_MOVE_GUARD8] = &&L_move_guard8,
+        [OP_MOVE_CHECKED1] = &&L_move_checked1, [OP_MOVE_CHECKED2] = &&L_move_checked2,
+        [OP_MOVE_CHECKED4] = &&L_move_checked4, [OP_MOVE_CHECKED8] = &&L_move_checked8,
     };
     /* where the outermost frame returns to: an instruction that leaves the loop */
     static uint64_t exit_code[1];
@@ -497,6 +525,10 @@ L_i32_funnel:
     /* ---- memory ---- */
     OPS_LOAD(H_LOAD)
     OPS_STORE(H_STORE)
+    H_MOVE(1, uint8_t)
+    H_MOVE(2, uint16_t)
+    H_MOVE(4, uint32_t)
+    H_MOVE(8, uint64_t)
 L_memory_size:
     SLOT(1) = inst->memory->pages;
     pc += 2;

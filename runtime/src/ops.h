@@ -16,6 +16,7 @@
 #define OP_SI 0x200
 #define OP_BR_CMP 0x300
 #define OP_BR_CMP_SI 0x400
+#define OP_LOADED 0x1000 /* not an op: marks "a load just emitted" for fusion */
 #define OP_TABLE_SIZE 0x500
 
 /* Integer compares: dst = a OP b (i32 result). */
@@ -126,6 +127,10 @@ enum op_misc {
     OP_REF_FUNC,        /* dst, function index */
     OP_CHECK,           /* fuel / deadline */
     OP_I32_FUNNEL,      /* dst, x, k1, y, k2: (x << k1) | (y >> k2), i32 */
+    /* a load whose value is stored at once: dst addr, offset, add, src addr, offset,
+       add (addresses as in loads and stores); 1, 2, 4, 8 bytes, guard then checked */
+    OP_MOVE_GUARD1, OP_MOVE_GUARD2, OP_MOVE_GUARD4, OP_MOVE_GUARD8,
+    OP_MOVE_CHECKED1, OP_MOVE_CHECKED2, OP_MOVE_CHECKED4, OP_MOVE_CHECKED8,
     OP_COUNT
 };
 

@@ -45,6 +45,35 @@ static void boundary_in_mode(wasmrt_bounds_mode bounds)
     test_env_free(&env);
 }
 
+static void fused_in_mode(wasmrt_bounds_mode bounds)
+{
+    test_env env;
+    test_env_init(&env, bounds, 1);
+    test_env_instantiate(&env, "test_memory");
+    wasmrt_instance *in = env.instance;
+    assert_int_equal(test_i32(in, "load_plus8", 1, 8, 0), 'h');
+    /* -8 + 8 wraps to address 0 in 32 bits: not 4 GiB, so no trap */
+    assert_int_equal(test_i32(in, "load_plus8", 1, -8, 0), 0);
+    test_expect_trap(in, "load_plus8", WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS, 1, 65528, 0);
+    test_i32(in, "move32", 2, 100, 16);
+    assert_int_equal(test_i32(in, "load32", 1, 100, 0), test_i32(in, "load32", 1, 16, 0));
+    /* source out of bounds: trap, destination untouched */
+    test_expect_trap(in, "move32", WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS, 2, 200, 65533);
+    assert_int_equal(test_i32(in, "load32", 1, 200, 0), 0);
+    test_expect_trap(in, "move32", WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS, 2, 65533, 16);
+    test_i32(in, "move8", 2, 300, 16); /* byte 18 ('l') to byte 301 */
+    assert_int_equal(test_i32(in, "load8", 1, 301, 0), 'l');
+    assert_int_equal(test_i32(in, "funnel", 2, 0x12, 0xaabbccdd), 0x12aabbcc);
+    test_env_free(&env);
+}
+
+static void test_fused_instructions_keep_semantics(void **state)
+{
+    (void)state;
+    fused_in_mode(WASMRT_BOUNDS_GUARD);
+    fused_in_mode(WASMRT_BOUNDS_EXPLICIT);
+}
+
 static void test_boundary_guard_pages(void **state)
 {
     (void)state;
@@ -136,6 +165,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_boundary_guard_pages),
         cmocka_unit_test(test_boundary_explicit_checks),
+        cmocka_unit_test(test_fused_instructions_keep_semantics),
         cmocka_unit_test(test_instances_do_not_share_writes),
         cmocka_unit_test(test_many_idle_instances),
         cmocka_unit_test(test_fault_outside_wasm_still_crashes),
