@@ -10,7 +10,7 @@
 
 static const char *const scenario_fields[] = {"name",       "description", "kind",   "workload",
                                               "parameters", "targets",     "warmup", "repetitions",
-                                              "timeout_s",  NULL};
+                                              "timeout_s",  "drop_caches", "density", NULL};
 
 static const char *scenario_type_name(json_t *value)
 {
@@ -150,7 +150,8 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
             return wasmvs_fail(
                 err,
                 "%s: field \"%s\": unknown field; expected only name, description, "
-                "kind, workload, parameters, targets, warmup, repetitions, timeout_s",
+                "kind, workload, parameters, targets, warmup, repetitions, timeout_s, "
+                "drop_caches, density",
                 path, key);
     }
     if (scenario_string(path, doc, "name", out->name, sizeof out->name, NULL, err) ||
@@ -166,10 +167,18 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
             goto fail;
         }
     }
-    if (strcmp(out->kind, "oneshot") != 0) {
-        wasmvs_fail(err, "%s: field \"kind\": expected \"oneshot\", found \"%s\"", path, out->kind);
+    if (strcmp(out->kind, "oneshot") != 0 && strcmp(out->kind, "density") != 0) {
+        wasmvs_fail(err, "%s: field \"kind\": expected \"oneshot\" or \"density\", found \"%s\"",
+                    path, out->kind);
         goto fail;
     }
+    json_t *drop_caches = json_object_get(doc, "drop_caches");
+    if (drop_caches && !json_is_boolean(drop_caches)) {
+        wasmvs_fail(err, "%s: field \"drop_caches\": expected a boolean, found %s", path,
+                    scenario_type_name(drop_caches));
+        goto fail;
+    }
+    out->drop_caches = json_is_true(drop_caches);
     json_t *description = json_object_get(doc, "description");
     if (description && !json_is_string(description)) {
         wasmvs_fail(err, "%s: field \"description\": expected a string, found %s", path,
@@ -200,11 +209,12 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
         wasmvs_wrap(err, "%s", path);
         goto fail;
     }
-    if (out->invocation.long_lived) {
+    if (out->invocation.long_lived != (strcmp(out->kind, "density") == 0)) {
         wasmvs_fail(err,
-                    "%s: field \"workload\": expected a workload that exits by itself for kind "
-                    "\"oneshot\", found \"%s\", which runs until stopped",
-                    path, out->workload);
+                    "%s: field \"workload\": expected a workload that %s for kind \"%s\", found "
+                    "\"%s\", which does not",
+                    path, out->invocation.long_lived ? "exits by itself" : "runs until stopped",
+                    out->kind, out->workload);
         goto fail;
     }
     out->json = json_deep_copy(doc);
@@ -212,6 +222,7 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
     json_object_set_new(out->json, "kind", json_string(out->kind));
     json_object_set_new(out->json, "warmup", json_integer(out->warmup));
     json_object_set_new(out->json, "timeout_s", json_real(out->timeout_s));
+    json_object_set_new(out->json, "drop_caches", json_boolean(out->drop_caches));
     if (!json_object_get(out->json, "parameters"))
         json_object_set_new(out->json, "parameters", json_object());
     return 0;

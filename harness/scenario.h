@@ -6,6 +6,7 @@
 #define WASMVS_SCENARIO_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -16,13 +17,15 @@
 typedef struct scenario {
     char file[1024];
     char name[128];
-    char kind[32]; /* "oneshot": each sample is one cold instance run to its end */
+    char kind[32]; /* "oneshot": each sample is one cold instance run to its end;
+                    * "density": idle instances swept over N (density.h) */
     char workload[32];
     char *targets[SCENARIO_MAX_TARGETS];
     size_t target_count;
     int warmup;
     int repetitions;
     double timeout_s;
+    bool drop_caches; /* drop the page cache before each sample (root only) */
     json_t *json;                   /* the scenario as parsed, with defaults filled in */
     workload_invocation invocation; /* what each sample runs and must answer */
 } scenario;

@@ -150,7 +150,11 @@ static void unknown_names(void **state)
                  "field \"workload\": expected a workload that exits by itself", "\"idle\"");
     expect_error("{\"name\": \"x\", \"workload\": \"hello\", \"kind\": \"density\", " VALID_TAIL
                  "}",
-                 "field \"kind\": expected \"oneshot\"", "found \"density\"");
+                 "field \"workload\": expected a workload that runs until stopped", "\"hello\"");
+    expect_error("{\"name\": \"x\", \"workload\": \"hello\", \"kind\": \"burst\", " VALID_TAIL "}",
+                 "field \"kind\": expected \"oneshot\"", "found \"burst\"");
+    expect_error("{\"name\": \"x\", \"workload\": \"hello\", \"drop_caches\": 1, " VALID_TAIL "}",
+                 "field \"drop_caches\": expected a boolean", "an integer");
     expect_error("{\"name\": \"x\", \"workload\": \"fib\", \"parameters\": {\"m\": 1}, " VALID_TAIL
                  "}",
                  "field \"parameters.m\": unknown parameter", NULL);
