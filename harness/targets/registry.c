@@ -16,6 +16,7 @@
 int target_native_init(target *t, wasmvs_error *err);
 int target_runc_init(target *t, wasmvs_error *err);
 int target_docker_init(target *t, wasmvs_error *err);
+int target_wasmrt_cli_init(target *t, wasmvs_error *err);
 
 typedef struct target_entry {
     const char *name;
@@ -30,6 +31,7 @@ static const target_entry target_registry[] = {
     {"docker", "none", target_docker_init},
     {"docker:host", "host", target_docker_init},
     {"docker:bridge", "bridge", target_docker_init},
+    {"wasmrt-cli", "", target_wasmrt_cli_init},
 };
 #define TARGET_REGISTRY_COUNT (sizeof target_registry / sizeof target_registry[0])
 

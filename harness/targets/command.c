@@ -1,0 +1,40 @@
+/* command.c: one process per instance, from a command line (see command.h). */
+#include "command.h"
+
+#include <string.h>
+
+#include "../process.h"
+
+int target_command_run(char *const *argv, const workload_invocation *w, double timeout_s,
+                       target_outcome *outcome, wasmvs_error *err)
+{
+    process_spec spec = {.argv = argv,
+                         .stdin_data = w->stdin_data,
+                         .stdin_length = w->stdin_length,
+                         .timeout_s = timeout_s,
+                         .count_perf = true};
+    process_result result;
+    if (process_run(&spec, &result, err) != 0) return -1;
+    target_outcome_from_process(outcome, &result);
+    return 0;
+}
+
+int target_command_start(char *const *argv, const workload_invocation *w, double timeout_s,
+                         target_instance *instance, wasmvs_error *err)
+{
+    if (target_instance_output_file(instance, err) != 0) return -1;
+    process_spec spec = {.argv = argv, .output_path = instance->output};
+    pid_t pid;
+    if (process_spawn(&spec, &pid, err) != 0) return -1;
+    instance->main_pid = instance->tree_root = pid;
+    if (process_wait_file_text(instance->output, w->expected_stdout, timeout_s, pid, err) != 0) {
+        process_stop(pid, 1.0);
+        return -1;
+    }
+    return 0;
+}
+
+void target_command_stop(target_instance *instance)
+{
+    process_stop(instance->main_pid, 2.0);
+}
