@@ -13,6 +13,10 @@
 
 #include "wasmrt.h"
 
+/* The goals: fib(40) within 12x native gcc, every kernel within 20x. */
+#define BENCH_GOAL_FIB40 12.0
+#define BENCH_GOAL_KERNEL 20.0
+
 /* How a kernel is built and run. */
 typedef enum bench_kind {
     BENCH_FREESTANDING, /* kernels/K.c: exports run(n) returning the checksum */

@@ -5,10 +5,6 @@
  * matches. */
 #include "bench.h"
 
-/* The goals: fib(40) within 12x native gcc, every kernel within 20x. */
-#define BENCH_GOAL_FIB40 12.0
-#define BENCH_GOAL_KERNEL 20.0
-
 #define F BENCH_FREESTANDING
 
 const bench_kernel bench_kernels[] = {

@@ -244,6 +244,7 @@ static int bench_full(const bench_args *a)
 {
     json_t *rows = json_array();
     int failed = 0;
+    unsigned measured = 0, met = 0;
     printf("%-12s %10s %10s %10s %9s %9s %6s %s\n", "kernel", "gcc ms", "clang ms", "wasmrt ms",
            "x gcc", "x clang", "goal", "(wasmrt load / instantiate ms)");
     for (size_t i = 0; i < bench_kernel_count; i++) {
@@ -264,11 +265,17 @@ static int bench_full(const bench_args *a)
             continue;
         }
         double ratio = row.execute_ms / row.gcc_ms;
+        measured++;
+        met += ratio <= k->goal_ratio;
         printf("%-12s %10.1f %10.1f %10.1f %8.1fx %8.1fx %6s (%.2f / %.3f)\n", k->name, row.gcc_ms,
                row.clang_ms, row.execute_ms, ratio, row.execute_ms / row.clang_ms,
                ratio <= k->goal_ratio ? "ok" : "miss", row.load_ms, row.instantiate_ms);
         fflush(stdout);
     }
+
+    printf(
+        "goals: %u of %u rows within their goal (fib40 <= %.0fx native gcc, the rest <= %.0fx)\n",
+        met, measured, BENCH_GOAL_FIB40, BENCH_GOAL_KERNEL);
 
     json_t *root = json_object();
     json_object_set_new(root, "schema", json_string("wasmrt-engine-bench/1"));
