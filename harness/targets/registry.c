@@ -17,6 +17,7 @@ int target_native_init(target *t, wasmvs_error *err);
 int target_runc_init(target *t, wasmvs_error *err);
 int target_docker_init(target *t, wasmvs_error *err);
 int target_wasmrt_cli_init(target *t, wasmvs_error *err);
+int target_wasm_cli_init(target *t, wasmvs_error *err);
 
 typedef struct target_entry {
     const char *name;
@@ -32,13 +33,20 @@ static const target_entry target_registry[] = {
     {"docker:host", "host", target_docker_init},
     {"docker:bridge", "bridge", target_docker_init},
     {"wasmrt-cli", "", target_wasmrt_cli_init},
+    /* a name ending in ':' is a prefix: the rest of the name is the variant */
+    {"wasm-cli:", NULL, target_wasm_cli_init},
 };
 #define TARGET_REGISTRY_COUNT (sizeof target_registry / sizeof target_registry[0])
 
 static const target_entry *target_lookup(const char *name)
 {
-    for (size_t i = 0; i < TARGET_REGISTRY_COUNT; i++)
-        if (strcmp(target_registry[i].name, name) == 0) return &target_registry[i];
+    for (size_t i = 0; i < TARGET_REGISTRY_COUNT; i++) {
+        const char *entry = target_registry[i].name;
+        size_t length = strlen(entry);
+        if (entry[length - 1] == ':' ? strncmp(entry, name, length) == 0 && name[length]
+                                     : strcmp(entry, name) == 0)
+            return &target_registry[i];
+    }
     return NULL;
 }
 
@@ -53,8 +61,9 @@ const char *target_names(void)
     if (!names[0]) {
         size_t used = 0;
         for (size_t i = 0; i < TARGET_REGISTRY_COUNT; i++)
-            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
-                                     target_registry[i].name);
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s%s", i ? ", " : "",
+                                     target_registry[i].name,
+                                     target_registry[i].variant ? "" : "NAME");
     }
     return names;
 }
@@ -68,7 +77,8 @@ int target_create(const char *name, target **out, wasmvs_error *err)
     target *t = calloc(1, sizeof *t);
     if (!t) return wasmvs_fail(err, "%s: out of memory", name);
     snprintf(t->name, sizeof t->name, "%s", name);
-    snprintf(t->variant, sizeof t->variant, "%s", entry->variant);
+    snprintf(t->variant, sizeof t->variant, "%s",
+             entry->variant ? entry->variant : name + strlen(entry->name));
     t->details = json_object();
     if (entry->init(t, err) != 0) {
         json_decref(t->details);
