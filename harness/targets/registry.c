@@ -18,6 +18,7 @@ int target_runc_init(target *t, wasmvs_error *err);
 int target_docker_init(target *t, wasmvs_error *err);
 int target_wasmrt_cli_init(target *t, wasmvs_error *err);
 int target_wasm_cli_init(target *t, wasmvs_error *err);
+int target_wasmrt_init(target *t, wasmvs_error *err);
 
 typedef struct target_entry {
     const char *name;
@@ -32,6 +33,7 @@ static const target_entry target_registry[] = {
     {"docker", "none", target_docker_init},
     {"docker:host", "host", target_docker_init},
     {"docker:bridge", "bridge", target_docker_init},
+    {"wasmrt", "", target_wasmrt_init},
     {"wasmrt-cli", "", target_wasmrt_cli_init},
     /* a name ending in ':' is a prefix: the rest of the name is the variant */
     {"wasm-cli:", NULL, target_wasm_cli_init},

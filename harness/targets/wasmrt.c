@@ -1,0 +1,330 @@
+/* wasmrt.c: the `wasmrt` target: the engine embedded in the harness through wasmrt.h.
+ *
+ * A one-shot sample is one cold cycle in a forked child, so that a trap, a crash or a
+ * runaway guest cannot take the harness down and no sample inherits another's state:
+ * the child creates an engine, loads the module file anew (decode + validate + compile,
+ * eagerly), instantiates it with a WASI context whose stdin/stdout/stderr are memory
+ * files of the harness, and runs _start. Each phase is timed inside the child, as
+ * sightglass does; the sample's wall_ns is their sum (the whole cold cycle), and the
+ * fork that isolates it is recorded apart (isolation_wall_ns), because an embedder
+ * does not pay it. The process itself is warm: the engine's code is already mapped.
+ *
+ * Long-lived instances (density) are reactors inside one density host process
+ * (wasmrt_host.c). */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <wasmrt.h>
+
+#include "../cancel.h"
+#include "../meters/clock.h"
+#include "../paths.h"
+#include "../target.h"
+#include "wasmrt_host.h"
+
+typedef struct target_wasmrt {
+    char module[4096];
+    wasmrt_host host;
+} target_wasmrt;
+
+/* What the child reports back through shared memory. */
+typedef struct wasmrt_sample_report {
+    int reached;   /* 0 nothing, 1 loaded, 2 instantiated, 3 executed */
+    int exit_code; /* the guest's, when reached == 3 and ok */
+    int ok;        /* the cycle ended with an exit code (no trap, no host error) */
+    uint64_t load_ns, instantiate_ns, execute_ns;
+    uint32_t compiled_functions;
+    char message[300];
+} wasmrt_sample_report;
+
+static int target_wasmrt_probe(target *t, wasmvs_error *why)
+{
+    (void)why;
+    snprintf(t->version, sizeof t->version, "wasmrt %s (embedded, interpreter)", WASMRT_VERSION);
+    return 0;
+}
+
+static int target_wasmrt_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
+{
+    target_wasmrt *state = t->state;
+    char name[64];
+    /* a long-lived instance is a reactor kept by the host, not a blocked command */
+    snprintf(name, sizeof name, "%s%s.wasm", w->name, w->long_lived ? "-reactor" : "");
+    paths_workload("wasm", name, state->module, sizeof state->module);
+    if (access(state->module, R_OK) != 0)
+        return wasmvs_fail(err, "%s: expected the workload's module, found none (run make -C "
+                                "workloads)",
+                           state->module);
+    json_object_set_new(t->details, "module", json_string(state->module));
+    json_object_set_new(t->details, "execution_model", json_string("in-process"));
+    json_object_set_new(
+        t->details, "idle_definition",
+        json_string("reactor instance in one host process (_initialize run, handle called once)"));
+    json_object_set_new(t->details, "cold_start",
+                        json_string("module file loaded anew every sample (decode + validate + "
+                                    "eager compile), instantiated and run in a forked child of "
+                                    "the warm harness process (engine code already mapped); "
+                                    "wall_ns = load + instantiate + execute, the fork excluded; "
+                                    "page cache warm unless drop_caches"));
+    return 0;
+}
+
+/* A memory file holding data (may be empty), positioned at its start. */
+static int target_wasmrt_memfile(const char *name, const char *data, size_t length)
+{
+    int fd = memfd_create(name, MFD_CLOEXEC);
+    if (fd < 0) return -1;
+    size_t done = 0;
+    while (done < length) {
+        ssize_t n = write(fd, data + done, length - done);
+        if (n <= 0) {
+            close(fd);
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    lseek(fd, 0, SEEK_SET);
+    return fd;
+}
+
+/* Reads a memory file back, NUL-terminated. */
+static char *target_wasmrt_slurp(int fd)
+{
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (size < 0) size = 0;
+    if (size > (off_t)(1u << 20)) size = (off_t)(1u << 20);
+    char *text = malloc((size_t)size + 1);
+    if (!text) return NULL;
+    ssize_t got = pread(fd, text, (size_t)size, 0);
+    text[got > 0 ? got : 0] = '\0';
+    return text;
+}
+
+/* The child's whole life: one timed cold cycle, reported through report. */
+static void target_wasmrt_child(const char *module_path, const workload_invocation *w,
+                                double timeout_s, int in, int out, int errfd,
+                                wasmrt_sample_report *report)
+{
+    wasmrt_error error = {0};
+    wasmrt_engine *engine = NULL;
+    wasmrt_module *module = NULL;
+    wasmrt_linker *linker = NULL;
+    wasmrt_wasi *wasi = NULL;
+    wasmrt_instance *instance = NULL;
+    uint64_t start = meter_clock_ns();
+    wasmrt_config config;
+    wasmrt_config_default(&config);
+    config.lazy_compile = 0; /* the load phase includes compiling every function */
+    config.deadline_ns = (uint64_t)(timeout_s * 1e9);
+    if (wasmrt_engine_new(&config, &engine, &error) != WASMRT_OK ||
+        wasmrt_module_load_file(engine, module_path, &module, &error) != WASMRT_OK)
+        goto done;
+    uint64_t loaded = meter_clock_ns();
+    report->load_ns = loaded - start;
+    report->reached = 1;
+    wasmrt_module_stats stats;
+    wasmrt_module_get_stats(module, &stats);
+    report->compiled_functions = stats.compiled_function_count;
+    const char *argv[WORKLOAD_MAX_ARGS + 2];
+    argv[0] = w->name;
+    for (size_t i = 0; i < w->arg_count; i++)
+        argv[i + 1] = w->args[i];
+    wasmrt_wasi_config wasi_config;
+    wasmrt_wasi_config_default(&wasi_config);
+    wasi_config.argc = (int)w->arg_count + 1;
+    wasi_config.argv = argv;
+    wasi_config.stdin_fd = in;
+    wasi_config.stdout_fd = out;
+    wasi_config.stderr_fd = errfd;
+    if (wasmrt_wasi_new(&wasi_config, &wasi, &error) != WASMRT_OK ||
+        wasmrt_linker_new(engine, &linker, &error) != WASMRT_OK ||
+        wasmrt_wasi_define(linker, wasi, &error) != WASMRT_OK ||
+        wasmrt_instance_new(linker, module, &instance, &error) != WASMRT_OK)
+        goto done;
+    uint64_t instantiated = meter_clock_ns();
+    report->instantiate_ns = instantiated - loaded;
+    report->reached = 2;
+    int exit_code = 0;
+    wasmrt_status status = wasmrt_wasi_run_command(instance, &exit_code, &error);
+    report->execute_ns = meter_clock_ns() - instantiated;
+    report->reached = 3;
+    if (status == WASMRT_OK) {
+        report->ok = 1;
+        report->exit_code = exit_code;
+    }
+done:
+    if (!report->ok)
+        snprintf(report->message, sizeof report->message, "%s: %.256s",
+                 wasmrt_status_name(error.status),
+                 error.message);
+    /* no freeing: the child exits and the kernel takes everything back at once */
+    (void)instance;
+}
+
+/* Waits for the child within timeout_s, watching for cancellation. 0 when it ended
+ * by itself (status filled), 1 on timeout, 2 on cancellation (it is killed either way). */
+static int target_wasmrt_wait(pid_t pid, double timeout_s, int *status, struct rusage *usage)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    uint64_t deadline = meter_clock_ns() + (uint64_t)(timeout_s * 1e9);
+    int verdict = 0;
+    for (;;) {
+        if (wait4(pid, status, WNOHANG, usage) == pid) break;
+        if (cancel_requested()) verdict = 2;
+        else if (meter_clock_ns() >= deadline) verdict = 1;
+        if (verdict) {
+            kill(pid, SIGKILL);
+            while (wait4(pid, status, 0, usage) < 0 && errno == EINTR) {}
+            break;
+        }
+        if (pidfd >= 0) {
+            struct pollfd fd = {pidfd, POLLIN, 0};
+            poll(&fd, 1, 100);
+        } else {
+            usleep(1000);
+        }
+    }
+    if (pidfd >= 0) close(pidfd);
+    return verdict;
+}
+
+static int target_wasmrt_run_once(target *t, const workload_invocation *w, double timeout_s,
+                                  target_outcome *outcome, wasmvs_error *err)
+{
+    target_wasmrt *state = t->state;
+    memset(outcome, 0, sizeof *outcome);
+    wasmrt_sample_report *report = mmap(NULL, sizeof *report, PROT_READ | PROT_WRITE,
+                                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (report == MAP_FAILED)
+        return wasmvs_fail(err, "%s: mmap of the report page failed: %s", t->name,
+                           strerror(errno));
+    memset(report, 0, sizeof *report);
+    int in = target_wasmrt_memfile("stdin", w->stdin_data, w->stdin_length);
+    int out = target_wasmrt_memfile("stdout", NULL, 0);
+    int errfd = target_wasmrt_memfile("stderr", NULL, 0);
+    int status = -1;
+    if (in < 0 || out < 0 || errfd < 0) {
+        wasmvs_fail(err, "%s: memfd_create failed: %s", t->name, strerror(errno));
+        goto done;
+    }
+    fflush(NULL);
+    uint64_t forked = meter_clock_ns();
+    pid_t pid = fork();
+    if (pid < 0) {
+        wasmvs_fail(err, "%s: fork failed: %s", t->name, strerror(errno));
+        goto done;
+    }
+    if (pid == 0) {
+        signal(SIGINT, SIG_IGN); /* the harness decides; it kills the child on Ctrl-C */
+        signal(SIGTERM, SIG_DFL);
+        target_wasmrt_child(state->module, w, timeout_s, in, out, errfd, report);
+        _exit(0);
+    }
+    int wait_status = 0;
+    struct rusage usage;
+    memset(&usage, 0, sizeof usage);
+    int verdict = target_wasmrt_wait(pid, timeout_s, &wait_status, &usage);
+    uint64_t isolation_ns = meter_clock_ns() - forked;
+    outcome->out = target_wasmrt_slurp(out);
+    outcome->err = target_wasmrt_slurp(errfd);
+    outcome->cancelled = verdict == 2;
+    if (verdict == 1)
+        snprintf(outcome->how, sizeof outcome->how, "timed out after %.1f s", timeout_s);
+    else if (verdict == 2)
+        snprintf(outcome->how, sizeof outcome->how, "cancelled");
+    else if (WIFSIGNALED(wait_status))
+        snprintf(outcome->how, sizeof outcome->how, "the sample's child was killed by signal %d",
+                 WTERMSIG(wait_status));
+    else if (!report->ok)
+        snprintf(outcome->how, sizeof outcome->how, "%.120s", report->message);
+    else {
+        outcome->exited = true;
+        outcome->exit_code = report->exit_code;
+        snprintf(outcome->how, sizeof outcome->how, "exit code %d", report->exit_code);
+    }
+    uint64_t total = report->load_ns + report->instantiate_ns + report->execute_ns;
+    outcome->metrics = json_pack(
+        "{s:I, s:I, s:I, s:I, s:I}", "wall_ns", (json_int_t)total, "isolation_wall_ns",
+        (json_int_t)isolation_ns, "user_ns",
+        (json_int_t)(usage.ru_utime.tv_sec * 1000000000LL + usage.ru_utime.tv_usec * 1000LL),
+        "sys_ns",
+        (json_int_t)(usage.ru_stime.tv_sec * 1000000000LL + usage.ru_stime.tv_usec * 1000LL),
+        "max_rss_kib", (json_int_t)usage.ru_maxrss);
+    if (report->reached >= 1) {
+        outcome->phases = json_pack("{s:I}", "load_ns", (json_int_t)report->load_ns);
+        if (report->reached >= 2)
+            json_object_set_new(outcome->phases, "instantiate_ns",
+                                json_integer((json_int_t)report->instantiate_ns));
+        if (report->reached >= 3) {
+            json_object_set_new(outcome->phases, "execute_ns",
+                                json_integer((json_int_t)report->execute_ns));
+            json_object_set_new(outcome->phases, "total_ns", json_integer((json_int_t)total));
+        }
+        json_object_set_new(outcome->metrics, "compiled_functions",
+                            json_integer(report->compiled_functions));
+    }
+    status = 0;
+done:
+    if (in >= 0) close(in);
+    if (out >= 0) close(out);
+    if (errfd >= 0) close(errfd);
+    munmap(report, sizeof *report);
+    return status;
+}
+
+static int target_wasmrt_start(target *t, const workload_invocation *w, double timeout_s,
+                               target_instance *instance, wasmvs_error *err)
+{
+    target_wasmrt *state = t->state;
+    (void)w;
+    if (wasmrt_host_add(&state->host, state->module, timeout_s, err) != 0) return -1;
+    instance->main_pid = instance->tree_root = state->host.pid;
+    return 0;
+}
+
+static void target_wasmrt_stop(target *t, target_instance *instance)
+{
+    target_wasmrt *state = t->state;
+    (void)instance;
+    wasmrt_host_remove(&state->host);
+}
+
+static void target_wasmrt_cleanup(target *t)
+{
+    target_wasmrt *state = t->state;
+    wasmrt_host_end(&state->host);
+}
+
+static void target_wasmrt_destroy(target *t)
+{
+    free(t->state);
+    t->state = NULL;
+}
+
+static const target_ops target_wasmrt_ops = {
+    .probe = target_wasmrt_probe,
+    .prepare = target_wasmrt_prepare,
+    .run_once = target_wasmrt_run_once,
+    .start = target_wasmrt_start,
+    .stop = target_wasmrt_stop,
+    .cleanup = target_wasmrt_cleanup,
+    .destroy = target_wasmrt_destroy,
+};
+
+int target_wasmrt_init(target *t, wasmvs_error *err)
+{
+    t->state = calloc(1, sizeof(target_wasmrt));
+    if (!t->state) return wasmvs_fail(err, "%s: out of memory", t->name);
+    wasmrt_host_init(&((target_wasmrt *)t->state)->host);
+    t->ops = &target_wasmrt_ops;
+    t->counts_perf = false; /* the sample runs in a forked child, not a launched tree */
+    return 0;
+}
