@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cancel.h"
+#include "http.h"
 #include "meters/clock.h"
 #include "meters/host.h"
 #include "meters/perf.h"
@@ -167,18 +168,25 @@ static int run_execute(scenario *s, const run_options *options)
     char *commit = meter_host_git_commit();
     json_t *doc = results_new(json_incref(s->json), meter_host_facts(), commit);
     free(commit);
-    json_object_set_new(doc, "run",
-                        json_pack("{s:s, s:I, s:i, s:i}", "order", "shuffled rounds", "seed",
-                                  (json_int_t)seed, "warmup", s->warmup,
-                                  "repetitions", s->repetitions));
+    json_object_set_new(
+        doc, "run",
+        json_pack("{s:s, s:I, s:i, s:i}", "order",
+                  strcmp(s->kind, "http") == 0 ? "targets in turn, one server at a time"
+                                               : "shuffled rounds",
+                  "seed", (json_int_t)seed, "warmup", s->warmup, "repetitions", s->repetitions));
 
     run_target targets[SCENARIO_MAX_TARGETS];
     for (size_t i = 0; i < s->target_count; i++)
         run_open_target(doc, s, s->targets[i], &targets[i]);
 
+    bool http = strcmp(s->kind, "http") == 0; /* one server at a time: http.c */
+    for (size_t i = 0; http && i < s->target_count && !cancel_requested(); i++)
+        if (targets[i].target && http_measure_target(targets[i].target, s, targets[i].entry) > 0)
+            targets[i].failures++;
     size_t step_count = 0;
     run_step *steps =
-        run_plan(targets, s->target_count, s->warmup, s->repetitions, seed, &step_count);
+        http ? NULL
+             : run_plan(targets, s->target_count, s->warmup, s->repetitions, seed, &step_count);
     progress bar;
     progress_start(&bar, step_count);
     for (size_t i = 0; steps && i < step_count && !cancel_requested(); i++) {
@@ -230,7 +238,8 @@ static int run_execute(scenario *s, const run_options *options)
     } else {
         fprintf(stderr, "results: %s\n", path);
     }
-    table_print(stdout, doc, "wall_ns");
+    table_print(stdout, doc, http ? "requests_per_s" : "wall_ns");
+    if (http) http_print_note(stdout, doc);
     json_decref(doc);
     return interrupted ? 128 + cancel_signal() : status;
 }

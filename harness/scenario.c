@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http.h"
 #include "target.h"
 
-static const char *const scenario_fields[] = {"name",       "description", "kind",   "workload",
-                                              "parameters", "targets",     "warmup", "repetitions",
-                                              "timeout_s",  "drop_caches", "density", NULL};
+static const char *const scenario_fields[] = {
+    "name",        "description", "kind",        "workload", "parameters", "targets", "warmup",
+    "repetitions", "timeout_s",   "drop_caches", "density",  "load",       NULL};
 
 static const char *scenario_type_name(json_t *value)
 {
@@ -151,7 +152,7 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
                 err,
                 "%s: field \"%s\": unknown field; expected only name, description, "
                 "kind, workload, parameters, targets, warmup, repetitions, timeout_s, "
-                "drop_caches, density",
+                "drop_caches, density, load",
                 path, key);
     }
     if (scenario_string(path, doc, "name", out->name, sizeof out->name, NULL, err) ||
@@ -167,9 +168,22 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
             goto fail;
         }
     }
-    if (strcmp(out->kind, "oneshot") != 0 && strcmp(out->kind, "density") != 0) {
-        wasmvs_fail(err, "%s: field \"kind\": expected \"oneshot\" or \"density\", found \"%s\"",
+    bool http = strcmp(out->kind, "http") == 0;
+    if (strcmp(out->kind, "oneshot") != 0 && strcmp(out->kind, "density") != 0 && !http) {
+        wasmvs_fail(err,
+                    "%s: field \"kind\": expected \"oneshot\", \"density\" or \"http\", found "
+                    "\"%s\"",
                     path, out->kind);
+        goto fail;
+    }
+    http_options load;
+    if (http ? http_options_from_json(path, json_object_get(doc, "load"), &load, err) != 0
+             : json_object_get(doc, "load") != NULL) {
+        if (!http)
+            wasmvs_fail(err,
+                        "%s: field \"load\": expected only with kind \"http\", found kind "
+                        "\"%s\"",
+                        path, out->kind);
         goto fail;
     }
     json_t *drop_caches = json_object_get(doc, "drop_caches");
@@ -209,11 +223,15 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
         wasmvs_wrap(err, "%s", path);
         goto fail;
     }
-    if (out->invocation.long_lived != (strcmp(out->kind, "density") == 0)) {
+    if (out->invocation.long_lived != (strcmp(out->kind, "density") == 0 || http) ||
+        (http && !out->invocation.serves_http)) {
         wasmvs_fail(err,
                     "%s: field \"workload\": expected a workload that %s for kind \"%s\", found "
                     "\"%s\", which does not",
-                    path, out->invocation.long_lived ? "exits by itself" : "runs until stopped",
+                    path,
+                    http                         ? "serves HTTP"
+                    : out->invocation.long_lived ? "exits by itself"
+                                                 : "runs until stopped",
                     out->kind, out->workload);
         goto fail;
     }
@@ -223,6 +241,7 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
     json_object_set_new(out->json, "warmup", json_integer(out->warmup));
     json_object_set_new(out->json, "timeout_s", json_real(out->timeout_s));
     json_object_set_new(out->json, "drop_caches", json_boolean(out->drop_caches));
+    if (http) json_object_set_new(out->json, "load", http_options_to_json(&load));
     if (!json_object_get(out->json, "parameters"))
         json_object_set_new(out->json, "parameters", json_object());
     return 0;

@@ -1,6 +1,7 @@
 /* workload.c: invocations and expected answers of the one-shot workloads (see
  * workload.h): hello (stdin JSON in, transformed JSON out), fib (fib(n) mod 2^32,
- * computed here iteratively), and the long-lived idle (ready line, then waits). */
+ * computed here iteratively), the long-lived idle (ready line, then waits) and httpd
+ * (an HTTP server on 127.0.0.1:PORT; ready line once it accepts connections). */
 #include "workload.h"
 
 #include <inttypes.h>
@@ -8,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *workload_known = "hello, fib, idle";
+static const char *workload_known = "hello, fib, idle, httpd";
 
 const char *workload_names(void)
 {
@@ -110,6 +111,50 @@ static int workload_prepare_idle(json_t *parameters, workload_invocation *out, w
     return 0;
 }
 
+/* httpd: listens on 127.0.0.1:PORT, prints "listening on ..." and "ready", serves until
+ * stopped (http). parameters.port: a fixed port, or 0 (default) for a free one chosen
+ * at each start (workload_set_listen_port). */
+static int workload_prepare_httpd(json_t *parameters, workload_invocation *out, wasmvs_error *err)
+{
+    static const char *const allowed[] = {"port", NULL};
+    if (workload_unknown_parameters(parameters, allowed, err)) return -1;
+    json_t *value = json_object_get(parameters, "port");
+    if (value && (!json_is_integer(value) || json_integer_value(value) < 0 ||
+                  json_integer_value(value) > 65535))
+        return wasmvs_fail(err,
+                           "field \"parameters.port\": expected an integer from 0 (a free port "
+                           "at each start) to 65535, found %s",
+                           json_is_integer(value) ? "an integer out of range"
+                                                  : "another JSON value");
+    out->args[out->arg_count++] = strdup("127.0.0.1:0");
+    out->expected_stdout = strdup("ready\n");
+    out->long_lived = 1;
+    out->serves_http = 1;
+    if (value && json_integer_value(value) > 0)
+        return workload_set_listen_port(out, (int)json_integer_value(value), err);
+    return 0;
+}
+
+int workload_set_listen_port(workload_invocation *invocation, int port, wasmvs_error *err)
+{
+    if (!invocation->serves_http || invocation->arg_count < 1)
+        return wasmvs_fail(err,
+                           "workload %s: expected a server workload, found one that does not "
+                           "listen",
+                           invocation->name);
+    if (port < 1 || port > 65535)
+        return wasmvs_fail(err, "workload %s: expected a TCP port from 1 to 65535, found %d",
+                           invocation->name, port);
+    char text[32];
+    snprintf(text, sizeof text, "127.0.0.1:%d", port);
+    char *copy = strdup(text);
+    if (!copy) return wasmvs_fail(err, "workload %s: out of memory", invocation->name);
+    free(invocation->args[0]);
+    invocation->args[0] = copy;
+    invocation->listen_port = port;
+    return 0;
+}
+
 int workload_prepare(const char *name, json_t *parameters, workload_invocation *out,
                      wasmvs_error *err)
 {
@@ -125,6 +170,8 @@ int workload_prepare(const char *name, json_t *parameters, workload_invocation *
         status = workload_prepare_fib(parameters, out, err);
     else if (strcmp(name, "idle") == 0)
         status = workload_prepare_idle(parameters, out, err);
+    else if (strcmp(name, "httpd") == 0)
+        status = workload_prepare_httpd(parameters, out, err);
     else
         return wasmvs_fail(err, "field \"workload\": expected one of %s, found \"%s\"",
                            workload_known, name);

@@ -20,6 +20,10 @@ typedef struct workload_invocation {
     char *expected_stdout; /* for a long-lived workload: its ready line */
     int expected_exit_code;
     int long_lived; /* runs until stopped (idle); one-shot workloads exit by themselves */
+    /* A server (httpd): the TCP port it listens on, and args[0] is "127.0.0.1:PORT".
+     * 0 for the others, and for a server whose port is chosen at each start. */
+    int listen_port;
+    int serves_http; /* answers GET / with 200 once ready */
 } workload_invocation;
 
 /* Builds the invocation of workload name (hello, fib; idle is long-lived) from the scenario's
@@ -29,6 +33,9 @@ int workload_prepare(const char *name, json_t *parameters, workload_invocation *
                      wasmvs_error *err);
 
 void workload_free(workload_invocation *invocation);
+
+/* Points a server workload at 127.0.0.1:port (1-65535): sets listen_port and args[0]. */
+int workload_set_listen_port(workload_invocation *invocation, int port, wasmvs_error *err);
 
 /* 0 when the sample's output is the expected one; else fills why with what differed. */
 int workload_check(const workload_invocation *invocation, int exit_code, const char *out, char *why,
