@@ -74,6 +74,13 @@ static int http_read_fields(const char *path, const char *where, json_t *object,
     json_object_foreach(object, key, value)
     {
         if (strcmp(where, "load") == 0 && strcmp(key, "sweep") == 0) continue;
+        if (strcmp(where, "load") == 0 && strcmp(key, "tool") == 0) {
+            if (!json_is_string(value) || strcmp(json_string_value(value), "wrk") != 0)
+                return wasmvs_fail(err, "%s: field \"load.tool\": expected \"wrk\", found %s", path,
+                                   json_is_string(value) ? json_string_value(value)
+                                                         : "another JSON value");
+            continue;
+        }
         const http_field *f = fields;
         while (f->name && strcmp(f->name, key) != 0)
             f++;
@@ -83,7 +90,8 @@ static int http_read_fields(const char *path, const char *where, json_t *object,
                 snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
                          g == fields ? "" : ", ", g->name);
             return wasmvs_fail(err, "%s: field \"%s.%s\": unknown field; expected only %s%s", path,
-                               where, key, names, strcmp(where, "load") == 0 ? ", sweep" : "");
+                               where, key, names,
+                               strcmp(where, "load") == 0 ? ", sweep, tool" : "");
         }
         double number = json_number_value(value);
         if (!json_is_number(value) || (f->integer && !json_is_integer(value)) ||

@@ -7,7 +7,9 @@
  * logs (the output), remove. wall_ns runs from create to the logs in hand; remove is
  * timed as a phase but is clean-up, not start-up. Long-lived instances: create, start,
  * poll the logs for the ready line; their memory is summed from the container's
- * containerd-shim down, as the shim is resident for each container. */
+ * containerd-shim down, as the shim is resident for each container. A server (httpd)
+ * listens on 127.0.0.1:PORT with network host, and on 0.0.0.0:PORT inside the container
+ * with bridge, published on the host's 127.0.0.1:PORT (through docker-proxy and NAT). */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -106,6 +108,11 @@ static int target_docker_prepare(target *t, const workload_invocation *w, wasmvs
 {
     target_docker *state = t->state;
     char path[4096];
+    if (w->serves_http && strcmp(t->variant, "none") == 0)
+        return wasmvs_fail(err,
+                           "docker (network none): expected a workload that needs no network, "
+                           "found the server %s; use docker:host or docker:bridge",
+                           w->name);
     paths_workload("native", w->name, path, sizeof path);
     char *content = NULL;
     size_t length = 0;
@@ -190,13 +197,26 @@ static json_t *target_docker_create_body(const target *t, const target_docker *s
     char path[80];
     snprintf(path, sizeof path, "/%s", state->binary);
     json_array_append_new(command, json_string(path));
+    bool publish = w->listen_port > 0 && strcmp(t->variant, "bridge") == 0;
     for (size_t i = 0; i < w->arg_count; i++)
-        json_array_append_new(command, json_string(w->args[i]));
+        json_array_append_new(command, publish && i == 0
+                                           ? json_sprintf("0.0.0.0:%d", w->listen_port)
+                                           : json_string(w->args[i]));
     bool input = w->stdin_data && w->stdin_length;
-    return json_pack("{s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:{s:s, s:b}}", "Image",
-                     state->image, "Cmd", command, "AttachStdin", input, "AttachStdout", 0,
-                     "AttachStderr", 0, "OpenStdin", input, "StdinOnce", input, "Tty", 0,
-                     "HostConfig", "NetworkMode", t->variant, "AutoRemove", 0);
+    json_t *body = json_pack("{s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:{s:s, s:b}}", "Image",
+                             state->image, "Cmd", command, "AttachStdin", input, "AttachStdout", 0,
+                             "AttachStderr", 0, "OpenStdin", input, "StdinOnce", input, "Tty", 0,
+                             "HostConfig", "NetworkMode", t->variant, "AutoRemove", 0);
+    if (publish) {
+        char port[32], host_port[16];
+        snprintf(port, sizeof port, "%d/tcp", w->listen_port);
+        snprintf(host_port, sizeof host_port, "%d", w->listen_port);
+        json_object_set_new(body, "ExposedPorts", json_pack("{s:{}}", port));
+        json_object_set_new(
+            json_object_get(body, "HostConfig"), "PortBindings",
+            json_pack("{s:[{s:s, s:s}]}", port, "HostIp", "127.0.0.1", "HostPort", host_port));
+    }
+    return body;
 }
 
 /* Creates a container for w and copies its id into id. */
@@ -333,6 +353,26 @@ static char *target_docker_stdout(target_docker *state, const char *id, wasmvs_e
     return out;
 }
 
+/* Adds what the container wrote (both streams) to err: why a server did not start. */
+static void target_docker_append_logs(target_docker *state, const char *id, wasmvs_error *err)
+{
+    char path[200];
+    snprintf(path, sizeof path, "/containers/%s/logs?stdout=1&stderr=1", id);
+    docker_response response;
+    wasmvs_error ignored;
+    if (docker_api_call(&state->api, "GET", path, NULL, NULL, 0, 10000, &response, &ignored) == 0) {
+        char *out = NULL, *errors = NULL;
+        docker_api_demultiplex(response.body, response.length, &out, &errors);
+        size_t used = strlen(err->message);
+        snprintf(err->message + used, sizeof err->message - used,
+                 "; container stdout: \"%.300s\", stderr: \"%.300s\"", out ? out : "",
+                 errors ? errors : "");
+        free(out);
+        free(errors);
+    }
+    docker_response_free(&response);
+}
+
 static int target_docker_start(target *t, const workload_invocation *w, double timeout_s,
                                target_instance *instance, wasmvs_error *err)
 {
@@ -353,6 +393,7 @@ static int target_docker_start(target *t, const workload_invocation *w, double t
         if (meter_clock_ns() >= deadline) {
             wasmvs_fail(err, "docker: %.12s: expected \"%s\" in its output within %.1f s",
                         instance->id, w->expected_stdout, timeout_s);
+            target_docker_append_logs(state, instance->id, err);
             goto failed;
         }
         usleep(2000);

@@ -64,8 +64,10 @@ static int target_runc_copy(const char *from, const char *to, wasmvs_error *err)
 }
 
 /* The OCI runtime spec's minimum for a static binary: its own namespaces (network
- * included, so "none" as with Docker), a read-only root, /proc and a /dev tmpfs, no
- * capabilities, no new privileges. The process's args are filled per sample. */
+ * included, so "none" as with Docker; a server stays in the host's network namespace,
+ * so that only the runtime differs from native), a read-only root, /proc and a /dev
+ * tmpfs, no capabilities, no new privileges. A server's args (its port) are written
+ * again at each start. */
 static json_t *target_runc_config(const char *binary, const workload_invocation *w)
 {
     json_t *args = json_array();
@@ -77,7 +79,8 @@ static json_t *target_runc_config(const char *binary, const workload_invocation 
     json_t *namespaces = json_array();
     const char *kinds[] = {"pid", "network", "ipc", "uts", "mount"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        json_array_append_new(namespaces, json_pack("{s:s}", "type", kinds[i]));
+        if (!w->serves_http || strcmp(kinds[i], "network") != 0)
+            json_array_append_new(namespaces, json_pack("{s:s}", "type", kinds[i]));
     return json_pack("{s:s, s:{s:b, s:{s:i, s:i}, s:o, s:[s], s:s, s:b}, s:{s:s, s:b}, s:s,"
                      " s:[{s:s, s:s, s:s}, {s:s, s:s, s:s, s:[s, s, s, s]}],"
                      " s:{s:o, s:[s, s]}}",
@@ -88,6 +91,17 @@ static json_t *target_runc_config(const char *binary, const workload_invocation 
                      "tmpfs", "source", "tmpfs", "options", "nosuid", "strictatime", "mode=755",
                      "size=65536k", "linux", "namespaces", namespaces, "maskedPaths", "/proc/kcore",
                      "/proc/keys");
+}
+
+static int target_runc_write_config(const target_runc *state, const workload_invocation *w,
+                                    wasmvs_error *err)
+{
+    char path[512];
+    json_t *config = target_runc_config(state->binary, w);
+    snprintf(path, sizeof path, "%s/config.json", state->bundle);
+    int status = json_dump_file(config, path, JSON_INDENT(2));
+    json_decref(config);
+    return status == 0 ? 0 : wasmvs_fail(err, "%s: cannot write the OCI config", path);
 }
 
 static int target_runc_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
@@ -112,16 +126,14 @@ static int target_runc_prepare(target *t, const workload_invocation *w, wasmvs_e
     paths_workload("native", w->name, binary, sizeof binary);
     snprintf(path, sizeof path, "%s/rootfs/%s", state->bundle, state->binary);
     if (target_runc_copy(binary, path, err) != 0) return -1;
-    json_t *config = target_runc_config(state->binary, w);
-    snprintf(path, sizeof path, "%s/config.json", state->bundle);
-    int status = json_dump_file(config, path, JSON_INDENT(2));
-    json_decref(config);
-    if (status != 0) return wasmvs_fail(err, "%s: cannot write the OCI config", path);
+    if (target_runc_write_config(state, w, err) != 0) return -1;
     mkdir(TARGET_RUNC_STATE_ROOT, 0700);
     json_object_set_new(t->details, "bundle", json_string(state->bundle));
     json_object_set_new(t->details, "binary", json_string(binary));
     json_object_set_new(t->details, "state_root", json_string(TARGET_RUNC_STATE_ROOT));
-    json_object_set_new(t->details, "network", json_string("none (own network namespace)"));
+    json_object_set_new(t->details, "network",
+                        json_string(w->serves_http ? "host (the host's network namespace)"
+                                                   : "none (own network namespace)"));
     json_object_set_new(t->details, "cold_start",
                         json_string("`runc run` of a bundle whose rootfs is the static binary: "
                                     "create, start, wait, delete"));
@@ -196,7 +208,7 @@ static int target_runc_start(target *t, const workload_invocation *w, double tim
                              target_instance *instance, wasmvs_error *err)
 {
     target_runc *state = t->state;
-    (void)w;
+    if (w->listen_port > 0 && target_runc_write_config(state, w, err) != 0) return -1;
     snprintf(instance->id, sizeof instance->id, "wasmvs-%ld-%lu", (long)getpid(), state->next++);
     if (target_instance_output_file(instance, err) != 0) return -1;
     char *const argv[] = {"runc",     "--root",      TARGET_RUNC_STATE_ROOT, "run", "-d",
