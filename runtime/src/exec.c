@@ -21,6 +21,8 @@ static void exec_thread_free(void *p)
         return;
     munmap(t->stack, EXEC_STACK_BYTES);
     munmap(t->frames, (size_t)EXEC_MAX_FRAMES * sizeof *t->frames);
+    trap_uninstall(t->altstack);
+    exec_current = NULL;
     free(t);
 }
 
@@ -43,7 +45,7 @@ exec_thread *exec_thread_get(wasmrt_error *error)
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     t->frames = mmap(NULL, (size_t)EXEC_MAX_FRAMES * sizeof *t->frames, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (t->stack == MAP_FAILED || t->frames == MAP_FAILED || !trap_install()) {
+    if (t->stack == MAP_FAILED || t->frames == MAP_FAILED || !trap_install(&t->altstack)) {
         if (t->stack != MAP_FAILED)
             munmap(t->stack, EXEC_STACK_BYTES);
         if (t->frames != MAP_FAILED)

@@ -26,7 +26,7 @@ typedef struct exec_thread {
     int exit_code;
     wasmrt_trap_kind trap;
     char message[200];
-    uint32_t trap_func;
+    void *altstack;
 } exec_thread;
 
 struct wasmrt_caller {
@@ -48,8 +48,10 @@ wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp);
 wasmrt_status exec_call_host(exec_thread *t, wasmrt_instance *inst, wasmrt_func *f,
                              uint64_t *slots);
 uint64_t exec_now_ns(void);
-/* Installs the fault handler and this thread's alternate signal stack. */
-int trap_install(void);
+/* Installs the fault handler and this thread's alternate signal stack (returned in
+ * *altstack when created here, for trap_uninstall at thread exit). */
+int trap_install(void **altstack);
+void trap_uninstall(void *altstack);
 /* Re-installs the fault handler if something replaced it; 0 on failure. */
 int trap_ensure(void);
 /* Evaluates element item k of segment seg for the instance (funcref or externref). */

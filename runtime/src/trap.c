@@ -71,8 +71,9 @@ int trap_ensure(void)
     return trap_claim(SIGSEGV, &trap_old_segv) && trap_claim(SIGBUS, &trap_old_bus);
 }
 
-int trap_install(void)
+int trap_install(void **altstack)
 {
+    *altstack = NULL;
     pthread_once(&trap_once, trap_install_once);
     if (trap_install_failed)
         return 0;
@@ -89,5 +90,16 @@ int trap_install(void)
         munmap(p, size);
         return 0;
     }
+    *altstack = p;
     return 1;
+}
+
+void trap_uninstall(void *altstack)
+{
+    stack_t cur;
+    if (!altstack || sigaltstack(NULL, &cur) != 0 || cur.ss_sp != altstack)
+        return;
+    stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+    if (sigaltstack(&off, NULL) == 0)
+        munmap(altstack, cur.ss_size);
 }

@@ -2,6 +2,7 @@
  * with explicit checks, growing, the copy-on-write initial image shared by
  * instances (writes in one are not seen by another), many small idle instances, and
  * a fault outside Wasm memory still crashing the process as it would without us. */
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -137,6 +138,55 @@ static void test_many_idle_instances(void **state)
     test_env_free(&env);
 }
 
+typedef struct thread_job {
+    wasmrt_linker *linker;
+    const wasmrt_module *module;
+    int ok;
+} thread_job;
+
+/* Each thread: its own instance of the shared module, lazy translation racing with
+ * the others, and guard-page traps caught on its own signal stack. */
+static void *thread_run(void *arg)
+{
+    thread_job *job = arg;
+    wasmrt_instance *inst;
+    wasmrt_error err;
+    job->ok = 0;
+    if (wasmrt_instance_new(job->linker, job->module, &inst, &err) != WASMRT_OK)
+        return NULL;
+    int ok = 1;
+    for (int i = 0; i < 200 && ok; i++) {
+        int32_t r = 0;
+        ok = test_call_i32(inst, "fib", &r, &err, 1, 20) == WASMRT_OK && r == 6765;
+        ok = ok && test_call_i32(inst, "load32", NULL, &err, 1, 70000) == WASMRT_ERR_TRAP &&
+             err.trap == WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS;
+    }
+    wasmrt_instance_free(inst);
+    job->ok = ok;
+    return NULL;
+}
+
+static void test_threads_share_a_module(void **state)
+{
+    (void)state;
+    enum { THREADS = 4 };
+    test_env env;
+    pthread_t tid[THREADS];
+    thread_job jobs[THREADS];
+    test_env_init(&env, WASMRT_BOUNDS_GUARD, 1);
+    env.module = test_load(env.engine, "test_memory");
+    for (int i = 0; i < THREADS; i++) {
+        jobs[i].linker = env.linker;
+        jobs[i].module = env.module;
+        assert_int_equal(pthread_create(&tid[i], NULL, thread_run, &jobs[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(tid[i], NULL);
+        assert_true(jobs[i].ok);
+    }
+    test_env_free(&env);
+}
+
 static void test_fault_outside_wasm_still_crashes(void **state)
 {
     (void)state;
@@ -168,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_fused_instructions_keep_semantics),
         cmocka_unit_test(test_instances_do_not_share_writes),
         cmocka_unit_test(test_many_idle_instances),
+        cmocka_unit_test(test_threads_share_a_module),
         cmocka_unit_test(test_fault_outside_wasm_still_crashes),
     };
     return cmocka_run_group_tests_name("engine memory", tests, NULL, NULL);
