@@ -17,15 +17,21 @@ typedef struct target_wasmrt_cli {
     char module[4096];
 } target_wasmrt_cli;
 
-/* The command line; argv has room for WORKLOAD_MAX_ARGS + 4 entries. */
+/* The command line; argv has room for WORKLOAD_MAX_ARGS + 5 entries. A server (httpd)
+ * gets its address as `--listen ADDR:PORT`: the engine binds and hands the guest the
+ * socket, as WASI cannot bind, so the address is not among the module's arguments. */
 static void target_wasmrt_cli_argv(target_wasmrt_cli *state, const workload_invocation *w,
                                    char **argv)
 {
     size_t n = 0;
     argv[n++] = state->engine;
     argv[n++] = "run";
+    if (w->listen_port > 0) {
+        argv[n++] = "--listen";
+        argv[n++] = w->args[0];
+    }
     argv[n++] = state->module;
-    for (size_t i = 0; i < w->arg_count; i++)
+    for (size_t i = w->listen_port > 0 ? 1 : 0; i < w->arg_count; i++)
         argv[n++] = w->args[i];
     argv[n] = NULL;
 }
@@ -70,7 +76,7 @@ static int target_wasmrt_cli_prepare(target *t, const workload_invocation *w, wa
 static int target_wasmrt_cli_run_once(target *t, const workload_invocation *w, double timeout_s,
                                       target_outcome *outcome, wasmvs_error *err)
 {
-    char *argv[WORKLOAD_MAX_ARGS + 4];
+    char *argv[WORKLOAD_MAX_ARGS + 5];
     target_wasmrt_cli_argv(t->state, w, argv);
     return target_command_run(argv, w, timeout_s, outcome, err);
 }
@@ -78,7 +84,7 @@ static int target_wasmrt_cli_run_once(target *t, const workload_invocation *w, d
 static int target_wasmrt_cli_start(target *t, const workload_invocation *w, double timeout_s,
                                    target_instance *instance, wasmvs_error *err)
 {
-    char *argv[WORKLOAD_MAX_ARGS + 4];
+    char *argv[WORKLOAD_MAX_ARGS + 5];
     target_wasmrt_cli_argv(t->state, w, argv);
     return target_command_start(argv, w, timeout_s, instance, err);
 }
