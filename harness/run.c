@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cancel.h"
+#include "density.h"
 #include "http.h"
 #include "meters/clock.h"
 #include "meters/host.h"
@@ -86,6 +88,17 @@ static void run_show_failure(run_target *rt, const char *error, const char *out,
     if (err && *err) fprintf(stderr, "  stderr: %.500s%s", err, strchr(err, '\n') ? "" : "\n");
 }
 
+/* Writes back dirty pages and empties the page cache, so the next sample reads its
+ * binary, image or module from disk (the scenario's drop_caches). Root only. */
+static int run_drop_caches(void)
+{
+    sync();
+    FILE *file = fopen("/proc/sys/vm/drop_caches", "w");
+    if (!file) return -1;
+    int written = fputs("3\n", file) >= 0;
+    return fclose(file) == 0 && written ? 0 : -1;
+}
+
 /* Takes one sample and records it. Returns false when the run was cancelled during it
  * (that sample is not recorded: it did not end by itself). */
 static bool run_take_sample(run_target *rt, const scenario *s, bool warmup, progress *bar)
@@ -93,6 +106,7 @@ static bool run_take_sample(run_target *rt, const scenario *s, bool warmup, prog
     target_outcome outcome;
     memset(&outcome, 0, sizeof outcome);
     wasmvs_error err = {{0}};
+    if (s->drop_caches) run_drop_caches(); /* checked writable before the first sample */
     if (rt->target->ops->run_once(rt->target, &s->invocation, s->timeout_s, &outcome, &err) != 0) {
         if (cancel_requested()) return false;
         progress_clear(bar);
@@ -171,9 +185,17 @@ static int run_execute(scenario *s, const run_options *options)
     json_object_set_new(
         doc, "run",
         json_pack("{s:s, s:I, s:i, s:i}", "order",
-                  strcmp(s->kind, "http") == 0 ? "targets in turn, one server at a time"
-                                               : "shuffled rounds",
+                  strcmp(s->kind, "http") == 0      ? "targets in turn, one server at a time"
+                  : strcmp(s->kind, "density") == 0 ? "targets in turn, one sweep at a time"
+                                                    : "shuffled rounds",
                   "seed", (json_int_t)seed, "warmup", s->warmup, "repetitions", s->repetitions));
+    json_object_set_new(json_object_get(doc, "run"), "drop_caches", json_boolean(s->drop_caches));
+    if (s->drop_caches && run_drop_caches() != 0) {
+        fprintf(stderr, "wasmvs: %s: drop_caches: cannot write /proc/sys/vm/drop_caches (root "
+                        "only)\n", s->file);
+        json_decref(doc);
+        return 2;
+    }
 
     run_target targets[SCENARIO_MAX_TARGETS];
     for (size_t i = 0; i < s->target_count; i++)
@@ -183,9 +205,18 @@ static int run_execute(scenario *s, const run_options *options)
     for (size_t i = 0; http && i < s->target_count && !cancel_requested(); i++)
         if (targets[i].target && http_measure_target(targets[i].target, s, targets[i].entry) > 0)
             targets[i].failures++;
+    bool density = strcmp(s->kind, "density") == 0; /* one sweep at a time: density.c */
+    for (size_t i = 0; density && i < s->target_count && !cancel_requested(); i++) {
+        wasmvs_error sweep_err = {{0}};
+        if (targets[i].target &&
+            density_sweep(s, targets[i].target, targets[i].entry, &sweep_err) != 0) {
+            fprintf(stderr, "%s: %s\n", targets[i].target->name, sweep_err.message);
+            targets[i].failures++;
+        }
+    }
     size_t step_count = 0;
     run_step *steps =
-        http ? NULL
+        http || density ? NULL
              : run_plan(targets, s->target_count, s->warmup, s->repetitions, seed, &step_count);
     progress bar;
     progress_start(&bar, step_count);
@@ -218,7 +249,7 @@ static int run_execute(scenario *s, const run_options *options)
     json_t *entry;
     json_array_foreach(json_object_get(doc, "targets"), i, entry)
     {
-        if (!interrupted && json_is_true(json_object_get(entry, "available")) &&
+        if (!interrupted && !density && json_is_true(json_object_get(entry, "available")) &&
             json_object_size(json_object_get(entry, "summary")) == 0)
             status = 1;
     }
@@ -238,7 +269,10 @@ static int run_execute(scenario *s, const run_options *options)
     } else {
         fprintf(stderr, "results: %s\n", path);
     }
-    table_print(stdout, doc, http ? "requests_per_s" : "wall_ns");
+    if (density)
+        density_table_print(stdout, doc);
+    else
+        table_print(stdout, doc, http ? "requests_per_s" : "wall_ns");
     if (http) http_print_note(stdout, doc);
     json_decref(doc);
     return interrupted ? 128 + cancel_signal() : status;

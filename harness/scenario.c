@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "density.h"
 #include "target.h"
 
 static const char *const scenario_fields[] = {
@@ -193,6 +194,16 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
         goto fail;
     }
     out->drop_caches = json_is_true(drop_caches);
+    density_options density;
+    if (strcmp(out->kind, "density") == 0
+            ? density_options_parse(path, json_object_get(doc, "density"), &density, err) != 0
+            : json_object_get(doc, "density") != NULL) {
+        if (strcmp(out->kind, "density") != 0)
+            wasmvs_fail(err, "%s: field \"density\": expected only with kind \"density\", found "
+                             "kind \"%s\"",
+                        path, out->kind);
+        goto fail;
+    }
     json_t *description = json_object_get(doc, "description");
     if (description && !json_is_string(description)) {
         wasmvs_fail(err, "%s: field \"description\": expected a string, found %s", path,
@@ -200,7 +211,9 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
         goto fail;
     }
     if (scenario_integer(path, doc, "warmup", 0, 1000, 1, &out->warmup, err) ||
-        scenario_integer(path, doc, "repetitions", 1, 100000, 0, &out->repetitions, err))
+        scenario_integer(path, doc, "repetitions", 1, 100000,
+                         strcmp(out->kind, "density") == 0 ? 1 : 0, /* one sweep */
+                         &out->repetitions, err))
         goto fail;
     out->timeout_s = 60.0;
     json_t *timeout = json_object_get(doc, "timeout_s");
