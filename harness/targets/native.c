@@ -91,7 +91,6 @@ static int target_native_start(target *t, const workload_invocation *w, double t
     instance->main_pid = instance->tree_root = pid;
     if (process_wait_file_text(instance->output, w->expected_stdout, timeout_s, pid, err) != 0) {
         process_stop(pid, 1.0);
-        unlink(instance->output); /* what it wrote is in err */
         return -1;
     }
     return 0;

@@ -117,6 +117,8 @@ void target_outcome_from_process(target_outcome *outcome, struct process_result 
     result->metrics = NULL;
 }
 
+static char target_output_directory[64]; /* tentative: defined with its helpers below */
+
 int target_instance_start(target *t, const workload_invocation *w, double timeout_s,
                           target_instance **out, wasmvs_error *err)
 {
@@ -136,6 +138,9 @@ int target_instance_start(target *t, const workload_invocation *w, double timeou
     t->instances = grown;
     uint64_t started = meter_clock_ns();
     if (t->ops->start(t, w, timeout_s, instance, err) != 0) {
+        if (instance->output[0]) unlink(instance->output); /* what it wrote is in err */
+        if (target_output_directory[0] && rmdir(target_output_directory) == 0)
+            target_output_directory[0] = '\0';
         free(instance);
         return -1;
     }
