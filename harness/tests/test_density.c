@@ -1,0 +1,239 @@
+/* test_density.c: the density scenario with real instances: options (defaults, errors
+ * naming the field), a small sweep (N = 1, 3, 5) on native and wasmrt, and on runc and
+ * Docker with N <= 3 when this machine has them (skipped with the reason otherwise),
+ * checking the steps, the fit and that nothing is left running afterwards; and Ctrl-C
+ * during a sweep of `wasmvs run`, after which no instance survives. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../density.h"
+#include "../meters/memory.h"
+#include "../paths.h"
+#include "../process.h"
+#include "../scenario.h"
+
+/* Children of this process (zombies reaped first); orphans come here too, as the test
+ * is a child subreaper. */
+static size_t count_children(void)
+{
+    while (waitpid(-1, NULL, WNOHANG) > 0) {}
+    DIR *proc = opendir("/proc");
+    size_t count = 0;
+    struct dirent *entry;
+    while (proc && (entry = readdir(proc))) {
+        if (!isdigit((unsigned char)entry->d_name[0])) continue;
+        if (meter_memory_parent((pid_t)atol(entry->d_name)) == getpid()) count++;
+    }
+    if (proc) closedir(proc);
+    return count;
+}
+
+static void options_defaults_and_errors(void **state)
+{
+    (void)state;
+    density_options o;
+    wasmvs_error err = {{0}};
+    assert_int_equal(density_options_parse("s.json", NULL, &o, &err), 0);
+    assert_true(o.budget_mib == 2048 && o.time_limit_s == 120);
+    assert_int_equal(o.steps[0], 1);
+    assert_int_equal(o.steps[o.step_count - 1], o.max_n);
+    json_t *doc = json_loads("{\"steps\": [1, 10, 500], \"max_n\": 200}", 0, NULL);
+    assert_int_equal(density_options_parse("s.json", doc, &o, &err), 0);
+    assert_int_equal(o.step_count, 2); /* 500 is beyond max_n */
+    json_decref(doc);
+    const char *bad[] = {"{\"steps\": [5, 3]}", "{\"budget_mib\": -1}", "{\"sweep\": 1}",
+                         "{\"steps\": []}"};
+    const char *field[] = {"density.steps[1]", "density.budget_mib", "density.sweep",
+                           "density.steps"};
+    for (int i = 0; i < 4; i++) {
+        doc = json_loads(bad[i], 0, NULL);
+        assert_int_equal(density_options_parse("s.json", doc, &o, &err), -1);
+        if (!strstr(err.message, field[i]) || !strstr(err.message, "s.json"))
+            fail_msg("%s: expected %s in \"%s\"", bad[i], field[i], err.message);
+        json_decref(doc);
+    }
+}
+
+static void load_scenario(const char *targets, scenario *s)
+{
+    char text[600];
+    snprintf(text, sizeof text,
+             "{\"name\": \"density-test\", \"kind\": \"density\", \"workload\": \"idle\", "
+             "\"targets\": [%s], \"density\": {\"steps\": [1, 3, 5], \"settle_s\": 0.2, "
+             "\"time_limit_s\": 60, \"min_available_mib\": 256}}",
+             targets);
+    json_t *doc = json_loads(text, 0, NULL);
+    wasmvs_error err = {{0}};
+    if (scenario_from_json("density-test.json", doc, s, &err) != 0) fail_msg("%s", err.message);
+    json_decref(doc);
+}
+
+/* Sweeps one target for real; skips when it cannot run here. */
+static void sweep_one(const char *name)
+{
+    scenario s;
+    char quoted[80];
+    snprintf(quoted, sizeof quoted, "\"%s\"", name);
+    load_scenario(quoted, &s);
+    target *t = NULL;
+    wasmvs_error err = {{0}};
+    assert_int_equal(target_create(name, &t, &err), 0);
+    if (t->ops->probe(t, &err) != 0 || t->ops->prepare(t, &s.invocation, &err) != 0) {
+        printf("[  SKIP    ] %s unavailable: %s\n", name, err.message);
+        target_free(t);
+        scenario_free(&s);
+        skip();
+    }
+    size_t children_before = count_children();
+    json_t *entry = json_object();
+    if (density_sweep(&s, t, entry, &err) != 0) fail_msg("%s: %s", name, err.message);
+    json_t *steps = json_object_get(entry, "steps");
+    assert_int_equal(json_array_size(steps), 3);
+    const long expected_n[] = {1, 3, 5};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *step = json_array_get(steps, i);
+        assert_int_equal(json_integer_value(json_object_get(step, "n")), expected_n[i]);
+        assert_true(json_integer_value(json_object_get(step, "pss_kib")) > 0);
+        assert_true(json_is_integer(json_object_get(step, "memavailable_drop_kib")));
+        assert_true(json_integer_value(json_object_get(step, "batch_start_ns")) > 0);
+        assert_non_null(json_object_get(step, "cgroup_kib"));
+    }
+    /* more instances, more memory */
+    assert_true(json_integer_value(json_object_get(json_array_get(steps, 2), "pss_kib")) >
+                json_integer_value(json_object_get(json_array_get(steps, 0), "pss_kib")));
+    json_t *fit = json_object_get(entry, "fit");
+    assert_true(json_is_object(fit));
+    double slope = json_real_value(json_object_get(fit, "slope_kib_per_instance"));
+    assert_true(slope > 0);
+    assert_true(fabs(json_real_value(json_object_get(fit, "instances_per_gib")) -
+                     1048576.0 / slope) < 1e-6 * 1048576.0 / slope);
+    assert_int_equal(json_integer_value(json_object_get(fit, "max_n")), 5);
+    assert_string_equal(json_string_value(json_object_get(fit, "stop_reason")), "steps done");
+    printf("  %s: %.1f KiB per instance\n", name, slope);
+    json_decref(entry);
+    /* torn down: no instance process is left, and the target holds none */
+    assert_int_equal(t->instance_count, 0);
+    assert_int_equal(count_children(), children_before);
+    target_free(t);
+    scenario_free(&s);
+}
+
+static void sweep_native(void **state)
+{
+    (void)state;
+    sweep_one("native");
+}
+
+static void sweep_wasmrt(void **state)
+{
+    (void)state;
+    sweep_one("wasmrt");
+}
+
+static void sweep_runc(void **state)
+{
+    (void)state;
+    sweep_one("runc");
+}
+
+static void sweep_docker(void **state)
+{
+    (void)state;
+    sweep_one("docker");
+    /* no container of this process is left */
+    char filter[64];
+    snprintf(filter, sizeof filter, "name=wasmvs-%ld-", (long)getpid());
+    char *argv[] = {"docker", "ps", "-aq", "--filter", filter, NULL};
+    char *line = process_first_line(argv);
+    if (line && *line) fail_msg("containers left behind: %s", line);
+    free(line);
+}
+
+static void ctrl_c_removes_every_instance(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/wasmvs-density-XXXXXX.json", results[64];
+    int fd = mkstemps(path, 5);
+    assert_true(fd >= 0);
+    const char *text = "{\"name\": \"density-cancel\", \"kind\": \"density\", \"workload\": "
+                       "\"idle\", \"targets\": [\"native\", \"wasmrt\"], \"density\": "
+                       "{\"steps\": [5, 10, 20, 40], \"settle_s\": 5}}";
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    snprintf(results, sizeof results, "%s.out", path);
+    char wasmvs[4096];
+    snprintf(wasmvs, sizeof wasmvs, "%s/build/bin/wasmvs", paths_root());
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl(wasmvs, wasmvs, "run", path, "--out", results, (char *)NULL);
+        _exit(127);
+    }
+    /* wait until the first batch is up (settling), then interrupt */
+    size_t instances = 0;
+    for (int i = 0; i < 500 && instances < 5; i++) {
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        instances = 0;
+        DIR *proc = opendir("/proc");
+        struct dirent *entry;
+        while (proc && (entry = readdir(proc)))
+            if (isdigit((unsigned char)entry->d_name[0]) &&
+                meter_memory_parent((pid_t)atol(entry->d_name)) == pid)
+                instances++;
+        if (proc) closedir(proc);
+    }
+    assert_true(instances >= 5);
+    kill(pid, SIGINT);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 128 + SIGINT);
+    /* orphans would have been reparented to this subreaper */
+    struct timespec pause = {0, 100 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    assert_int_equal(count_children(), 0);
+    json_t *doc = json_load_file(results, 0, NULL);
+    assert_non_null(doc);
+    assert_true(json_is_true(json_object_get(doc, "interrupted")));
+    json_decref(doc);
+    unlink(path);
+    unlink(results);
+}
+
+static int become_subreaper(void **state)
+{
+    (void)state;
+    return prctl(PR_SET_CHILD_SUBREAPER, 1) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(options_defaults_and_errors),
+        cmocka_unit_test(sweep_native),
+        cmocka_unit_test(sweep_wasmrt),
+        cmocka_unit_test(sweep_runc),
+        cmocka_unit_test(sweep_docker),
+        cmocka_unit_test(ctrl_c_removes_every_instance),
+    };
+    return cmocka_run_group_tests(tests, become_subreaper, NULL);
+}
