@@ -2,6 +2,7 @@
  * server start to stop, and the closing note. The load itself is harness/load/. */
 #include "http.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -11,6 +12,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "cancel.h"
 #include "load/load.h"
@@ -257,6 +260,19 @@ static char *http_server_output(const target_instance *instance)
     return text;
 }
 
+/* Whether something accepts connections on 127.0.0.1:port now. */
+static bool http_port_listened(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    struct sockaddr_in address = {.sin_family = AF_INET,
+                                  .sin_port = htons((uint16_t)port),
+                                  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    bool listened = connect(fd, (struct sockaddr *)&address, sizeof address) == 0;
+    close(fd);
+    return listened;
+}
+
 /* Starts the server on a free port (or the scenario's) and waits for its first 200 OK.
  * Fills url, *instance, and the two start-up times. */
 static int http_start(target *t, scenario *s, char *url, size_t url_size,
@@ -269,6 +285,12 @@ static int http_start(target *t, scenario *s, char *url, size_t url_size,
         if (load_free_port(&port, err) != 0 ||
             workload_set_listen_port(&s->invocation, port, err) != 0)
             return -1;
+    } else if (http_port_listened(s->invocation.listen_port)) {
+        /* the probe would talk to that other server, and the test would be void */
+        return wasmvs_fail(err,
+                           "127.0.0.1:%d: expected a free port for the server, found another "
+                           "process listening there; set parameters.port to 0 for a free port",
+                           s->invocation.listen_port);
     }
     snprintf(url, url_size, "http://127.0.0.1:%d/", s->invocation.listen_port);
     http_probe_run run = {.options = {.timeout_s = s->timeout_s}};

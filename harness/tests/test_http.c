@@ -346,20 +346,51 @@ static void tiny_run_records_every_target_and_leaves_nothing(void **state)
     remove(RESULTS_PATH);
 }
 
-/* A port taken by someone else: each server fails with its own words, each target is
- * still tried, the run says it failed. */
-static void port_in_use_marks_each_target_failed_with_output(void **state)
+/* A socket bound to a loopback port (listening or not); returns it, port in *port. */
+static int hold_port(bool listening, int *port)
 {
-    (void)state;
     int holder = socket(AF_INET, SOCK_STREAM, 0);
     assert_true(holder >= 0);
     struct sockaddr_in address = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t length = sizeof address;
     assert_int_equal(bind(holder, (struct sockaddr *)&address, sizeof address), 0);
-    assert_int_equal(listen(holder, 1), 0);
+    if (listening) assert_int_equal(listen(holder, 1), 0);
     assert_int_equal(getsockname(holder, (struct sockaddr *)&address, &length), 0);
+    *port = ntohs(address.sin_port);
+    return holder;
+}
+
+/* Another process listening on the scenario's fixed port: a clear error before any
+ * server starts (the probe would reach the other process). */
+static void port_listened_by_another_process_is_a_clear_error(void **state)
+{
+    (void)state;
+    int port;
+    int holder = hold_port(true, &port);
+    char parameters[64];
+    snprintf(parameters, sizeof parameters, "{\"port\": %d}", port);
+    write_scenario("\"native\"", parameters, 1);
+    json_t *doc = run_and_load(1);
+    close(holder);
+    json_t *native = results_find_target(doc, "native");
+    json_t *sample = json_array_get(json_object_get(native, "samples"), 0);
+    const char *error = json_string_value(json_object_get(sample, "error"));
+    assert_non_null(error);
+    assert_non_null(strstr(error, "found another process listening there"));
+    json_decref(doc);
+    remove(SCENARIO_PATH);
+    remove(RESULTS_PATH);
+}
+
+/* A port bound (not listening) by someone else: each server fails to bind and says so
+ * in its own output, which is recorded; each target is still tried; the run failed. */
+static void port_in_use_marks_each_target_failed_with_output(void **state)
+{
+    (void)state;
+    int port;
+    int holder = hold_port(false, &port);
     char parameters[64], targets[128] = "\"native\"";
-    snprintf(parameters, sizeof parameters, "{\"port\": %d}", ntohs(address.sin_port));
+    snprintf(parameters, sizeof parameters, "{\"port\": %d}", port);
     char why[1024];
     if (!HTTP_TEST_SANITIZED && available("wasmrt-cli", why, sizeof why))
         snprintf(targets, sizeof targets, "\"native\", \"wasmrt-cli\"");
@@ -429,6 +460,7 @@ int main(void)
         cmocka_unit_test(docker_none_refuses_a_server),
         cmocka_unit_test(tiny_run_records_every_target_and_leaves_nothing),
         cmocka_unit_test(port_in_use_marks_each_target_failed_with_output),
+        cmocka_unit_test(port_listened_by_another_process_is_a_clear_error),
         cmocka_unit_test(ctrl_c_stops_the_server_and_writes_interrupted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
