@@ -1,8 +1,11 @@
 /* command.c: one process per instance, from a command line (see command.h). */
 #include "command.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../paths.h"
 #include "../process.h"
 
 int target_command_run(char *const *argv, const workload_invocation *w, double timeout_s,
@@ -37,4 +40,25 @@ int target_command_start(char *const *argv, const workload_invocation *w, double
 void target_command_stop(target_instance *instance)
 {
     process_stop(instance->main_pid, 2.0);
+}
+
+int target_command_module(target *t, const workload_invocation *w, const char *suffix,
+                          char *path, size_t size, wasmvs_error *err)
+{
+    char name[96];
+    snprintf(name, sizeof name, "%s%s.wasm", w->name, suffix);
+    paths_workload("wasm", name, path, size);
+    if (access(path, R_OK) != 0)
+        return wasmvs_fail(err, "%s: expected the workload's module, found none (run make -C "
+                                "workloads)",
+                           path);
+    json_object_set_new(t->details, "module", json_string(path));
+    return 0;
+}
+
+void target_command_details(target *t, const char *cold_start)
+{
+    json_object_set_new(t->details, "execution_model", json_string("process per instance"));
+    json_object_set_new(t->details, "idle_definition", json_string("process blocked waiting"));
+    json_object_set_new(t->details, "cold_start", json_string(cold_start));
 }

@@ -15,6 +15,14 @@ int target_command_run(char *const *argv, const workload_invocation *w, double t
 int target_command_start(char *const *argv, const workload_invocation *w, double timeout_s,
                          target_instance *instance, wasmvs_error *err);
 
+/* The workload's module, build/workloads/wasm/NAME{suffix}.wasm, into path (size bytes),
+ * recorded as details.module; fails when it is not built. Every Wasm target runs it. */
+int target_command_module(target *t, const workload_invocation *w, const char *suffix,
+                          char *path, size_t size, wasmvs_error *err);
+
+/* Records what one instance of a process-per-instance Wasm target is, and its cold start. */
+void target_command_details(target *t, const char *cold_start);
+
 /* Ends a started instance's process group and reaps it. */
 void target_command_stop(target_instance *instance);
 

@@ -169,25 +169,16 @@ static int target_wasm_cli_probe(target *t, wasmvs_error *why)
 static int target_wasm_cli_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
 {
     target_wasm_cli *state = t->state;
-    char name[64];
-    snprintf(name, sizeof name, "%s.wasm", w->name);
-    paths_workload("wasm", name, state->module, sizeof state->module);
-    if (access(state->module, R_OK) != 0)
-        return wasmvs_fail(err, "%s: expected the workload's module, found none (run make -C "
-                                "workloads)",
-                           state->module);
+    if (target_command_module(t, w, "", state->module, sizeof state->module, err) != 0)
+        return -1;
     if (target_wasm_cli_expand(t, w, err) != 0) return -1;
     json_t *command = json_array();
     for (size_t i = 0; state->argv[i]; i++)
         json_array_append_new(command, json_string(state->argv[i]));
     json_object_set_new(t->details, "command", command);
-    json_object_set_new(t->details, "module", json_string(state->module));
-    json_object_set_new(t->details, "execution_model", json_string("process per instance"));
-    json_object_set_new(t->details, "idle_definition", json_string("process blocked waiting"));
-    json_object_set_new(t->details, "cold_start",
-                        json_string("the runtime's command started on the module file, with "
-                                    "whatever compiled cache the runtime keeps by itself; page "
-                                    "cache warm unless drop_caches"));
+    target_command_details(t, "the runtime's command started on the module file, with whatever "
+                              "compiled cache the runtime keeps by itself; page cache warm unless "
+                              "drop_caches");
     return 0;
 }
 

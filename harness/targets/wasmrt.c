@@ -28,6 +28,7 @@
 #include "../meters/clock.h"
 #include "../paths.h"
 #include "../target.h"
+#include "command.h"
 #include "wasmrt_host.h"
 
 typedef struct target_wasmrt {
@@ -40,6 +41,7 @@ typedef struct wasmrt_sample_report {
     int reached;   /* 0 nothing, 1 loaded, 2 instantiated, 3 executed */
     int exit_code; /* the guest's, when reached == 3 and ok */
     int ok;        /* the cycle ended with an exit code (no trap, no host error) */
+    int deadline;  /* the engine stopped the guest at timeout_s */
     uint64_t load_ns, instantiate_ns, execute_ns;
     uint32_t compiled_functions;
     char message[300];
@@ -55,15 +57,10 @@ static int target_wasmrt_probe(target *t, wasmvs_error *why)
 static int target_wasmrt_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
 {
     target_wasmrt *state = t->state;
-    char name[64];
     /* a long-lived instance is a reactor kept by the host, not a blocked command */
-    snprintf(name, sizeof name, "%s%s.wasm", w->name, w->long_lived ? "-reactor" : "");
-    paths_workload("wasm", name, state->module, sizeof state->module);
-    if (access(state->module, R_OK) != 0)
-        return wasmvs_fail(err, "%s: expected the workload's module, found none (run make -C "
-                                "workloads)",
-                           state->module);
-    json_object_set_new(t->details, "module", json_string(state->module));
+    if (target_command_module(t, w, w->long_lived ? "-reactor" : "", state->module,
+                              sizeof state->module, err) != 0)
+        return -1;
     json_object_set_new(t->details, "execution_model", json_string("in-process"));
     json_object_set_new(
         t->details, "idle_definition",
@@ -161,6 +158,7 @@ static void target_wasmrt_child(const char *module_path, const workload_invocati
         report->exit_code = exit_code;
     }
 done:
+    report->deadline = error.status == WASMRT_ERR_TRAP && error.trap == WASMRT_TRAP_DEADLINE;
     if (!report->ok)
         snprintf(report->message, sizeof report->message, "%s: %.256s",
                  wasmrt_status_name(error.status),
@@ -236,7 +234,7 @@ static int target_wasmrt_run_once(target *t, const workload_invocation *w, doubl
     outcome->out = target_wasmrt_slurp(out);
     outcome->err = target_wasmrt_slurp(errfd);
     outcome->cancelled = verdict == 2;
-    if (verdict == 1)
+    if (verdict == 1 || report->deadline)
         snprintf(outcome->how, sizeof outcome->how, "timed out after %.1f s", timeout_s);
     else if (verdict == 2)
         snprintf(outcome->how, sizeof outcome->how, "cancelled");

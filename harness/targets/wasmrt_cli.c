@@ -56,20 +56,11 @@ static int target_wasmrt_cli_probe(target *t, wasmvs_error *why)
 static int target_wasmrt_cli_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
 {
     target_wasmrt_cli *state = t->state;
-    char name[64];
-    snprintf(name, sizeof name, "%s.wasm", w->name);
-    paths_workload("wasm", name, state->module, sizeof state->module);
-    if (access(state->module, R_OK) != 0)
-        return wasmvs_fail(err, "%s: expected the workload's module, found none (run make -C "
-                                "workloads)",
-                           state->module);
-    json_object_set_new(t->details, "module", json_string(state->module));
-    json_object_set_new(t->details, "execution_model", json_string("process per instance"));
-    json_object_set_new(t->details, "idle_definition", json_string("process blocked waiting"));
-    json_object_set_new(t->details, "cold_start",
-                        json_string("fork/exec of wasmrt, which reads, decodes, validates and "
-                                    "compiles the module file every time (no compiled cache); "
-                                    "page cache warm unless drop_caches"));
+    if (target_command_module(t, w, "", state->module, sizeof state->module, err) != 0)
+        return -1;
+    target_command_details(t, "fork/exec of wasmrt, which reads, decodes, validates and "
+                              "compiles the module file every time (no compiled cache); "
+                              "page cache warm unless drop_caches");
     return 0;
 }
 
