@@ -19,6 +19,8 @@ int target_docker_init(target *t, wasmvs_error *err);
 int target_wasmrt_cli_init(target *t, wasmvs_error *err);
 int target_wasm_cli_init(target *t, wasmvs_error *err);
 int target_wasmrt_init(target *t, wasmvs_error *err);
+/* The wasm-cli:NAME names of the runtime templates file, comma-separated. */
+void target_wasm_cli_names(char *out, size_t size);
 
 typedef struct target_entry {
     const char *name;
@@ -59,13 +61,15 @@ int target_exists(const char *name)
 
 const char *target_names(void)
 {
-    static char names[512];
+    static char names[2048];
     if (!names[0]) {
         size_t used = 0;
-        for (size_t i = 0; i < TARGET_REGISTRY_COUNT; i++)
-            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s%s", i ? ", " : "",
-                                     target_registry[i].name,
-                                     target_registry[i].variant ? "" : "NAME");
+        for (size_t i = 0; i < TARGET_REGISTRY_COUNT && used < sizeof names; i++) {
+            char runtimes[1024] = ""; /* a prefix entry lists the runtimes of its file */
+            if (!target_registry[i].variant) target_wasm_cli_names(runtimes, sizeof runtimes);
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                                     runtimes[0] ? runtimes : target_registry[i].name);
+        }
     }
     return names;
 }

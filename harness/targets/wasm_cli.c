@@ -121,16 +121,41 @@ static int target_wasm_cli_check_entry(const char *file, const char *name, json_
     return 0;
 }
 
+/* The templates file: $WASMVS_RUNTIMES, else harness/runtimes/wasm-runtimes.json. */
+static void target_wasm_cli_templates(char *file, size_t size)
+{
+    const char *override = getenv("WASMVS_RUNTIMES");
+    if (override && *override)
+        snprintf(file, size, "%s", override);
+    else
+        snprintf(file, size, "%s/harness/runtimes/wasm-runtimes.json", paths_root());
+}
+
+void target_wasm_cli_names(char *out, size_t size)
+{
+    char file[4200];
+    target_wasm_cli_templates(file, sizeof file);
+    json_t *doc = json_load_file(file, 0, NULL);
+    size_t used = 0;
+    out[0] = '\0';
+    const char *name;
+    json_t *entry;
+    json_object_foreach(json_object_get(doc, "runtimes"), name, entry)
+    {
+        (void)entry;
+        if (used < size)
+            used += (size_t)snprintf(out + used, size - used, "%swasm-cli:%s", used ? ", " : "",
+                                     name);
+    }
+    if (!out[0]) snprintf(out, size, "wasm-cli:NAME");
+    json_decref(doc);
+}
+
 static int target_wasm_cli_probe(target *t, wasmvs_error *why)
 {
     target_wasm_cli *state = t->state;
     char file[4200];
-    const char *override = getenv("WASMVS_RUNTIMES");
-    if (override && *override) {
-        snprintf(file, sizeof file, "%s", override);
-    } else {
-        snprintf(file, sizeof file, "%s/harness/runtimes/wasm-runtimes.json", paths_root());
-    }
+    target_wasm_cli_templates(file, sizeof file);
     snprintf(state->runtimes_dir, sizeof state->runtimes_dir, "%s/harness/runtimes",
              paths_root());
     json_error_t parse_error;
