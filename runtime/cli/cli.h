@@ -16,6 +16,8 @@ enum {
 /* `wasmrt run ...` and `wasmrt inspect ...`; argv[0] is the subcommand's name. */
 int cli_run(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
+/* `wasmrt bench-instantiate MODULE [RUNS]`: in-process load/instantiate/start times. */
+int cli_bench_instantiate(int argc, char **argv);
 
 /* Reads and loads a module, printing "wasmrt: <path>: <what went wrong>" on failure. */
 wasmrt_status cli_module_load(wasmrt_engine *engine, const char *path, wasmrt_module **out);

@@ -45,6 +45,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(command, "run") == 0) return cli_run(argc - 1, argv + 1);
     if (strcmp(command, "inspect") == 0) return cli_inspect(argc - 1, argv + 1);
+    if (strcmp(command, "bench-instantiate") == 0)
+        return cli_bench_instantiate(argc - 1, argv + 1);
     size_t len = strlen(command);
     if (len > 5 && strcmp(command + len - 5, ".wasm") == 0) return cli_run(argc, argv);
     fprintf(stderr, "wasmrt: expected a command (run, inspect, --help, --version), found '%s'\n",
