@@ -148,6 +148,45 @@ static void scenario_kind_http_checks_workload_and_load(void **state)
     scenario_free(&s);
 }
 
+static void closing_note_gives_rate_p99_and_the_engine_goal(void **state)
+{
+    (void)state;
+    json_t *doc = json_loads(
+        "{\"targets\": ["
+        "{\"name\": \"native\", \"available\": true, \"cold_start_to_first_response_ns\": "
+        "1500000, \"cold_start_to_ready_line_ns\": 1200000, \"load\": {\"requests_per_s\": "
+        "100000, \"requests\": 1000000, \"server_cpu_ns\": 9000000000, \"latency\": "
+        "{\"p99_ns\": 2500000}, \"errors\": {\"total\": 0}, \"sweep\": "
+        "{\"max_sustained_rate_per_s\": 80000, \"steps\": [{\"target_rate_per_s\": "
+        "10000}]}}},"
+        "{\"name\": \"runc\", \"available\": true},"
+        "{\"name\": \"docker\", \"available\": false},"
+        "{\"name\": \"wasmrt-cli\", \"available\": true, \"load\": {\"requests_per_s\": "
+        "70000, \"latency\": {\"p99_ns\": 4000000}, \"errors\": {\"total\": 3}, "
+        "\"sweep\": {\"max_sustained_rate_per_s\": 0, \"steps\": "
+        "[{\"target_rate_per_s\": 10000}]}}}]}",
+        0, NULL);
+    assert_non_null(doc);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *memory = open_memstream(&text, &size);
+    http_print_note(memory, doc);
+    fclose(memory);
+    const char *want[] = {"  native           100000 requests/s         p99    2.50 ms, errors 0; "
+                          "open loop 80000/s; server CPU 9.0 us/request; first 200 OK 1.50 ms "
+                          "(ready line 1.20 ms)\n",
+                          "  runc           failed",
+                          "  wasmrt-cli        70000 requests/s (0.70x) p99    4.00 ms, errors 3; "
+                          "open loop < 10000/s\n",
+                          "goal for the engine, >= 0.80x native requests/s: wasmrt-cli 0.70x "
+                          "(not met)"};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        if (!strstr(text, want[i])) fail_msg("expected \"%s\" in:\n%s", want[i], text);
+    assert_null(strstr(text, "docker"));
+    free(text);
+    json_decref(doc);
+}
+
 /* ---- servers for real ---- */
 
 static bool available(const char *name, char *why, size_t size)
@@ -456,6 +495,7 @@ int main(void)
         cmocka_unit_test(options_defaults_and_round_trip),
         cmocka_unit_test(options_errors_name_the_field),
         cmocka_unit_test(scenario_kind_http_checks_workload_and_load),
+        cmocka_unit_test(closing_note_gives_rate_p99_and_the_engine_goal),
         cmocka_unit_test(every_server_target_answers_get_with_200),
         cmocka_unit_test(docker_none_refuses_a_server),
         cmocka_unit_test(tiny_run_records_every_target_and_leaves_nothing),
