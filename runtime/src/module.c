@@ -61,10 +61,18 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
     m->image_fd = -1;
     pthread_mutex_init(&m->lock, NULL);
     wasmrt_status s = decode_module(m, error);
-    if (s == WASMRT_OK)
-        s = decode_bodies(m, error);
-    if (s == WASMRT_OK)
-        s = validate_module(m, error);
+    /* The spec decodes every body before validating anything, so a malformed body
+       wins over an invalid module. The structural walk (decode_bodies) costs a
+       quarter of a load and the type-checking pass rejects everything it does, so it
+       runs only to decide which error to report when validation fails. */
+    if (s == WASMRT_OK && (s = validate_module(m, error)) != WASMRT_OK) {
+        wasmrt_error malformed;
+        if (decode_bodies(m, &malformed) != WASMRT_OK) {
+            if (error)
+                *error = malformed;
+            s = malformed.status;
+        }
+    }
     for (uint32_t i = m->imported_funcs; s == WASMRT_OK && !engine->config.lazy_compile &&
                                          i < m->func_count;
          i++)
