@@ -236,7 +236,7 @@ static void cli_start_watchdog(double seconds)
 
 /* Maps the final status to an exit status, printing what went wrong. */
 static int cli_outcome(wasmrt_status status, int exit_code, const wasmrt_error *error,
-                       const char *module)
+                       const char *module, const wasmrt_module *loaded)
 {
     if (status == WASMRT_OK) return exit_code;
     if (status == WASMRT_ERR_EXIT) return error->exit_code;
@@ -246,8 +246,11 @@ static int cli_outcome(wasmrt_status status, int exit_code, const wasmrt_error *
             return CLI_EXIT_TIMEOUT;
         }
         fprintf(stderr, "wasmrt: %s: trap: %s", module, wasmrt_trap_name(error->trap));
-        if (error->func_index != WASMRT_NO_FUNC)
+        if (error->func_index != WASMRT_NO_FUNC) {
+            const char *name = loaded ? wasmrt_module_func_name(loaded, error->func_index) : NULL;
             fprintf(stderr, " in function %u", error->func_index);
+            if (name) fprintf(stderr, " (%s)", name);
+        }
         if (error->message[0] && strcmp(error->message, wasmrt_trap_name(error->trap)) != 0)
             fprintf(stderr, ": %s", error->message);
         fputc('\n', stderr);
@@ -308,7 +311,7 @@ int cli_run(int argc, char **argv)
     if (o->timeout_seconds > 0) cli_start_watchdog(o->timeout_seconds);
     if (status == WASMRT_OK) status = wasmrt_instance_new(linker, module, &instance, &error);
     if (status == WASMRT_OK) status = wasmrt_wasi_run_command(instance, &exit_code, &error);
-    int result = cli_outcome(status, exit_code, &error, o->module);
+    int result = cli_outcome(status, exit_code, &error, o->module, module);
     if (instance) wasmrt_instance_free(instance);
     if (linker) wasmrt_linker_free(linker);
     wasmrt_wasi_free(wasi);

@@ -224,6 +224,9 @@ typedef struct wasmrt_module_stats {
     uint32_t compiled_function_count; /* translated so far (lazy compile: on first call) */
 } wasmrt_module_stats;
 void wasmrt_module_get_stats(const wasmrt_module *module, wasmrt_module_stats *out);
+/* The name the module's "name" custom section gives function `index` (in the function
+ * space, imports first, as in wasmrt_error.func_index), or NULL when it gives none. */
+const char *wasmrt_module_func_name(const wasmrt_module *module, uint32_t index);
 
 /* Sections in file order, for `wasmrt inspect`. Name is the spec's ("type", "code",
  * "custom:name", ...). */

@@ -622,6 +622,7 @@ wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, cod
         uint32_t need = c.nlocals + c.max_height + 1;
         cd->frame_slots = need > t->result_count ? need : t->result_count;
         cd->word_count = (uint32_t)c.len;
+        cd->func_index = fn->index;
         memcpy(cd->words, c.code, c.len * sizeof(uint64_t));
         if (getenv("WASMRT_DUMP_CODE"))
             compile_dump(fn, cd);

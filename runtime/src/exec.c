@@ -165,6 +165,7 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
         t->deadline = cfg && cfg->deadline_ns ? exec_now_ns() + cfg->deadline_ns : 0;
     }
     t->trap = WASMRT_TRAP_NONE;
+    t->trap_func = WASMRT_NO_FUNC;
     t->message[0] = 0;
     if (func->host) {
         status = exec_call_host(t, NULL, func, fp);
@@ -177,6 +178,9 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
         } else {
             t->trap = WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS;
             status = WASMRT_ERR_TRAP;
+            /* interp keeps t->ft current at every call and return */
+            if (t->ft > saved_ft)
+                t->trap_func = t->ft[-1].callee->func_index;
         }
     }
     t->in_wasm = saved_in_wasm;
@@ -192,7 +196,10 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
         memcpy(results, fp, ty->result_count * sizeof *fp);
         return WASMRT_OK;
     case WASMRT_ERR_TRAP:
-        return error_trap(error, t->trap, t->message[0] ? t->message : NULL);
+        error_trap(error, t->trap, t->message[0] ? t->message : NULL);
+        if (error)
+            error->func_index = t->trap_func;
+        return WASMRT_ERR_TRAP;
     case WASMRT_ERR_EXIT:
         error_set(error, WASMRT_ERR_EXIT, WASMRT_NO_OFFSET, "exit with code %d", t->exit_code);
         if (error)

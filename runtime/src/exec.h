@@ -11,6 +11,7 @@ typedef struct exec_frame {
     const uint64_t *pc; /* where the caller continues; NULL = back to the host */
     uint64_t *fp;
     wasmrt_instance *inst;
+    const code *callee;       /* the code this record's call entered: names a trap */
 } exec_frame;
 
 typedef struct exec_thread {
@@ -25,6 +26,7 @@ typedef struct exec_thread {
     uint32_t checks;
     int exit_code;
     wasmrt_trap_kind trap;
+    uint32_t trap_func;          /* function the innermost trap happened in, or NO_FUNC */
     char message[200];
     void *altstack;
 } exec_thread;

@@ -212,6 +212,7 @@ wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
     wasmrt_trap_kind trap = WASMRT_TRAP_NONE;
     wasmrt_status status = WASMRT_OK;
     exec_frame *ft = t->ft;
+    exec_frame *const ft0 = ft; /* records below are the host's callers' */
     const uint64_t *pc = exit_code; /* return address of the pending call */
     code *cd;
     wasmrt_instance *inst = f->inst;
@@ -256,6 +257,7 @@ L_return1:
 L_return0:
 do_return:
     --ft;
+    t->ft = ft; /* kept current so that a memory fault can name its function */
     pc = ft->pc;
     fp = ft->fp;
     if (ft->inst != inst) {
@@ -322,7 +324,8 @@ call_function:
         ft->pc = pc;
         ft->fp = fp;
         ft->inst = inst;
-        ft++;
+        ft->callee = cd;
+        t->ft = ++ft;
         inst = ninst;
         exec_watch_memory(t, inst->memory);
         LOAD_MEMORY();
@@ -334,7 +337,8 @@ enter_same_instance:
     ft->pc = pc;
     ft->fp = fp;
     ft->inst = inst;
-    ft++;
+    ft->callee = cd;
+    t->ft = ++ft;
 enter_frame:
     for (uint64_t *z = nfp + cd->param_slots, *end = z + cd->local_slots; z < end; z++)
         *z = 0;
@@ -644,6 +648,10 @@ trap:
 done:
     status = WASMRT_OK;
 out:
+    /* the innermost trap is the one named: a host function may pass on a trap from
+       a nested call */
+    if (status == WASMRT_ERR_TRAP && t->trap_func == WASMRT_NO_FUNC && ft > ft0)
+        t->trap_func = ft[-1].callee->func_index;
     t->ft = ft;
     return status;
 }

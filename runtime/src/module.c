@@ -195,6 +195,11 @@ void wasmrt_module_get_stats(const wasmrt_module *m, wasmrt_module_stats *out)
             out->compiled_function_count++;
 }
 
+const char *wasmrt_module_func_name(const wasmrt_module *m, uint32_t index)
+{
+    return m->func_names && index < m->func_count ? m->func_names[index] : NULL;
+}
+
 uint32_t wasmrt_module_section_count(const wasmrt_module *m)
 {
     return m->section_count;

@@ -95,6 +95,7 @@ typedef struct code {
     uint32_t local_slots;  /* non-parameter locals, zeroed on entry */
     uint32_t frame_slots;  /* params + locals + operand stack high water */
     uint32_t word_count;
+    uint32_t func_index;   /* in the module's function space: names a trap's function */
     uint64_t words[];
 } code;
 

@@ -17,9 +17,11 @@ UNIT_ASAN_ENV := ASAN_OPTIONS=allow_user_segv_handler=1:detect_leaks=1 \
 ALL    += $(UNIT_BINS) $(UNIT_WASM)
 CHECKS += unit-check
 
+# names in the name section, for the tests that check a trap names its function
+$(B)/tests/wat/test_trap_func.wasm: WAT2WASM_FLAGS := --debug-names
 $(UNIT_WASM): $(B)/tests/wat/%.wasm: tests/wat/%.wat
 	@mkdir -p $(dir $@)
-	wat2wasm $< -o $@
+	wat2wasm $(WAT2WASM_FLAGS) $< -o $@
 $(UNIT_NAMES:%=$(B)/tests/%): $(B)/tests/%: tests/%.c tests/test_util.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(OPTFLAGS) $(UNIT_DEFS) $< $(LIB) -lcmocka $(LDLIBS_LIB) -o $@

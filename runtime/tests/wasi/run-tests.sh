@@ -104,8 +104,12 @@ run "trap: unreachable" 134 "$WASMRT" run "$T/trap.wasm" &&
     expect_err_has "trap: unreachable" "trap: unreachable"
 run "trap: divide by zero" 134 "$WASMRT" run "$T/trap.wasm" divide &&
     expect_err_has "trap: divide by zero" "integer divide by zero"
+expect_err_has "trap: names the function (name section)" " (main)"
 run "trap: out of bounds" 134 "$WASMRT" run "$T/trap.wasm" oob &&
     expect_err_has "trap: out of bounds" "out of bounds"
+grep -qE "out of bounds memory access in function [0-9]+ \(main\)" "$WORK/err" &&
+    ok "trap: a memory fault names its function" ||
+    fail "trap: a memory fault names its function" "$(head -c 400 "$WORK/err")"
 
 # ---- stdio, clocks, memory limits ---------------------------------------------------
 printf 'line one\nline two\n' >"$WORK/small"
