@@ -169,11 +169,14 @@ static int density_grow(density_run *run, const scenario *s, long n)
         wasmvs_error err = {{0}};
         if (target_instance_start(run->t, &s->invocation, run->options->start_timeout_s,
                                   &run->live[run->count], &err) != 0) {
-            snprintf(run->stop_reason, sizeof run->stop_reason, "%s",
-                     cancel_requested() ? "interrupted" : "an instance failed to start");
-            if (!cancel_requested())
+            if (cancel_requested()) {
+                snprintf(run->stop_reason, sizeof run->stop_reason, "interrupted");
+            } else {
+                snprintf(run->stop_reason, sizeof run->stop_reason,
+                         "an instance failed to start: %.160s", err.message);
                 fprintf(stderr, "%s: instance %zu did not start: %s\n", run->t->name,
                         run->count + 1, err.message);
+            }
             return -1;
         }
         run->count++;
@@ -266,6 +269,9 @@ int density_sweep(const scenario *s, target *t, json_t *entry, wasmvs_error *err
     if (density_options_parse(s->file, json_object_get(s->json, "density"), &options, err) != 0)
         return -1;
     density_run run = {.options = &options, .t = t};
+    if (!json_object_get(t->details, "idle_definition")) /* native, runc, Docker */
+        json_object_set_new(t->details, "idle_definition",
+                            json_string("process blocked waiting"));
     density_sleep(options.settle_s); /* let the previous target's teardown settle */
     run.available_start_kib = density_available();
     density_memory_available_kib(&run.total_kib);
