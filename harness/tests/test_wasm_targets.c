@@ -250,7 +250,7 @@ static void templates_missing_and_malformed(void **state)
     target *t = NULL;
     wasmvs_error err = {{0}};
     assert_int_equal(target_create("wasm-cli:", &t, &err), -1);
-    assert_non_null(strstr(err.message, "wasm-cli:NAME"));
+    assert_non_null(strstr(err.message, "unknown target \"wasm-cli:\""));
 }
 
 int main(void)
