@@ -233,11 +233,29 @@ typedef struct http_probe_run {
     int status;
     wasmvs_error err;
     atomic_int start_failed; /* set when start gave up: the probe stops at once */
+    atomic_int server_pid;   /* set once started: its end stops the probe too */
 } http_probe_run;
+
+/* Whether pid runs: exists and is not a zombie (a native server that ended stays one
+ * until its stop reaps it). */
+static bool http_pid_alive(pid_t pid)
+{
+    char path[64], text[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *file = fopen(path, "r");
+    if (!file) return false;
+    size_t n = fread(text, 1, sizeof text - 1, file);
+    fclose(file);
+    text[n] = '\0';
+    const char *end = strrchr(text, ')'); /* the name may hold spaces and parentheses */
+    return end && end[1] == ' ' && end[2] != 'Z' && end[2] != 'X';
+}
 
 static int http_probe_alive(void *context)
 {
-    return !atomic_load(&((http_probe_run *)context)->start_failed);
+    http_probe_run *run = context;
+    pid_t pid = (pid_t)atomic_load(&run->server_pid);
+    return !atomic_load(&run->start_failed) && (pid <= 0 || http_pid_alive(pid));
 }
 
 static void *http_probe_thread(void *context)
@@ -304,7 +322,10 @@ static int http_start(target *t, scenario *s, char *url, size_t url_size,
         return wasmvs_fail(err, "%s: cannot start the probe thread", t->name);
     }
     int status = target_instance_start(t, &s->invocation, s->timeout_s, instance, err);
-    if (status != 0) atomic_store(&run.start_failed, 1);
+    if (status != 0)
+        atomic_store(&run.start_failed, 1);
+    else
+        atomic_store(&run.server_pid, (int)(*instance)->main_pid);
     pthread_join(thread, NULL);
     load_probe_free(run.probe);
     if (status != 0) return -1;
@@ -355,7 +376,7 @@ static bool http_round_good(const load_result *r, char *why, size_t size)
 
 static bool http_server_alive(const target_instance *instance)
 {
-    return kill(instance->main_pid, 0) == 0 || errno == EPERM;
+    return http_pid_alive(instance->main_pid);
 }
 
 /* One wrk round, recorded as a sample. Returns 1 when good, 0 when failed, -1 when
