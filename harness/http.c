@@ -397,6 +397,8 @@ static int http_round(const target_instance *instance, const http_options *o,
     wasmvs_error err = {{0}};
     if (load_wrk_run(&w, &r, &err) != 0) {
         if (cancel_requested()) return -1;
+        fprintf(stderr, "%s: round failed: %s\n", json_string_value(json_object_get(entry, "name")),
+                err.message);
         results_add_sample(entry, warmup, false, err.message, NULL, json_object(), NULL);
         return 0;
     }
@@ -407,6 +409,9 @@ static int http_round(const target_instance *instance, const http_options *o,
         snprintf(why, sizeof why, "the server ended during the round");
         good = false;
     }
+    if (!good)
+        fprintf(stderr, "%s: round failed: %s\n", json_string_value(json_object_get(entry, "name")),
+                why);
     json_t *sample = results_add_sample(entry, warmup, good, good ? NULL : why, NULL,
                                         http_round_metrics(&r), NULL);
     json_object_set_new(sample, "load", load_result_to_json(&r));

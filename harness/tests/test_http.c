@@ -16,8 +16,10 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -456,6 +458,67 @@ static void port_in_use_marks_each_target_failed_with_output(void **state)
     remove(RESULTS_PATH);
 }
 
+/* The pid of this process's child named httpd, or 0. */
+static pid_t child_httpd(void)
+{
+    DIR *proc = opendir("/proc");
+    pid_t found = 0;
+    struct dirent *entry;
+    while (proc && !found && (entry = readdir(proc)) != NULL) {
+        char path[300], text[512];
+        snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
+        FILE *file = fopen(path, "r");
+        if (!file) continue;
+        size_t n = fread(text, 1, sizeof text - 1, file);
+        fclose(file);
+        text[n] = '\0';
+        const char *end = strrchr(text, ')');
+        long parent = 0;
+        char state = 0;
+        if (strstr(text, "(httpd)") && end && sscanf(end + 1, " %c %ld", &state, &parent) == 2 &&
+            parent == (long)getpid() && state != 'Z')
+            found = (pid_t)atol(entry->d_name);
+    }
+    if (proc) closedir(proc);
+    return found;
+}
+
+static void *kill_httpd_later(void *unused)
+{
+    (void)unused;
+    for (int i = 0; i < 300; i++) { /* up to 3 s for it to start */
+        pid_t pid = child_httpd();
+        if (pid > 0) {
+            usleep(500000); /* into the wrk round */
+            kill(pid, SIGKILL);
+            return NULL;
+        }
+        usleep(10000);
+    }
+    return NULL;
+}
+
+/* The server dies under load: the round is a failed sample, no sweep is tried, the run
+ * says it failed. */
+static void server_killed_during_the_round_fails_the_target(void **state)
+{
+    (void)state;
+    write_scenario("\"native\"", "{}", 3);
+    pthread_t killer;
+    assert_int_equal(pthread_create(&killer, NULL, kill_httpd_later, NULL), 0);
+    json_t *doc = run_and_load(1);
+    pthread_join(killer, NULL);
+    json_t *native = results_find_target(doc, "native");
+    json_t *sample = json_array_get(json_object_get(native, "samples"), 0);
+    assert_non_null(sample);
+    assert_false(json_is_true(json_object_get(sample, "ok")));
+    printf("  recorded: %s\n", json_string_value(json_object_get(sample, "error")));
+    assert_null(json_object_get(json_object_get(native, "load"), "sweep"));
+    json_decref(doc);
+    remove(SCENARIO_PATH);
+    remove(RESULTS_PATH);
+}
+
 /* SIGINT during the wrk round: exit 128+2, "interrupted": true, the server is gone. */
 static void ctrl_c_stops_the_server_and_writes_interrupted(void **state)
 {
@@ -501,6 +564,7 @@ int main(void)
         cmocka_unit_test(tiny_run_records_every_target_and_leaves_nothing),
         cmocka_unit_test(port_in_use_marks_each_target_failed_with_output),
         cmocka_unit_test(port_listened_by_another_process_is_a_clear_error),
+        cmocka_unit_test(server_killed_during_the_round_fails_the_target),
         cmocka_unit_test(ctrl_c_stops_the_server_and_writes_interrupted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
