@@ -54,10 +54,9 @@ static void run_checked(target *t, const workload_invocation *w, target_outcome 
     assert_true(json_integer_value(json_object_get(outcome->metrics, "wall_ns")) > 0);
 }
 
-static void wasmrt_phases_add_up(void **state)
+static void phases_add_up(const char *name)
 {
-    (void)state;
-    target *t = open_or_skip("wasmrt");
+    target *t = open_or_skip(name);
     workload_invocation w;
     prepare(t, "hello", "{\"name\": \"phases\", \"n\": 7}", &w);
     for (int round = 0; round < 3; round++) {
@@ -75,7 +74,10 @@ static void wasmrt_phases_add_up(void **state)
         assert_int_equal(json_integer_value(json_object_get(outcome.metrics, "wall_ns")), total);
         assert_true(json_integer_value(json_object_get(outcome.metrics, "isolation_wall_ns")) >=
                     total);
-        /* load compiles eagerly: every function of the module is translated */
+        /* eager: the load phase translated every function; lazy: execute translated some */
+        if (strcmp(name, "wasmrt:eager") == 0)
+            assert_true(json_integer_value(json_object_get(outcome.metrics, "compiled_at_load")) >
+                        0);
         assert_true(json_integer_value(json_object_get(outcome.metrics, "compiled_functions")) >
                     0);
         target_outcome_free(&outcome);
@@ -84,6 +86,13 @@ static void wasmrt_phases_add_up(void **state)
                         "in-process");
     workload_free(&w);
     target_free(t);
+}
+
+static void wasmrt_phases_add_up(void **state)
+{
+    (void)state;
+    phases_add_up("wasmrt");
+    phases_add_up("wasmrt:eager");
 }
 
 static void wasmrt_runaway_guest_times_out(void **state)
