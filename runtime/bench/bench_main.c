@@ -7,8 +7,8 @@
  * For each kernel, REPS rounds of: native gcc, native clang, wasmrt (fresh engine,
  * load, instantiate, run), interleaved so that drift in machine state hits all three
  * alike. A run counts only when its checksum is the kernel's. Prints a table of
- * medians and the ratios to native, and writes them as JSON. --smoke runs each kernel
- * once at a tiny size under wasmrt and natively and checks checksums only, for
+ * medians and the ratios to native (medians of per-round ratios), and writes them as JSON. --smoke
+ * runs each kernel once at a tiny size under wasmrt and natively and checks checksums only, for
  * `make check`: "bench-smoke: N passed, N failed, N skipped". Rows built from the
  * workloads (WASI commands) are skipped when --workloads is not given or not built. */
 #include <sys/stat.h>
@@ -34,6 +34,9 @@ typedef struct bench_args {
 /* Medians of one kernel's runs, in milliseconds. */
 typedef struct bench_row {
     double gcc_ms, clang_ms, load_ms, instantiate_ms, execute_ms;
+    /* Medians of the per-round ratios: a round runs all three back to back, so a
+     * busy moment of the machine slows both sides of a ratio alike. */
+    double ratio_gcc, ratio_clang;
     int ok;
     char error[400];
 } bench_row;
@@ -115,11 +118,15 @@ static int bench_double_compare(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static double bench_median(double *v, unsigned n)
+{
+    qsort(v, n, sizeof *v, bench_double_compare);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 static double bench_median_ms(double *ns, unsigned n)
 {
-    qsort(ns, n, sizeof *ns, bench_double_compare);
-    double mid = n % 2 ? ns[n / 2] : (ns[n / 2 - 1] + ns[n / 2]) / 2;
-    return mid / 1e6;
+    return bench_median(ns, n) / 1e6;
 }
 
 typedef struct bench_paths {
@@ -176,9 +183,10 @@ static void bench_kernel_measure(const bench_args *a, const bench_kernel *k, con
                                  bench_row *row)
 {
     const char *gcc = p->gcc, *clang = p->clang, *wasm = p->wasm;
-    double *ns = calloc(5 * (size_t)a->reps, sizeof *ns);
+    double *ns = calloc(7 * (size_t)a->reps, sizeof *ns);
     double *gcc_ns = ns, *clang_ns = ns + a->reps, *load_ns = ns + 2 * a->reps,
-           *inst_ns = ns + 3 * a->reps, *exec_ns = ns + 4 * a->reps;
+           *inst_ns = ns + 3 * a->reps, *exec_ns = ns + 4 * a->reps, *ratio_gcc = ns + 5 * a->reps,
+           *ratio_clang = ns + 6 * a->reps;
     memset(row, 0, sizeof *row);
     if (!ns) {
         snprintf(row->error, sizeof row->error, "out of memory");
@@ -200,12 +208,16 @@ static void bench_kernel_measure(const bench_args *a, const bench_kernel *k, con
         load_ns[r] = t.load_ns;
         inst_ns[r] = t.instantiate_ns;
         exec_ns[r] = t.execute_ns;
+        ratio_gcc[r] = t.execute_ns / gcc_ns[r];
+        ratio_clang[r] = t.execute_ns / clang_ns[r];
     }
     row->gcc_ms = bench_median_ms(gcc_ns, a->reps);
     row->clang_ms = bench_median_ms(clang_ns, a->reps);
     row->load_ms = bench_median_ms(load_ns, a->reps);
     row->instantiate_ms = bench_median_ms(inst_ns, a->reps);
     row->execute_ms = bench_median_ms(exec_ns, a->reps);
+    row->ratio_gcc = bench_median(ratio_gcc, a->reps);
+    row->ratio_clang = bench_median(ratio_clang, a->reps);
     row->ok = 1;
     free(ns);
 }
@@ -233,10 +245,10 @@ static json_t *bench_row_json(const bench_kernel *k, const bench_row *row)
     json_object_set_new(j, "wasmrt_load_ms", json_real(row->load_ms));
     json_object_set_new(j, "wasmrt_instantiate_ms", json_real(row->instantiate_ms));
     json_object_set_new(j, "wasmrt_execute_ms", json_real(row->execute_ms));
-    json_object_set_new(j, "ratio_vs_gcc", json_real(row->execute_ms / row->gcc_ms));
-    json_object_set_new(j, "ratio_vs_clang", json_real(row->execute_ms / row->clang_ms));
-    json_object_set_new(j, "meets_goal",
-                        json_boolean(row->execute_ms / row->gcc_ms <= k->goal_ratio));
+    json_object_set_new(j, "ratio_vs_gcc", json_real(row->ratio_gcc));
+    json_object_set_new(j, "ratio_vs_clang", json_real(row->ratio_clang));
+    json_object_set_new(j, "ratio", json_string("median of per-round wasmrt/native ratios"));
+    json_object_set_new(j, "meets_goal", json_boolean(row->ratio_gcc <= k->goal_ratio));
     return j;
 }
 
@@ -264,11 +276,11 @@ static int bench_full(const bench_args *a)
             failed++;
             continue;
         }
-        double ratio = row.execute_ms / row.gcc_ms;
+        double ratio = row.ratio_gcc;
         measured++;
         met += ratio <= k->goal_ratio;
         printf("%-12s %10.1f %10.1f %10.1f %8.1fx %8.1fx %6s (%.2f / %.3f)\n", k->name, row.gcc_ms,
-               row.clang_ms, row.execute_ms, ratio, row.execute_ms / row.clang_ms,
+               row.clang_ms, row.execute_ms, ratio, row.ratio_clang,
                ratio <= k->goal_ratio ? "ok" : "miss", row.load_ms, row.instantiate_ms);
         fflush(stdout);
     }
