@@ -326,8 +326,7 @@ static int compile_body(compiler *c)
                 return 0;
             if (a >= c->nlocals)
                 return emit_fail(c, WASMRT_ERR_INVALID, "unknown local %u", a);
-            operand o = {c->local_types[a], OPERAND_LOCAL, a, 0, 0};
-            emit_push_operand(c, o);
+            emit_push_fields(c, c->local_types[a], OPERAND_LOCAL, a, 0);
             break;
         }
         case 0x21: case 0x22:

@@ -85,6 +85,24 @@ void emit_word(compiler *c, uint64_t w);
 uint32_t emit_slot(const compiler *c, uint32_t pos);
 void emit_push(compiler *c, wasmrt_valtype t);
 void emit_push_operand(compiler *c, operand o);
+int emit_grow_stack(compiler *c);
+/* Pushes an operand field by field. Validation is mostly pushes and pops; building an
+ * operand struct and copying it whole made the CPU wait on store forwarding at every
+ * one, so the hot paths (locals, constants, results) write the fields in place. */
+static inline void emit_push_fields(compiler *c, wasmrt_valtype t, int kind, uint32_t local,
+                                    uint64_t bits)
+{
+    if (c->height == c->stack_cap && !emit_grow_stack(c))
+        return;
+    operand *o = &c->stack[c->height];
+    o->type = t;
+    o->kind = (uint8_t)kind;
+    o->local = local;
+    o->bits = bits;
+    o->pos = c->height;
+    if (++c->height > c->max_height)
+        c->max_height = c->height;
+}
 int emit_pop(compiler *c, wasmrt_valtype expect, operand *out);
 void emit_materialize(compiler *c, uint32_t pos);
 void emit_materialize_all(compiler *c);

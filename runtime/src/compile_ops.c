@@ -196,8 +196,7 @@ int compile_prefixed(compiler *c)
 
 void compile_const(compiler *c, wasmrt_valtype t, uint64_t bits)
 {
-    operand o = {t, OPERAND_CONST, 0, bits, 0};
-    emit_push_operand(c, o);
+    emit_push_fields(c, t, OPERAND_CONST, 0, bits);
 }
 
 /* Numeric ops by opcode range: operand and result types, whether an integer op has a

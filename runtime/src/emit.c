@@ -79,28 +79,25 @@ static void emit_dst(compiler *c)
     emit_word(c, emit_slot(c, c->height));
 }
 
+int emit_grow_stack(compiler *c)
+{
+    uint32_t cap = c->stack_cap ? c->stack_cap * 2 : 64;
+    operand *grown = realloc(c->stack, cap * sizeof *grown);
+    if (!grown)
+        return emit_fail(c, WASMRT_ERR_RESOURCE, "out of memory validating the function");
+    c->stack = grown;
+    c->stack_cap = cap;
+    return 1;
+}
+
 void emit_push_operand(compiler *c, operand o)
 {
-    if (c->height == c->stack_cap) {
-        uint32_t cap = c->stack_cap ? c->stack_cap * 2 : 64;
-        operand *grown = realloc(c->stack, cap * sizeof *grown);
-        if (!grown) {
-            emit_fail(c, WASMRT_ERR_RESOURCE, "out of memory validating the function");
-            return;
-        }
-        c->stack = grown;
-        c->stack_cap = cap;
-    }
-    o.pos = c->height;
-    c->stack[c->height++] = o;
-    if (c->height > c->max_height)
-        c->max_height = c->height;
+    emit_push_fields(c, o.type, o.kind, o.local, o.bits);
 }
 
 void emit_push(compiler *c, wasmrt_valtype t)
 {
-    operand o = {t, OPERAND_STACK, 0, 0, 0};
-    emit_push_operand(c, o);
+    emit_push_fields(c, t, OPERAND_STACK, 0, 0);
 }
 
 static const char *emit_type_name(wasmrt_valtype t)
@@ -130,11 +127,16 @@ int emit_pop(compiler *c, wasmrt_valtype expect, operand *out)
         return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: expected %s, found an empty stack",
                          emit_type_name(expect));
     }
-    operand o = c->stack[--c->height];
-    if (expect != TYPE_UNKNOWN && o.type != TYPE_UNKNOWN && o.type != expect)
+    /* field by field, as emit_push_fields wrote them (see there) */
+    const operand *o = &c->stack[--c->height];
+    if (expect != TYPE_UNKNOWN && o->type != TYPE_UNKNOWN && o->type != expect)
         return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: expected %s, found %s",
-                         emit_type_name(expect), emit_type_name(o.type));
-    *out = o;
+                         emit_type_name(expect), emit_type_name(o->type));
+    out->type = o->type;
+    out->kind = o->kind;
+    out->local = o->local;
+    out->bits = o->bits;
+    out->pos = o->pos;
     return 1;
 }
 

@@ -70,6 +70,11 @@ static inline int reader_uleb(reader *r, unsigned bits, uint64_t *out)
 
 static inline int reader_u32(reader *r, uint32_t *out)
 {
+    /* most indices fit one byte: no loop, no limit checks needed */
+    if (r->p < r->end && *r->p < 0x80) {
+        *out = *r->p++;
+        return 1;
+    }
     uint64_t v;
     if (!reader_uleb(r, 32, &v))
         return 0;
@@ -80,6 +85,12 @@ static inline int reader_u32(reader *r, uint32_t *out)
 /* Signed LEB128 of at most `bits` bits (32 or 64, or 33 for block types). */
 static inline int reader_sleb(reader *r, unsigned bits, int64_t *out)
 {
+    /* one byte (-64..63) is the common constant; any width of 8 bits or more takes it */
+    if (bits >= 8 && r->p < r->end && *r->p < 0x80) {
+        uint8_t b = *r->p++;
+        *out = (b & 0x40) ? (int64_t)b - 128 : (int64_t)b;
+        return 1;
+    }
     uint64_t result = 0;
     unsigned shift = 0;
     uint8_t b;
