@@ -116,11 +116,16 @@ static wasmrt_status instance_resolve(wasmrt_instance *inst, const wasmrt_linker
 }
 
 /* The module's initial memory as a memfd, built once, when every active data
- * segment has a constant offset inside the initial pages of its own memory. */
+ * segment has a constant offset inside the initial pages of its own memory. Built
+ * for the second instance: the first copies its segments, since the image costs a
+ * memfd, a write and shared-memory page faults that only later instances repay
+ * (a one-instance `wasmrt run` would pay them all). */
 static int instance_image(wasmrt_module *m)
 {
     pthread_mutex_lock(&m->lock);
-    if (m->image_state == 0) {
+    if (m->image_state == 0 && !m->image_deferred) {
+        m->image_deferred = 1;
+    } else if (m->image_state == 0) {
         m->image_state = -1;
         size_t end = 0;
         int ok = m->memory_count == 1 && m->imported_memories == 0 &&

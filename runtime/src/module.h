@@ -163,6 +163,7 @@ struct wasmrt_module {
     char **func_names;       /* from the name section, may be NULL */
     pthread_mutex_t lock;    /* lazy compile, memory image */
     int image_state;         /* 0 = not built, 1 = built, -1 = not usable */
+    int image_deferred;      /* the first instance went without (instance.c) */
     int image_fd;
     size_t image_size;
 };
