@@ -56,19 +56,35 @@ static char *target_wasm_cli_substitute(const char *word, const target_wasm_cli 
     return out;
 }
 
-/* Expands the "run" template for workload w into state->argv. */
+/* Expands the "run" template for workload w into state->argv. A server (httpd) gets
+ * the "listen" words, {listen} = its ADDR:PORT, before the module's word, and not its
+ * address among {args}: WASI cannot bind, the runtime hands in the socket. */
 static int target_wasm_cli_expand(target *t, const workload_invocation *w, wasmvs_error *err)
 {
     target_wasm_cli *state = t->state;
     target_wasm_cli_free_argv(state);
     json_t *run = json_object_get(state->runtime, "run");
-    size_t n = 0, i;
-    json_t *word;
+    json_t *listen = json_object_get(state->runtime, "listen");
+    if (w->serves_http && !listen)
+        return wasmvs_fail(err,
+                           "%s: expected a \"listen\" template to serve %s on a preopened "
+                           "socket, found none: this runtime cannot serve it",
+                           t->name, w->name);
+    size_t n = 0, i, l;
+    json_t *word, *listen_word;
     json_array_foreach(run, i, word)
     {
         const char *text = json_string_value(word);
+        if (w->serves_http && strstr(text, "{module}"))
+            json_array_foreach(listen, l, listen_word)
+            {
+                const char *part = json_string_value(listen_word);
+                if (n < WASM_CLI_MAX_WORDS)
+                    state->argv[n++] = strdup(strcmp(part, "{listen}") ? part : w->args[0]);
+            }
         if (strcmp(text, "{args}") == 0) {
-            for (size_t a = 0; a < w->arg_count && n < WASM_CLI_MAX_WORDS; a++)
+            size_t first = w->serves_http ? 1 : 0; /* not the server's address */
+            for (size_t a = first; a < w->arg_count && n < WASM_CLI_MAX_WORDS; a++)
                 state->argv[n++] = strdup(w->args[a]);
         } else if (n < WASM_CLI_MAX_WORDS) {
             state->argv[n++] = target_wasm_cli_substitute(text, state);

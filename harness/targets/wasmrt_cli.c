@@ -26,12 +26,12 @@ static void target_wasmrt_cli_argv(target_wasmrt_cli *state, const workload_invo
     size_t n = 0;
     argv[n++] = state->engine;
     argv[n++] = "run";
-    if (w->listen_port > 0) {
+    if (w->serves_http) {
         argv[n++] = "--listen";
         argv[n++] = w->args[0];
     }
     argv[n++] = state->module;
-    for (size_t i = w->listen_port > 0 ? 1 : 0; i < w->arg_count; i++)
+    for (size_t i = w->serves_http ? 1 : 0; i < w->arg_count; i++)
         argv[n++] = w->args[i];
     argv[n] = NULL;
 }

@@ -258,6 +258,45 @@ static void every_server_target_answers_get_with_200(void **state)
         server_answers_and_stops(server_targets[i]);
 }
 
+/* wasm-cli:NAME from a templates file: our own engine described as an external runtime
+ * (its "listen" words are what wasmtime's --tcplisten would be) serves; a runtime
+ * without "listen" refuses the server when preparing. */
+static void external_runtime_serves_through_its_listen_template(void **state)
+{
+    (void)state;
+    char root[4096], engine[4200], path[] = "/tmp/wasmvs-test-http-runtimes.json";
+    assert_non_null(getcwd(root, sizeof root));
+    snprintf(engine, sizeof engine, "%s/build/bin/wasmrt", root);
+    if (access(engine, X_OK) != 0) {
+        printf("[  SKIP    ] %s not built\n", engine);
+        skip();
+    }
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "{\"schema\": \"wasmvs/runtimes/v1\", \"runtimes\": {"
+            "\"engine\": {\"version\": [\"%s\", \"--version\"], \"run\": [\"%s\", \"run\", "
+            "\"{module}\", \"{args}\"], \"listen\": [\"--listen\", \"{listen}\"]},"
+            "\"plain\": {\"version\": [\"%s\", \"--version\"], \"run\": [\"%s\", \"run\", "
+            "\"{module}\", \"{args}\"]}}}\n",
+            engine, engine, engine, engine);
+    fclose(f);
+    setenv("WASMVS_RUNTIMES", path, 1);
+    server_answers_and_stops("wasm-cli:engine");
+    target *t = NULL;
+    wasmvs_error err = {{0}};
+    assert_int_equal(target_create("wasm-cli:plain", &t, &err), 0);
+    assert_int_equal(t->ops->probe(t, &err), 0);
+    workload_invocation w;
+    assert_int_equal(workload_prepare("httpd", NULL, &w, &err), 0);
+    assert_int_equal(t->ops->prepare(t, &w, &err), -1);
+    assert_non_null(strstr(err.message, "this runtime cannot serve it"));
+    target_free(t);
+    workload_free(&w);
+    unsetenv("WASMVS_RUNTIMES");
+    remove(path);
+}
+
 static void docker_none_refuses_a_server(void **state)
 {
     (void)state;
@@ -560,6 +599,7 @@ int main(void)
         cmocka_unit_test(scenario_kind_http_checks_workload_and_load),
         cmocka_unit_test(closing_note_gives_rate_p99_and_the_engine_goal),
         cmocka_unit_test(every_server_target_answers_get_with_200),
+        cmocka_unit_test(external_runtime_serves_through_its_listen_template),
         cmocka_unit_test(docker_none_refuses_a_server),
         cmocka_unit_test(tiny_run_records_every_target_and_leaves_nothing),
         cmocka_unit_test(port_in_use_marks_each_target_failed_with_output),
