@@ -146,6 +146,14 @@ int cli_bench_instantiate(int argc, char **argv)
         start[i] = t2 - t1;
         both[i] = t2 - t0;
     }
+    wasmrt_module_stats stats;
+    wasmrt_module_get_stats(module, &stats);
+    printf("functions: %u defined, %u translated after the runs\n", stats.function_count,
+           stats.compiled_function_count);
+    /* the first instance pays what a cold start does beyond loading: translating the
+       functions it calls (lazy) and building the memory image */
+    printf("first run: load %.2f us, instantiate %.2f us, start %.2f us\n",
+           (double)load[0] / 1e3, (double)inst[0] / 1e3, (double)start[0] / 1e3);
     bench_print("load (decode+validate)", load, runs);
     bench_print("instantiate", inst, runs);
     bench_print("start (_start)", start, runs);

@@ -28,6 +28,8 @@ typedef struct cli_run_options {
     const char *listen; /* ADDR:PORT or NULL */
     uint64_t max_memory_bytes;
     double timeout_seconds;
+    const char *cache_dir; /* --cache-dir, or NULL for the default */
+    int no_cache;
     const char *module;
     int guest_argc;
     char **guest_argv; /* module path first, then its arguments */
@@ -138,6 +140,11 @@ static int cli_parse_run(int argc, char **argv, cli_run_options *o)
                 fprintf(stderr, "wasmrt run: --timeout: expected seconds > 0, found '%s'\n", v);
                 return -1;
             }
+        } else if ((v = cli_option_value(argc, argv, &i, "--cache-dir"))) {
+            if (!*v) return -1;
+            o->cache_dir = v;
+        } else if (strcmp(argv[i], "--no-cache") == 0) {
+            o->no_cache = 1;
         } else {
             fprintf(stderr, "wasmrt run: unknown option '%s' (see wasmrt --help)\n", argv[i]);
             return -1;
@@ -260,6 +267,22 @@ static int cli_outcome(wasmrt_status status, int exit_code, const wasmrt_error *
     return CLI_EXIT_ERROR;
 }
 
+/* The validation cache: --cache-dir, else $WASMRT_CACHE_DIR (empty: none), else
+ * $XDG_CACHE_HOME/wasmrt, else $HOME/.cache/wasmrt; NULL with --no-cache. */
+static const char *cli_cache_dir(const cli_run_options *o, char *buf, size_t cap)
+{
+    if (o->no_cache) return NULL;
+    if (o->cache_dir) return o->cache_dir;
+    const char *env = getenv("WASMRT_CACHE_DIR");
+    if (env) return *env ? env : NULL;
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    int n;
+    if (xdg && *xdg == '/') n = snprintf(buf, cap, "%s/wasmrt", xdg);
+    else if (home && *home == '/') n = snprintf(buf, cap, "%s/.cache/wasmrt", home);
+    else return NULL;
+    return n > 0 && (size_t)n < cap ? buf : NULL;
+}
+
 int cli_run(int argc, char **argv)
 {
     static cli_run_options options; /* zeroed; static keeps 3 KiB off the stack */
@@ -275,6 +298,8 @@ int cli_run(int argc, char **argv)
         config.max_memory_pages = pages > 65536 ? 65536 : (uint32_t)pages;
     }
     if (o->timeout_seconds > 0) config.deadline_ns = (uint64_t)(o->timeout_seconds * 1e9);
+    char cache_buf[4096];
+    config.cache_dir = cli_cache_dir(o, cache_buf, sizeof cache_buf);
 
     wasmrt_error error;
     memset(&error, 0, sizeof error);

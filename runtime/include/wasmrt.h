@@ -158,6 +158,12 @@ typedef struct wasmrt_config {
     uint64_t fuel;             /* instructions-ish budget per call; 0 = unlimited */
     uint64_t deadline_ns;      /* wall-clock budget per call in ns; 0 = none */
     int lazy_compile;          /* 1 (default via wasmrt_config_default) = translate on first call */
+    /* Validation cache directory (copied by wasmrt_engine_new; NULL = none, the
+     * default). A module whose bodies validated once leaves an empty file named by a
+     * hash of its bytes; loading the same bytes again skips type-checking the bodies
+     * (most of a load). Each function is still type-checked when translated, so an
+     * entry can never make unchecked code run. */
+    const char *cache_dir;
 } wasmrt_config;
 
 void wasmrt_config_default(wasmrt_config *config);

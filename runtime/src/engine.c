@@ -138,6 +138,12 @@ wasmrt_status wasmrt_engine_new(const wasmrt_config *config, wasmrt_engine **out
     }
     if (e->config.max_memory_pages > WASM_MAX_PAGES)
         e->config.max_memory_pages = WASM_MAX_PAGES;
+    if (e->config.cache_dir && *e->config.cache_dir &&
+        !(e->cache_dir = strdup(e->config.cache_dir))) {
+        free(e);
+        return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET, "out of memory");
+    }
+    e->config.cache_dir = e->cache_dir;
     pthread_mutex_init(&e->lock, NULL);
     *out = e;
     return WASMRT_OK;
@@ -162,6 +168,7 @@ void wasmrt_engine_free(wasmrt_engine *e)
         free(t);
     }
     pthread_mutex_destroy(&e->lock);
+    free(e->cache_dir);
     free(e);
 }
 

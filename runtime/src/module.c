@@ -60,12 +60,13 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
     m->engine = engine;
     m->image_fd = -1;
     pthread_mutex_init(&m->lock, NULL);
+    int cached = engine->config.cache_dir && cache_validated(engine, bytes, size);
     wasmrt_status s = decode_module(m, error);
     /* The spec decodes every body before validating anything, so a malformed body
        wins over an invalid module. The structural walk (decode_bodies) costs a
        quarter of a load and the type-checking pass rejects everything it does, so it
        runs only to decide which error to report when validation fails. */
-    if (s == WASMRT_OK && (s = validate_module(m, error)) != WASMRT_OK) {
+    if (s == WASMRT_OK && (s = validate_module(m, !cached, error)) != WASMRT_OK) {
         wasmrt_error malformed;
         if (decode_bodies(m, &malformed) != WASMRT_OK) {
             if (error)
@@ -82,6 +83,8 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
         wasmrt_module_free(m);
         return s;
     }
+    if (!cached && engine->config.cache_dir)
+        cache_record_validated(engine, bytes, size);
     *out = m;
     return WASMRT_OK;
 }

@@ -123,6 +123,7 @@ typedef struct section_info {
 
 struct wasmrt_engine {
     wasmrt_config config;
+    char *cache_dir; /* config.cache_dir points here */
     pthread_mutex_t lock; /* type interning and host-object list */
     functype *types;
     struct engine_object *objects; /* host objects owned by the engine */
@@ -233,7 +234,11 @@ void *engine_own(wasmrt_engine *engine, size_t size);
 wasmrt_status decode_module(wasmrt_module *module, wasmrt_error *error);
 /* decode_body.c: every body well-formed, before any type checking */
 wasmrt_status decode_bodies(const wasmrt_module *module, wasmrt_error *error);
-wasmrt_status validate_module(wasmrt_module *module, wasmrt_error *error);
+/* check_bodies = 0: the module-level checks only (the bodies passed before: cache.c) */
+wasmrt_status validate_module(wasmrt_module *module, int check_bodies, wasmrt_error *error);
+/* cache.c: whether these bytes validated before; recording that they did */
+int cache_validated(const wasmrt_engine *engine, const uint8_t *bytes, size_t size);
+void cache_record_validated(const wasmrt_engine *engine, const uint8_t *bytes, size_t size);
 int valtype_is_ref(wasmrt_valtype t);
 
 /* ---- compile.c ----------------------------------------------------------------- */

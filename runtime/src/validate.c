@@ -90,7 +90,7 @@ static wasmrt_status validate_segments(wasmrt_module *m, wasmrt_error *error)
     return WASMRT_OK;
 }
 
-wasmrt_status validate_module(wasmrt_module *m, wasmrt_error *error)
+wasmrt_status validate_module(wasmrt_module *m, int check_bodies, wasmrt_error *error)
 {
     wasmrt_status s;
     m->declared_funcs = calloc((size_t)m->func_count + 1, 1);
@@ -134,7 +134,7 @@ wasmrt_status validate_module(wasmrt_module *m, wasmrt_error *error)
     }
     if ((s = validate_segments(m, error)) != WASMRT_OK)
         return s;
-    for (uint32_t i = m->imported_funcs; i < m->func_count; i++)
+    for (uint32_t i = m->imported_funcs; check_bodies && i < m->func_count; i++)
         if ((s = compile_function(m, &m->funcs[i], NULL, error)) != WASMRT_OK)
             return s;
     return WASMRT_OK;

@@ -19,6 +19,8 @@ CHECKS += unit-check
 
 # names in the name section, for the tests that check a trap names its function
 $(B)/tests/wat/test_trap_func.wasm: WAT2WASM_FLAGS := --debug-names
+# invalid on purpose, for the validation cache test
+$(B)/tests/wat/test_cache_invalid.wasm: WAT2WASM_FLAGS := --no-check
 $(UNIT_WASM): $(B)/tests/wat/%.wasm: tests/wat/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm $(WAT2WASM_FLAGS) $< -o $@

@@ -99,6 +99,20 @@ for code in 0 7 255; do
 done
 run "return 3 from main" 3 "$WASMRT" run "$T/exit.wasm" return 3 && ok "return 3 from main"
 
+# ---- the validation cache ------------------------------------------------------------
+CACHE="$WORK/cache/wasmrt"
+run "cache: a run fills --cache-dir" 0 "$WASMRT" run --cache-dir "$CACHE" "$T/exit.wasm" 0 &&
+    [ "$(ls "$CACHE" | grep -c '^v1-')" = 1 ] && ok "cache: a run fills --cache-dir" ||
+    fail "cache: a run fills --cache-dir" "entries: $(ls "$CACHE" 2>&1)"
+run "cache: the next run uses it" 7 "$WASMRT" run --cache-dir="$CACHE" "$T/exit.wasm" 7 &&
+    [ "$(ls "$CACHE" | wc -l)" = 1 ] && ok "cache: the next run uses it"
+rm -rf "$WORK/cache"
+run "cache: WASMRT_CACHE_DIR" 0 env WASMRT_CACHE_DIR="$CACHE" "$WASMRT" run "$T/exit.wasm" 0 &&
+    [ -d "$CACHE" ] && ok "cache: WASMRT_CACHE_DIR"
+rm -rf "$WORK/cache"
+run "cache: --no-cache" 0 env WASMRT_CACHE_DIR="$CACHE" "$WASMRT" run --no-cache "$T/exit.wasm" 0 &&
+    [ ! -e "$CACHE" ] && ok "cache: --no-cache"
+
 # ---- traps --------------------------------------------------------------------------
 run "trap: unreachable" 134 "$WASMRT" run "$T/trap.wasm" &&
     expect_err_has "trap: unreachable" "trap: unreachable"

@@ -32,6 +32,8 @@ $(WASI_TEST_OUT)/%.wasm: tests/wasi/%.c tests/wasi/check.h
 $(WASI_ASAN_CLI): $(CLI_SRCS:%.c=$(B)/asan/%.o) $(ASAN_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASANFLAGS) $^ $(LDLIBS_LIB) -o $@
+# the command's ASan objects follow header changes too (wasmrt.h's structs)
+-include $(CLI_SRCS:%.c=$(B)/asan/%.d)
 
 $(WASI_EMBED_TEST): $(WASI_EMBED_SRC) $(ASAN_LIB)
 	@mkdir -p $(dir $@)
