@@ -261,7 +261,9 @@ wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *mo
         else
             s = memory_init(&inst->own_memory, (uint32_t)l->min, max, l->has_max,
                             cfg->bounds != WASMRT_BOUNDS_EXPLICIT, error);
-        if (s == WASMRT_OK && instance_image(m))
+        /* a recycled memory is resident and zero: copying the segments beats mapping
+           the image over it (which would drop those pages and fault them back) */
+        if (s == WASMRT_OK && !inst->own_memory.recycled && instance_image(m))
             image_mapped = memory_map_image(&inst->own_memory, m->image_fd, m->image_size);
     }
     for (uint32_t i = 0; s == WASMRT_OK && i < own_g; i++) {

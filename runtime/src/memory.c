@@ -3,8 +3,14 @@
  * mprotect'ed read-write, growing is another mprotect, and a fault beyond is a trap,
  * see trap.c). Explicit mode maps only what is accessible and grows with mremap;
  * the interpreter then checks every access. Initial-memory images are memfds mapped
- * copy-on-write, so instances share untouched data pages. */
+ * copy-on-write, so instances share untouched data pages.
+ *
+ * Released small guard memories go to a process-wide pool of a few reservations,
+ * zeroed with memset and kept mapped: the next instance then pays neither the
+ * mmap/mprotect/munmap nor the page faults on pages its predecessor touched, which
+ * is most of a short instance's cost. */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -12,6 +18,67 @@
 #include "module.h"
 
 #define MEMORY_GUARD_TOTAL (MEMORY_GUARD_RESERVATION + WASM_PAGE)
+/* Pool limits: zeroing a larger memory costs more than fresh pages would; a few
+ * reservations cover instances run one after another or a handful at a time. */
+#define MEMORY_POOL_MAX_BYTES (512u * 1024)
+#define MEMORY_POOL_SLOTS 4
+
+static struct {
+    pthread_mutex_t lock;
+    uint32_t count;
+    struct {
+        uint8_t *base;
+        uint64_t size; /* accessible (read-write) prefix, all zero */
+    } slots[MEMORY_POOL_SLOTS];
+} memory_pool = {PTHREAD_MUTEX_INITIALIZER, 0, {{NULL, 0}}};
+
+/* A pooled reservation with `size` bytes accessible, or NULL. */
+static uint8_t *memory_pool_take(uint64_t size)
+{
+    pthread_mutex_lock(&memory_pool.lock);
+    uint8_t *base = NULL;
+    uint64_t had = 0;
+    if (memory_pool.count) {
+        memory_pool.count--;
+        base = memory_pool.slots[memory_pool.count].base;
+        had = memory_pool.slots[memory_pool.count].size;
+    }
+    pthread_mutex_unlock(&memory_pool.lock);
+    if (!base || had == size)
+        return base;
+    /* pages past the new size were zeroed too; growing later finds them zero */
+    int ok = had < size ? mprotect(base + had, size - had, PROT_READ | PROT_WRITE) == 0
+                        : mprotect(base + size, had - size, PROT_NONE) == 0;
+    if (!ok) {
+        munmap(base, MEMORY_GUARD_TOTAL);
+        return NULL;
+    }
+    return base;
+}
+
+/* Keeps a released guard memory for reuse; 0 when it is not taken (caller unmaps). */
+static int memory_pool_give(wasmrt_memory *mem)
+{
+    if (!mem->guard || mem->reserved != MEMORY_GUARD_TOTAL || mem->size > MEMORY_POOL_MAX_BYTES)
+        return 0;
+    pthread_mutex_lock(&memory_pool.lock);
+    int room = memory_pool.count < MEMORY_POOL_SLOTS;
+    pthread_mutex_unlock(&memory_pool.lock);
+    if (!room)
+        return 0;
+    /* every accessible byte, resident or not: a page the kernel swapped out still
+       holds the old instance's data, so residency cannot tell what to clear */
+    memset(mem->base, 0, mem->size);
+    pthread_mutex_lock(&memory_pool.lock);
+    int taken = memory_pool.count < MEMORY_POOL_SLOTS;
+    if (taken) {
+        memory_pool.slots[memory_pool.count].base = mem->base;
+        memory_pool.slots[memory_pool.count].size = mem->size;
+        memory_pool.count++;
+    }
+    pthread_mutex_unlock(&memory_pool.lock);
+    return taken;
+}
 
 wasmrt_status memory_init(wasmrt_memory *mem, uint32_t pages, uint32_t max_pages, int has_max,
                           int guard, wasmrt_error *error)
@@ -24,6 +91,10 @@ wasmrt_status memory_init(wasmrt_memory *mem, uint32_t pages, uint32_t max_pages
     mem->size = (uint64_t)pages * WASM_PAGE;
     if (guard) {
         mem->reserved = MEMORY_GUARD_TOTAL;
+        if (mem->size <= MEMORY_POOL_MAX_BYTES && (mem->base = memory_pool_take(mem->size))) {
+            mem->recycled = 1;
+            return WASMRT_OK;
+        }
         void *p = mmap(NULL, mem->reserved, PROT_NONE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (p == MAP_FAILED)
@@ -78,7 +149,7 @@ int64_t memory_grow(wasmrt_memory *mem, uint32_t delta)
 
 void memory_release(wasmrt_memory *mem)
 {
-    if (mem->base)
+    if (mem->base && !memory_pool_give(mem))
         munmap(mem->base, mem->reserved);
     mem->base = NULL;
     mem->reserved = 0;

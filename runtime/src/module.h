@@ -186,6 +186,7 @@ struct wasmrt_memory {
     uint32_t pages, max_pages;
     int has_max;
     int guard;           /* 1 = guard-page reservation, no explicit checks */
+    int recycled;        /* the reservation came from memory.c's pool (zeroed) */
 };
 
 struct wasmrt_table {
