@@ -1,5 +1,7 @@
 /* linker.c: names -> externs for resolving imports. A flat list searched by
- * (module, name); later definitions replace earlier ones. */
+ * (module, name); later definitions replace earlier ones. Each entry keeps a hash of
+ * its two names so a search compares strings only on a likely match (WASI alone
+ * defines 46 names; every instantiation looks up each import). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +9,7 @@
 
 typedef struct linker_entry {
     char *module, *name;
+    uint32_t hash; /* linker_hash(module, name) */
     wasmrt_extern ext;
 } linker_entry;
 
@@ -38,10 +41,24 @@ void wasmrt_linker_free(wasmrt_linker *l)
     free(l);
 }
 
+/* FNV-1a over "module\0name" */
+static uint32_t linker_hash(const char *module, const char *name)
+{
+    uint32_t h = 2166136261u;
+    for (const char *s = module; *s; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    h *= 16777619u;
+    for (const char *s = name; *s; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    return h;
+}
+
 static linker_entry *linker_find(const wasmrt_linker *l, const char *module, const char *name)
 {
+    uint32_t h = linker_hash(module, name);
     for (uint32_t i = 0; i < l->count; i++)
-        if (strcmp(l->entries[i].name, name) == 0 && strcmp(l->entries[i].module, module) == 0)
+        if (l->entries[i].hash == h && strcmp(l->entries[i].name, name) == 0 &&
+            strcmp(l->entries[i].module, module) == 0)
             return &l->entries[i];
     return NULL;
 }
@@ -80,6 +97,7 @@ wasmrt_status wasmrt_linker_define(wasmrt_linker *l, const char *module, const c
         return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET, "out of memory");
     }
     e->ext = ext;
+    e->hash = linker_hash(module, name);
     l->count++;
     return WASMRT_OK;
 }
