@@ -56,6 +56,32 @@ static uint8_t *memory_pool_take(uint64_t size)
     return base;
 }
 
+/* Zeroes [base, base + size) without touching pages the guest never touched (a
+ * memset would fault them all in, at a cost a one-instance run pays on its way
+ * out): resident pages are cleared with memset, each run of the others is dropped
+ * with MADV_DONTNEED, which also discards pages the kernel swapped out (mincore
+ * counts those as not resident, yet they hold the old instance's data). */
+static int memory_zero(uint8_t *base, uint64_t size)
+{
+    unsigned char resident[MEMORY_POOL_MAX_BYTES / 4096];
+    long os_page = sysconf(_SC_PAGESIZE);
+    if (os_page != 4096 || mincore(base, size, resident) != 0)
+        return 0;
+    uint64_t pages = size / 4096;
+    for (uint64_t i = 0; i < pages;) {
+        uint64_t j = i;
+        int in = resident[i] & 1;
+        while (j < pages && (resident[j] & 1) == in)
+            j++;
+        if (in)
+            memset(base + i * 4096, 0, (j - i) * 4096);
+        else if (madvise(base + i * 4096, (j - i) * 4096, MADV_DONTNEED) != 0)
+            return 0;
+        i = j;
+    }
+    return 1;
+}
+
 /* Keeps a released guard memory for reuse; 0 when it is not taken (caller unmaps). */
 static int memory_pool_give(wasmrt_memory *mem)
 {
@@ -66,9 +92,8 @@ static int memory_pool_give(wasmrt_memory *mem)
     pthread_mutex_unlock(&memory_pool.lock);
     if (!room)
         return 0;
-    /* every accessible byte, resident or not: a page the kernel swapped out still
-       holds the old instance's data, so residency cannot tell what to clear */
-    memset(mem->base, 0, mem->size);
+    if (!memory_zero(mem->base, mem->size))
+        return 0;
     pthread_mutex_lock(&memory_pool.lock);
     int taken = memory_pool.count < MEMORY_POOL_SLOTS;
     if (taken) {
