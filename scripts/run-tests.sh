@@ -8,7 +8,7 @@ passed=0 failed=0 skipped=0 broken=()
 for dir in "$@"; do
     log=build/test-logs/$dir.log
     printf '== %s: make check\n' "$dir"
-    make --no-print-directory -C "$dir" check 2>&1 | tee "$log"
+    make -k --no-print-directory -C "$dir" check 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     # plain lines: "[word: ]N passed, N failed[, N skipped]"
     while read -r p f s; do
