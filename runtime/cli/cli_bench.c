@@ -4,7 +4,8 @@
  *   instantiate  a WASI context + wasmrt_instance_new on a shared linker
  *   start        wasmrt_wasi_run_command (_start), stdin from a file, stdout to
  *                /dev/null, both reopened per run so each instance reads from the start
- * and prints the median and p90 of each, plus instantiate+start together. The input
+ * and prints the median and p90 of each, plus instantiate+start together. With
+ * WASMRT_CACHE_DIR set (non-empty) loads use that validation cache. The input
  * given to the guest is {"name":"wasmvs","n":41}, the cold-start workload's line. */
 #include "cli.h"
 
@@ -90,6 +91,8 @@ int cli_bench_instantiate(int argc, char **argv)
     uint64_t *both = calloc((size_t)runs, sizeof *both);
     wasmrt_config config;
     wasmrt_config_default(&config);
+    const char *cache = getenv("WASMRT_CACHE_DIR");
+    config.cache_dir = cache && *cache ? cache : NULL;
     wasmrt_error error;
     memset(&error, 0, sizeof error);
     wasmrt_engine *engine = NULL;
