@@ -558,6 +558,19 @@ static void compile_dump(const func_entry *fn, const code *cd)
     fprintf(stderr, "\n");
 }
 
+/* WASMRT_DUMP_CODE, read once: getenv scans the environment, once per translated
+ * function otherwise */
+static int compile_dump_wanted(void)
+{
+    static atomic_int wanted = -1; /* threads may translate at once */
+    int w = atomic_load_explicit(&wanted, memory_order_relaxed);
+    if (w < 0) {
+        w = getenv("WASMRT_DUMP_CODE") != NULL;
+        atomic_store_explicit(&wanted, w, memory_order_relaxed);
+    }
+    return w;
+}
+
 static void compiler_free(compiler *c)
 {
     free(c->local_types);
@@ -623,7 +636,7 @@ wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, cod
         cd->word_count = (uint32_t)c.len;
         cd->func_index = fn->index;
         memcpy(cd->words, c.code, c.len * sizeof(uint64_t));
-        if (getenv("WASMRT_DUMP_CODE"))
+        if (compile_dump_wanted())
             compile_dump(fn, cd);
         *out = cd;
     }

@@ -76,12 +76,26 @@ typedef struct compiler {
 /* emit.c */
 int emit_fail(compiler *c, wasmrt_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int emit_live(const compiler *c);
+/* Whether code is being emitted here: translating, not failed, not unreachable.
+ * emit_live and emit_word run for nearly every instruction: inline. */
+static inline int emit_live(const compiler *c)
+{
+    const ctrl *f = &c->ctrls[c->depth - 1];
+    return c->emit && !c->failed && !f->unreachable && !f->dead;
+}
 void emit_op(compiler *c, int op);
 /* Forgets the instructions just emitted as fusion candidates: a label, a branch or a
  * rewrite makes them unsafe to absorb. */
 void emit_barrier(compiler *c);
-void emit_word(compiler *c, uint64_t w);
+int emit_grow_code(compiler *c);
+static inline void emit_word(compiler *c, uint64_t w)
+{
+    if (!c->emit || c->failed)
+        return;
+    if (c->len == c->code_cap && !emit_grow_code(c))
+        return;
+    c->code[c->len++] = w;
+}
 uint32_t emit_slot(const compiler *c, uint32_t pos);
 void emit_push(compiler *c, wasmrt_valtype t);
 void emit_push_operand(compiler *c, operand o);

@@ -25,27 +25,16 @@ int emit_fail(compiler *c, wasmrt_status status, const char *fmt, ...)
     return 0;
 }
 
-int emit_live(const compiler *c)
-{
-    const ctrl *f = &c->ctrls[c->depth - 1];
-    return c->emit && !c->failed && !f->unreachable && !f->dead;
-}
 
-void emit_word(compiler *c, uint64_t w)
+int emit_grow_code(compiler *c)
 {
-    if (!c->emit || c->failed)
-        return;
-    if (c->len == c->code_cap) {
-        size_t cap = c->code_cap ? c->code_cap * 2 : 256;
-        uint64_t *grown = realloc(c->code, cap * sizeof *grown);
-        if (!grown) {
-            emit_fail(c, WASMRT_ERR_RESOURCE, "out of memory translating the function");
-            return;
-        }
-        c->code = grown;
-        c->code_cap = cap;
-    }
-    c->code[c->len++] = w;
+    size_t cap = c->code_cap ? c->code_cap * 2 : 256;
+    uint64_t *grown = realloc(c->code, cap * sizeof *grown);
+    if (!grown)
+        return emit_fail(c, WASMRT_ERR_RESOURCE, "out of memory translating the function");
+    c->code = grown;
+    c->code_cap = cap;
+    return 1;
 }
 
 void emit_barrier(compiler *c)
