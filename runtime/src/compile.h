@@ -10,9 +10,13 @@
 #define TYPE_UNKNOWN ((wasmrt_valtype)0) /* bottom of an unreachable stack */
 
 /* Where an operand's value lives: in its own stack slot, still in a local (after
- * local.get), or still a constant (after *.const). Deferring the last two lets the
- * consumer read the local or the constant directly. */
-enum operand_kind { OPERAND_STACK, OPERAND_LOCAL, OPERAND_CONST };
+ * local.get), still a constant (after *.const), or still local + constant (after
+ * i32.add of the two, bits holding the constant). Deferring the last three lets the
+ * consumer read the local or the constant directly; a load or store takes local +
+ * constant as its address with no add of its own, however much code lies between
+ * the add and the access (musl's memcpy computes each store address before the
+ * value it stores). */
+enum operand_kind { OPERAND_STACK, OPERAND_LOCAL, OPERAND_CONST, OPERAND_LOCAL_ADD };
 
 typedef struct operand {
     wasmrt_valtype type;

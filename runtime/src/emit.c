@@ -136,6 +136,11 @@ static void emit_move(compiler *c, uint32_t dst, const operand *o)
         emit_op(c, OP_CONST);
         emit_word(c, dst);
         emit_word(c, o->bits);
+    } else if (o->kind == OPERAND_LOCAL_ADD) {
+        emit_op(c, OP_SI + 0x6a);
+        emit_word(c, dst);
+        emit_word(c, o->local);
+        emit_word(c, (uint32_t)o->bits);
     } else {
         uint32_t src = o->kind == OPERAND_LOCAL ? o->local : emit_slot(c, o->pos);
         if (src == dst)
@@ -169,7 +174,7 @@ uint32_t emit_src(compiler *c, operand *o)
 {
     if (o->kind == OPERAND_LOCAL)
         return o->local;
-    if (o->kind == OPERAND_CONST && emit_live(c)) {
+    if ((o->kind == OPERAND_CONST || o->kind == OPERAND_LOCAL_ADD) && emit_live(c)) {
         emit_move(c, emit_slot(c, o->pos), o);
         o->kind = OPERAND_STACK;
     }
@@ -232,6 +237,11 @@ void emit_binary(compiler *c, int opcode, wasmrt_valtype in, wasmrt_valtype out,
         operand t = a;
         a = b;
         b = t; /* a keeps its own slot; b becomes the inline constant */
+    }
+    if (opcode == 0x6a && a.kind == OPERAND_LOCAL && b.kind == OPERAND_CONST) {
+        /* local + constant: left for the consumer (an address, usually) */
+        emit_push_fields(c, out, OPERAND_LOCAL_ADD, a.local, (uint32_t)b.bits);
+        return;
     }
     uint32_t sa = emit_src(c, &a);
     int64_t start;
@@ -300,7 +310,8 @@ void emit_local_set(compiler *c, uint32_t index, int tee)
     if (emit_live(c)) {
         int hazard = 0;
         for (uint32_t i = 0; i < c->height; i++)
-            if (c->stack[i].kind == OPERAND_LOCAL && c->stack[i].local == index)
+            if ((c->stack[i].kind == OPERAND_LOCAL || c->stack[i].kind == OPERAND_LOCAL_ADD) &&
+                c->stack[i].local == index)
                 hazard = 1;
         if (v.kind == OPERAND_STACK && !hazard && c->last_dst >= 0 && c->last_pos == v.pos) {
             /* retarget the instruction that computed the value to write the local */
@@ -308,7 +319,9 @@ void emit_local_set(compiler *c, uint32_t index, int tee)
         } else {
             /* older copies of the local still on the stack must keep the old value */
             for (uint32_t i = 0; i < c->height; i++)
-                if (c->stack[i].kind == OPERAND_LOCAL && c->stack[i].local == index)
+                if ((c->stack[i].kind == OPERAND_LOCAL ||
+                     c->stack[i].kind == OPERAND_LOCAL_ADD) &&
+                    c->stack[i].local == index)
                     emit_materialize(c, i);
             if (!(v.kind == OPERAND_LOCAL && v.local == index))
                 emit_move(c, index, &v);
@@ -637,6 +650,11 @@ int emit_br_table(compiler *c, uint32_t *labels, uint32_t count)
 
 int emit_take_address_add(compiler *c, const operand *addr, uint32_t *slot, uint32_t *imm)
 {
+    if (emit_live(c) && addr->kind == OPERAND_LOCAL_ADD) {
+        *slot = addr->local;
+        *imm = (uint32_t)addr->bits;
+        return 1;
+    }
     if (!emit_live(c) || addr->kind != OPERAND_STACK || c->last_start < 0 ||
         c->last_pos != addr->pos || c->last_cmp != OP_SI + 0x6a)
         return 0;

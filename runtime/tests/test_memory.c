@@ -210,9 +210,45 @@ static void test_fault_outside_wasm_still_crashes(void **state)
     assert_int_equal(WTERMSIG(status), SIGSEGV);
 }
 
+/* local + constant kept unmaterialized (tests/wat/test_local_add.wat) */
+static void local_add_in_mode(wasmrt_bounds_mode bounds, int lazy)
+{
+    test_env env;
+    test_env_init(&env, bounds, lazy);
+    test_env_instantiate(&env, "test_local_add");
+    wasmrt_instance *in = env.instance;
+    assert_int_equal(test_i32(in, "store_after_set", 1, 1000, 0), 1100);
+    assert_int_equal(test_i32(in, "peek", 1, 1008, 0), 77);
+    assert_int_equal(test_i32(in, "peek", 1, 1108, 0), 0);
+    test_i32(in, "store_after_tee", 1, 2000, 0);
+    assert_int_equal(test_i32(in, "peek", 1, 2008, 0), 2001);
+    assert_int_equal(test_i32(in, "as_value", 1, 37, 0), 42);
+    assert_int_equal(test_i32(in, "as_value", 1, -1, 0), 4);
+    assert_int_equal(test_i32(in, "across_block", 1, 30, 0), 42);
+    assert_int_equal(test_i32(in, "wrapping_store", 1, 3000, 0), 1234);
+    /* -16 + 8 wraps to 0xfffffff8; with offset 16 that is past 4 GiB: out of bounds */
+    test_expect_trap(in, "wrapping_store", WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS, 1, 8, 0);
+    assert_int_equal(test_i32(in, "as_call_arg", 1, 35, 0), 42);
+    assert_int_equal(test_i32(in, "as_branch_condition", 1, -1, 0), 10);
+    assert_int_equal(test_i32(in, "as_branch_condition", 1, 5, 0), 20);
+    assert_int_equal(test_i32(in, "loop_fill", 2, 4000, 3), 4003);
+    assert_int_equal(test_i32(in, "peek", 1, 4003, 0), 0x010203);
+    test_expect_trap(in, "loop_fill", WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS, 2, 65533, 1);
+    test_env_free(&env);
+}
+
+static void test_local_add_operands(void **state)
+{
+    (void)state;
+    local_add_in_mode(WASMRT_BOUNDS_GUARD, 1);
+    local_add_in_mode(WASMRT_BOUNDS_GUARD, 0);
+    local_add_in_mode(WASMRT_BOUNDS_EXPLICIT, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_local_add_operands),
         cmocka_unit_test(test_boundary_guard_pages),
         cmocka_unit_test(test_boundary_explicit_checks),
         cmocka_unit_test(test_fused_instructions_keep_semantics),

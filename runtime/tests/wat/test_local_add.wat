@@ -1,0 +1,38 @@
+;; local + constant left unmaterialized by the translator (OPERAND_LOCAL_ADD): as an
+;; address folded into a load or store, and everywhere else it must become a value,
+;; also when the local changes before the consumer reads it.
+(module
+  (memory (export "memory") 1)
+  (func $id (param i32) (result i32) (local.get 0))
+  (func (export "peek") (param i32) (result i32) (i32.load (local.get 0)))
+  ;; the address is computed, then the local changes, then the store happens
+  (func (export "store_after_set") (param $p i32) (result i32)
+    (i32.store (i32.add (local.get $p) (i32.const 8))
+      (block (result i32)
+        (local.set $p (i32.add (local.get $p) (i32.const 100)))
+        (i32.const 77)))
+    (local.get $p))
+  (func (export "store_after_tee") (param $p i32)
+    (i32.store offset=4 (i32.add (local.get $p) (i32.const 4))
+      (local.tee $p (i32.add (local.get $p) (i32.const 1)))))
+  (func (export "as_value") (param $p i32) (result i32)
+    (i32.add (local.get $p) (i32.const 5)))
+  (func (export "across_block") (param $p i32) (result i32)
+    (i32.add (local.get $p) (i32.const 3))
+    (block (local.set $p (i32.const 9)))
+    (i32.add (local.get $p)))
+  (func (export "wrapping_store") (param $p i32) (result i32)
+    (i32.store offset=16 (i32.add (local.get $p) (i32.const -16)) (i32.const 1234))
+    (i32.load (local.get $p)))
+  (func (export "as_call_arg") (param $p i32) (result i32)
+    (call $id (i32.add (local.get $p) (i32.const 7))))
+  (func (export "as_branch_condition") (param $p i32) (result i32)
+    (block (br_if 0 (i32.add (local.get $p) (i32.const 1))) (return (i32.const 10)))
+    (i32.const 20))
+  (func (export "loop_fill") (param $p i32) (param $n i32) (result i32)
+    (loop $l
+      (i32.store8 offset=1 (i32.add (local.get $p) (i32.const 2)) (local.get $n))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $p))
+)
