@@ -313,6 +313,10 @@ void *wasmrt_instance_user(const wasmrt_instance *instance);
 
 wasmrt_status wasmrt_instance_export(wasmrt_instance *instance, const char *name,
                                      wasmrt_extern *out);
+/* The same for a name of `length` bytes, which may hold NUL bytes (Wasm names are
+ * UTF-8 and may contain U+0000). */
+wasmrt_status wasmrt_instance_export_bytes(wasmrt_instance *instance, const char *name,
+                                           size_t length, wasmrt_extern *out);
 /* An exported function, or NULL. */
 wasmrt_func *wasmrt_instance_func(wasmrt_instance *instance, const char *name);
 void wasmrt_func_type(const wasmrt_func *func, wasmrt_functype *out);

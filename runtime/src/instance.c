@@ -324,12 +324,17 @@ void *wasmrt_instance_user(const wasmrt_instance *instance)
     return instance->user;
 }
 
-wasmrt_status wasmrt_instance_export(wasmrt_instance *inst, const char *name, wasmrt_extern *out)
+/* Looks an export up by C string (compared up to the stored name's first NUL, as a C
+ * caller can express it) or, with length != NO_LENGTH, by its exact bytes. */
+#define INSTANCE_NO_LENGTH ((size_t)-1)
+static wasmrt_status instance_export_find(wasmrt_instance *inst, const char *name, size_t length,
+                                          wasmrt_extern *out)
 {
     const wasmrt_module *m = inst->module;
     for (uint32_t i = 0; i < m->export_count; i++) {
         const export_desc *e = &m->exports[i];
-        if (strcmp(e->name, name) != 0)
+        if (length == INSTANCE_NO_LENGTH ? strcmp(e->name, name) != 0
+                                         : e->name_len != length || memcmp(e->name, name, length) != 0)
             continue;
         out->kind = e->kind;
         switch (e->kind) {
@@ -341,6 +346,17 @@ wasmrt_status wasmrt_instance_export(wasmrt_instance *inst, const char *name, wa
         return WASMRT_OK;
     }
     return WASMRT_ERR_NOT_FOUND;
+}
+
+wasmrt_status wasmrt_instance_export(wasmrt_instance *inst, const char *name, wasmrt_extern *out)
+{
+    return instance_export_find(inst, name, INSTANCE_NO_LENGTH, out);
+}
+
+wasmrt_status wasmrt_instance_export_bytes(wasmrt_instance *inst, const char *name, size_t length,
+                                           wasmrt_extern *out)
+{
+    return instance_export_find(inst, name, length, out);
 }
 
 wasmrt_func *wasmrt_instance_func(wasmrt_instance *instance, const char *name)

@@ -120,7 +120,7 @@ wasmrt_status wasmrt_linker_define_instance(wasmrt_linker *l, const char *module
     const wasmrt_module *m = instance->module;
     for (uint32_t i = 0; i < m->export_count; i++) {
         wasmrt_extern ext;
-        wasmrt_instance_export(instance, m->exports[i].name, &ext);
+        wasmrt_instance_export_bytes(instance, m->exports[i].name, m->exports[i].name_len, &ext);
         wasmrt_status s = wasmrt_linker_define(l, module, m->exports[i].name, ext, error);
         if (s != WASMRT_OK)
             return s;
