@@ -1,11 +1,15 @@
 /* paths.c: the project root and the paths under it (see paths.h). */
 #include "paths.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "error.h"
 
 static char paths_root_dir[PATH_MAX];
 
@@ -43,4 +47,21 @@ const char *paths_root(void)
 void paths_workload(const char *variant, const char *name, char *out, size_t size)
 {
     snprintf(out, size, "%s/build/workloads/%s/%s", paths_root(), variant, name);
+}
+
+int paths_make_directories(const char *path, wasmvs_error *err)
+{
+    char partial[4096];
+    size_t length = strlen(path);
+    if (length == 0 || length >= sizeof partial)
+        return wasmvs_fail(err, "%s: expected a folder path of 1 to %zu bytes", path,
+                           sizeof partial - 1);
+    for (size_t i = 1; i <= length; i++) {
+        if (path[i] != '/' && path[i] != '\0') continue;
+        memcpy(partial, path, i);
+        partial[i] = '\0';
+        if (mkdir(partial, 0755) != 0 && errno != EEXIST)
+            return wasmvs_fail(err, "%s: cannot create folder: %s", partial, strerror(errno));
+    }
+    return 0;
 }

@@ -12,4 +12,8 @@ const char *paths_root(void);
 /* build/workloads/VARIANT/NAME under root (VARIANT: native, native-clang, wasm). */
 void paths_workload(const char *variant, const char *name, char *out, size_t size);
 
+struct wasmvs_error;
+/* Creates path and any missing parent folders (mode 0755); an existing folder is fine. */
+int paths_make_directories(const char *path, struct wasmvs_error *err);
+
 #endif

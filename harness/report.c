@@ -4,6 +4,7 @@
  * report.html into the output folder, charts beside them. Exit status: 0 written with
  * every chart, 3 written but charts missing (no gnuplot, or gnuplot failed), 2 bad input
  * or usage. */
+#include "paths.h"
 #include "report.h"
 
 #include <errno.h>
@@ -91,17 +92,7 @@ static int report_parse_args(int argc, char **argv, report_options *options, cha
 
 static int report_make_dirs(const char *path, wasmvs_error *err)
 {
-    char partial[4096];
-    size_t length = strlen(path);
-    if (length >= sizeof partial)
-        return wasmvs_fail(err, "--out %s: expected a path under %zu bytes", path, sizeof partial);
-    for (size_t i = 1; i <= length; i++) {
-        if (path[i] != '/' && path[i] != '\0') continue;
-        memcpy(partial, path, i);
-        partial[i] = '\0';
-        if (mkdir(partial, 0755) != 0 && errno != EEXIST)
-            return wasmvs_fail(err, "%s: cannot create folder: %s", partial, strerror(errno));
-    }
+    if (paths_make_directories(path, err) != 0) return wasmvs_wrap(err, "--out %s", path);
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
         return wasmvs_fail(err, "--out %s: expected a folder, found something else", path);

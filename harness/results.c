@@ -1,5 +1,6 @@
 /* results.c: builds, summarises, writes and loads results documents
  * (wasmvs/results/v1). The schema lives here and in README.md, nowhere else. */
+#include "paths.h"
 #include "results.h"
 
 #include <errno.h>
@@ -267,22 +268,6 @@ void results_finish(json_t *doc, bool interrupted)
     json_array_foreach(targets, i, target) results_ratio_target(target, baseline);
 }
 
-static int results_make_directory(const char *dir, wasmvs_error *err)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s", dir);
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(path, 0755) != 0 && errno != EEXIST)
-            return wasmvs_fail(err, "%s: cannot create directory: %s", path, strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(path, 0755) != 0 && errno != EEXIST)
-        return wasmvs_fail(err, "%s: cannot create directory: %s", path, strerror(errno));
-    return 0;
-}
-
 int results_write(json_t *doc, const char *path, wasmvs_error *err)
 {
     char dir[4096];
@@ -290,7 +275,7 @@ int results_write(json_t *doc, const char *path, wasmvs_error *err)
     char *slash = strrchr(dir, '/');
     if (slash && slash != dir) {
         *slash = '\0';
-        if (results_make_directory(dir, err) != 0) return -1;
+        if (paths_make_directories(dir, err) != 0) return -1;
     }
     char temporary[4200];
     snprintf(temporary, sizeof temporary, "%s.tmp.%ld", path, (long)getpid());

@@ -3,6 +3,7 @@
  * guest, long-lived reactor instances in the density host), wasmrt-cli (hello, fib,
  * an idle instance), wasm-cli:node through node:wasi (skipped, with the reason, when
  * node is missing) and the templates file (placeholders, a runtime not on PATH). */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -171,6 +172,39 @@ static void wasmrt_cli_hello_fib_idle(void **state)
     target_free(t);
 }
 
+/* The cached variant warms a validation cache of its own before the first sample,
+ * records where, and removes it when freed; the plain variant runs without one. */
+static void wasmrt_cli_cached_warms_its_own_cache(void **state)
+{
+    (void)state;
+    target *t = open_or_skip("wasmrt-cli:cached");
+    workload_invocation w;
+    target_outcome outcome;
+    prepare(t, "hello", "{\"name\": \"cached\", \"n\": 1}", &w);
+    const char *dir = json_string_value(json_object_get(t->details, "cache_dir"));
+    assert_non_null(dir);
+    char path[4096];
+    snprintf(path, sizeof path, "%s", dir);
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    int entries = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        if (e->d_name[0] != '.') entries++;
+    closedir(d);
+    assert_true(entries >= 1); /* warmed by prepare, before any timed sample */
+    run_checked(t, &w, &outcome);
+    target_outcome_free(&outcome);
+    workload_free(&w);
+    target_free(t);
+    assert_int_equal(access(path, F_OK), -1); /* removed with the target */
+
+    t = open_or_skip("wasmrt-cli");
+    prepare(t, "hello", "{\"name\": \"plain\", \"n\": 1}", &w);
+    assert_null(json_object_get(t->details, "cache_dir"));
+    workload_free(&w);
+    target_free(t);
+}
+
 static void node_runs_hello(void **state)
 {
     (void)state;
@@ -269,6 +303,7 @@ int main(void)
         cmocka_unit_test(wasmrt_runaway_guest_times_out),
         cmocka_unit_test(wasmrt_reactor_instances_share_one_host),
         cmocka_unit_test(wasmrt_cli_hello_fib_idle),
+        cmocka_unit_test(wasmrt_cli_cached_warms_its_own_cache),
         cmocka_unit_test(node_runs_hello),
         cmocka_unit_test_setup_teardown(templates_expand_placeholders, templates_setup,
                                         templates_teardown),
