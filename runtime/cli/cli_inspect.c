@@ -20,35 +20,14 @@ static const char *cli_kind_name(wasmrt_extern_kind kind)
     return "?";
 }
 
-static const char *cli_valtype_name(wasmrt_valtype type)
-{
-    switch (type) {
-    case WASMRT_I32:
-        return "i32";
-    case WASMRT_I64:
-        return "i64";
-    case WASMRT_F32:
-        return "f32";
-    case WASMRT_F64:
-        return "f64";
-    case WASMRT_V128:
-        return "v128";
-    case WASMRT_FUNCREF:
-        return "funcref";
-    case WASMRT_EXTERNREF:
-        return "externref";
-    }
-    return "?";
-}
-
 static void cli_print_functype(const wasmrt_functype *type)
 {
     printf(" (");
     for (uint32_t i = 0; i < type->param_count; i++)
-        printf("%s%s", i ? ", " : "", cli_valtype_name(type->params[i]));
+        printf("%s%s", i ? ", " : "", wasmrt_valtype_name(type->params[i]));
     printf(") -> (");
     for (uint32_t i = 0; i < type->result_count; i++)
-        printf("%s%s", i ? ", " : "", cli_valtype_name(type->results[i]));
+        printf("%s%s", i ? ", " : "", wasmrt_valtype_name(type->results[i]));
     printf(")");
 }
 

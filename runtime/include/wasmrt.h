@@ -84,6 +84,8 @@ static inline wasmrt_value wasmrt_i64(int64_t v)
     x.of.i64 = v;
     return x;
 }
+/* The text format's name of a value type: "i32", "funcref", ...; "?" if unknown. */
+const char *wasmrt_valtype_name(wasmrt_valtype type);
 float wasmrt_value_f32(wasmrt_value v);
 double wasmrt_value_f64(wasmrt_value v);
 wasmrt_value wasmrt_f32(float v);

@@ -40,6 +40,20 @@ wasmrt_status error_trap(wasmrt_error *error, wasmrt_trap_kind kind, const char 
     return WASMRT_ERR_TRAP;
 }
 
+const char *wasmrt_valtype_name(wasmrt_valtype type)
+{
+    switch (type) {
+    case WASMRT_I32: return "i32";
+    case WASMRT_I64: return "i64";
+    case WASMRT_F32: return "f32";
+    case WASMRT_F64: return "f64";
+    case WASMRT_V128: return "v128";
+    case WASMRT_FUNCREF: return "funcref";
+    case WASMRT_EXTERNREF: return "externref";
+    }
+    return "?";
+}
+
 const char *wasmrt_status_name(wasmrt_status status)
 {
     switch (status) {

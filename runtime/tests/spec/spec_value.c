@@ -180,30 +180,9 @@ int spec_expect_matches(const spec_expect *expect, wasmrt_value actual)
     }
 }
 
-static const char *spec_type_name(wasmrt_valtype type)
-{
-    switch (type) {
-    case WASMRT_I32:
-        return "i32";
-    case WASMRT_I64:
-        return "i64";
-    case WASMRT_F32:
-        return "f32";
-    case WASMRT_F64:
-        return "f64";
-    case WASMRT_V128:
-        return "v128";
-    case WASMRT_FUNCREF:
-        return "funcref";
-    case WASMRT_EXTERNREF:
-        return "externref";
-    }
-    return "?";
-}
-
 void spec_value_format(wasmrt_value value, char *buf, size_t size)
 {
-    const char *t = spec_type_name(value.type);
+    const char *t = wasmrt_valtype_name(value.type);
     switch (value.type) {
     case WASMRT_I32:
         snprintf(buf, size, "%s:%" PRIu32, t, (uint32_t)value.of.i32);
@@ -236,7 +215,7 @@ void spec_value_format(wasmrt_value value, char *buf, size_t size)
 
 void spec_expect_format(const spec_expect *expect, char *buf, size_t size)
 {
-    const char *t = spec_type_name(expect->value.type);
+    const char *t = wasmrt_valtype_name(expect->value.type);
     switch (expect->kind) {
     case SPEC_EXPECT_NAN_CANONICAL:
         snprintf(buf, size, "%s:nan:canonical", t);
