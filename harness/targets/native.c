@@ -8,6 +8,7 @@
 #include "../paths.h"
 #include "../process.h"
 #include "../target.h"
+#include "command.h"
 
 static const char *target_native_directory(const target *t)
 {
@@ -84,22 +85,13 @@ static int target_native_start(target *t, const workload_invocation *w, double t
 {
     char path[4096], *argv[WORKLOAD_MAX_ARGS + 2];
     target_native_argv(t, w, path, argv);
-    if (target_instance_output_file(instance, err) != 0) return -1;
-    process_spec spec = {.argv = argv, .output_path = instance->output};
-    pid_t pid;
-    if (process_spawn(&spec, &pid, err) != 0) return -1;
-    instance->main_pid = instance->tree_root = pid;
-    if (process_wait_file_text(instance->output, w->expected_stdout, timeout_s, pid, err) != 0) {
-        process_stop(pid, 1.0);
-        return -1;
-    }
-    return 0;
+    return target_command_start(argv, w, timeout_s, instance, err);
 }
 
 static void target_native_stop(target *t, target_instance *instance)
 {
     (void)t;
-    process_stop(instance->main_pid, 2.0);
+    target_command_stop(instance);
 }
 
 static const target_ops target_native_ops = {
