@@ -47,6 +47,24 @@ static int compile_blocktype(compiler *c, const wasmrt_valtype **params, uint32_
     return 1;
 }
 
+/* Notes that the next word emitted holds a host pointer (module.h, code relocations). */
+static void compile_reloc(compiler *c, int kind)
+{
+    if (!c->emit || c->failed)
+        return;
+    if (c->nrelocs == c->reloc_cap) {
+        uint32_t cap = c->reloc_cap ? c->reloc_cap * 2 : 16;
+        uint32_t *grown = realloc(c->relocs, cap * sizeof *grown);
+        if (!grown) {
+            emit_fail(c, WASMRT_ERR_RESOURCE, "out of memory translating the function");
+            return;
+        }
+        c->relocs = grown;
+        c->reloc_cap = cap;
+    }
+    c->relocs[c->nrelocs++] = (uint32_t)c->len << 1 | (uint32_t)kind;
+}
+
 /* A call: the arguments become the callee's first slots, so they are materialized
  * in place; the results come back in the same slots. */
 static int compile_call(compiler *c, uint32_t fidx, const functype *t, int indirect,
@@ -67,11 +85,13 @@ static int compile_call(compiler *c, uint32_t fidx, const functype *t, int indir
         if (indirect) {
             uint32_t es = emit_src(c, &elem);
             emit_op(c, OP_CALL_INDIRECT);
+            compile_reloc(c, CODE_RELOC_TYPE);
             emit_word(c, (uint64_t)(uintptr_t)t);
             emit_word(c, table);
             emit_word(c, es);
         } else if (fidx >= c->m->imported_funcs) {
             emit_op(c, OP_CALL);
+            compile_reloc(c, CODE_RELOC_FUNC);
             emit_word(c, (uint64_t)(uintptr_t)&c->m->funcs[fidx]);
             emit_word(c, emit_slot(c, base));
             emit_word(c, 0); /* the callee's code, filled in by the first call */
@@ -578,6 +598,7 @@ static void compiler_free(compiler *c)
     free(c->ctrls);
     free(c->code);
     free(c->local_zero);
+    free(c->relocs);
 }
 
 wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, code **out,
@@ -623,7 +644,7 @@ wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, cod
         return s;
     }
     if (out) {
-        code *cd = malloc(sizeof *cd + c.len * sizeof(uint64_t));
+        code *cd = malloc(sizeof *cd + c.len * sizeof(uint64_t) + c.nrelocs * sizeof(uint32_t));
         if (!cd) {
             compiler_free(&c);
             return error_set(error, WASMRT_ERR_RESOURCE, fn->body_offset, "out of memory");
@@ -636,6 +657,8 @@ wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, cod
         cd->word_count = (uint32_t)c.len;
         cd->func_index = fn->index;
         memcpy(cd->words, c.code, c.len * sizeof(uint64_t));
+        cd->reloc_count = c.nrelocs;
+        memcpy(code_relocs(cd), c.relocs, c.nrelocs * sizeof(uint32_t));
         if (compile_dump_wanted())
             compile_dump(fn, cd);
         *out = cd;

@@ -71,6 +71,10 @@ typedef struct compiler {
         uint32_t pos;
     } shifts[2];
     int failed;
+    /* Words holding a host pointer (code cache relocations, module.h `code`):
+       position << 1 | CODE_RELOC_FUNC or CODE_RELOC_TYPE */
+    uint32_t *relocs;
+    uint32_t nrelocs, reloc_cap;
     /* Straight-line code from the entry (no label passed yet): locals still hold
        their initial zero, so storing zero into them again can be dropped. */
     int straight;

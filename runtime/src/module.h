@@ -89,15 +89,26 @@ typedef struct data_segment {
     uint32_t size;
 } data_segment;
 
-/* Compiled code of one function (compile.c), read by interp.c. */
+/* Compiled code of one function (compile.c), read by interp.c. The words are
+ * followed by reloc_count relocations, uint32_t each: which words hold a host
+ * pointer, so code_cache.c can store them as indices (position << 1 | kind). */
 typedef struct code {
     uint32_t param_slots;  /* = param count */
     uint32_t local_slots;  /* non-parameter locals, zeroed on entry */
     uint32_t frame_slots;  /* params + locals + operand stack high water */
     uint32_t word_count;
     uint32_t func_index;   /* in the module's function space: names a trap's function */
+    uint32_t reloc_count;
     uint64_t words[];
 } code;
+enum code_reloc_kind {
+    CODE_RELOC_FUNC = 0, /* OP_CALL's func_entry *; the word after next caches the callee */
+    CODE_RELOC_TYPE = 1  /* OP_CALL_INDIRECT's interned functype * */
+};
+static inline uint32_t *code_relocs(code *cd)
+{
+    return (uint32_t *)(cd->words + cd->word_count);
+}
 
 struct wasmrt_module;
 /* One function of the module's function space (imports first). */
