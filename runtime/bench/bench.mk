@@ -10,7 +10,7 @@
 BENCH_OUT      := $(B)/bench
 # fib as the harness runs it: workloads/fib.c built by workloads/Makefile (WASI)
 BENCH_WORKLOADS := $(TOP)/build/workloads
-BENCH_KERNELS  := fib matmul sieve hash memops sort
+BENCH_KERNELS  := fib matmul sieve hash memops sort printf
 BENCH_REPS     ?= 5
 BENCH_ONLY     ?=
 BENCH_BOUNDS   ?= guard

@@ -24,6 +24,9 @@ const bench_kernel bench_kernels[] = {
      BENCH_GOAL_KERNEL},
     {"sort", F, "sort", "sort", 3000000, 1000, 16125855266004171849ull, 7734679660930119372ull,
      BENCH_GOAL_KERNEL},
+    /* libc's formatting: glibc natively, wasi-libc (musl) snprintf in Wasm */
+    {"printf", F, "printf", "printf", 1000000, 1000, 10520003812631727940ull, 4802299597885402628ull,
+     BENCH_GOAL_KERNEL},
     /* memops twice: wasi-libc's memcpy/memset in plain wasm32, then memory.copy/fill. */
     {"memops", F, "memops", "memops", 2000, 3, 12709128129838947207ull, 446ull, BENCH_GOAL_KERNEL},
     {"memops-bulk", F, "memops", "memops-bulk", 2000, 3, 12709128129838947207ull, 446ull,
