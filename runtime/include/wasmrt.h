@@ -160,11 +160,13 @@ typedef struct wasmrt_config {
     uint64_t fuel;             /* instructions-ish budget per call; 0 = unlimited */
     uint64_t deadline_ns;      /* wall-clock budget per call in ns; 0 = none */
     int lazy_compile;          /* 1 (default via wasmrt_config_default) = translate on first call */
-    /* Validation cache directory (copied by wasmrt_engine_new; NULL = none, the
-     * default). A module whose bodies validated once leaves an empty file named by a
-     * hash of its bytes; loading the same bytes again skips type-checking the bodies
-     * (most of a load). Each function is still type-checked when translated, so an
-     * entry can never make unchecked code run. */
+    /* Cache directory (copied by wasmrt_engine_new; NULL = none, the default).
+     * Validation: a module whose bodies validated once leaves an empty file named by
+     * a hash of its bytes; loading the same bytes again skips type-checking the
+     * bodies (most of a load); each function is still type-checked when translated.
+     * Translated code: what wasmrt_module_cache_code stored is mapped at load and
+     * runs without translating again; such a file is trusted, so it is used only
+     * when owned by this user and not writable by others (code_cache.c). */
     const char *cache_dir;
 } wasmrt_config;
 
@@ -190,6 +192,11 @@ wasmrt_status wasmrt_module_load_file(wasmrt_engine *engine, const char *path,
                                       wasmrt_module **out, wasmrt_error *error);
 /* Frees the module; every instance of it must be freed first. */
 void wasmrt_module_free(wasmrt_module *module);
+/* With a cache directory configured: stores the interpreter code of every function
+ * translated so far, so the next load of the same bytes by this same build of the
+ * engine (same bounds mode and metering) maps it instead of translating. Writes
+ * nothing when there is nothing new; best effort (an error only means no file). */
+wasmrt_status wasmrt_module_cache_code(wasmrt_module *module);
 
 typedef struct wasmrt_import_info {
     const char *module;

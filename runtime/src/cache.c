@@ -29,7 +29,7 @@ static uint64_t cache_mix(uint64_t h)
 
 /* Two independent 64-bit lanes over 8-byte words, each word folded with an odd
  * multiplier and a rotation, finished with the length and a full avalanche. */
-static void cache_hash(const uint8_t *p, size_t n, uint64_t out[2])
+void cache_hash(const uint8_t *p, size_t n, uint64_t out[2])
 {
     uint64_t a = 0x9e3779b97f4a7c15ull ^ n, b = 0xd6e8feb86659fd93ull ^ (n << 1);
     size_t i = 0;
@@ -49,46 +49,48 @@ static void cache_hash(const uint8_t *p, size_t n, uint64_t out[2])
     out[1] = cache_mix(b ^ (a >> 1));
 }
 
-/* The entry's path for these bytes; 0 when there is no cache or no room. */
-static int cache_path(const wasmrt_engine *e, const uint8_t *bytes, size_t size, char *path,
-                      size_t cap)
+int cache_path(const wasmrt_engine *e, const uint64_t h[2], size_t size, const char *suffix,
+               char *path, size_t cap)
 {
     const char *dir = e->config.cache_dir;
     if (!dir || !*dir)
         return 0;
-    uint64_t h[2];
-    cache_hash(bytes, size, h);
-    int n = snprintf(path, cap, "%s/%s-%016llx%016llx-%zu", dir, CACHE_VERSION,
-                     (unsigned long long)h[0], (unsigned long long)h[1], size);
+    int n = snprintf(path, cap, "%s/%s-%016llx%016llx-%zu%s", dir, CACHE_VERSION,
+                     (unsigned long long)h[0], (unsigned long long)h[1], size, suffix);
     return n > 0 && (size_t)n < cap;
 }
 
-int cache_validated(const wasmrt_engine *e, const uint8_t *bytes, size_t size)
+int cache_make_dir(const wasmrt_engine *e)
 {
-    char path[4096];
-    return cache_path(e, bytes, size, path, sizeof path) && access(path, F_OK) == 0;
+    /* the directory and its missing parents (~/.cache may not exist) */
+    char dir[4096];
+    int n = snprintf(dir, sizeof dir, "%s", e->config.cache_dir);
+    if (n <= 0 || (size_t)n >= sizeof dir)
+        return -1;
+    for (char *s = dir + 1; *s; s++)
+        if (*s == '/') {
+            *s = 0;
+            mkdir(dir, 0755);
+            *s = '/';
+        }
+    return mkdir(dir, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-void cache_record_validated(const wasmrt_engine *e, const uint8_t *bytes, size_t size)
+int cache_validated(const wasmrt_engine *e, const uint64_t key[2], size_t size)
 {
     char path[4096];
-    if (!cache_path(e, bytes, size, path, sizeof path))
+    return cache_path(e, key, size, "", path, sizeof path) && access(path, F_OK) == 0;
+}
+
+void cache_record_validated(const wasmrt_engine *e, const uint64_t key[2], size_t size)
+{
+    char path[4096];
+    if (!cache_path(e, key, size, "", path, sizeof path))
         return;
     /* best effort: a cache that cannot be written only costs the next load time */
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == ENOENT) {
-        /* create the directory and its missing parents (~/.cache may not exist) */
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%s", e->config.cache_dir);
-        for (char *s = dir + 1; *s; s++)
-            if (*s == '/') {
-                *s = 0;
-                mkdir(dir, 0755);
-                *s = '/';
-            }
-        mkdir(dir, 0755);
+    if (fd < 0 && errno == ENOENT && cache_make_dir(e) == 0)
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    }
     if (fd >= 0)
         close(fd);
 }

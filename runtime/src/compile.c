@@ -658,7 +658,8 @@ wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, cod
         cd->func_index = fn->index;
         memcpy(cd->words, c.code, c.len * sizeof(uint64_t));
         cd->reloc_count = c.nrelocs;
-        memcpy(code_relocs(cd), c.relocs, c.nrelocs * sizeof(uint32_t));
+        if (c.nrelocs)
+            memcpy(code_relocs(cd), c.relocs, c.nrelocs * sizeof(uint32_t));
         if (compile_dump_wanted())
             compile_dump(fn, cd);
         *out = cd;

@@ -21,8 +21,11 @@ void wasmrt_module_free(wasmrt_module *m)
     for (uint32_t i = 0; m->funcs && i < m->func_count; i++) {
         free(m->funcs[i].local_run_counts);
         free(m->funcs[i].local_run_types);
-        free(atomic_load(&m->funcs[i].compiled));
+        code *cd = atomic_load(&m->funcs[i].compiled);
+        if (!code_cache_owns(m, cd))
+            free(cd);
     }
+    code_cache_unmap(m);
     free(m->funcs);
     free(m->types);
     free(m->tables);
@@ -60,7 +63,9 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
     m->engine = engine;
     m->image_fd = -1;
     pthread_mutex_init(&m->lock, NULL);
-    int cached = engine->config.cache_dir && cache_validated(engine, bytes, size);
+    if (engine->config.cache_dir)
+        cache_hash(bytes, size, m->cache_key);
+    int cached = engine->config.cache_dir && cache_validated(engine, m->cache_key, size);
     wasmrt_status s = decode_module(m, error);
     /* The spec decodes every body before validating anything, so a malformed body
        wins over an invalid module. The structural walk (decode_bodies) costs a
@@ -74,6 +79,8 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
             s = malformed.status;
         }
     }
+    if (s == WASMRT_OK && engine->config.cache_dir)
+        code_cache_load(m);
     for (uint32_t i = m->imported_funcs; s == WASMRT_OK && !engine->config.lazy_compile &&
                                          i < m->func_count;
          i++)
@@ -84,7 +91,7 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
         return s;
     }
     if (!cached && engine->config.cache_dir)
-        cache_record_validated(engine, bytes, size);
+        cache_record_validated(engine, m->cache_key, size);
     *out = m;
     return WASMRT_OK;
 }

@@ -178,6 +178,10 @@ struct wasmrt_module {
     int image_deferred;      /* the first instance went without (instance.c) */
     int image_fd;
     size_t image_size;
+    uint64_t cache_key[2]; /* cache.c: hash of bytes, when the engine has a cache */
+    void *code_map; /* code_cache.c: the mapped file the cached code lives in */
+    size_t code_map_size;
+    uint32_t code_map_count; /* functions adopted from it */
 };
 
 /* ---- runtime objects --------------------------------------------------------- */
@@ -249,8 +253,19 @@ wasmrt_status decode_bodies(const wasmrt_module *module, wasmrt_error *error);
 /* check_bodies = 0: the module-level checks only (the bodies passed before: cache.c) */
 wasmrt_status validate_module(wasmrt_module *module, int check_bodies, wasmrt_error *error);
 /* cache.c: whether these bytes validated before; recording that they did */
-int cache_validated(const wasmrt_engine *engine, const uint8_t *bytes, size_t size);
-void cache_record_validated(const wasmrt_engine *engine, const uint8_t *bytes, size_t size);
+/* key: cache_hash of the module's bytes (wasmrt_module.cache_key) */
+int cache_validated(const wasmrt_engine *engine, const uint64_t key[2], size_t size);
+void cache_record_validated(const wasmrt_engine *engine, const uint64_t key[2], size_t size);
+/* the 128-bit hash naming entries; an entry's path (suffix appended); mkdir -p */
+void cache_hash(const uint8_t *p, size_t n, uint64_t out[2]);
+int cache_path(const wasmrt_engine *engine, const uint64_t key[2], size_t size, const char *suffix,
+               char *path, size_t cap);
+int cache_make_dir(const wasmrt_engine *engine);
+
+/* code_cache.c: translated code saved by earlier runs (wasmrt_module_cache_code) */
+void code_cache_load(wasmrt_module *module);
+int code_cache_owns(const wasmrt_module *module, const code *cd);
+void code_cache_unmap(wasmrt_module *module);
 int valtype_is_ref(wasmrt_valtype t);
 
 /* ---- compile.c ----------------------------------------------------------------- */

@@ -1,0 +1,233 @@
+/* test_code_cache.c: the translated-code cache (src/code_cache.c). A run that
+ * translated functions leaves a file beside the validation entry; the next load of
+ * the same bytes adopts that code before any call and it computes the same results,
+ * traps included (direct, recursive and indirect calls, memory, globals); a file is
+ * rewritten only when something new was translated; and a damaged, truncated or
+ * group/world-writable file, or one written under another bounds mode, is ignored. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+typedef struct cc_fixture {
+    char dir[256];
+    uint8_t *bytes;
+    size_t size;
+} cc_fixture;
+
+static int cc_setup(void **state)
+{
+    cc_fixture *fx = calloc(1, sizeof *fx);
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/wasmrt-code-cache-XXXXXX");
+    if (!mkdtemp(fx->dir))
+        return -1;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/test_code_cache.wasm", TEST_WAT_DIR);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    fx->bytes = malloc(1 << 16);
+    fx->size = fread(fx->bytes, 1, 1 << 16, f);
+    fclose(f);
+    *state = fx;
+    return 0;
+}
+
+static int cc_teardown(void **state)
+{
+    cc_fixture *fx = *state;
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(fx->bytes);
+    free(fx);
+    return 0;
+}
+
+typedef struct cc_run {
+    wasmrt_engine *engine;
+    wasmrt_module *module;
+    wasmrt_linker *linker;
+    wasmrt_instance *inst;
+} cc_run;
+
+/* Loads the module into a fresh engine; returns how many functions came translated. */
+static uint32_t cc_open(cc_fixture *fx, cc_run *r, wasmrt_bounds_mode bounds)
+{
+    wasmrt_config config;
+    wasmrt_config_default(&config);
+    config.cache_dir = fx->dir;
+    config.bounds = bounds;
+    wasmrt_error err;
+    assert_int_equal(wasmrt_engine_new(&config, &r->engine, &err), WASMRT_OK);
+    assert_int_equal(wasmrt_module_load(r->engine, fx->bytes, fx->size, &r->module, &err),
+                     WASMRT_OK);
+    wasmrt_module_stats stats;
+    wasmrt_module_get_stats(r->module, &stats);
+    assert_int_equal(wasmrt_linker_new(r->engine, &r->linker, &err), WASMRT_OK);
+    assert_int_equal(wasmrt_instance_new(r->linker, r->module, &r->inst, &err), WASMRT_OK);
+    return stats.compiled_function_count;
+}
+
+static void cc_close(cc_run *r)
+{
+    assert_int_equal(wasmrt_module_cache_code(r->module), WASMRT_OK);
+    wasmrt_instance_free(r->inst);
+    wasmrt_linker_free(r->linker);
+    wasmrt_module_free(r->module);
+    wasmrt_engine_free(r->engine);
+}
+
+static int32_t cc_call(cc_run *r, const char *name, int32_t a, int32_t b, int32_t c, uint32_t n)
+{
+    wasmrt_value args[3], res;
+    int32_t v[3] = {a, b, c};
+    for (uint32_t i = 0; i < n; i++) {
+        args[i].type = WASMRT_I32;
+        args[i].of.i32 = v[i];
+    }
+    wasmrt_error err;
+    wasmrt_status s = wasmrt_instance_call(r->inst, name, args, n, &res, 1, &err);
+    if (s != WASMRT_OK)
+        fail_msg("%s: %s", name, err.message);
+    return res.of.i32;
+}
+
+/* Every export but "calls", with the results worked out by hand. */
+static void cc_exercise(cc_run *r)
+{
+    assert_int_equal(cc_call(r, "fib", 15, 0, 0, 1), 610);
+    assert_int_equal(cc_call(r, "apply", 0, 2, 3, 3), 5);  /* add */
+    assert_int_equal(cc_call(r, "apply", 1, 4, 5, 3), 20); /* mul */
+    assert_int_equal(cc_call(r, "apply", 2, 10, 0, 3), 55); /* fib, indirectly */
+    assert_int_equal(cc_call(r, "sum", 10, 0, 0, 1), 45);
+    assert_int_equal(cc_call(r, "divide", 7, 2, 0, 2), 3);
+    wasmrt_value args[2] = {{.type = WASMRT_I32, .of.i32 = 1}, {.type = WASMRT_I32, .of.i32 = 0}};
+    wasmrt_value res;
+    wasmrt_error err;
+    assert_int_equal(wasmrt_instance_call(r->inst, "divide", args, 2, &res, 1, &err),
+                     WASMRT_ERR_TRAP);
+    assert_int_equal(err.trap, WASMRT_TRAP_INTEGER_DIVIDE_BY_ZERO);
+}
+
+/* The code file's path (the one entry ending in suffix), or "" */
+static void cc_file(const cc_fixture *fx, const char *suffix, char *out, size_t cap)
+{
+    out[0] = 0;
+    DIR *d = opendir(fx->dir);
+    if (!d)
+        return;
+    size_t ls = strlen(suffix);
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t l = strlen(e->d_name);
+        if (l > ls && strcmp(e->d_name + l - ls, suffix) == 0)
+            snprintf(out, cap, "%s/%s", fx->dir, e->d_name);
+    }
+    closedir(d);
+}
+
+static void cc_fill(cc_fixture *fx)
+{
+    cc_run r;
+    assert_int_equal(cc_open(fx, &r, WASMRT_BOUNDS_GUARD), 0);
+    cc_exercise(&r);
+    cc_close(&r);
+}
+
+static void test_second_load_adopts_translated_code(void **state)
+{
+    cc_fixture *fx = *state;
+    cc_fill(fx);
+    char path[512];
+    cc_file(fx, ".code-gu", path, sizeof path);
+    assert_true(path[0] != 0);
+    cc_run r;
+    /* add, mul, $fib, apply, fib, sum, divide: all but "calls", before any call */
+    assert_int_equal(cc_open(fx, &r, WASMRT_BOUNDS_GUARD), 7);
+    cc_exercise(&r);
+    /* fib(15) and fib(10) through the cached recursive calls: 1973 + 177 calls */
+    assert_int_equal(cc_call(&r, "calls", 0, 0, 0, 0), 2150);
+    struct stat before, after;
+    assert_int_equal(stat(path, &before), 0);
+    cc_close(&r); /* "calls" is new: the file is rewritten with it */
+    assert_int_equal(stat(path, &after), 0);
+    assert_int_not_equal(before.st_ino, after.st_ino);
+    assert_int_equal(cc_open(fx, &r, WASMRT_BOUNDS_GUARD), 8);
+    cc_exercise(&r);
+    assert_int_equal(stat(path, &before), 0);
+    cc_close(&r); /* nothing new: left alone */
+    assert_int_equal(stat(path, &after), 0);
+    assert_int_equal(before.st_ino, after.st_ino);
+}
+
+static void cc_expect_ignored(cc_fixture *fx)
+{
+    cc_run r;
+    assert_int_equal(cc_open(fx, &r, WASMRT_BOUNDS_GUARD), 0);
+    cc_exercise(&r);
+    cc_close(&r);
+}
+
+static void test_damaged_file_is_ignored(void **state)
+{
+    cc_fixture *fx = *state;
+    cc_fill(fx);
+    char path[512];
+    cc_file(fx, ".code-gu", path, sizeof path);
+    int fd = open(path, O_RDWR);
+    assert_true(fd >= 0);
+    uint8_t byte;
+    assert_int_equal(pread(fd, &byte, 1, 200), 1);
+    byte ^= 0x10;
+    assert_int_equal(pwrite(fd, &byte, 1, 200), 1);
+    close(fd);
+    cc_expect_ignored(fx); /* and rewritten whole */
+    cc_file(fx, ".code-gu", path, sizeof path);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(truncate(path, st.st_size - 8), 0);
+    cc_expect_ignored(fx);
+}
+
+static void test_writable_by_others_is_ignored(void **state)
+{
+    cc_fixture *fx = *state;
+    cc_fill(fx);
+    char path[512];
+    cc_file(fx, ".code-gu", path, sizeof path);
+    assert_int_equal(chmod(path, 0622), 0);
+    cc_expect_ignored(fx);
+}
+
+static void test_other_bounds_mode_keeps_its_own_file(void **state)
+{
+    cc_fixture *fx = *state;
+    cc_fill(fx);
+    cc_run r;
+    assert_int_equal(cc_open(fx, &r, WASMRT_BOUNDS_EXPLICIT), 0);
+    cc_exercise(&r);
+    cc_close(&r);
+    char path[512];
+    cc_file(fx, ".code-cu", path, sizeof path);
+    assert_true(path[0] != 0);
+    assert_int_equal(cc_open(fx, &r, WASMRT_BOUNDS_EXPLICIT), 7);
+    cc_exercise(&r);
+    cc_close(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_second_load_adopts_translated_code, cc_setup,
+                                        cc_teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_file_is_ignored, cc_setup, cc_teardown),
+        cmocka_unit_test_setup_teardown(test_writable_by_others_is_ignored, cc_setup,
+                                        cc_teardown),
+        cmocka_unit_test_setup_teardown(test_other_bounds_mode_keeps_its_own_file, cc_setup,
+                                        cc_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
