@@ -2,9 +2,10 @@
  * process, exactly as a user starts it. `wasmrt-cli` passes --no-cache: the engine reads,
  * decodes, validates and compiles the module on every start, so each sample is a cold
  * start from the module file with the page cache as the run leaves it.
- * `wasmrt-cli:cached` gives the engine a validation cache of this run's own, warmed once
+ * `wasmrt-cli:cached` gives the engine a cache directory of this run's own, warmed once
  * outside the timed region, as a user's second start of the same module finds it: the
- * start skips type-checking the bodies (functions are still translated on first call).
+ * start skips type-checking the bodies and adopts the code the warming run translated
+ * (a function no earlier run reached is still translated on its first call).
  * The module is build/workloads/wasm/NAME.wasm, built from the same source as the
  * native binary. */
 #include <dirent.h>
@@ -21,7 +22,7 @@
 typedef struct target_wasmrt_cli {
     char engine[4096]; /* build/bin/wasmrt */
     char module[4096];
-    char cache_dir[4096]; /* wasmrt-cli:cached: the run's own validation cache */
+    char cache_dir[4096]; /* wasmrt-cli:cached: the run's own cache directory */
 } target_wasmrt_cli;
 
 /* The command line; argv has room for WORKLOAD_MAX_ARGS + 7 entries. A server (httpd)
@@ -77,16 +78,17 @@ static int target_wasmrt_cli_prepare(target *t, const workload_invocation *w, wa
                                   "page cache warm unless drop_caches");
         return 0;
     }
-    target_command_details(t, "fork/exec of wasmrt with a validation cache warmed before "
-                              "the first sample (bodies not type-checked again; functions "
-                              "translated on first call); page cache warm unless drop_caches");
+    target_command_details(t, "fork/exec of wasmrt with a cache directory warmed before the "
+                              "first sample (bodies not type-checked again; the translated "
+                              "code of the warming run adopted, other functions translated "
+                              "on first call); page cache warm unless drop_caches");
     json_object_set_new(t->details, "cache_dir", json_string(state->cache_dir));
     if (w->long_lived) return 0; /* the first instance warms it; nothing to run to an end */
     char *argv[WORKLOAD_MAX_ARGS + 7];
     target_wasmrt_cli_argv(state, w, argv);
     target_outcome warm = {0};
     if (target_command_run(argv, w, 60, &warm, err) != 0)
-        return wasmvs_wrap(err, "%s: warming the validation cache", t->name);
+        return wasmvs_wrap(err, "%s: warming the cache", t->name);
     target_outcome_free(&warm);
     return 0;
 }
@@ -113,7 +115,7 @@ static void target_wasmrt_cli_stop(target *t, target_instance *instance)
     target_command_stop(instance);
 }
 
-/* Removes the run's validation cache: flat files in one folder of this process. */
+/* Removes the run's cache: flat files in one folder of this process. */
 static void target_wasmrt_cli_remove_cache(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -154,7 +156,7 @@ int target_wasmrt_cli_init(target *t, wasmvs_error *err)
         snprintf(state->cache_dir, sizeof state->cache_dir, "%s/build/harness/wasmrt-cache/%d",
                  paths_root(), (int)getpid());
         if (paths_make_directories(state->cache_dir, err) != 0)
-            return wasmvs_wrap(err, "%s: validation cache", t->name);
+            return wasmvs_wrap(err, "%s: cache directory", t->name);
     }
     return 0;
 }
