@@ -41,6 +41,12 @@ typedef struct ctrl {
     int64_t else_patch;    /* if: the branch taken when the condition is false */
 } ctrl;
 
+/* An instruction emitted: where it starts (+ 1, so that 0 is none) and its op. */
+typedef struct emit_recent {
+    size_t start;
+    int op;
+} emit_recent;
+
 typedef struct compiler {
     const wasmrt_module *m;
     const func_entry *fn;
@@ -70,6 +76,10 @@ typedef struct compiler {
         int op;
         uint32_t pos;
     } shifts[2];
+    /* The last two instructions emitted since a label, [0] the latest (start + 1;
+       0 = none): a conditional branch on the value the latest wrote can absorb it
+       (emit_cond_branch), also when a local.tee retargeted it to a local. */
+    emit_recent recent[2];
     int failed;
     /* Words holding a host pointer (code cache relocations, module.h `code`):
        position << 1 | CODE_RELOC_FUNC or CODE_RELOC_TYPE */

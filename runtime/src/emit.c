@@ -37,11 +37,17 @@ int emit_grow_code(compiler *c)
     return 1;
 }
 
+static void emit_forget_recent(compiler *c)
+{
+    c->recent[0].start = c->recent[1].start = 0;
+}
+
 void emit_barrier(compiler *c)
 {
     c->last_dst = -1;
     c->last_start = -1;
     c->shifts[0].start = c->shifts[1].start = -1;
+    emit_forget_recent(c);
 }
 
 void emit_op(compiler *c, int op)
@@ -50,6 +56,9 @@ void emit_op(compiler *c, int op)
     c->last_start = -1;
     c->shifts[1] = c->shifts[0];
     c->shifts[0].start = -1;
+    c->recent[1] = c->recent[0];
+    c->recent[0].start = c->len + 1;
+    c->recent[0].op = op;
     emit_word(c, (uint64_t)(uintptr_t)interp_labels[op]);
 }
 
@@ -208,6 +217,7 @@ static int emit_funnel(compiler *c, const operand *a, const operand *b)
     uint64_t x = c->code[shl + 2], k1 = c->code[shl + 3] & 31;
     uint64_t y = c->code[shr + 2], k2 = c->code[shr + 3] & 31;
     c->len = (size_t)c->shifts[1].start;
+    emit_forget_recent(c);
     emit_op(c, OP_I32_FUNNEL);
     c->last_dst = (int64_t)c->len;
     c->last_pos = a->pos;
@@ -314,8 +324,13 @@ void emit_local_set(compiler *c, uint32_t index, int tee)
                 c->stack[i].local == index)
                 hazard = 1;
         if (v.kind == OPERAND_STACK && !hazard && c->last_dst >= 0 && c->last_pos == v.pos) {
-            /* retarget the instruction that computed the value to write the local */
+            /* retarget the instruction that computed the value to write the local; it
+               stays the latest instruction, which a branch on the local may absorb */
             c->code[c->last_dst] = index;
+            emit_recent keep[2] = {c->recent[0], c->recent[1]};
+            emit_barrier(c);
+            c->recent[0] = keep[0];
+            c->recent[1] = keep[1];
         } else {
             /* older copies of the local still on the stack must keep the old value */
             for (uint32_t i = 0; i < c->height; i++)
@@ -325,8 +340,8 @@ void emit_local_set(compiler *c, uint32_t index, int tee)
                     emit_materialize(c, i);
             if (!(v.kind == OPERAND_LOCAL && v.local == index))
                 emit_move(c, index, &v);
+            emit_barrier(c);
         }
-        emit_barrier(c);
     }
     if (tee) {
         operand o = {c->local_types[index], OPERAND_LOCAL, index, 0, 0};
@@ -530,6 +545,26 @@ int emit_branch(compiler *c, uint32_t label)
 
 static const int emit_negated[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3}; /* eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u */
 
+/* A branch on `slot` (taken when it is zero, or nonzero) that absorbs the latest
+ * instruction when that wrote the slot as i32.and of a constant: C's flag tests
+ * (`if (x & FLAG)`, musl's `if (f->flags & F_ERR)`) in one dispatch. The and still
+ * writes its destination, which may be a local.tee's local. Returns 0 if not. */
+static int emit_branch_on_and(compiler *c, uint64_t slot, int when_zero)
+{
+    const emit_recent *r = &c->recent[0];
+    if (!r->start || r->op != OP_SI + 0x71 || r->start + 3 != c->len || c->code[r->start] != slot)
+        return 0;
+    size_t s = r->start - 1;
+    uint64_t dst = c->code[s + 1], a = c->code[s + 2], k = c->code[s + 3];
+    c->len = s;
+    emit_forget_recent(c);
+    emit_op(c, when_zero ? OP_BR_AND_ZERO_SI : OP_BR_AND_SI);
+    emit_word(c, dst);
+    emit_word(c, a);
+    emit_word(c, k);
+    return 1;
+}
+
 /* A conditional jump on a popped i32 condition, fusing a compare just emitted. The
  * offset word is left for the caller to target (*patch_out). */
 void emit_cond_branch(compiler *c, operand *cond, int negate, int64_t *patch_out)
@@ -543,9 +578,14 @@ void emit_cond_branch(compiler *c, operand *cond, int negate, int64_t *patch_out
         int64_t s = c->last_start;
         uint64_t a = c->code[s + 2], b = c->code[s + 3];
         c->len = (size_t)s;
+        /* the compare was the latest instruction: the one before it is now */
+        c->recent[0] = c->recent[1];
+        c->recent[1].start = 0;
         if (base == 0x45) {
-            emit_op(c, negate ? OP_BR_IF : OP_BR_UNLESS);
-            emit_word(c, a);
+            if (!emit_branch_on_and(c, a, !negate)) {
+                emit_op(c, negate ? OP_BR_IF : OP_BR_UNLESS);
+                emit_word(c, a);
+            }
         } else {
             int first = base <= 0x4f ? 0x46 : 0x51;
             int op = negate ? first + emit_negated[base - first] : base;
@@ -555,8 +595,10 @@ void emit_cond_branch(compiler *c, operand *cond, int negate, int64_t *patch_out
         }
     } else {
         uint32_t slot = emit_src(c, cond);
-        emit_op(c, negate ? OP_BR_UNLESS : OP_BR_IF);
-        emit_word(c, slot);
+        if (!emit_branch_on_and(c, slot, negate)) {
+            emit_op(c, negate ? OP_BR_UNLESS : OP_BR_IF);
+            emit_word(c, slot);
+        }
     }
     emit_word(c, 0);
     *patch_out = (int64_t)c->len - 1;

@@ -200,6 +200,7 @@ wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
         [OP_MOVE_GUARD4] = &&L_move_guard4, [OP_MOVE_GUARD8] = &&L_move_guard8,
         [OP_MOVE_CHECKED1] = &&L_move_checked1, [OP_MOVE_CHECKED2] = &&L_move_checked2,
         [OP_MOVE_CHECKED4] = &&L_move_checked4, [OP_MOVE_CHECKED8] = &&L_move_checked8,
+        [OP_BR_AND_SI] = &&L_br_and_si, [OP_BR_AND_ZERO_SI] = &&L_br_and_zero_si,
     };
     /* where the outermost frame returns to: an instruction that leaves the loop */
     static uint64_t exit_code[1];
@@ -241,6 +242,18 @@ L_br_if:
 L_br_unless:
     pc = (uint32_t)SLOT(1) ? pc + 3 : pc + 2 + (int64_t)pc[2];
     NEXT();
+L_br_and_si: {
+    uint32_t v = R32(2) & (uint32_t)pc[3];
+    SLOT(1) = v;
+    pc = v ? pc + 4 + (int64_t)pc[4] : pc + 5;
+    NEXT();
+}
+L_br_and_zero_si: {
+    uint32_t v = R32(2) & (uint32_t)pc[3];
+    SLOT(1) = v;
+    pc = v ? pc + 5 : pc + 4 + (int64_t)pc[4];
+    NEXT();
+}
 L_br_table: {
     uint32_t i = R32(1), n = (uint32_t)pc[2];
     if (i > n)

@@ -131,6 +131,9 @@ enum op_misc {
        add (addresses as in loads and stores); 1, 2, 4, 8 bytes, guard then checked */
     OP_MOVE_GUARD1, OP_MOVE_GUARD2, OP_MOVE_GUARD4, OP_MOVE_GUARD8,
     OP_MOVE_CHECKED1, OP_MOVE_CHECKED2, OP_MOVE_CHECKED4, OP_MOVE_CHECKED8,
+    /* i32.and of a constant whose result is branched on: dst, a, k, rel with dst =
+       a & k, taken when dst is nonzero (BR_AND_SI) or zero (BR_AND_ZERO_SI) */
+    OP_BR_AND_SI, OP_BR_AND_ZERO_SI,
     OP_COUNT
 };
 
