@@ -32,16 +32,6 @@
 
 #define CODE_CACHE_MAGIC "wasmrtC1"
 
-typedef struct code_cache_header {
-    char magic[8];
-    uint64_t fingerprint;  /* this build: code_cache_fingerprint() */
-    uint64_t module_size;
-    uint32_t func_count;   /* the module's function space, a consistency check */
-    uint32_t entry_count;
-    uint64_t payload_size; /* bytes after the header */
-    uint64_t checksum;     /* code_cache_sum of the payload */
-} code_cache_header;
-
 static uint64_t code_cache_print;
 
 /* The build ID note of the program (PT_NOTE, "GNU", type 3), hashed in. */
@@ -102,7 +92,7 @@ static uint64_t code_cache_fingerprint(void)
 
 /* A checksum against torn or damaged files (not against forgery: see the top), in
  * four independent lanes so it runs at memory speed; the payload is whole words. */
-static uint64_t code_cache_sum(const uint8_t *p, size_t n)
+uint64_t code_cache_sum(const uint8_t *p, size_t n)
 {
     uint64_t lane[4] = {1, 2, 3, 4};
     size_t i = 0;

@@ -3,13 +3,17 @@
  * the same bytes adopts that code before any call and it computes the same results,
  * traps included (direct, recursive and indirect calls, memory, globals); a file is
  * rewritten only when something new was translated; and a damaged, truncated or
- * group/world-writable file, or one written under another bounds mode, is ignored. */
+ * group/world-writable file, or one written under another bounds mode, is ignored.
+ * Files damaged behind a correct checksum (entry sizes, function indices,
+ * relocations) are refused or adopted in range, never read or written out of bounds:
+ * thousands of seeded mutations, loaded under ASan in the sanitizer build. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "test_util.h"
+#include "module.h" /* the file's header and checksum, to forge consistent damage */
 
 typedef struct cc_fixture {
     char dir[256];
@@ -218,6 +222,63 @@ static void test_other_bounds_mode_keeps_its_own_file(void **state)
     cc_close(&r);
 }
 
+static uint64_t cc_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static void test_damage_behind_a_good_checksum_stays_in_bounds(void **state)
+{
+    cc_fixture *fx = *state;
+    cc_fill(fx);
+    char path[512];
+    cc_file(fx, ".code-gu", path, sizeof path);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static uint8_t good[1 << 16], bad[1 << 16];
+    size_t size = fread(good, 1, sizeof good, f);
+    fclose(f);
+    size_t head = sizeof(code_cache_header);
+    assert_true(size > head + 64);
+    uint64_t seed = 0x2545f4914f6cdd1dull;
+    for (int round = 0; round < 3000; round++) {
+        memcpy(bad, good, size);
+        /* small values where the entry headers and relocations live, or any byte */
+        int flips = 1 + (int)(cc_rand(&seed) % 4);
+        for (int k = 0; k < flips; k++) {
+            size_t at = head + cc_rand(&seed) % (size - head);
+            if (cc_rand(&seed) & 1)
+                bad[at] ^= (uint8_t)(1u << (cc_rand(&seed) % 8));
+            else
+                bad[at] = (uint8_t)cc_rand(&seed);
+        }
+        code_cache_header *h = (code_cache_header *)bad;
+        h->checksum = code_cache_sum(bad + head, size - head);
+        int fd = open(path, O_WRONLY | O_TRUNC);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, bad, size), (ssize_t)size);
+        close(fd);
+        /* adopted or not, nothing runs: damaged code is only trusted not to be loaded
+           out of bounds, never to be right */
+        wasmrt_config config;
+        wasmrt_config_default(&config);
+        config.cache_dir = fx->dir;
+        wasmrt_engine *e;
+        wasmrt_module *m;
+        wasmrt_error err;
+        assert_int_equal(wasmrt_engine_new(&config, &e, &err), WASMRT_OK);
+        assert_int_equal(wasmrt_module_load(e, fx->bytes, fx->size, &m, &err), WASMRT_OK);
+        wasmrt_module_stats stats;
+        wasmrt_module_get_stats(m, &stats);
+        assert_true(stats.compiled_function_count <= 8);
+        wasmrt_module_free(m);
+        wasmrt_engine_free(e);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +289,8 @@ int main(void)
                                         cc_teardown),
         cmocka_unit_test_setup_teardown(test_other_bounds_mode_keeps_its_own_file, cc_setup,
                                         cc_teardown),
+        cmocka_unit_test_setup_teardown(test_damage_behind_a_good_checksum_stays_in_bounds,
+                                        cc_setup, cc_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
