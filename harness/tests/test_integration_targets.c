@@ -21,56 +21,26 @@
 #include "../run.h"
 #include "../scenario.h"
 #include "../target.h"
+#include "target_test.h"
 
-/* Creates and probes a target; skips the test, saying why, when it cannot run here. */
-static target *open_or_skip(const char *name)
-{
-    target *t = NULL;
-    wasmvs_error err = {{0}};
-    assert_int_equal(target_create(name, &t, &err), 0);
-    if (t->ops->probe(t, &err) != 0) {
-        printf("[  SKIP    ] %s unavailable: %s\n", name, err.message);
-        target_free(t);
-        skip();
-    }
-    return t;
-}
-
-static void prepare_workload(target *t, const char *workload, const char *parameters,
-                             workload_invocation *w)
-{
-    wasmvs_error err = {{0}};
-    json_t *p = json_loads(parameters, 0, NULL);
-    assert_int_equal(workload_prepare(workload, p, w, &err), 0);
-    json_decref(p);
-    if (t->ops->prepare(t, w, &err) != 0) fail_msg("%s: prepare: %s", t->name, err.message);
-}
-
-/* One sample: exits 0, prints the expected answer, records a wall time. */
+/* One checked sample (target_test_run); its metrics, with the phases when reported. */
 static json_t *run_checked(target *t, const workload_invocation *w)
 {
     target_outcome outcome;
-    wasmvs_error err = {{0}};
-    if (t->ops->run_once(t, w, 60, &outcome, &err) != 0) fail_msg("%s: %s", t->name, err.message);
-    assert_true(outcome.exited);
-    char why[600];
-    if (workload_check(w, outcome.exit_code, outcome.out, why, sizeof why) != 0)
-        fail_msg("%s: %s (stderr: %s)", t->name, why, outcome.err ? outcome.err : "");
+    target_test_run(t, w, &outcome);
     json_t *metrics = json_incref(outcome.metrics);
     json_t *phases = outcome.phases;
     if (phases) json_object_set(metrics, "phases", phases);
     target_outcome_free(&outcome);
-    int64_t wall = json_integer_value(json_object_get(metrics, "wall_ns"));
-    assert_true(wall > 0 && wall < 60000000000);
     return metrics;
 }
 
 static void native_hello_and_fib(void **state)
 {
     (void)state;
-    target *t = open_or_skip("native");
+    target *t = target_test_open("native");
     workload_invocation w;
-    prepare_workload(t, "hello", "{\"name\": \"native\", \"n\": 1}", &w);
+    target_test_prepare(t, "hello", "{\"name\": \"native\", \"n\": 1}", &w);
     json_t *m = run_checked(t, &w);
     assert_true(json_integer_value(json_object_get(m, "max_rss_kib")) > 0);
     assert_non_null(json_object_get(m, "user_ns"));
@@ -78,7 +48,7 @@ static void native_hello_and_fib(void **state)
     assert_true(json_integer_value(json_object_get(m, "page_faults")) > 0);
     json_decref(m);
     workload_free(&w);
-    prepare_workload(t, "fib", "{\"n\": 25}", &w);
+    target_test_prepare(t, "fib", "{\"n\": 25}", &w);
     json_decref(run_checked(t, &w));
     workload_free(&w);
     target_free(t);
@@ -87,9 +57,9 @@ static void native_hello_and_fib(void **state)
 static void native_timeout_kills_the_instance(void **state)
 {
     (void)state;
-    target *t = open_or_skip("native");
+    target *t = target_test_open("native");
     workload_invocation w;
-    prepare_workload(t, "fib", "{\"n\": 50}", &w); /* minutes of work */
+    target_test_prepare(t, "fib", "{\"n\": 50}", &w); /* minutes of work */
     target_outcome outcome;
     wasmvs_error err = {{0}};
     assert_int_equal(t->ops->run_once(t, &w, 0.2, &outcome, &err), 0);
@@ -104,9 +74,9 @@ static void native_timeout_kills_the_instance(void **state)
 static void runc_hello_and_fib(void **state)
 {
     (void)state;
-    target *t = open_or_skip("runc");
+    target *t = target_test_open("runc");
     workload_invocation w;
-    prepare_workload(t, "hello", "{\"name\": \"runc\", \"n\": 2}", &w);
+    target_test_prepare(t, "hello", "{\"name\": \"runc\", \"n\": 2}", &w);
     char bundle[256];
     snprintf(bundle, sizeof bundle, "%s", json_string_value(json_object_get(t->details, "bundle")));
     json_t *m = run_checked(t, &w);
@@ -114,7 +84,7 @@ static void runc_hello_and_fib(void **state)
     assert_true(json_integer_value(json_object_get(m, "max_rss_kib")) > 0);
     json_decref(m);
     workload_free(&w);
-    prepare_workload(t, "fib", "{\"n\": 20}", &w);
+    target_test_prepare(t, "fib", "{\"n\": 20}", &w);
     json_decref(run_checked(t, &w));
     workload_free(&w);
     target_free(t);
@@ -124,9 +94,9 @@ static void runc_hello_and_fib(void **state)
 static void docker_hello_and_fib_on_host_network(void **state)
 {
     (void)state;
-    target *t = open_or_skip("docker");
+    target *t = target_test_open("docker");
     workload_invocation w;
-    prepare_workload(t, "hello", "{\"name\": \"docker\", \"n\": 3}", &w);
+    target_test_prepare(t, "hello", "{\"name\": \"docker\", \"n\": 3}", &w);
     assert_non_null(json_object_get(t->details, "image_present_before"));
     json_t *m = run_checked(t, &w);
     json_t *phases = json_object_get(m, "phases");
@@ -153,16 +123,16 @@ static void docker_hello_and_fib_on_host_network(void **state)
     /* the second prepare of the same binary finds the image */
     target_free(t);
     assert_int_not_equal(system(command), 0); /* the stray is gone */
-    t = open_or_skip("docker");
+    t = target_test_open("docker");
     workload_invocation again;
-    prepare_workload(t, "hello", "{}", &again);
+    target_test_prepare(t, "hello", "{}", &again);
     assert_true(json_is_true(json_object_get(t->details, "image_present_before")));
     workload_free(&again);
     workload_free(&w);
     target_free(t);
 
-    t = open_or_skip("docker:host");
-    prepare_workload(t, "fib", "{\"n\": 20}", &w);
+    t = target_test_open("docker:host");
+    target_test_prepare(t, "fib", "{\"n\": 20}", &w);
     assert_string_equal(json_string_value(json_object_get(t->details, "network")), "host");
     json_decref(run_checked(t, &w));
     workload_free(&w);
@@ -191,9 +161,9 @@ static bool process_gone(pid_t pid)
  * containers), and gone after stop and after target_free. */
 static void idle_instances_start_measure_stop(const char *name, size_t min_processes, bool cgroup)
 {
-    target *t = open_or_skip(name);
+    target *t = target_test_open(name);
     workload_invocation w;
-    prepare_workload(t, "idle", "{}", &w);
+    target_test_prepare(t, "idle", "{}", &w);
     target_instance *first = NULL, *second = NULL;
     wasmvs_error err = {{0}};
     if (target_instance_start(t, &w, 30, &first, &err) != 0 ||

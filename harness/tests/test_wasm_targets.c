@@ -19,50 +19,16 @@
 
 #include "../paths.h"
 #include "../target.h"
-
-static target *open_or_skip(const char *name)
-{
-    target *t = NULL;
-    wasmvs_error err = {{0}};
-    if (target_create(name, &t, &err) != 0) fail_msg("%s: %s", name, err.message);
-    if (t->ops->probe(t, &err) != 0) {
-        printf("[  SKIP    ] %s unavailable: %s\n", name, err.message);
-        target_free(t);
-        skip();
-    }
-    return t;
-}
-
-static void prepare(target *t, const char *workload, const char *parameters,
-                    workload_invocation *w)
-{
-    wasmvs_error err = {{0}};
-    json_t *p = json_loads(parameters, 0, NULL);
-    assert_int_equal(workload_prepare(workload, p, w, &err), 0);
-    json_decref(p);
-    if (t->ops->prepare(t, w, &err) != 0) fail_msg("%s: prepare: %s", t->name, err.message);
-}
-
-/* One sample that must exit 0 with the workload's expected output. */
-static void run_checked(target *t, const workload_invocation *w, target_outcome *outcome)
-{
-    wasmvs_error err = {{0}};
-    if (t->ops->run_once(t, w, 60, outcome, &err) != 0) fail_msg("%s: %s", t->name, err.message);
-    if (!outcome->exited) fail_msg("%s: did not exit: %s", t->name, outcome->how);
-    char why[600];
-    if (workload_check(w, outcome->exit_code, outcome->out, why, sizeof why) != 0)
-        fail_msg("%s: %s (stderr: %s)", t->name, why, outcome->err ? outcome->err : "");
-    assert_true(json_integer_value(json_object_get(outcome->metrics, "wall_ns")) > 0);
-}
+#include "target_test.h"
 
 static void phases_add_up(const char *name)
 {
-    target *t = open_or_skip(name);
+    target *t = target_test_open(name);
     workload_invocation w;
-    prepare(t, "hello", "{\"name\": \"phases\", \"n\": 7}", &w);
+    target_test_prepare(t, "hello", "{\"name\": \"phases\", \"n\": 7}", &w);
     for (int round = 0; round < 3; round++) {
         target_outcome outcome;
-        run_checked(t, &w, &outcome);
+        target_test_run(t, &w, &outcome);
         json_t *phases = outcome.phases;
         assert_non_null(phases);
         json_int_t load = json_integer_value(json_object_get(phases, "load_ns"));
@@ -99,9 +65,9 @@ static void wasmrt_phases_add_up(void **state)
 static void wasmrt_runaway_guest_times_out(void **state)
 {
     (void)state;
-    target *t = open_or_skip("wasmrt");
+    target *t = target_test_open("wasmrt");
     workload_invocation w;
-    prepare(t, "fib", "{\"n\": 50}", &w); /* minutes of work */
+    target_test_prepare(t, "fib", "{\"n\": 50}", &w); /* minutes of work */
     target_outcome outcome;
     wasmvs_error err = {{0}};
     assert_int_equal(t->ops->run_once(t, &w, 0.3, &outcome, &err), 0);
@@ -110,8 +76,8 @@ static void wasmrt_runaway_guest_times_out(void **state)
     target_outcome_free(&outcome);
     /* the harness is unharmed: the next sample works */
     workload_free(&w);
-    prepare(t, "fib", "{\"n\": 20}", &w);
-    run_checked(t, &w, &outcome);
+    target_test_prepare(t, "fib", "{\"n\": 20}", &w);
+    target_test_run(t, &w, &outcome);
     target_outcome_free(&outcome);
     workload_free(&w);
     target_free(t);
@@ -120,9 +86,9 @@ static void wasmrt_runaway_guest_times_out(void **state)
 static void wasmrt_reactor_instances_share_one_host(void **state)
 {
     (void)state;
-    target *t = open_or_skip("wasmrt");
+    target *t = target_test_open("wasmrt");
     workload_invocation w;
-    prepare(t, "idle", NULL, &w);
+    target_test_prepare(t, "idle", NULL, &w);
     target_instance *instances[3];
     wasmvs_error err = {{0}};
     for (int i = 0; i < 3; i++)
@@ -148,19 +114,19 @@ static void wasmrt_reactor_instances_share_one_host(void **state)
 static void wasmrt_cli_hello_fib_idle(void **state)
 {
     (void)state;
-    target *t = open_or_skip("wasmrt-cli");
+    target *t = target_test_open("wasmrt-cli");
     workload_invocation w;
     target_outcome outcome;
-    prepare(t, "hello", "{\"name\": \"cli\", \"n\": 2}", &w);
-    run_checked(t, &w, &outcome);
+    target_test_prepare(t, "hello", "{\"name\": \"cli\", \"n\": 2}", &w);
+    target_test_run(t, &w, &outcome);
     target_outcome_free(&outcome);
     workload_free(&w);
-    prepare(t, "fib", "{\"n\": 25}", &w);
-    run_checked(t, &w, &outcome);
+    target_test_prepare(t, "fib", "{\"n\": 25}", &w);
+    target_test_run(t, &w, &outcome);
     assert_string_equal(outcome.out, "75025\n");
     target_outcome_free(&outcome);
     workload_free(&w);
-    prepare(t, "idle", NULL, &w);
+    target_test_prepare(t, "idle", NULL, &w);
     target_instance *instance;
     wasmvs_error err = {{0}};
     if (target_instance_start(t, &w, 10, &instance, &err) != 0) fail_msg("%s", err.message);
@@ -178,10 +144,10 @@ static void wasmrt_cli_hello_fib_idle(void **state)
 static void wasmrt_cli_cached_warms_its_own_cache(void **state)
 {
     (void)state;
-    target *t = open_or_skip("wasmrt-cli:cached");
+    target *t = target_test_open("wasmrt-cli:cached");
     workload_invocation w;
     target_outcome outcome;
-    prepare(t, "hello", "{\"name\": \"cached\", \"n\": 1}", &w);
+    target_test_prepare(t, "hello", "{\"name\": \"cached\", \"n\": 1}", &w);
     const char *dir = json_string_value(json_object_get(t->details, "cache_dir"));
     assert_non_null(dir);
     char path[4096];
@@ -193,14 +159,14 @@ static void wasmrt_cli_cached_warms_its_own_cache(void **state)
         if (e->d_name[0] != '.') entries++;
     closedir(d);
     assert_true(entries >= 2); /* warmed by prepare, before any timed sample */
-    run_checked(t, &w, &outcome);
+    target_test_run(t, &w, &outcome);
     target_outcome_free(&outcome);
     workload_free(&w);
     target_free(t);
     assert_int_equal(access(path, F_OK), -1); /* removed with the target */
 
-    t = open_or_skip("wasmrt-cli");
-    prepare(t, "hello", "{\"name\": \"plain\", \"n\": 1}", &w);
+    t = target_test_open("wasmrt-cli");
+    target_test_prepare(t, "hello", "{\"name\": \"plain\", \"n\": 1}", &w);
     assert_null(json_object_get(t->details, "cache_dir"));
     workload_free(&w);
     target_free(t);
@@ -209,16 +175,16 @@ static void wasmrt_cli_cached_warms_its_own_cache(void **state)
 static void node_runs_hello(void **state)
 {
     (void)state;
-    target *t = open_or_skip("wasm-cli:node");
+    target *t = target_test_open("wasm-cli:node");
     assert_non_null(strstr(t->version, "v"));
     workload_invocation w;
     target_outcome outcome;
-    prepare(t, "hello", "{\"name\": \"v8\", \"n\": 3}", &w);
-    run_checked(t, &w, &outcome);
+    target_test_prepare(t, "hello", "{\"name\": \"v8\", \"n\": 3}", &w);
+    target_test_run(t, &w, &outcome);
     target_outcome_free(&outcome);
     workload_free(&w);
-    prepare(t, "fib", "{\"n\": 20}", &w);
-    run_checked(t, &w, &outcome);
+    target_test_prepare(t, "fib", "{\"n\": 20}", &w);
+    target_test_run(t, &w, &outcome);
     target_outcome_free(&outcome);
     workload_free(&w);
     target_free(t);
@@ -259,10 +225,10 @@ static int templates_teardown(void **state)
 static void templates_expand_placeholders(void **state)
 {
     (void)state;
-    target *t = open_or_skip("wasm-cli:echo");
+    target *t = target_test_open("wasm-cli:echo");
     assert_string_equal(t->version, "echo-runtime 1.0");
     workload_invocation w;
-    prepare(t, "fib", "{\"n\": 7}", &w);
+    target_test_prepare(t, "fib", "{\"n\": 7}", &w);
     target_outcome outcome;
     wasmvs_error err = {{0}};
     assert_int_equal(t->ops->run_once(t, &w, 10, &outcome, &err), 0);

@@ -1,0 +1,52 @@
+/* target_test.h: what the tests that launch real targets share: open a target or skip
+ * with the reason it cannot run here, prepare a workload for it, and take one sample
+ * that must exit 0 with the workload's expected output. Header-only (static inline):
+ * every test is one binary built from one file. Include after cmocka.h. */
+#ifndef WASMVS_TARGET_TEST_H
+#define WASMVS_TARGET_TEST_H
+
+#include <stdio.h>
+
+#include "../target.h"
+
+/* Creates and probes a target; skips the test, saying why, when it cannot run here. */
+static inline target *target_test_open(const char *name)
+{
+    target *t = NULL;
+    wasmvs_error err = {{0}};
+    if (target_create(name, &t, &err) != 0) fail_msg("%s: %s", name, err.message);
+    if (t->ops->probe(t, &err) != 0) {
+        printf("[  SKIP    ] %s unavailable: %s\n", name, err.message);
+        target_free(t);
+        skip();
+    }
+    return t;
+}
+
+/* The workload with these parameters (JSON text; NULL for its defaults), prepared for t. */
+static inline void target_test_prepare(target *t, const char *workload, const char *parameters,
+                                       workload_invocation *w)
+{
+    wasmvs_error err = {{0}};
+    json_t *p = parameters ? json_loads(parameters, 0, NULL) : NULL;
+    if (parameters && !p) fail_msg("bad parameters in the test: %s", parameters);
+    assert_int_equal(workload_prepare(workload, p, w, &err), 0);
+    json_decref(p);
+    if (t->ops->prepare(t, w, &err) != 0) fail_msg("%s: prepare: %s", t->name, err.message);
+}
+
+/* One sample that must exit 0 with the workload's expected output and a wall time. */
+static inline void target_test_run(target *t, const workload_invocation *w,
+                                   target_outcome *outcome)
+{
+    wasmvs_error err = {{0}};
+    if (t->ops->run_once(t, w, 60, outcome, &err) != 0) fail_msg("%s: %s", t->name, err.message);
+    if (!outcome->exited) fail_msg("%s: did not exit: %s", t->name, outcome->how);
+    char why[600];
+    if (workload_check(w, outcome->exit_code, outcome->out, why, sizeof why) != 0)
+        fail_msg("%s: %s (stderr: %s)", t->name, why, outcome->err ? outcome->err : "");
+    int64_t wall = json_integer_value(json_object_get(outcome->metrics, "wall_ns"));
+    assert_true(wall > 0 && wall < 60000000000);
+}
+
+#endif
