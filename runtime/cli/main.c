@@ -23,13 +23,16 @@ static void cli_usage(FILE *out)
           "                        port 0 picks a free port and prints it on stderr\n"
           "  --max-memory BYTES    limit each linear memory (k, m, g suffixes allowed)\n"
           "  --timeout SECONDS     stop the guest after this much wall-clock time\n"
-          "  --cache-dir DIR       the validation cache (default: $WASMRT_CACHE_DIR, else\n"
-          "                        $XDG_CACHE_HOME/wasmrt or ~/.cache/wasmrt)\n"
-          "  --no-cache            neither use nor fill the validation cache\n"
+          "  --cache-dir DIR       the validation and code cache (default:\n"
+          "                        $WASMRT_CACHE_DIR, else $XDG_CACHE_HOME/wasmrt or\n"
+          "                        ~/.cache/wasmrt)\n"
+          "  --no-cache            neither use nor fill the cache\n"
           "A cold start reads the module, decodes it, validates it (every function body is\n"
           "type-checked unless the cache holds an entry for these exact bytes: then only\n"
           "the module-level checks run), instantiates it, and translates each function on\n"
-          "its first call (type-checking it again) while _start runs.\n"
+          "its first call (type-checking it again) while _start runs, unless an earlier\n"
+          "run left its translation in the cache: the run stores what it translated when\n"
+          "the guest exits, and the next start adopts it.\n"
           "inspect: prints a module's sections, imports, exports, memory and sizes.\n",
           out);
 }
