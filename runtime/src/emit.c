@@ -324,13 +324,8 @@ void emit_local_set(compiler *c, uint32_t index, int tee)
                 c->stack[i].local == index)
                 hazard = 1;
         if (v.kind == OPERAND_STACK && !hazard && c->last_dst >= 0 && c->last_pos == v.pos) {
-            /* retarget the instruction that computed the value to write the local; it
-               stays the latest instruction, which a branch on the local may absorb */
+            /* retarget the instruction that computed the value to write the local */
             c->code[c->last_dst] = index;
-            emit_recent keep[2] = {c->recent[0], c->recent[1]};
-            emit_barrier(c);
-            c->recent[0] = keep[0];
-            c->recent[1] = keep[1];
         } else {
             /* older copies of the local still on the stack must keep the old value */
             for (uint32_t i = 0; i < c->height; i++)
@@ -340,8 +335,13 @@ void emit_local_set(compiler *c, uint32_t index, int tee)
                     emit_materialize(c, i);
             if (!(v.kind == OPERAND_LOCAL && v.local == index))
                 emit_move(c, index, &v);
-            emit_barrier(c);
         }
+        /* the instruction that wrote the local stays the latest: a branch on the
+           local may absorb it (emit_cond_branch), so `recent` survives the barrier */
+        emit_recent keep[2] = {c->recent[0], c->recent[1]};
+        emit_barrier(c);
+        c->recent[0] = keep[0];
+        c->recent[1] = keep[1];
     }
     if (tee) {
         operand o = {c->local_types[index], OPERAND_LOCAL, index, 0, 0};
@@ -565,6 +565,26 @@ static int emit_branch_on_and(compiler *c, uint64_t slot, int when_zero)
     return 1;
 }
 
+/* An i32 compare-and-branch (ops.h OP_BR_CMP + op) whose left operand the latest
+ * instruction wrote as i32.add of a constant: a counted loop's step and test
+ * (`i += k; if (i < n) continue`) in one dispatch. Returns 0 when it does not apply. */
+static int emit_branch_on_add(compiler *c, int op, int si, uint64_t a, uint64_t b)
+{
+    const emit_recent *r = &c->recent[0];
+    if (!r->start || r->op != OP_SI + 0x6a || r->start + 3 != c->len || c->code[r->start] != a)
+        return 0;
+    size_t s = r->start - 1;
+    uint64_t x = c->code[s + 2], k = c->code[s + 3];
+    c->len = s;
+    emit_forget_recent(c);
+    emit_op(c, (si ? OP_ADD_BR_CMP_SI : OP_ADD_BR_CMP) + op);
+    emit_word(c, a);
+    emit_word(c, x);
+    emit_word(c, k);
+    emit_word(c, b);
+    return 1;
+}
+
 /* A conditional jump on a popped i32 condition, fusing a compare just emitted. The
  * offset word is left for the caller to target (*patch_out). */
 void emit_cond_branch(compiler *c, operand *cond, int negate, int64_t *patch_out)
@@ -589,9 +609,11 @@ void emit_cond_branch(compiler *c, operand *cond, int negate, int64_t *patch_out
         } else {
             int first = base <= 0x4f ? 0x46 : 0x51;
             int op = negate ? first + emit_negated[base - first] : base;
-            emit_op(c, (si ? OP_BR_CMP_SI : OP_BR_CMP) + op);
-            emit_word(c, a);
-            emit_word(c, b);
+            if (!(first == 0x46 && emit_branch_on_add(c, op, si, a, b))) {
+                emit_op(c, (si ? OP_BR_CMP_SI : OP_BR_CMP) + op);
+                emit_word(c, a);
+                emit_word(c, b);
+            }
         }
     } else {
         uint32_t slot = emit_src(c, cond);

@@ -80,7 +80,26 @@ const void **interp_labels;
         pc = (expr) ? pc + 3 + (int64_t)pc[3] : pc + 4;                                  \
         NEXT();                                                                          \
     }
-#define H_I32_CMP(name, code, expr) H_CMP(uint32_t, name, code, expr)
+/* [op, dst, x, k, b, rel]: the compare reads b after the add wrote dst, as the two
+   instructions did */
+#define H_ADD_BR_CMP(name, code, expr)                                                   \
+    L_add_br_##name : {                                                                  \
+        uint32_t a = (uint32_t)fp[pc[2]] + (uint32_t)pc[3];                              \
+        fp[pc[1]] = a;                                                                   \
+        uint32_t b = (uint32_t)fp[pc[4]];                                                \
+        pc = (expr) ? pc + 5 + (int64_t)pc[5] : pc + 6;                                  \
+        NEXT();                                                                          \
+    }                                                                                    \
+    L_add_br_si_##name : {                                                               \
+        uint32_t a = (uint32_t)fp[pc[2]] + (uint32_t)pc[3];                              \
+        fp[pc[1]] = a;                                                                   \
+        uint32_t b = (uint32_t)pc[4];                                                    \
+        pc = (expr) ? pc + 5 + (int64_t)pc[5] : pc + 6;                                  \
+        NEXT();                                                                          \
+    }
+#define H_I32_CMP(name, code, expr)                                                      \
+    H_CMP(uint32_t, name, code, expr)                                                    \
+    H_ADD_BR_CMP(name, code, expr)
 #define H_I64_CMP(name, code, expr) H_CMP(uint64_t, name, code, expr)
 #define H_I32_BIN(name, code, expr) H_INT(uint32_t, name, code, expr)
 #define H_I64_BIN(name, code, expr) H_INT(uint64_t, name, code, expr)
@@ -154,6 +173,9 @@ const void **interp_labels;
 #define LABEL_CMP(name, code, expr)                                                      \
     LABEL_INT(name, code, expr)[OP_BR_CMP + code] = &&L_br_##name,                       \
                                 [OP_BR_CMP_SI + code] = &&L_br_si_##name,
+#define LABEL_I32_CMP(name, code, expr)                                                  \
+    LABEL_CMP(name, code, expr)[OP_ADD_BR_CMP + code] = &&L_add_br_##name,               \
+                               [OP_ADD_BR_CMP_SI + code] = &&L_add_br_si_##name,
 #define LABEL_PLAIN(name, code) [code] = &&L_##name,
 #define LABEL_LOAD(name, code, T, conv)                                                  \
     [OP_MEM_GUARD + code] = &&L_g_##name, [OP_MEM_CHECKED + code] = &&L_c_##name,
@@ -178,7 +200,7 @@ static code *interp_code(exec_thread *t, const func_entry *fe)
 wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
 {
     static const void *labels[OP_COUNT] = {
-        OPS_I32_CMP(LABEL_CMP) OPS_I64_CMP(LABEL_CMP) OPS_I32_BIN(LABEL_INT)
+        OPS_I32_CMP(LABEL_I32_CMP) OPS_I64_CMP(LABEL_CMP) OPS_I32_BIN(LABEL_INT)
         OPS_I64_BIN(LABEL_INT) OPS_DIV(LABEL_PLAIN) OPS_OTHER_NUMERIC(LABEL_PLAIN)
         OPS_LOAD(LABEL_LOAD) OPS_STORE(LABEL_STORE)
         [OP_UNREACHABLE] = &&L_unreachable, [OP_BR] = &&L_br, [OP_BR_IF] = &&L_br_if,

@@ -5,8 +5,9 @@
  * Numbering: plain numeric ops keep their Wasm opcode (0x45..0xc4; the saturating
  * truncations follow at 0xc5..0xcc); integer binary ops and compares with a constant
  * right operand are OP_SI + opcode; br_if fused with an i32/i64 compare is
- * OP_BR_CMP + opcode (slot, slot) and OP_BR_CMP_SI + opcode (slot, constant); loads
- * and stores are OP_MEM_GUARD / OP_MEM_CHECKED + opcode. */
+ * OP_BR_CMP + opcode (slot, slot) and OP_BR_CMP_SI + opcode (slot, constant), and
+ * also fused with the add before it OP_ADD_BR_CMP(_SI) + opcode; loads and stores are
+ * OP_MEM_GUARD / OP_MEM_CHECKED + opcode. */
 #ifndef WASMRT_OPS_H
 #define WASMRT_OPS_H
 
@@ -17,7 +18,11 @@
 #define OP_BR_CMP 0x300
 #define OP_BR_CMP_SI 0x400
 #define OP_LOADED 0x1000 /* not an op: marks "a load just emitted" for fusion */
-#define OP_TABLE_SIZE 0x500
+/* i32 add of a constant then a compare of its result and a branch ([op, dst, x, k, b,
+ * rel]: dst = x + k; branch if dst OP b): OP_ADD_BR_CMP + opcode with b a slot,
+ * OP_ADD_BR_CMP_SI + opcode with b a constant; i32 compares only (0x46..0x4f) */
+#define OP_ADD_BR_CMP 0x500
+#define OP_ADD_BR_CMP_SI 0x580
 
 /* Integer compares: dst = a OP b (i32 result). */
 #define OPS_I32_CMP(X)                                                                   \

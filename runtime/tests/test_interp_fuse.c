@@ -1,6 +1,7 @@
 /* test_interp_fuse.c: instructions the translator fuses for the interpreter (ops.h)
- * compute what the unfused sequence does: flag tests branched on, with and without a
- * local.tee, with the local's old value still on the operand stack. Eager and lazy
+ * compute what the unfused sequence does: flag tests and loop steps branched on,
+ * with and without a local.tee, with the local's old value still on the operand
+ * stack. Eager and lazy
  * translation, both bounds modes. */
 #include "test_util.h"
 
@@ -22,10 +23,20 @@ static void fuse_in_mode(wasmrt_bounds_mode bounds, int lazy)
     assert_int_equal(test_i32(in, "and_loop_evens", 1, 11, 0), 6);
     assert_int_equal(test_i32(in, "and_br_value", 1, 0x0b, 0), 3);
     assert_int_equal(test_i32(in, "and_br_value", 1, 0x03, 0), 103);
+    assert_int_equal(test_i32(in, "add_loop_sum", 1, 10, 0), 0 + 3 + 6 + 9);
+    assert_int_equal(test_i32(in, "add_loop_sum", 1, 0, 0), 0);
+    assert_int_equal(test_i32(in, "add_loop_down", 1, 4, 0), 5); /* 2 0 -2 -4 -6 */
+    assert_int_equal(test_i32(in, "add_under_copy", 1, 3, 0), (1 + 4) * 10 + 3);
+    assert_int_equal(test_i32(in, "add_under_copy", 1, 4, 0), (2 + 5) * 10 + 4);
+    assert_int_equal(test_i32(in, "add_wrap", 1, 0, 0), 0);
+    assert_int_equal(test_i32(in, "add_wrap", 1, 1, 0), 1);
+    assert_int_equal(test_i32(in, "add_wrap", 1, 10, 0), 1);
+    assert_int_equal(test_i32(in, "add_wrap", 1, 11, 0), 0);
+    assert_int_equal(test_i32(in, "add_self", 1, INT32_MAX, 0), INT32_MIN + 6);
     test_env_free(&env);
 }
 
-static void test_flag_test_branches(void **state)
+static void test_fused_branches(void **state)
 {
     (void)state;
     fuse_in_mode(WASMRT_BOUNDS_DEFAULT, 1);
@@ -36,7 +47,7 @@ static void test_flag_test_branches(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_flag_test_branches),
+        cmocka_unit_test(test_fused_branches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 ;; Shapes the translator fuses into one branch instruction (emit_cond_branch): a flag
 ;; test (i32.and of a constant) branched on, directly, through local.tee, through
-;; i32.eqz and as an `if` condition; each also where the and's local is still on the
-;; operand stack with its old value, and where the and's result is used again.
+;; i32.eqz and as an `if` condition; a loop step (i32.add of a constant) compared and
+;; branched on; each also where the local is still on the operand stack with its old
+;; value, and where the result is used again.
 (module
   (memory (export "memory") 1)
   ;; br_if on x & 4: 1 when set, 2 when not
@@ -50,4 +51,43 @@
       (i32.const 100)
       (i32.add))
   )
+;; counted loop: the sum of i for i = 0, 3, 6, ... below n
+  (func (export "add_loop_sum") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 3)))
+                          (local.get $n))))
+    (local.get $s))
+  ;; a signed countdown against a constant: how many steps of -2 from n stay above -5
+  (func (export "add_loop_down") (param $n i32) (result i32)
+    (local $c i32)
+    (loop $l
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br_if $l (i32.gt_s (local.tee $n (i32.add (local.get $n) (i32.const -2)))
+                          (i32.const -5))))
+    (local.get $c))
+  ;; the old n is still on the operand stack when the tee overwrites it:
+  ;; ((taken ? 1 : 2) + n + 1) * 10 + n_old
+  (func (export "add_under_copy") (param $n i32) (result i32)
+    (local.get $n)
+    (block (result i32)
+      (i32.const 1)
+      (br_if 0 (i32.ne (local.tee $n (i32.add (local.get $n) (i32.const 1)))
+                       (i32.const 5)))
+      (drop)
+      (i32.const 2))
+    (i32.add (local.get $n))
+    (i32.add (i32.mul (i32.const 10))))
+  ;; an unsigned compare of a wrapped sum: x - 1 < 10, taken unless x is 0 or > 10
+  (func (export "add_wrap") (param $x i32) (result i32)
+    (block (br_if 0 (i32.lt_u (i32.add (local.get $x) (i32.const -1)) (i32.const 10)))
+      (return (i32.const 0)))
+    (i32.const 1))
+  ;; the add's result compared with itself through the local: always taken
+  (func (export "add_self") (param $x i32) (result i32)
+    (block (br_if 0 (i32.le_s (local.tee $x (i32.add (local.get $x) (i32.const 7)))
+                              (local.get $x)))
+      (return (i32.const 0)))
+    (local.get $x))
 )
