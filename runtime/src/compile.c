@@ -440,7 +440,8 @@ static int compile_body(compiler *c)
             if (!compile_memarg(c, natural[op - 0x36], &a) || !emit_pop(c, t, &v) ||
                 !emit_pop(c, WASMRT_I32, &addr))
                 return 0;
-            if (emit_live(c) && emit_memory_move(c, op, &addr, &v, a))
+            if (emit_live(c) && (emit_memory_move(c, op, &addr, &v, a) ||
+                                 emit_funnel_store(c, op, &addr, &v, a)))
                 break;
             if (emit_live(c)) {
                 uint32_t sa, imm = 0;

@@ -162,6 +162,10 @@ int emit_take_address_add(compiler *c, const operand *addr, uint32_t *slot, uint
 /* A store (Wasm opcode) of a value just loaded with the same width: one memory-to-
  * memory move instead of two instructions. Returns 0 when it does not apply. */
 int emit_memory_move(compiler *c, int store_op, operand *addr, const operand *value, uint32_t offset);
+/* An i32.store of a funnel shift just computed (unaligned word copies): one
+ * instruction. Returns 0 when it does not apply. */
+int emit_funnel_store(compiler *c, int store_op, operand *addr, const operand *value,
+                      uint32_t offset);
 
 /* compile_ops.c: immediates and the non-control instructions */
 int compile_index(compiler *c, uint32_t *out);

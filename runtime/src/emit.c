@@ -758,3 +758,34 @@ int emit_memory_move(compiler *c, int store_op, operand *addr, const operand *va
     }
     return 0;
 }
+
+int emit_funnel_store(compiler *c, int store_op, operand *addr, const operand *value,
+                      uint32_t offset)
+{
+    const emit_recent *r = &c->recent[0];
+    /* the funnel must be the last instruction and its result this store's value, in
+       the value's own stack slot (not retargeted to a local that lives on) */
+    if (store_op != 0x36 || value->kind != OPERAND_STACK || !r->start ||
+        r->op != OP_I32_FUNNEL || r->start + 5 != c->len ||
+        c->code[r->start] != emit_slot(c, value->pos))
+        return 0;
+    /* an address that needs an instruction of its own would come between */
+    if (addr->kind == OPERAND_CONST)
+        return 0;
+    size_t s = r->start - 1;
+    uint64_t x = c->code[s + 2], k1 = c->code[s + 3], y = c->code[s + 4], k2 = c->code[s + 5];
+    uint32_t slot, add = 0;
+    c->len = s;
+    emit_barrier(c);
+    if (!emit_take_address_add(c, addr, &slot, &add))
+        slot = emit_src(c, addr); /* a local or a stack slot: no code */
+    emit_op(c, c->checked ? OP_FUNNEL_STORE_CHECKED : OP_FUNNEL_STORE_GUARD);
+    emit_word(c, slot);
+    emit_word(c, offset);
+    emit_word(c, add);
+    emit_word(c, x);
+    emit_word(c, k1);
+    emit_word(c, y);
+    emit_word(c, k2);
+    return 1;
+}

@@ -223,6 +223,8 @@ wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
         [OP_MOVE_CHECKED1] = &&L_move_checked1, [OP_MOVE_CHECKED2] = &&L_move_checked2,
         [OP_MOVE_CHECKED4] = &&L_move_checked4, [OP_MOVE_CHECKED8] = &&L_move_checked8,
         [OP_BR_AND_SI] = &&L_br_and_si, [OP_BR_AND_ZERO_SI] = &&L_br_and_zero_si,
+        [OP_FUNNEL_STORE_GUARD] = &&L_funnel_store_guard,
+        [OP_FUNNEL_STORE_CHECKED] = &&L_funnel_store_checked,
     };
     /* where the outermost frame returns to: an instruction that leaves the loop */
     static uint64_t exit_code[1];
@@ -568,6 +570,22 @@ L_i32_funnel:
     H_MOVE(2, uint16_t)
     H_MOVE(4, uint32_t)
     H_MOVE(8, uint64_t)
+L_funnel_store_guard: {
+    uint32_t v = (uint32_t)(R32(4) << pc[5]) | (R32(6) >> pc[7]);
+    uint64_t ea = (uint64_t)(uint32_t)((uint32_t)fp[pc[1]] + (uint32_t)pc[3]) + pc[2];
+    memcpy(mb + ea, &v, sizeof v);
+    pc += 8;
+    NEXT();
+}
+L_funnel_store_checked: {
+    uint32_t v = (uint32_t)(R32(4) << pc[5]) | (R32(6) >> pc[7]);
+    uint64_t ea = (uint64_t)(uint32_t)((uint32_t)fp[pc[1]] + (uint32_t)pc[3]) + pc[2];
+    if (ea + sizeof v > msz)
+        TRAP(MEMORY_OUT_OF_BOUNDS);
+    memcpy(mb + ea, &v, sizeof v);
+    pc += 8;
+    NEXT();
+}
 L_memory_size:
     SLOT(1) = inst->memory->pages;
     pc += 2;

@@ -139,6 +139,9 @@ enum op_misc {
     /* i32.and of a constant whose result is branched on: dst, a, k, rel with dst =
        a & k, taken when dst is nonzero (BR_AND_SI) or zero (BR_AND_ZERO_SI) */
     OP_BR_AND_SI, OP_BR_AND_ZERO_SI,
+    /* an i32.store of an OP_I32_FUNNEL result: addr, offset, add (as in stores), x,
+       k1, y, k2 (as in the funnel); guard then checked */
+    OP_FUNNEL_STORE_GUARD, OP_FUNNEL_STORE_CHECKED,
     OP_COUNT
 };
 

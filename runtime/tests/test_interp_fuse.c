@@ -1,9 +1,31 @@
 /* test_interp_fuse.c: instructions the translator fuses for the interpreter (ops.h)
  * compute what the unfused sequence does: flag tests and loop steps branched on,
  * with and without a local.tee, with the local's old value still on the operand
- * stack. Eager and lazy
- * translation, both bounds modes. */
+ * stack; funnel shifts stored at once. Eager and lazy translation, both bounds
+ * modes. */
 #include "test_util.h"
+
+static int32_t fuse_call3(wasmrt_instance *in, const char *name, int32_t a, int32_t b, int32_t c)
+{
+    int32_t r = 0;
+    wasmrt_error err;
+    if (test_call_i32(in, name, &r, &err, 3, a, b, c) != WASMRT_OK)
+        fail_msg("%s: %s", name, err.message);
+    return r;
+}
+
+/* A fused funnel store past the end of memory traps (as the store would) and writes
+   nothing, in either bounds mode. */
+static void fuse_funnel_store_traps(wasmrt_instance *in)
+{
+    int32_t r;
+    wasmrt_error err;
+    /* bytes 65534..65537: half inside */
+    assert_int_equal(test_call_i32(in, "funnel_store_local", &r, &err, 3, 65530, -1, -1),
+                     WASMRT_ERR_TRAP);
+    assert_int_equal(err.trap, WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    assert_int_equal(test_i32(in, "peek", 1, 65532, 0), 0);
+}
 
 static void fuse_in_mode(wasmrt_bounds_mode bounds, int lazy)
 {
@@ -33,6 +55,13 @@ static void fuse_in_mode(wasmrt_bounds_mode bounds, int lazy)
     assert_int_equal(test_i32(in, "add_wrap", 1, 10, 0), 1);
     assert_int_equal(test_i32(in, "add_wrap", 1, 11, 0), 0);
     assert_int_equal(test_i32(in, "add_self", 1, INT32_MAX, 0), INT32_MIN + 6);
+    assert_int_equal(fuse_call3(in, "funnel_store_local", 100, 0x11223344, 0xaabbccdd),
+                     0x223344aa);
+    assert_int_equal(fuse_call3(in, "funnel_store_add", 200, 0x11223344, 0xaabbccdd),
+                     0x3344aabb);
+    assert_int_equal(fuse_call3(in, "funnel_store_stack", 150, 0x11223344, 0xaabbccdd),
+                     0x44aabbcc);
+    fuse_funnel_store_traps(in);
     test_env_free(&env);
 }
 

@@ -1,10 +1,12 @@
 ;; Shapes the translator fuses into one branch instruction (emit_cond_branch): a flag
 ;; test (i32.and of a constant) branched on, directly, through local.tee, through
 ;; i32.eqz and as an `if` condition; a loop step (i32.add of a constant) compared and
-;; branched on; each also where the local is still on the operand stack with its old
+;; branched on; a funnel shift stored at once (unaligned memcpy), at addresses given
+;; by a local, a local plus a constant and a computed value; each also where the local is still on the operand stack with its old
 ;; value, and where the result is used again.
 (module
   (memory (export "memory") 1)
+  (func (export "peek") (param i32) (result i32) (i32.load (local.get 0)))
   ;; br_if on x & 4: 1 when set, 2 when not
   (func (export "and_br_if") (param $x i32) (result i32)
     (block (br_if 0 (i32.and (local.get $x) (i32.const 4))) (return (i32.const 2)))
@@ -90,4 +92,19 @@
                               (local.get $x)))
       (return (i32.const 0)))
     (local.get $x))
+;; *(p + 4) = (x << 8) | (y >> 24), the word read back
+  (func (export "funnel_store_local") (param $p i32) (param $x i32) (param $y i32) (result i32)
+    (i32.store offset=4 (local.get $p)
+      (i32.or (i32.shl (local.get $x) (i32.const 8)) (i32.shr_u (local.get $y) (i32.const 24))))
+    (i32.load offset=4 (local.get $p)))
+  ;; *(p + 8 + 2) = (y >> 16) | (x << 16), either order of the shifts
+  (func (export "funnel_store_add") (param $p i32) (param $x i32) (param $y i32) (result i32)
+    (i32.store offset=2 (i32.add (local.get $p) (i32.const 8))
+      (i32.or (i32.shr_u (local.get $y) (i32.const 16)) (i32.shl (local.get $x) (i32.const 16))))
+    (i32.load offset=10 (local.get $p)))
+  ;; the address computed into a stack slot: *(p * 2) = (x << 24) | (y >> 8)
+  (func (export "funnel_store_stack") (param $p i32) (param $x i32) (param $y i32) (result i32)
+    (i32.store (i32.mul (local.get $p) (i32.const 2))
+      (i32.or (i32.shl (local.get $x) (i32.const 24)) (i32.shr_u (local.get $y) (i32.const 8))))
+    (i32.load (i32.shl (local.get $p) (i32.const 1))))
 )
