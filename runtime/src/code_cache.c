@@ -90,27 +90,32 @@ static uint64_t code_cache_fingerprint(void)
     return code_cache_print;
 }
 
-/* A checksum against torn or damaged files (not against forgery: see the top), in
- * four independent lanes so it runs at memory speed; the payload is whole words. */
+/* A checksum against torn or damaged files (not against forgery: see the top): a
+ * running sum and a sum of running sums (Fletcher's scheme, which also catches
+ * swapped words) in four independent lanes, so it costs about an add per word; the
+ * payload is whole words. */
 uint64_t code_cache_sum(const uint8_t *p, size_t n)
 {
-    uint64_t lane[4] = {1, 2, 3, 4};
+    uint64_t a[4] = {1, 2, 3, 4}, b[4] = {0, 0, 0, 0};
     size_t i = 0;
     for (; i + 32 <= n; i += 32)
         for (int k = 0; k < 4; k++) {
             uint64_t w;
             memcpy(&w, p + i + 8 * k, 8);
-            lane[k] = (lane[k] ^ w) * 0x9e3779b97f4a7c15ull;
-            lane[k] ^= lane[k] >> 29;
+            a[k] += w;
+            b[k] += a[k];
         }
-    uint64_t h = n;
+    uint64_t h = n * 0x9e3779b97f4a7c15ull;
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, p + i, 8);
         h = (h ^ w) * 0xff51afd7ed558ccdull;
     }
-    for (int k = 0; k < 4; k++)
-        h = (h ^ lane[k]) * 0xc4ceb9fe1a85ec53ull + (h >> 31);
+    for (int k = 0; k < 4; k++) {
+        h = (h ^ a[k]) * 0xc4ceb9fe1a85ec53ull;
+        h = (h ^ b[k]) * 0xc4ceb9fe1a85ec53ull;
+        h ^= h >> 29;
+    }
     return h;
 }
 
