@@ -400,7 +400,8 @@ int emit_check_results(compiler *c, ctrl *f)
 {
     const wasmrt_valtype *res = emit_ctrl_results(f);
     operand o;
-    if (emit_live(c))
+    /* the function's end returns: emit_return places the results itself */
+    if (emit_live(c) && f->kind != CTRL_FUNC)
         for (uint32_t i = f->height; i < c->height; i++)
             emit_materialize(c, i);
     for (uint32_t i = f->nresults; i-- > 0;)
@@ -455,6 +456,19 @@ static void emit_target(compiler *c, ctrl *f)
 void emit_return(compiler *c)
 {
     uint32_t n = c->fn->type->result_count;
+    if (emit_live(c) && n == 1 && c->stack[c->height - 1].kind != OPERAND_STACK) {
+        /* a local is returned from where it is; a constant or local + constant is
+           computed straight into the result slot 0 */
+        const operand *o = &c->stack[c->height - 1];
+        if (o->kind == OPERAND_LOCAL) {
+            emit_op(c, OP_RETURN1);
+            emit_word(c, o->local);
+        } else {
+            emit_move(c, 0, o);
+            emit_op(c, OP_RETURN0);
+        }
+        return;
+    }
     if (emit_live(c)) {
         for (uint32_t i = c->height - n; i < c->height; i++)
             emit_materialize(c, i);

@@ -1,8 +1,8 @@
 /* test_interp_fuse.c: instructions the translator fuses for the interpreter (ops.h)
  * compute what the unfused sequence does: flag tests and loop steps branched on,
  * with and without a local.tee, with the local's old value still on the operand
- * stack; funnel shifts stored at once. Eager and lazy translation, both bounds
- * modes. */
+ * stack; funnel shifts stored at once; results returned from where they are. Eager
+ * and lazy translation, both bounds modes. */
 #include "test_util.h"
 
 static int32_t fuse_call3(wasmrt_instance *in, const char *name, int32_t a, int32_t b, int32_t c)
@@ -62,6 +62,13 @@ static void fuse_in_mode(wasmrt_bounds_mode bounds, int lazy)
     assert_int_equal(fuse_call3(in, "funnel_store_stack", 150, 0x11223344, 0xaabbccdd),
                      0x44aabbcc);
     fuse_funnel_store_traps(in);
+    assert_int_equal(test_i32(in, "return_local", 2, 0, 9), 9);
+    assert_int_equal(test_i32(in, "return_local", 2, 1, 9), 1);
+    assert_int_equal(test_i32(in, "return_local", 2, 2, 9), 14);
+    assert_int_equal(test_i32(in, "return_const", 2, 1, 0), 77);
+    assert_int_equal(test_i32(in, "return_const", 2, 0, 0), -3);
+    assert_int_equal(test_i32(in, "return_add", 2, 5, 6), 1001);
+    assert_int_equal(test_i32(in, "return_old_local", 2, 5, 6), 5);
     test_env_free(&env);
 }
 

@@ -2,7 +2,8 @@
 ;; test (i32.and of a constant) branched on, directly, through local.tee, through
 ;; i32.eqz and as an `if` condition; a loop step (i32.add of a constant) compared and
 ;; branched on; a funnel shift stored at once (unaligned memcpy), at addresses given
-;; by a local, a local plus a constant and a computed value; each also where the local is still on the operand stack with its old
+;; by a local, a local plus a constant and a computed value; results returned from
+;; where they are (a local, a constant, local + constant); each also where the local is still on the operand stack with its old
 ;; value, and where the result is used again.
 (module
   (memory (export "memory") 1)
@@ -107,4 +108,23 @@
     (i32.store (i32.mul (local.get $p) (i32.const 2))
       (i32.or (i32.shl (local.get $x) (i32.const 24)) (i32.shr_u (local.get $y) (i32.const 8))))
     (i32.load (i32.shl (local.get $p) (i32.const 1))))
+;; the result is a local, at the end and through return / br to the function
+  (func (export "return_local") (param $x i32) (param $y i32) (result i32)
+    (if (i32.eqz (local.get $x)) (then (return (local.get $y))))
+    (if (i32.eq (local.get $x) (i32.const 1)) (then (br 1 (local.get $x))))
+    (local.set $y (i32.add (local.get $y) (i32.const 5)))
+    (local.get $y))
+  ;; a constant, local + constant (param 0 is slot 0, the result slot), and a local
+  ;; read before a local.set changes it
+  (func (export "return_const") (param $x i32) (param $y i32) (result i32)
+    (if (local.get $x) (then (return (i32.const 77))))
+    (i32.const -3))
+  (func (export "return_add") (param $x i32) (param $y i32) (result i32)
+    (i32.add (local.get $y) (i32.const 1))
+    (local.set $x (i32.const 1000))
+    (drop)
+    (i32.add (local.get $x) (i32.const 1)))
+  (func (export "return_old_local") (param $x i32) (param $y i32) (result i32)
+    (local.get $x)
+    (local.set $x (i32.const 1000)))
 )
