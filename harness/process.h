@@ -1,7 +1,9 @@
 /* process.h: the one process launcher of the harness. Starts a program with its
  * stdin fed from memory and stdout/stderr captured, times it from the launch call to
- * its exit (CLOCK_MONOTONIC), takes its rusage from wait4 and its perf counters, and
- * kills its whole process group on timeout or cancellation (Ctrl-C/SIGTERM). */
+ * its exit (CLOCK_MONOTONIC; less the time spent attaching perf counters while the
+ * child waits before exec), takes its rusage from wait4, its own peak RSS from its
+ * taskstats exit report and its perf counters, and kills its whole process group on
+ * timeout or cancellation (Ctrl-C/SIGTERM). */
 #ifndef WASMVS_PROCESS_H
 #define WASMVS_PROCESS_H
 
@@ -47,7 +49,7 @@ typedef struct process_result {
     char *err;
     size_t err_length;
     uint64_t wall_ns;
-    json_t *metrics; /* wall_ns, user_ns, sys_ns, max_rss_kib and the perf counters */
+    json_t *metrics; /* wall_ns, user_ns, sys_ns, max_rss_kib (+ max_rss_from), perf counters */
 } process_result;
 
 /* Runs spec to completion. Returns 0 when the process was started and ended (in any of

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../process.h"
 #include "../results.h"
 #include "../run.h"
 #include "../scenario.h"
@@ -52,6 +53,36 @@ static void native_hello_and_fib(void **state)
     json_decref(run_checked(t, &w));
     workload_free(&w);
     target_free(t);
+}
+
+/* A process's peak RSS is its own: a static hello peaks far below the harness, whose
+ * peak Linux would carry into wait4's ru_maxrss; a program that allocates 32 MiB shows
+ * them. With taskstats unavailable (no CAP_NET_ADMIN) the metric says so. */
+static void max_rss_is_the_program_own(void **state)
+{
+    (void)state;
+    target *t = target_test_open("native");
+    workload_invocation w;
+    target_test_prepare(t, "hello", "{\"name\": \"rss\", \"n\": 1}", &w);
+    json_t *m = run_checked(t, &w);
+    const char *from = json_string_value(json_object_get(m, "max_rss_from"));
+    assert_non_null(from);
+    if (strcmp(from, "taskstats") == 0)
+        assert_true(json_integer_value(json_object_get(m, "max_rss_kib")) < 4096);
+    else
+        printf("[  NOTE    ] no taskstats here: max_rss_from \"%s\"\n", from);
+    json_decref(m);
+    workload_free(&w);
+    target_free(t);
+    char *argv[] = {"dd", "if=/dev/zero", "of=/dev/null", "bs=32M", "count=1", "status=none", NULL};
+    process_spec spec = {.argv = argv, .timeout_s = 30};
+    process_result result;
+    wasmvs_error err = {{0}};
+    assert_int_equal(process_run(&spec, &result, &err), 0);
+    assert_int_equal(result.end, PROCESS_EXITED);
+    assert_int_equal(result.exit_code, 0);
+    assert_true(json_integer_value(json_object_get(result.metrics, "max_rss_kib")) >= 32768);
+    process_result_free(&result);
 }
 
 static void native_timeout_kills_the_instance(void **state)
@@ -386,6 +417,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(native_hello_and_fib),
+        cmocka_unit_test(max_rss_is_the_program_own),
         cmocka_unit_test(native_timeout_kills_the_instance),
         cmocka_unit_test(runc_hello_and_fib),
         cmocka_unit_test(docker_hello_and_fib_on_host_network),
