@@ -417,6 +417,8 @@ static int compile_body(compiler *c)
                 uint32_t s, imm = 0;
                 if (!emit_take_address_add(c, &addr, &s, &imm))
                     s = emit_src(c, &addr);
+                if (imm == 0 && emit_step_load(c, op, t, s, a))
+                    break;
                 int64_t start = (int64_t)c->len;
                 emit_op(c, (c->checked ? OP_MEM_CHECKED : OP_MEM_GUARD) + op);
                 emit_result(c, t);

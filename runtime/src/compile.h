@@ -162,6 +162,9 @@ int emit_take_address_add(compiler *c, const operand *addr, uint32_t *slot, uint
 /* A store (Wasm opcode) of a value just loaded with the same width: one memory-to-
  * memory move instead of two instructions. Returns 0 when it does not apply. */
 int emit_memory_move(compiler *c, int store_op, operand *addr, const operand *value, uint32_t offset);
+/* A load (Wasm opcode, result type t) from slot `addr` just written by i32.add of a
+ * constant (`*++p`): one instruction doing both. Returns 0 when it does not apply. */
+int emit_step_load(compiler *c, int load_op, wasmrt_valtype t, uint32_t addr, uint32_t offset);
 /* An i32.store of a funnel shift just computed (unaligned word copies): one
  * instruction. Returns 0 when it does not apply. */
 int emit_funnel_store(compiler *c, int store_op, operand *addr, const operand *value,

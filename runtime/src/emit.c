@@ -803,3 +803,21 @@ int emit_funnel_store(compiler *c, int store_op, operand *addr, const operand *v
     emit_word(c, k2);
     return 1;
 }
+
+int emit_step_load(compiler *c, int load_op, wasmrt_valtype t, uint32_t addr, uint32_t offset)
+{
+    const emit_recent *r = &c->recent[0];
+    if (!r->start || r->op != OP_SI + 0x6a || r->start + 3 != c->len || c->code[r->start] != addr)
+        return 0;
+    size_t s = r->start - 1;
+    uint64_t x = c->code[s + 2], k = c->code[s + 3];
+    c->len = s;
+    emit_forget_recent(c);
+    emit_op(c, (c->checked ? OP_MEM_STEP_CHECKED : OP_MEM_STEP_GUARD) + load_op);
+    emit_result(c, t);
+    emit_word(c, addr);
+    emit_word(c, offset);
+    emit_word(c, x);
+    emit_word(c, k);
+    return 1;
+}

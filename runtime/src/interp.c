@@ -127,6 +127,30 @@ const void **interp_labels;
         pc += 5;                                                                         \
         NEXT();                                                                          \
     }
+/* [op, dst, addr, offset, x, k]: addr = x + k (written, as the add did), then the load
+   at addr + offset */
+#define H_STEP_LOAD(name, code, T, conv)                                                 \
+    L_gs_##name : {                                                                      \
+        uint32_t p = (uint32_t)fp[pc[4]] + (uint32_t)pc[5];                              \
+        fp[pc[2]] = p;                                                                   \
+        T v;                                                                             \
+        memcpy(&v, mb + (uint64_t)p + pc[3], sizeof v);                                  \
+        fp[pc[1]] = conv v;                                                              \
+        pc += 6;                                                                         \
+        NEXT();                                                                          \
+    }                                                                                    \
+    L_cs_##name : {                                                                      \
+        uint32_t p = (uint32_t)fp[pc[4]] + (uint32_t)pc[5];                              \
+        fp[pc[2]] = p;                                                                   \
+        uint64_t ea = (uint64_t)p + pc[3];                                               \
+        T v;                                                                             \
+        if (ea + sizeof v > msz)                                                         \
+            TRAP(MEMORY_OUT_OF_BOUNDS);                                                  \
+        memcpy(&v, mb + ea, sizeof v);                                                   \
+        fp[pc[1]] = conv v;                                                              \
+        pc += 6;                                                                         \
+        NEXT();                                                                          \
+    }
 #define H_STORE(name, code, T)                                                           \
     L_g_##name : {                                                                       \
         uint64_t ea = (uint64_t)(uint32_t)((uint32_t)fp[pc[1]] + (uint32_t)pc[4]) + pc[3];                             \
@@ -180,6 +204,8 @@ const void **interp_labels;
 #define LABEL_LOAD(name, code, T, conv)                                                  \
     [OP_MEM_GUARD + code] = &&L_g_##name, [OP_MEM_CHECKED + code] = &&L_c_##name,
 #define LABEL_STORE(name, code, T) LABEL_LOAD(name, code, T, )
+#define LABEL_STEP_LOAD(name, code, T, conv)                                             \
+    [OP_MEM_STEP_GUARD + code] = &&L_gs_##name, [OP_MEM_STEP_CHECKED + code] = &&L_cs_##name,
 
 /* The code of a function, translating it now if this is its first call; on failure
  * the message is left in the thread for the caller's error. */
@@ -202,7 +228,7 @@ wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
     static const void *labels[OP_COUNT] = {
         OPS_I32_CMP(LABEL_I32_CMP) OPS_I64_CMP(LABEL_CMP) OPS_I32_BIN(LABEL_INT)
         OPS_I64_BIN(LABEL_INT) OPS_DIV(LABEL_PLAIN) OPS_OTHER_NUMERIC(LABEL_PLAIN)
-        OPS_LOAD(LABEL_LOAD) OPS_STORE(LABEL_STORE)
+        OPS_LOAD(LABEL_LOAD) OPS_LOAD(LABEL_STEP_LOAD) OPS_STORE(LABEL_STORE)
         [OP_UNREACHABLE] = &&L_unreachable, [OP_BR] = &&L_br, [OP_BR_IF] = &&L_br_if,
         [OP_BR_UNLESS] = &&L_br_unless, [OP_BR_TABLE] = &&L_br_table,
         [OP_RETURN] = &&L_return, [OP_RETURN0] = &&L_return0, [OP_RETURN1] = &&L_return1,
@@ -565,6 +591,7 @@ L_i32_funnel:
 
     /* ---- memory ---- */
     OPS_LOAD(H_LOAD)
+    OPS_LOAD(H_STEP_LOAD)
     OPS_STORE(H_STORE)
     H_MOVE(1, uint8_t)
     H_MOVE(2, uint16_t)

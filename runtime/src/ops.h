@@ -7,13 +7,17 @@
  * right operand are OP_SI + opcode; br_if fused with an i32/i64 compare is
  * OP_BR_CMP + opcode (slot, slot) and OP_BR_CMP_SI + opcode (slot, constant), and
  * also fused with the add before it OP_ADD_BR_CMP(_SI) + opcode; loads and stores are
- * OP_MEM_GUARD / OP_MEM_CHECKED + opcode. */
+ * OP_MEM_GUARD / OP_MEM_CHECKED + opcode, and a load through a pointer an i32.add of
+ * a constant just wrote is OP_MEM_STEP_GUARD / OP_MEM_STEP_CHECKED + opcode ([op, dst,
+ * addr, offset, x, k]: addr = x + k, then dst = the load at addr + offset). */
 #ifndef WASMRT_OPS_H
 #define WASMRT_OPS_H
 
 #define OP_SAT_BASE 0xc5 /* + 0xfc sub-opcode 0..7 */
 #define OP_MEM_GUARD 0x100
 #define OP_MEM_CHECKED 0x140
+#define OP_MEM_STEP_GUARD 0x180
+#define OP_MEM_STEP_CHECKED 0x1c0
 #define OP_SI 0x200
 #define OP_BR_CMP 0x300
 #define OP_BR_CMP_SI 0x400

@@ -1,8 +1,8 @@
 /* test_interp_fuse.c: instructions the translator fuses for the interpreter (ops.h)
  * compute what the unfused sequence does: flag tests and loop steps branched on,
  * with and without a local.tee, with the local's old value still on the operand
- * stack; funnel shifts stored at once; results returned from where they are. Eager
- * and lazy translation, both bounds modes. */
+ * stack; funnel shifts stored at once; results returned from where they are; loads
+ * through a pointer just stepped. Eager and lazy translation, both bounds modes. */
 #include "test_util.h"
 
 static int32_t fuse_call3(wasmrt_instance *in, const char *name, int32_t a, int32_t b, int32_t c)
@@ -69,6 +69,15 @@ static void fuse_in_mode(wasmrt_bounds_mode bounds, int lazy)
     assert_int_equal(test_i32(in, "return_const", 2, 0, 0), -3);
     assert_int_equal(test_i32(in, "return_add", 2, 5, 6), 1001);
     assert_int_equal(test_i32(in, "return_old_local", 2, 5, 6), 5);
+    assert_int_equal(test_i32(in, "step_scan", 1, 999, 0), 3);
+    assert_int_equal(test_i32(in, "step_scan", 1, 1003, 0), 3);
+    assert_int_equal(test_i32(in, "step_chase", 1, 2000, 0), 3);
+    assert_int_equal(test_i32(in, "step_under_copy", 1, 1000, 0), 1000 - ('%' << 8) + 1002);
+    assert_int_equal(test_i32(in, "step_signed", 1, 1002, 0), '%');
+    int32_t r;
+    wasmrt_error err;
+    assert_int_equal(test_call_i32(in, "step_signed", &r, &err, 1, 65535), WASMRT_ERR_TRAP);
+    assert_int_equal(err.trap, WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS);
     test_env_free(&env);
 }
 

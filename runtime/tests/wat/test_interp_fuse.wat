@@ -3,10 +3,16 @@
 ;; i32.eqz and as an `if` condition; a loop step (i32.add of a constant) compared and
 ;; branched on; a funnel shift stored at once (unaligned memcpy), at addresses given
 ;; by a local, a local plus a constant and a computed value; results returned from
-;; where they are (a local, a constant, local + constant); each also where the local is still on the operand stack with its old
+;; where they are (a local, a constant, local + constant); loads through a pointer
+;; just stepped (`*++p`); each also where the local is still on the operand stack with its old
 ;; value, and where the result is used again.
 (module
   (memory (export "memory") 1)
+  (data (i32.const 1000) "abc%de\00")
+  ;; a linked list at 2000: each node's next pointer at offset 4, 0 ends it
+  (data (i32.const 2004) "\10\08\00\00")
+  (data (i32.const 2068) "\40\08\00\00")
+  (data (i32.const 2116) "\00\00\00\00")
   (func (export "peek") (param i32) (result i32) (i32.load (local.get 0)))
   ;; br_if on x & 4: 1 when set, 2 when not
   (func (export "and_br_if") (param $x i32) (result i32)
@@ -127,4 +133,38 @@
   (func (export "return_old_local") (param $x i32) (param $y i32) (result i32)
     (local.get $x)
     (local.set $x (i32.const 1000)))
+;; bytes before the first '%' or NUL after p: a pre-increment scan
+  (func (export "step_scan") (param $p i32) (result i32)
+    (local $n i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.eq (i32.load8_u (local.tee $p (i32.add (local.get $p) (i32.const 1))))
+                             (i32.const 37)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br_if $l (i32.load8_u (local.get $p)))))
+    (local.get $n))
+  ;; pointer chasing that overwrites the stepped pointer with the loaded value:
+  ;; p = *(p += 4), counting the nodes
+  (func (export "step_chase") (param $p i32) (result i32)
+    (local $n i32)
+    (loop $l
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br_if $l (local.tee $p (i32.load (local.tee $p (i32.add (local.get $p) (i32.const 4)))))))
+    (local.get $n))
+  ;; the old p is still on the operand stack: old - (the byte at old + 3 << 8) + new
+  (func (export "step_under_copy") (param $p i32) (result i32)
+    local.get $p
+    local.get $p
+    i32.const 2
+    i32.add
+    local.tee $p
+    i32.load8_u offset=1
+    i32.const 8
+    i32.shl
+    i32.sub
+    local.get $p
+    i32.add)
+  ;; a signed byte and a step past the end of memory (a trap in both bounds modes)
+  (func (export "step_signed") (param $p i32) (result i32)
+    (i32.load8_s (local.tee $p (i32.add (local.get $p) (i32.const 1)))))
 )
