@@ -156,6 +156,19 @@ int emit_br_table(compiler *c, uint32_t *labels, uint32_t count);
 void emit_return(compiler *c);
 void emit_patch_here(compiler *c, int64_t word);
 void emit_cond_branch(compiler *c, operand *cond, int negate, int64_t *patch_out);
+
+/* emit_fuse.c: fused instructions */
+static inline void emit_forget_recent(compiler *c)
+{
+    c->recent[0].start = c->recent[1].start = 0;
+}
+/* `or` of the two shifts just emitted as one funnel shift (a, b: the or's operands). */
+int emit_funnel(compiler *c, const operand *a, const operand *b);
+/* A branch on `slot` absorbing the i32.and of a constant that just wrote it. */
+int emit_branch_on_and(compiler *c, uint64_t slot, int when_zero);
+/* An i32 compare-and-branch (OP_BR_CMP + op, right operand b a slot or, with si, a
+ * constant) absorbing the i32.add of a constant that just wrote its left operand a. */
+int emit_branch_on_add(compiler *c, int op, int si, uint64_t a, uint64_t b);
 /* If addr was computed by the instruction just emitted as slot + constant, removes
  * that instruction and returns the slot and the constant. */
 int emit_take_address_add(compiler *c, const operand *addr, uint32_t *slot, uint32_t *imm);

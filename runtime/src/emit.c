@@ -37,11 +37,6 @@ int emit_grow_code(compiler *c)
     return 1;
 }
 
-static void emit_forget_recent(compiler *c)
-{
-    c->recent[0].start = c->recent[1].start = 0;
-}
-
 void emit_barrier(compiler *c)
 {
     c->last_dst = -1;
@@ -199,34 +194,6 @@ void emit_result(compiler *c, wasmrt_valtype t)
 static int emit_is_compare(int opcode)
 {
     return (opcode >= 0x45 && opcode <= 0x4f) || (opcode >= 0x51 && opcode <= 0x5a);
-}
-
-/* `(x << k1) | (y >> k2)` as built by the two shifts just emitted (either order):
- * one instruction instead of three. Unaligned memcpy in plain wasm32 is made of it. */
-static int emit_funnel(compiler *c, const operand *a, const operand *b)
-{
-    if (a->kind != OPERAND_STACK || b->kind != OPERAND_STACK || c->shifts[0].start < 0 ||
-        c->shifts[1].start < 0 || c->shifts[1].start >= c->shifts[0].start)
-        return 0;
-    int shl_first = c->shifts[1].op == OP_SI + 0x74 && c->shifts[0].op == OP_SI + 0x76;
-    int shr_first = c->shifts[1].op == OP_SI + 0x76 && c->shifts[0].op == OP_SI + 0x74;
-    if (!(shl_first || shr_first) || c->shifts[1].pos != a->pos || c->shifts[0].pos != b->pos)
-        return 0;
-    int64_t shl = shl_first ? c->shifts[1].start : c->shifts[0].start;
-    int64_t shr = shl_first ? c->shifts[0].start : c->shifts[1].start;
-    uint64_t x = c->code[shl + 2], k1 = c->code[shl + 3] & 31;
-    uint64_t y = c->code[shr + 2], k2 = c->code[shr + 3] & 31;
-    c->len = (size_t)c->shifts[1].start;
-    emit_forget_recent(c);
-    emit_op(c, OP_I32_FUNNEL);
-    c->last_dst = (int64_t)c->len;
-    c->last_pos = a->pos;
-    emit_word(c, emit_slot(c, a->pos));
-    emit_word(c, x);
-    emit_word(c, k1);
-    emit_word(c, y);
-    emit_word(c, k2);
-    return 1;
 }
 
 void emit_binary(compiler *c, int opcode, wasmrt_valtype in, wasmrt_valtype out, int has_si,
@@ -559,46 +526,6 @@ int emit_branch(compiler *c, uint32_t label)
 
 static const int emit_negated[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3}; /* eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u */
 
-/* A branch on `slot` (taken when it is zero, or nonzero) that absorbs the latest
- * instruction when that wrote the slot as i32.and of a constant: C's flag tests
- * (`if (x & FLAG)`, musl's `if (f->flags & F_ERR)`) in one dispatch. The and still
- * writes its destination, which may be a local.tee's local. Returns 0 if not. */
-static int emit_branch_on_and(compiler *c, uint64_t slot, int when_zero)
-{
-    const emit_recent *r = &c->recent[0];
-    if (!r->start || r->op != OP_SI + 0x71 || r->start + 3 != c->len || c->code[r->start] != slot)
-        return 0;
-    size_t s = r->start - 1;
-    uint64_t dst = c->code[s + 1], a = c->code[s + 2], k = c->code[s + 3];
-    c->len = s;
-    emit_forget_recent(c);
-    emit_op(c, when_zero ? OP_BR_AND_ZERO_SI : OP_BR_AND_SI);
-    emit_word(c, dst);
-    emit_word(c, a);
-    emit_word(c, k);
-    return 1;
-}
-
-/* An i32 compare-and-branch (ops.h OP_BR_CMP + op) whose left operand the latest
- * instruction wrote as i32.add of a constant: a counted loop's step and test
- * (`i += k; if (i < n) continue`) in one dispatch. Returns 0 when it does not apply. */
-static int emit_branch_on_add(compiler *c, int op, int si, uint64_t a, uint64_t b)
-{
-    const emit_recent *r = &c->recent[0];
-    if (!r->start || r->op != OP_SI + 0x6a || r->start + 3 != c->len || c->code[r->start] != a)
-        return 0;
-    size_t s = r->start - 1;
-    uint64_t x = c->code[s + 2], k = c->code[s + 3];
-    c->len = s;
-    emit_forget_recent(c);
-    emit_op(c, (si ? OP_ADD_BR_CMP_SI : OP_ADD_BR_CMP) + op);
-    emit_word(c, a);
-    emit_word(c, x);
-    emit_word(c, k);
-    emit_word(c, b);
-    return 1;
-}
-
 /* A conditional jump on a popped i32 condition, fusing a compare just emitted. The
  * offset word is left for the caller to target (*patch_out). */
 void emit_cond_branch(compiler *c, operand *cond, int negate, int64_t *patch_out)
@@ -723,101 +650,5 @@ int emit_br_table(compiler *c, uint32_t *labels, uint32_t count)
         }
     }
     emit_set_unreachable(c);
-    return 1;
-}
-
-int emit_take_address_add(compiler *c, const operand *addr, uint32_t *slot, uint32_t *imm)
-{
-    if (emit_live(c) && addr->kind == OPERAND_LOCAL_ADD) {
-        *slot = addr->local;
-        *imm = (uint32_t)addr->bits;
-        return 1;
-    }
-    if (!emit_live(c) || addr->kind != OPERAND_STACK || c->last_start < 0 ||
-        c->last_pos != addr->pos || c->last_cmp != OP_SI + 0x6a)
-        return 0;
-    int64_t s = c->last_start;
-    *slot = (uint32_t)c->code[s + 2];
-    *imm = (uint32_t)c->code[s + 3];
-    c->len = (size_t)s;
-    emit_barrier(c);
-    return 1;
-}
-
-int emit_memory_move(compiler *c, int store_op, operand *addr, const operand *value, uint32_t offset)
-{
-    /* the load each store can absorb, and the width moved */
-    static const struct { uint8_t store, load, size_log2; } pairs[] = {
-        {0x36, 0x28, 2}, {0x37, 0x29, 3}, {0x38, 0x2a, 2}, {0x39, 0x2b, 3},
-        {0x3a, 0x2d, 0}, {0x3b, 0x2f, 1}, {0x3c, 0x31, 0}, {0x3d, 0x33, 1}, {0x3e, 0x35, 2}};
-    if (value->kind != OPERAND_STACK || c->last_start < 0 || c->last_pos != value->pos)
-        return 0;
-    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        if (pairs[i].store != store_op || c->last_cmp != OP_LOADED + pairs[i].load)
-            continue;
-        int64_t s = c->last_start;
-        uint64_t src = c->code[s + 2], src_offset = c->code[s + 3], src_add = c->code[s + 4];
-        c->len = (size_t)s;
-        emit_barrier(c);
-        /* the address was on the stack before the load, so it is computed already */
-        uint32_t dst = emit_src(c, addr);
-        emit_op(c, (c->checked ? OP_MOVE_CHECKED1 : OP_MOVE_GUARD1) + pairs[i].size_log2);
-        emit_word(c, dst);
-        emit_word(c, offset);
-        emit_word(c, 0);
-        emit_word(c, src);
-        emit_word(c, src_offset);
-        emit_word(c, src_add);
-        return 1;
-    }
-    return 0;
-}
-
-int emit_funnel_store(compiler *c, int store_op, operand *addr, const operand *value,
-                      uint32_t offset)
-{
-    const emit_recent *r = &c->recent[0];
-    /* the funnel must be the last instruction and its result this store's value, in
-       the value's own stack slot (not retargeted to a local that lives on) */
-    if (store_op != 0x36 || value->kind != OPERAND_STACK || !r->start ||
-        r->op != OP_I32_FUNNEL || r->start + 5 != c->len ||
-        c->code[r->start] != emit_slot(c, value->pos))
-        return 0;
-    /* an address that needs an instruction of its own would come between */
-    if (addr->kind == OPERAND_CONST)
-        return 0;
-    size_t s = r->start - 1;
-    uint64_t x = c->code[s + 2], k1 = c->code[s + 3], y = c->code[s + 4], k2 = c->code[s + 5];
-    uint32_t slot, add = 0;
-    c->len = s;
-    emit_barrier(c);
-    if (!emit_take_address_add(c, addr, &slot, &add))
-        slot = emit_src(c, addr); /* a local or a stack slot: no code */
-    emit_op(c, c->checked ? OP_FUNNEL_STORE_CHECKED : OP_FUNNEL_STORE_GUARD);
-    emit_word(c, slot);
-    emit_word(c, offset);
-    emit_word(c, add);
-    emit_word(c, x);
-    emit_word(c, k1);
-    emit_word(c, y);
-    emit_word(c, k2);
-    return 1;
-}
-
-int emit_step_load(compiler *c, int load_op, wasmrt_valtype t, uint32_t addr, uint32_t offset)
-{
-    const emit_recent *r = &c->recent[0];
-    if (!r->start || r->op != OP_SI + 0x6a || r->start + 3 != c->len || c->code[r->start] != addr)
-        return 0;
-    size_t s = r->start - 1;
-    uint64_t x = c->code[s + 2], k = c->code[s + 3];
-    c->len = s;
-    emit_forget_recent(c);
-    emit_op(c, (c->checked ? OP_MEM_STEP_CHECKED : OP_MEM_STEP_GUARD) + load_op);
-    emit_result(c, t);
-    emit_word(c, addr);
-    emit_word(c, offset);
-    emit_word(c, x);
-    emit_word(c, k);
     return 1;
 }
