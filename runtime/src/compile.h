@@ -178,6 +178,9 @@ int emit_memory_move(compiler *c, int store_op, operand *addr, const operand *va
 /* A load (Wasm opcode, result type t) from slot `addr` just written by i32.add of a
  * constant (`*++p`): one instruction doing both. Returns 0 when it does not apply. */
 int emit_step_load(compiler *c, int load_op, wasmrt_valtype t, uint32_t addr, uint32_t offset);
+/* A copy right after another (call arguments, branch values): one instruction doing
+ * both in order. Returns 0 when the last instruction is not a copy. */
+int emit_copy_pair(compiler *c, uint32_t dst, uint32_t src);
 /* An i32.store of a funnel shift just computed (unaligned word copies): one
  * instruction. Returns 0 when it does not apply. */
 int emit_funnel_store(compiler *c, int store_op, operand *addr, const operand *value,

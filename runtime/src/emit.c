@@ -147,7 +147,7 @@ static void emit_move(compiler *c, uint32_t dst, const operand *o)
         emit_word(c, (uint32_t)o->bits);
     } else {
         uint32_t src = o->kind == OPERAND_LOCAL ? o->local : emit_slot(c, o->pos);
-        if (src == dst)
+        if (src == dst || emit_copy_pair(c, dst, src))
             return;
         emit_op(c, OP_COPY);
         emit_word(c, dst);
@@ -382,8 +382,10 @@ int emit_check_results(compiler *c, ctrl *f)
 
 void emit_patch_here(compiler *c, int64_t word)
 {
-    if (c->emit && !c->failed && word >= 0)
+    if (c->emit && !c->failed && word >= 0) {
         c->code[word] = (uint64_t)((int64_t)c->len - word);
+        emit_forget_recent(c); /* a label: nothing before it may be fused with what follows */
+    }
 }
 
 void emit_place_label(compiler *c, ctrl *f)

@@ -167,3 +167,20 @@ int emit_step_load(compiler *c, int load_op, wasmrt_valtype t, uint32_t addr, ui
     emit_word(c, k);
     return 1;
 }
+
+int emit_copy_pair(compiler *c, uint32_t dst, uint32_t src)
+{
+    const emit_recent *r = &c->recent[0];
+    if (!emit_live(c) || !r->start || r->op != OP_COPY || r->start + 2 != c->len)
+        return 0;
+    size_t s = r->start - 1;
+    uint64_t dst1 = c->code[s + 1], src1 = c->code[s + 2];
+    c->len = s;
+    emit_forget_recent(c);
+    emit_op(c, OP_COPY2);
+    emit_word(c, dst1);
+    emit_word(c, src1);
+    emit_word(c, dst);
+    emit_word(c, src);
+    return 1;
+}

@@ -115,6 +115,7 @@ enum op_misc {
     OP_CALL_FUNC,       /* function index (import), arg base */
     OP_CALL_INDIRECT,   /* functype *, table, element slot, arg base */
     OP_COPY,            /* dst, src */
+    OP_COPY2,           /* dst, src, dst2, src2: two copies, in that order */
     OP_CONST,           /* dst, 64-bit bits */
     OP_SELECT,          /* dst, a, b, cond */
     OP_GLOBAL_GET,      /* dst, global */

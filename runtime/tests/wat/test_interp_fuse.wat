@@ -4,7 +4,7 @@
 ;; branched on; a funnel shift stored at once (unaligned memcpy), at addresses given
 ;; by a local, a local plus a constant and a computed value; results returned from
 ;; where they are (a local, a constant, local + constant); loads through a pointer
-;; just stepped (`*++p`); each also where the local is still on the operand stack with its old
+;; just stepped (`*++p`); copies in pairs (call arguments, branch values); each also where the local is still on the operand stack with its old
 ;; value, and where the result is used again.
 (module
   (memory (export "memory") 1)
@@ -167,4 +167,22 @@
   ;; a signed byte and a step past the end of memory (a trap in both bounds modes)
   (func (export "step_signed") (param $p i32) (result i32)
     (i32.load8_s (local.tee $p (i32.add (local.get $p) (i32.const 1)))))
+;; call arguments copied from locals in pairs: (c - b) * 1000 + (b - a) * 10 + a
+  (func $mix (param $a i32) (param $b i32) (param $c i32) (result i32)
+    (i32.add (i32.add (i32.mul (i32.sub (local.get $c) (local.get $b)) (i32.const 1000))
+                      (i32.mul (i32.sub (local.get $b) (local.get $a)) (i32.const 10)))
+             (local.get $a)))
+  (func (export "copy_args") (param $x i32) (param $y i32) (result i32)
+    (call $mix (local.get $y) (local.get $x) (local.get $y)))
+  ;; two branch values: x - y when x is 0, else y - x after swapping the locals
+  (func (export "copy_swap") (param $x i32) (param $y i32) (result i32)
+    (local.get $x)
+    (local.get $y)
+    (block (param i32 i32) (result i32 i32)
+      (br_if 0 (i32.eqz (local.get $x)))
+      (local.set $x)
+      (local.set $y)
+      (local.get $x)
+      (local.get $y))
+    (i32.sub))
 )
