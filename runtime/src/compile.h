@@ -181,6 +181,10 @@ int emit_step_load(compiler *c, int load_op, wasmrt_valtype t, uint32_t addr, ui
 /* A copy right after another (call arguments, branch values): one instruction doing
  * both in order. Returns 0 when the last instruction is not a copy. */
 int emit_copy_pair(compiler *c, uint32_t dst, uint32_t src);
+/* A local + constant written to dst right after another i32.add of a constant
+ * (`p++; n--` in a loop): one instruction doing both in order, which a consumer of the
+ * second (emit_branch_on_add, emit_step_load) splits again. Returns 0 if not. */
+int emit_add_pair(compiler *c, uint32_t dst, uint32_t x, uint32_t k);
 /* An i32.store of a funnel shift just computed (unaligned word copies): one
  * instruction. Returns 0 when it does not apply. */
 int emit_funnel_store(compiler *c, int store_op, operand *addr, const operand *value,

@@ -141,6 +141,8 @@ static void emit_move(compiler *c, uint32_t dst, const operand *o)
         emit_word(c, dst);
         emit_word(c, o->bits);
     } else if (o->kind == OPERAND_LOCAL_ADD) {
+        if (emit_add_pair(c, dst, o->local, (uint32_t)o->bits))
+            return;
         emit_op(c, OP_SI + 0x6a);
         emit_word(c, dst);
         emit_word(c, o->local);

@@ -2,6 +2,8 @@
  * instruction is removed from the code and its operands folded into the consumer, when
  * nothing can run between the two (no label, the producer the last instruction). Each
  * returns 0 when its shape does not apply and the consumer is emitted alone. */
+#include <string.h>
+
 #include "compile.h"
 
 /* `(x << k1) | (y >> k2)` as built by the two shifts just emitted (either order):
@@ -55,8 +57,29 @@ int emit_branch_on_and(compiler *c, uint64_t slot, int when_zero)
 /* An i32 compare-and-branch (ops.h OP_BR_CMP + op) whose left operand the latest
  * instruction wrote as i32.add of a constant: a counted loop's step and test
  * (`i += k; if (i < n) continue`) in one dispatch. Returns 0 when it does not apply. */
+/* A consumer that absorbs an add finds the one it wants second in a pair: the two
+ * become instructions of their own again, the wanted one the latest. */
+static void emit_unpair_add(compiler *c, uint64_t dst)
+{
+    const emit_recent *r = &c->recent[0];
+    if (!r->start || r->op != OP_ADD2_SI || r->start + 6 != c->len || c->code[r->start + 3] != dst)
+        return;
+    size_t s = r->start - 1;
+    uint64_t w[6];
+    memcpy(w, &c->code[s + 1], sizeof w);
+    c->len = s;
+    emit_forget_recent(c);
+    for (int i = 0; i < 2; i++) {
+        emit_op(c, OP_SI + 0x6a);
+        emit_word(c, w[3 * i]);
+        emit_word(c, w[3 * i + 1]);
+        emit_word(c, w[3 * i + 2]);
+    }
+}
+
 int emit_branch_on_add(compiler *c, int op, int si, uint64_t a, uint64_t b)
 {
+    emit_unpair_add(c, a);
     const emit_recent *r = &c->recent[0];
     if (!r->start || r->op != OP_SI + 0x6a || r->start + 3 != c->len || c->code[r->start] != a)
         return 0;
@@ -152,6 +175,7 @@ int emit_funnel_store(compiler *c, int store_op, operand *addr, const operand *v
 
 int emit_step_load(compiler *c, int load_op, wasmrt_valtype t, uint32_t addr, uint32_t offset)
 {
+    emit_unpair_add(c, addr);
     const emit_recent *r = &c->recent[0];
     if (!r->start || r->op != OP_SI + 0x6a || r->start + 3 != c->len || c->code[r->start] != addr)
         return 0;
@@ -182,5 +206,24 @@ int emit_copy_pair(compiler *c, uint32_t dst, uint32_t src)
     emit_word(c, src1);
     emit_word(c, dst);
     emit_word(c, src);
+    return 1;
+}
+
+int emit_add_pair(compiler *c, uint32_t dst, uint32_t x, uint32_t k)
+{
+    const emit_recent *r = &c->recent[0];
+    if (!emit_live(c) || !r->start || r->op != OP_SI + 0x6a || r->start + 3 != c->len)
+        return 0;
+    size_t s = r->start - 1;
+    uint64_t dst1 = c->code[s + 1], x1 = c->code[s + 2], k1 = c->code[s + 3];
+    c->len = s;
+    emit_forget_recent(c);
+    emit_op(c, OP_ADD2_SI);
+    emit_word(c, dst1);
+    emit_word(c, x1);
+    emit_word(c, k1);
+    emit_word(c, dst);
+    emit_word(c, x);
+    emit_word(c, k);
     return 1;
 }

@@ -233,7 +233,7 @@ wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
         [OP_BR_UNLESS] = &&L_br_unless, [OP_BR_TABLE] = &&L_br_table,
         [OP_RETURN] = &&L_return, [OP_RETURN0] = &&L_return0, [OP_RETURN1] = &&L_return1,
         [OP_CALL] = &&L_call, [OP_CALL_FUNC] = &&L_call_func,
-        [OP_CALL_INDIRECT] = &&L_call_indirect, [OP_COPY] = &&L_copy, [OP_COPY2] = &&L_copy2, [OP_CONST] = &&L_const,
+        [OP_CALL_INDIRECT] = &&L_call_indirect, [OP_COPY] = &&L_copy, [OP_COPY2] = &&L_copy2, [OP_ADD2_SI] = &&L_add2_si, [OP_CONST] = &&L_const,
         [OP_SELECT] = &&L_select, [OP_GLOBAL_GET] = &&L_global_get,
         [OP_GLOBAL_SET] = &&L_global_set, [OP_MEMORY_SIZE] = &&L_memory_size,
         [OP_MEMORY_GROW] = &&L_memory_grow, [OP_MEMORY_COPY] = &&L_memory_copy,
@@ -421,6 +421,11 @@ L_copy2:
     SLOT(1) = SLOT(2);
     SLOT(3) = SLOT(4);
     pc += 5;
+    NEXT();
+L_add2_si:
+    SLOT(1) = (uint32_t)(R32(2) + (uint32_t)pc[3]);
+    SLOT(4) = (uint32_t)(R32(5) + (uint32_t)pc[6]);
+    pc += 7;
     NEXT();
 L_const:
     SLOT(1) = pc[2];

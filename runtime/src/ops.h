@@ -116,6 +116,7 @@ enum op_misc {
     OP_CALL_INDIRECT,   /* functype *, table, element slot, arg base */
     OP_COPY,            /* dst, src */
     OP_COPY2,           /* dst, src, dst2, src2: two copies, in that order */
+    OP_ADD2_SI,         /* dst, x, k, dst2, x2, k2: two i32 adds of a constant, in order */
     OP_CONST,           /* dst, 64-bit bits */
     OP_SELECT,          /* dst, a, b, cond */
     OP_GLOBAL_GET,      /* dst, global */

@@ -2,7 +2,7 @@
  * compute what the unfused sequence does: flag tests and loop steps branched on,
  * with and without a local.tee, with the local's old value still on the operand
  * stack; funnel shifts stored at once; results returned from where they are; loads
- * through a pointer just stepped; copies in pairs. Eager and lazy translation, both bounds modes. */
+ * through a pointer just stepped; copies and local steps in pairs. Eager and lazy translation, both bounds modes. */
 #include "test_util.h"
 
 static int32_t fuse_call3(wasmrt_instance *in, const char *name, int32_t a, int32_t b, int32_t c)
@@ -77,6 +77,9 @@ static void fuse_in_mode(wasmrt_bounds_mode bounds, int lazy)
     assert_int_equal(test_i32(in, "copy_args", 2, 3, 8), 5 * 1000 - 5 * 10 + 8);
     assert_int_equal(test_i32(in, "copy_swap", 2, 0, 7), 0 - 7);
     assert_int_equal(test_i32(in, "copy_swap", 2, 9, 7), 7 - 9);
+    /* "abc%de" at 1000: a + c + d */
+    assert_int_equal(test_i32(in, "pair_loop", 2, 1000, 3), ('a' + 'c' + 'd') * 1000 + 1006);
+    assert_int_equal(test_i32(in, "pair_step_load", 2, 1002, 5), '%' * 1000 + 4);
     int32_t r;
     wasmrt_error err;
     assert_int_equal(test_call_i32(in, "step_signed", &r, &err, 1, 65535), WASMRT_ERR_TRAP);

@@ -185,4 +185,19 @@
       (local.get $x)
       (local.get $y))
     (i32.sub))
+;; p += 2 and n -= 1 per step (a pair), the loop test on n absorbing the second:
+  ;; the sum of the bytes at p, p + 2, ... (n of them)
+  (func (export "pair_loop") (param $p i32) (param $n i32) (result i32)
+    (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.load8_u (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 2)))
+      (br_if $l (i32.ne (local.tee $n (i32.add (local.get $n) (i32.const -1))) (i32.const 0))))
+    (i32.add (i32.mul (local.get $s) (i32.const 1000)) (local.get $p)))
+  ;; n -= 1 and p += 1 (a pair), then a load through p absorbing the second:
+  ;; the byte at p + 1, times 1000, plus n
+  (func (export "pair_step_load") (param $p i32) (param $n i32) (result i32)
+    (local.set $n (i32.add (local.get $n) (i32.const -1)))
+    (i32.load8_u (local.tee $p (i32.add (local.get $p) (i32.const 1))))
+    (i32.add (i32.mul (i32.const 1000)) (local.get $n)))
 )
