@@ -7,7 +7,7 @@ set -u
 packages=(
     build-essential clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
     libjansson-dev libcurl4-openssl-dev libcpuid-dev libcmocka-dev
-    gnuplot-nox wabt runc docker.io wrk curl jq procps iproute2 util-linux
+    gnuplot-nox wabt runc docker.io wrk curl jq procps iproute2 util-linux musl-tools
 )
 
 say() { printf 'setup: %s\n' "$*"; }

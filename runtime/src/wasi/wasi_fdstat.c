@@ -183,7 +183,8 @@ WASI_FN(fd_readdir)
     } host;
     uint32_t used = 0;
     while (used < buf_len) {
-        ssize_t n = getdents64(entry->host_fd, host.bytes, sizeof host.bytes);
+        /* void *: glibc declares a void * buffer, musl a struct dirent * */
+        ssize_t n = getdents64(entry->host_fd, (void *)host.bytes, sizeof host.bytes);
         if (n < 0) return wasi_errno_from_host(errno);
         if (n == 0) break;
         for (ssize_t at = 0; at < n && used < buf_len;) {
