@@ -594,14 +594,87 @@ static int compile_dump_wanted(void)
     return w;
 }
 
+/* The growable buffers of a translation, kept between functions on each thread.
+ * Validating or translating a module's functions one after another would otherwise
+ * allocate and free the same few buffers hundreds of times, and musl's allocator (the
+ * command's libc) answers each with an mmap and a munmap: most of a cold start
+ * without caches. Buffers past COMPILE_SCRATCH_KEEP bytes are freed, not kept. */
+typedef struct compile_scratch {
+    wasmrt_valtype *local_types;
+    uint8_t *local_zero;
+    size_t locals_cap; /* entries in both */
+    operand *stack;
+    uint32_t stack_cap;
+    ctrl *ctrls;
+    uint32_t ctrl_cap;
+    uint64_t *code;
+    size_t code_cap;
+    uint32_t *relocs;
+    uint32_t reloc_cap;
+} compile_scratch;
+
+#define COMPILE_SCRATCH_KEEP ((size_t)1 << 20)
+
+static _Thread_local compile_scratch compile_tls;
+static pthread_key_t compile_key; /* releases a thread's buffers when it exits */
+static pthread_once_t compile_key_once = PTHREAD_ONCE_INIT;
+
+static void compile_scratch_release(void *p)
+{
+    compile_scratch *s = p;
+    free(s->local_types);
+    free(s->local_zero);
+    free(s->stack);
+    free(s->ctrls);
+    free(s->code);
+    free(s->relocs);
+    memset(s, 0, sizeof *s);
+}
+
+static void compile_key_create(void)
+{
+    pthread_key_create(&compile_key, compile_scratch_release);
+}
+
+/* This thread's buffers, with room for nlocals + 1 locals; NULL when out of memory. */
+static compile_scratch *compile_scratch_take(size_t locals)
+{
+    compile_scratch *s = &compile_tls;
+    pthread_once(&compile_key_once, compile_key_create);
+    if (!pthread_getspecific(compile_key))
+        pthread_setspecific(compile_key, s);
+    if (s->locals_cap < locals) {
+        size_t cap = locals > 2 * s->locals_cap ? locals : 2 * s->locals_cap;
+        wasmrt_valtype *types = realloc(s->local_types, cap * sizeof *types);
+        if (types)
+            s->local_types = types;
+        uint8_t *zero = types ? realloc(s->local_zero, cap) : NULL;
+        if (!zero)
+            return NULL;
+        s->local_zero = zero;
+        s->locals_cap = cap;
+    }
+    return s;
+}
+
+/* Hands the buffers back for the next function (emit.c may have grown them). */
 static void compiler_free(compiler *c)
 {
-    free(c->local_types);
-    free(c->stack);
-    free(c->ctrls);
-    free(c->code);
-    free(c->local_zero);
-    free(c->relocs);
+    compile_scratch *s = &compile_tls;
+    s->stack = c->stack;
+    s->stack_cap = c->stack_cap;
+    s->ctrls = c->ctrls;
+    s->ctrl_cap = c->ctrl_cap;
+    s->code = c->code;
+    s->code_cap = c->code_cap;
+    s->relocs = c->relocs;
+    s->reloc_cap = c->reloc_cap;
+    if (s->locals_cap * (sizeof *s->local_types + 1) > COMPILE_SCRATCH_KEEP ||
+        s->stack_cap * sizeof *s->stack > COMPILE_SCRATCH_KEEP ||
+        s->ctrl_cap * sizeof *s->ctrls > COMPILE_SCRATCH_KEEP ||
+        s->code_cap * sizeof *s->code > COMPILE_SCRATCH_KEEP ||
+        s->reloc_cap * sizeof *s->relocs > COMPILE_SCRATCH_KEEP)
+        compile_scratch_release(s); /* one huge function: do not keep its memory */
 }
 
 wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, code **out,
@@ -623,15 +696,26 @@ wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, cod
     c.r.error = error;
     const functype *t = fn->type;
     c.nlocals = t->param_count + fn->local_count;
-    c.local_types = malloc(((size_t)c.nlocals + 1) * sizeof *c.local_types);
-    if (!c.local_types)
+    compile_scratch *s = compile_scratch_take((size_t)c.nlocals + 1);
+    if (!s)
         return error_set(error, WASMRT_ERR_RESOURCE, fn->body_offset, "out of memory");
+    c.local_types = s->local_types;
+    c.stack = s->stack;
+    c.stack_cap = s->stack_cap;
+    c.ctrls = s->ctrls;
+    c.ctrl_cap = s->ctrl_cap;
+    c.code = s->code;
+    c.code_cap = s->code_cap;
+    c.relocs = s->relocs;
+    c.reloc_cap = s->reloc_cap;
     memcpy(c.local_types, t->params, t->param_count * sizeof *t->params);
     uint32_t k = t->param_count;
     for (uint32_t i = 0; i < fn->local_run_count; i++)
         for (uint32_t j = 0; j < fn->local_run_counts[i]; j++)
             c.local_types[k++] = fn->local_run_types[i];
-    if (c.emit && (c.local_zero = calloc((size_t)c.nlocals + 1, 1)) != NULL) {
+    if (c.emit) {
+        c.local_zero = s->local_zero;
+        memset(c.local_zero, 0, (size_t)c.nlocals + 1);
         memset(c.local_zero + t->param_count, 1, fn->local_count);
         c.straight = 1;
     }
