@@ -1,4 +1,4 @@
-/* native.c: the baseline target. fork/exec of the workload's static binary
+/* native.c: the baseline target. Launch (clone + exec) of the workload's static binary
  * (build/workloads/native/NAME, gcc -O2; native-clang: build/workloads/native-clang/NAME,
  * clang -O2) through the harness's process launcher, with rusage and perf counters. */
 #include <stdio.h>
@@ -47,7 +47,7 @@ static int target_native_prepare(target *t, const workload_invocation *w, wasmvs
         return wasmvs_fail(err, "%s: expected an executable workload binary, found none", path);
     json_object_set_new(t->details, "binary", json_string(path));
     json_object_set_new(t->details, "cold_start",
-                        json_string("fork/exec of a static binary; page cache warm"));
+                        json_string("launch (clone + exec) of a static binary; page cache warm"));
     return 0;
 }
 

@@ -73,12 +73,12 @@ static int target_wasmrt_cli_prepare(target *t, const workload_invocation *w, wa
     if (target_command_module(t, w, "", state->module, sizeof state->module, err) != 0)
         return -1;
     if (!state->cache_dir[0]) {
-        target_command_details(t, "fork/exec of wasmrt --no-cache, which reads, decodes, "
+        target_command_details(t, "launch of wasmrt --no-cache, which reads, decodes, "
                                   "validates and compiles the module file every time; "
                                   "page cache warm unless drop_caches");
         return 0;
     }
-    target_command_details(t, "fork/exec of wasmrt with a cache directory warmed before the "
+    target_command_details(t, "launch of wasmrt with a cache directory warmed before the "
                               "first sample (bodies not type-checked again; the translated "
                               "code of the warming run adopted, other functions translated "
                               "on first call); page cache warm unless drop_caches");
