@@ -126,6 +126,19 @@ static void process_resolve(const char *name, char *path, size_t size)
     path[0] = '\0';
 }
 
+/* Everything the child will need, resolved here, before it shares our memory. */
+static void process_child_prepare(process_child_args *a, const process_spec *spec, int stdin_fd,
+                                  int out_fd, int err_fd, int gate_fd, int report_fd)
+{
+    process_resolve(spec->argv[0], a->path, sizeof a->path);
+    a->argv = spec->argv;
+    a->stdin_fd = stdin_fd;
+    a->out_fd = out_fd;
+    a->err_fd = err_fd;
+    a->gate_fd = gate_fd;
+    a->report_fd = report_fd;
+}
+
 /* Starts the child (process_child) on a stack of its own; *stack is unmapped by
  * process_release_stack once the child has exec'd or exited. Returns the pid, or -1
  * with errno set. */
@@ -212,13 +225,7 @@ int process_run(const process_spec *spec, process_result *result, wasmvs_error *
         return wasmvs_fail(err, "%s: cannot create pipes: %s", spec->argv[0], strerror(saved));
     }
     process_child_args child; /* read by the child, which shares this memory, until it execs */
-    process_resolve(spec->argv[0], child.path, sizeof child.path);
-    child.argv = spec->argv;
-    child.stdin_fd = in[0];
-    child.out_fd = out[1];
-    child.err_fd = errp[1];
-    child.gate_fd = gate[0];
-    child.report_fd = report[1];
+    process_child_prepare(&child, spec, in[0], out[1], errp[1], gate[0], report[1]);
     void *stack;
     /* exit reports queued before this launch are not this process's */
     bool taskstats = meter_taskstats_ready();
@@ -385,13 +392,7 @@ int process_spawn(const process_spec *spec, pid_t *pid, wasmvs_error *err)
     int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     signal(SIGPIPE, SIG_IGN);
     process_child_args child; /* read by the child, which shares this memory, until it execs */
-    process_resolve(spec->argv[0], child.path, sizeof child.path);
-    child.argv = spec->argv;
-    child.stdin_fd = null_fd;
-    child.out_fd = out[1];
-    child.err_fd = errp[1];
-    child.gate_fd = -1;
-    child.report_fd = report[1];
+    process_child_prepare(&child, spec, null_fd, out[1], errp[1], -1, report[1]);
     void *stack;
     *pid = process_clone(&child, &stack);
     int saved = errno;
