@@ -56,6 +56,15 @@ int trap_install(void **altstack);
 void trap_uninstall(void *altstack);
 /* Re-installs the fault handler if something replaced it; 0 on failure. */
 int trap_ensure(void);
+/* exec_ops.c: instructions shared by the interpreter and compiled code, given the
+ * instruction's words (ops.h); each returns the trap or WASMRT_TRAP_NONE. */
+#define EXEC_SHARED_OPS(X)                                                               \
+    X(memory_copy) X(memory_fill) X(memory_init) X(table_get) X(table_set) X(table_grow) \
+    X(table_fill) X(table_copy) X(table_init)
+#define EXEC_OP_DECLARE(name)                                                            \
+    wasmrt_trap_kind exec_op_##name(wasmrt_instance *inst, uint64_t *fp, const uint64_t *pc);
+EXEC_SHARED_OPS(EXEC_OP_DECLARE)
+#undef EXEC_OP_DECLARE
 /* Evaluates element item k of segment seg for the instance (funcref or externref). */
 void *instance_elem_item(const wasmrt_instance *inst, uint32_t seg, uint32_t k);
 

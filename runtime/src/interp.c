@@ -23,30 +23,28 @@ const void **interp_labels;
 #define SLOT(i) fp[pc[i]]
 #define R32(i) ((uint32_t)fp[pc[i]])
 #define R64(i) (fp[pc[i]])
-#define RF32(i) num_f32(fp[pc[i]])
-#define RF64(i) num_f64(fp[pc[i]])
 #define W32(v) (fp[pc[1]] = (uint32_t)(v))
 #define W64(v) (fp[pc[1]] = (uint64_t)(v))
-#define WF32(v) (fp[pc[1]] = num_f32_bits(v))
-#define WF64(v) (fp[pc[1]] = num_f64_bits(v))
 #define TRAP(kind)                                                                       \
     do {                                                                                 \
         trap = WASMRT_TRAP_##kind;                                                       \
         goto trap;                                                                       \
     } while (0)
-/* unary: [op, dst, a]; binary: [op, dst, a, b] */
-#define UN(name, ...)                                                                   \
-    L_##name : {                                                                         \
-        __VA_ARGS__;                                                                     \
-        pc += 3;                                                                         \
-        NEXT();                                                                          \
-    }
+/* binary: [op, dst, a, b] */
 #define BIN(name, ...)                                                                  \
     L_##name : {                                                                         \
         __VA_ARGS__;                                                                     \
         pc += 4;                                                                         \
         NEXT();                                                                          \
     }
+/* An instruction whose work is in exec_ops.c (shared with the compiler), n words long. */
+#define OP_SHARED(name, n)                                                               \
+    do {                                                                                 \
+        if ((trap = exec_op_##name(inst, fp, pc)) != WASMRT_TRAP_NONE)                   \
+            goto trap;                                                                   \
+        pc += n;                                                                         \
+        NEXT();                                                                          \
+    } while (0)
 #define LOAD_MEMORY()                                                                    \
     do {                                                                                 \
         mb = inst->memory->base;                                                         \
@@ -201,6 +199,8 @@ const void **interp_labels;
     LABEL_CMP(name, code, expr)[OP_ADD_BR_CMP + code] = &&L_add_br_##name,               \
                                [OP_ADD_BR_CMP_SI + code] = &&L_add_br_si_##name,
 #define LABEL_PLAIN(name, code) [code] = &&L_##name,
+#define LABEL_PLAIN3(name, code, expr) [code] = &&L_##name,
+#define LABEL_TRUNC(name, code, rd, fits, conv) [code] = &&L_##name,
 #define LABEL_LOAD(name, code, T, conv)                                                  \
     [OP_MEM_GUARD + code] = &&L_g_##name, [OP_MEM_CHECKED + code] = &&L_c_##name,
 #define LABEL_STORE(name, code, T) LABEL_LOAD(name, code, T, )
@@ -227,7 +227,8 @@ wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
 {
     static const void *labels[OP_COUNT] = {
         OPS_I32_CMP(LABEL_I32_CMP) OPS_I64_CMP(LABEL_CMP) OPS_I32_BIN(LABEL_INT)
-        OPS_I64_BIN(LABEL_INT) OPS_DIV(LABEL_PLAIN) OPS_OTHER_NUMERIC(LABEL_PLAIN)
+        OPS_I64_BIN(LABEL_INT) OPS_DIV(LABEL_PLAIN) OPS_PURE_UN(LABEL_PLAIN3) OPS_PURE_BIN(LABEL_PLAIN3)
+        OPS_TRUNC(LABEL_TRUNC)
         OPS_LOAD(LABEL_LOAD) OPS_LOAD(LABEL_STEP_LOAD) OPS_STORE(LABEL_STORE)
         [OP_UNREACHABLE] = &&L_unreachable, [OP_BR] = &&L_br, [OP_BR_IF] = &&L_br_if,
         [OP_BR_UNLESS] = &&L_br_unless, [OP_BR_TABLE] = &&L_br_table,
@@ -508,96 +509,35 @@ L_i32_funnel:
         W64(R64(2) % b);
     })
 
-    UN(i32_eqz, W32(R32(2) == 0))
-    UN(i64_eqz, W32(R64(2) == 0))
-    BIN(f32_eq, W32(RF32(2) == RF32(3)))
-    BIN(f32_ne, W32(RF32(2) != RF32(3)))
-    BIN(f32_lt, W32(RF32(2) < RF32(3)))
-    BIN(f32_gt, W32(RF32(2) > RF32(3)))
-    BIN(f32_le, W32(RF32(2) <= RF32(3)))
-    BIN(f32_ge, W32(RF32(2) >= RF32(3)))
-    BIN(f64_eq, W32(RF64(2) == RF64(3)))
-    BIN(f64_ne, W32(RF64(2) != RF64(3)))
-    BIN(f64_lt, W32(RF64(2) < RF64(3)))
-    BIN(f64_gt, W32(RF64(2) > RF64(3)))
-    BIN(f64_le, W32(RF64(2) <= RF64(3)))
-    BIN(f64_ge, W32(RF64(2) >= RF64(3)))
-    UN(i32_clz, { uint32_t a = R32(2); W32(a ? __builtin_clz(a) : 32); })
-    UN(i32_ctz, { uint32_t a = R32(2); W32(a ? __builtin_ctz(a) : 32); })
-    UN(i32_popcnt, W32(__builtin_popcount(R32(2))))
-    UN(i64_clz, { uint64_t a = R64(2); W64(a ? __builtin_clzll(a) : 64); })
-    UN(i64_ctz, { uint64_t a = R64(2); W64(a ? __builtin_ctzll(a) : 64); })
-    UN(i64_popcnt, W64(__builtin_popcountll(R64(2))))
-
-    UN(f32_abs, W32(R32(2) & 0x7fffffffu))
-    UN(f32_neg, W32(R32(2) ^ 0x80000000u))
-    UN(f32_ceil, WF32(num_ceilf(RF32(2))))
-    UN(f32_floor, WF32(num_floorf(RF32(2))))
-    UN(f32_trunc, WF32(num_truncf(RF32(2))))
-    UN(f32_nearest, WF32(num_rintf(RF32(2))))
-    UN(f32_sqrt, WF32(sqrtf(RF32(2))))
-    BIN(f32_add, WF32(RF32(2) + RF32(3)))
-    BIN(f32_sub, WF32(RF32(2) - RF32(3)))
-    BIN(f32_mul, WF32(RF32(2) * RF32(3)))
-    BIN(f32_div, WF32(RF32(2) / RF32(3)))
-    BIN(f32_min, WF32(num_f32_min(RF32(2), RF32(3))))
-    BIN(f32_max, WF32(num_f32_max(RF32(2), RF32(3))))
-    BIN(f32_copysign, W32((R32(2) & 0x7fffffffu) | (R32(3) & 0x80000000u)))
-    UN(f64_abs, W64(R64(2) & 0x7fffffffffffffffull))
-    UN(f64_neg, W64(R64(2) ^ 0x8000000000000000ull))
-    UN(f64_ceil, WF64(num_ceil(RF64(2))))
-    UN(f64_floor, WF64(num_floor(RF64(2))))
-    UN(f64_trunc, WF64(num_trunc(RF64(2))))
-    UN(f64_nearest, WF64(num_rint(RF64(2))))
-    UN(f64_sqrt, WF64(sqrt(RF64(2))))
-    BIN(f64_add, WF64(RF64(2) + RF64(3)))
-    BIN(f64_sub, WF64(RF64(2) - RF64(3)))
-    BIN(f64_mul, WF64(RF64(2) * RF64(3)))
-    BIN(f64_div, WF64(RF64(2) / RF64(3)))
-    BIN(f64_min, WF64(num_f64_min(RF64(2), RF64(3))))
-    BIN(f64_max, WF64(num_f64_max(RF64(2), RF64(3))))
-    BIN(f64_copysign, W64((R64(2) & 0x7fffffffffffffffull) | (R64(3) & 0x8000000000000000ull)))
-
-#define TRUNC(name, read, fits, cast, write)                                             \
-    UN(name, {                                                                           \
-        double x = read(2);                                                              \
-        if (isnan(x)) TRAP(INVALID_CONVERSION);                                          \
-        if (!fits(x)) TRAP(INTEGER_OVERFLOW);                                            \
-        write(cast x);                                                                   \
-    })
-    TRUNC(i32_trunc_f32_s, RF32, num_fits_i32_s, (int32_t), W32)
-    TRUNC(i32_trunc_f32_u, RF32, num_fits_i32_u, (uint32_t), W32)
-    TRUNC(i32_trunc_f64_s, RF64, num_fits_i32_s, (int32_t), W32)
-    TRUNC(i32_trunc_f64_u, RF64, num_fits_i32_u, (uint32_t), W32)
-    TRUNC(i64_trunc_f32_s, RF32, num_fits_i64_s, (int64_t), W64)
-    TRUNC(i64_trunc_f32_u, RF32, num_fits_i64_u, (uint64_t), W64)
-    TRUNC(i64_trunc_f64_s, RF64, num_fits_i64_s, (int64_t), W64)
-    TRUNC(i64_trunc_f64_u, RF64, num_fits_i64_u, (uint64_t), W64)
-    UN(i32_trunc_sat_f32_s, W32(num_sat_i32_s(RF32(2))))
-    UN(i32_trunc_sat_f32_u, W32(num_sat_i32_u(RF32(2))))
-    UN(i32_trunc_sat_f64_s, W32(num_sat_i32_s(RF64(2))))
-    UN(i32_trunc_sat_f64_u, W32(num_sat_i32_u(RF64(2))))
-    UN(i64_trunc_sat_f32_s, W64(num_sat_i64_s(RF32(2))))
-    UN(i64_trunc_sat_f32_u, W64(num_sat_i64_u(RF32(2))))
-    UN(i64_trunc_sat_f64_s, W64(num_sat_i64_s(RF64(2))))
-    UN(i64_trunc_sat_f64_u, W64(num_sat_i64_u(RF64(2))))
-    UN(i64_extend_i32_s, W64((int64_t)(int32_t)R32(2)))
-    UN(i64_extend_i32_u, W64(R32(2)))
-    UN(f32_convert_i32_s, WF32((float)(int32_t)R32(2)))
-    UN(f32_convert_i32_u, WF32((float)R32(2)))
-    UN(f32_convert_i64_s, WF32((float)(int64_t)R64(2)))
-    UN(f32_convert_i64_u, WF32((float)R64(2)))
-    UN(f32_demote_f64, WF32((float)RF64(2)))
-    UN(f64_convert_i32_s, WF64((double)(int32_t)R32(2)))
-    UN(f64_convert_i32_u, WF64((double)R32(2)))
-    UN(f64_convert_i64_s, WF64((double)(int64_t)R64(2)))
-    UN(f64_convert_i64_u, WF64((double)R64(2)))
-    UN(f64_promote_f32, WF64((double)RF32(2)))
-    UN(i32_extend8_s, W32((int32_t)(int8_t)R32(2)))
-    UN(i32_extend16_s, W32((int32_t)(int16_t)R32(2)))
-    UN(i64_extend8_s, W64((int64_t)(int8_t)R64(2)))
-    UN(i64_extend16_s, W64((int64_t)(int16_t)R64(2)))
-    UN(i64_extend32_s, W64((int64_t)(int32_t)R64(2)))
+    /* a, b: the operands' bits */
+#define H_PURE_UN(name, code, expr)                                                      \
+    L_##name : {                                                                         \
+        uint64_t a = fp[pc[2]];                                                          \
+        fp[pc[1]] = (uint64_t)(expr);                                                    \
+        pc += 3;                                                                         \
+        NEXT();                                                                          \
+    }
+#define H_PURE_BIN(name, code, expr)                                                     \
+    L_##name : {                                                                         \
+        uint64_t a = fp[pc[2]], b = fp[pc[3]];                                           \
+        fp[pc[1]] = (uint64_t)(expr);                                                    \
+        pc += 4;                                                                         \
+        NEXT();                                                                          \
+    }
+#define H_TRUNC(name, code, rd, fits, conv)                                              \
+    L_##name : {                                                                         \
+        double x = rd(fp[pc[2]]);                                                        \
+        if (isnan(x))                                                                    \
+            TRAP(INVALID_CONVERSION);                                                    \
+        if (!fits(x))                                                                    \
+            TRAP(INTEGER_OVERFLOW);                                                      \
+        fp[pc[1]] = conv x;                                                              \
+        pc += 3;                                                                         \
+        NEXT();                                                                          \
+    }
+    OPS_PURE_UN(H_PURE_UN)
+    OPS_PURE_BIN(H_PURE_BIN)
+    OPS_TRUNC(H_TRUNC)
 
     /* ---- memory ---- */
     OPS_LOAD(H_LOAD)
@@ -632,98 +572,34 @@ L_memory_grow:
     LOAD_MEMORY();
     pc += 3;
     NEXT();
-L_memory_copy: {
-    msz = inst->memory->size; /* a callee may have grown it */
-    uint64_t d = R32(1), s = R32(2), n = R32(3);
-    if (s + n > msz || d + n > msz)
-        TRAP(MEMORY_OUT_OF_BOUNDS);
-    memmove(mb + d, mb + s, n);
-    pc += 4;
-    NEXT();
-}
-L_memory_fill: {
-    msz = inst->memory->size; /* a callee may have grown it */
-    uint64_t d = R32(1), n = R32(3);
-    if (d + n > msz)
-        TRAP(MEMORY_OUT_OF_BOUNDS);
-    memset(mb + d, (int)(uint8_t)SLOT(2), n);
-    pc += 4;
-    NEXT();
-}
-L_memory_init: {
-    msz = inst->memory->size; /* a callee may have grown it */
-    const data_segment *seg = &inst->module->datas[pc[1]];
-    uint64_t d = R32(2), s = R32(3), n = R32(4);
-    uint64_t size = inst->data_dropped[pc[1]] ? 0 : seg->size;
-    if (s + n > size || d + n > msz)
-        TRAP(MEMORY_OUT_OF_BOUNDS);
-    memcpy(mb + d, seg->bytes + s, n);
-    pc += 5;
-    NEXT();
-}
+L_memory_copy:
+    OP_SHARED(memory_copy, 4);
+L_memory_fill:
+    OP_SHARED(memory_fill, 4);
+L_memory_init:
+    OP_SHARED(memory_init, 5);
 L_data_drop:
     inst->data_dropped[pc[1]] = 1;
     pc += 2;
     NEXT();
 
     /* ---- tables ---- */
-L_table_get: {
-    wasmrt_table *tab = inst->tables[pc[2]];
-    uint32_t i = R32(3);
-    if (i >= tab->size)
-        TRAP(TABLE_OUT_OF_BOUNDS);
-    SLOT(1) = (uint64_t)(uintptr_t)tab->items[i];
-    pc += 4;
-    NEXT();
-}
-L_table_set: {
-    wasmrt_table *tab = inst->tables[pc[1]];
-    uint32_t i = R32(2);
-    if (i >= tab->size)
-        TRAP(TABLE_OUT_OF_BOUNDS);
-    tab->items[i] = (void *)(uintptr_t)SLOT(3);
-    pc += 4;
-    NEXT();
-}
+L_table_get:
+    OP_SHARED(table_get, 4);
+L_table_set:
+    OP_SHARED(table_set, 4);
 L_table_size:
     SLOT(1) = inst->tables[pc[2]]->size;
     pc += 3;
     NEXT();
 L_table_grow:
-    SLOT(1) = (uint32_t)table_grow(inst->tables[pc[2]], R32(4), (void *)(uintptr_t)SLOT(3));
-    pc += 5;
-    NEXT();
-L_table_fill: {
-    wasmrt_table *tab = inst->tables[pc[1]];
-    uint64_t i = R32(2), n = R32(4);
-    if (i + n > tab->size)
-        TRAP(TABLE_OUT_OF_BOUNDS);
-    for (uint64_t k = 0; k < n; k++)
-        tab->items[i + k] = (void *)(uintptr_t)SLOT(3);
-    pc += 5;
-    NEXT();
-}
-L_table_copy: {
-    wasmrt_table *dt = inst->tables[pc[1]], *st = inst->tables[pc[2]];
-    uint64_t d = R32(3), s = R32(4), n = R32(5);
-    if (s + n > st->size || d + n > dt->size)
-        TRAP(TABLE_OUT_OF_BOUNDS);
-    memmove(dt->items + d, st->items + s, n * sizeof *dt->items);
-    pc += 6;
-    NEXT();
-}
-L_table_init: {
-    wasmrt_table *tab = inst->tables[pc[1]];
-    uint32_t seg = (uint32_t)pc[2];
-    uint64_t d = R32(3), s = R32(4), n = R32(5);
-    uint64_t size = inst->elem_dropped[seg] ? 0 : inst->module->elems[seg].count;
-    if (s + n > size || d + n > tab->size)
-        TRAP(TABLE_OUT_OF_BOUNDS);
-    for (uint64_t k = 0; k < n; k++)
-        tab->items[d + k] = instance_elem_item(inst, seg, (uint32_t)(s + k));
-    pc += 6;
-    NEXT();
-}
+    OP_SHARED(table_grow, 5);
+L_table_fill:
+    OP_SHARED(table_fill, 5);
+L_table_copy:
+    OP_SHARED(table_copy, 6);
+L_table_init:
+    OP_SHARED(table_init, 6);
 L_elem_drop:
     inst->elem_dropped[pc[1]] = 1;
     pc += 2;

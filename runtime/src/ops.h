@@ -61,31 +61,85 @@
     X(i32_div_s, 0x6d) X(i32_div_u, 0x6e) X(i32_rem_s, 0x6f) X(i32_rem_u, 0x70)          \
     X(i64_div_s, 0x7f) X(i64_div_u, 0x80) X(i64_rem_s, 0x81) X(i64_rem_u, 0x82)
 
-/* Everything else that is a plain numeric op with slot operands: name, opcode. */
-#define OPS_OTHER_NUMERIC(X)                                                             \
-    X(i32_eqz, 0x45) X(i64_eqz, 0x50)                                                    \
-    X(f32_eq, 0x5b) X(f32_ne, 0x5c) X(f32_lt, 0x5d) X(f32_gt, 0x5e) X(f32_le, 0x5f) X(f32_ge, 0x60) \
-    X(f64_eq, 0x61) X(f64_ne, 0x62) X(f64_lt, 0x63) X(f64_gt, 0x64) X(f64_le, 0x65) X(f64_ge, 0x66) \
-    X(i32_clz, 0x67) X(i32_ctz, 0x68) X(i32_popcnt, 0x69)                                \
-    X(i64_clz, 0x79) X(i64_ctz, 0x7a) X(i64_popcnt, 0x7b)                                \
-    X(f32_abs, 0x8b) X(f32_neg, 0x8c) X(f32_ceil, 0x8d) X(f32_floor, 0x8e) X(f32_trunc, 0x8f) \
-    X(f32_nearest, 0x90) X(f32_sqrt, 0x91) X(f32_add, 0x92) X(f32_sub, 0x93) X(f32_mul, 0x94) \
-    X(f32_div, 0x95) X(f32_min, 0x96) X(f32_max, 0x97) X(f32_copysign, 0x98)             \
-    X(f64_abs, 0x99) X(f64_neg, 0x9a) X(f64_ceil, 0x9b) X(f64_floor, 0x9c) X(f64_trunc, 0x9d) \
-    X(f64_nearest, 0x9e) X(f64_sqrt, 0x9f) X(f64_add, 0xa0) X(f64_sub, 0xa1) X(f64_mul, 0xa2) \
-    X(f64_div, 0xa3) X(f64_min, 0xa4) X(f64_max, 0xa5) X(f64_copysign, 0xa6)             \
-    X(i32_trunc_f32_s, 0xa8) X(i32_trunc_f32_u, 0xa9) X(i32_trunc_f64_s, 0xaa)           \
-    X(i32_trunc_f64_u, 0xab) X(i64_extend_i32_s, 0xac) X(i64_extend_i32_u, 0xad)         \
-    X(i64_trunc_f32_s, 0xae) X(i64_trunc_f32_u, 0xaf) X(i64_trunc_f64_s, 0xb0)           \
-    X(i64_trunc_f64_u, 0xb1) X(f32_convert_i32_s, 0xb2) X(f32_convert_i32_u, 0xb3)       \
-    X(f32_convert_i64_s, 0xb4) X(f32_convert_i64_u, 0xb5) X(f32_demote_f64, 0xb6)        \
-    X(f64_convert_i32_s, 0xb7) X(f64_convert_i32_u, 0xb8) X(f64_convert_i64_s, 0xb9)     \
-    X(f64_convert_i64_u, 0xba) X(f64_promote_f32, 0xbb)                                  \
-    X(i32_extend8_s, 0xc0) X(i32_extend16_s, 0xc1) X(i64_extend8_s, 0xc2)                \
-    X(i64_extend16_s, 0xc3) X(i64_extend32_s, 0xc4)                                      \
-    X(i32_trunc_sat_f32_s, 0xc5) X(i32_trunc_sat_f32_u, 0xc6) X(i32_trunc_sat_f64_s, 0xc7) \
-    X(i32_trunc_sat_f64_u, 0xc8) X(i64_trunc_sat_f32_s, 0xc9) X(i64_trunc_sat_f32_u, 0xca) \
-    X(i64_trunc_sat_f64_s, 0xcb) X(i64_trunc_sat_f64_u, 0xcc)
+/* The plain numeric ops as expressions of the operand bits a (and b), the result bits
+ * written whole: the interpreter's handlers and the compiler's helper calls (jit.c)
+ * both come from these lists. num_* are numeric.h's. */
+#define OPS_PURE_UN(X)                                                                   \
+    X(i32_eqz, 0x45, (uint32_t)a == 0) X(i64_eqz, 0x50, a == 0)                          \
+    X(i32_clz, 0x67, (uint32_t)a ? __builtin_clz((uint32_t)a) : 32)                      \
+    X(i32_ctz, 0x68, (uint32_t)a ? __builtin_ctz((uint32_t)a) : 32)                      \
+    X(i32_popcnt, 0x69, __builtin_popcount((uint32_t)a))                                 \
+    X(i64_clz, 0x79, a ? __builtin_clzll(a) : 64) X(i64_ctz, 0x7a, a ? __builtin_ctzll(a) : 64) \
+    X(i64_popcnt, 0x7b, __builtin_popcountll(a))                                         \
+    X(f32_abs, 0x8b, (uint32_t)a & 0x7fffffffu) X(f32_neg, 0x8c, (uint32_t)a ^ 0x80000000u) \
+    X(f32_ceil, 0x8d, num_f32_bits(num_ceilf(num_f32(a))))                               \
+    X(f32_floor, 0x8e, num_f32_bits(num_floorf(num_f32(a))))                             \
+    X(f32_trunc, 0x8f, num_f32_bits(num_truncf(num_f32(a))))                             \
+    X(f32_nearest, 0x90, num_f32_bits(num_rintf(num_f32(a))))                            \
+    X(f32_sqrt, 0x91, num_f32_bits(sqrtf(num_f32(a))))                                   \
+    X(f64_abs, 0x99, a & 0x7fffffffffffffffull) X(f64_neg, 0x9a, a ^ 0x8000000000000000ull) \
+    X(f64_ceil, 0x9b, num_f64_bits(num_ceil(num_f64(a))))                                \
+    X(f64_floor, 0x9c, num_f64_bits(num_floor(num_f64(a))))                              \
+    X(f64_trunc, 0x9d, num_f64_bits(num_trunc(num_f64(a))))                              \
+    X(f64_nearest, 0x9e, num_f64_bits(num_rint(num_f64(a))))                             \
+    X(f64_sqrt, 0x9f, num_f64_bits(sqrt(num_f64(a))))                                    \
+    X(i32_trunc_sat_f32_s, 0xc5, num_sat_i32_s(num_f32(a)))                              \
+    X(i32_trunc_sat_f32_u, 0xc6, num_sat_i32_u(num_f32(a)))                              \
+    X(i32_trunc_sat_f64_s, 0xc7, num_sat_i32_s(num_f64(a)))                              \
+    X(i32_trunc_sat_f64_u, 0xc8, num_sat_i32_u(num_f64(a)))                              \
+    X(i64_trunc_sat_f32_s, 0xc9, num_sat_i64_s(num_f32(a)))                              \
+    X(i64_trunc_sat_f32_u, 0xca, num_sat_i64_u(num_f32(a)))                              \
+    X(i64_trunc_sat_f64_s, 0xcb, num_sat_i64_s(num_f64(a)))                              \
+    X(i64_trunc_sat_f64_u, 0xcc, num_sat_i64_u(num_f64(a)))                              \
+    X(i64_extend_i32_s, 0xac, (uint64_t)(int64_t)(int32_t)(uint32_t)a)                   \
+    X(i64_extend_i32_u, 0xad, (uint32_t)a)                                               \
+    X(f32_convert_i32_s, 0xb2, num_f32_bits((float)(int32_t)(uint32_t)a))                \
+    X(f32_convert_i32_u, 0xb3, num_f32_bits((float)(uint32_t)a))                         \
+    X(f32_convert_i64_s, 0xb4, num_f32_bits((float)(int64_t)a))                          \
+    X(f32_convert_i64_u, 0xb5, num_f32_bits((float)a))                                   \
+    X(f32_demote_f64, 0xb6, num_f32_bits((float)num_f64(a)))                             \
+    X(f64_convert_i32_s, 0xb7, num_f64_bits((double)(int32_t)(uint32_t)a))               \
+    X(f64_convert_i32_u, 0xb8, num_f64_bits((double)(uint32_t)a))                        \
+    X(f64_convert_i64_s, 0xb9, num_f64_bits((double)(int64_t)a))                         \
+    X(f64_convert_i64_u, 0xba, num_f64_bits((double)a))                                  \
+    X(f64_promote_f32, 0xbb, num_f64_bits((double)num_f32(a)))                           \
+    X(i32_extend8_s, 0xc0, (uint32_t)(int32_t)(int8_t)a)                                 \
+    X(i32_extend16_s, 0xc1, (uint32_t)(int32_t)(int16_t)a)                               \
+    X(i64_extend8_s, 0xc2, (uint64_t)(int64_t)(int8_t)a)                                 \
+    X(i64_extend16_s, 0xc3, (uint64_t)(int64_t)(int16_t)a)                               \
+    X(i64_extend32_s, 0xc4, (uint64_t)(int64_t)(int32_t)a)
+#define OPS_PURE_BIN(X)                                                                  \
+    X(f32_eq, 0x5b, num_f32(a) == num_f32(b)) X(f32_ne, 0x5c, num_f32(a) != num_f32(b))  \
+    X(f32_lt, 0x5d, num_f32(a) < num_f32(b)) X(f32_gt, 0x5e, num_f32(a) > num_f32(b))    \
+    X(f32_le, 0x5f, num_f32(a) <= num_f32(b)) X(f32_ge, 0x60, num_f32(a) >= num_f32(b))  \
+    X(f64_eq, 0x61, num_f64(a) == num_f64(b)) X(f64_ne, 0x62, num_f64(a) != num_f64(b))  \
+    X(f64_lt, 0x63, num_f64(a) < num_f64(b)) X(f64_gt, 0x64, num_f64(a) > num_f64(b))    \
+    X(f64_le, 0x65, num_f64(a) <= num_f64(b)) X(f64_ge, 0x66, num_f64(a) >= num_f64(b))  \
+    X(f32_add, 0x92, num_f32_bits(num_f32(a) + num_f32(b)))                              \
+    X(f32_sub, 0x93, num_f32_bits(num_f32(a) - num_f32(b)))                              \
+    X(f32_mul, 0x94, num_f32_bits(num_f32(a) * num_f32(b)))                              \
+    X(f32_div, 0x95, num_f32_bits(num_f32(a) / num_f32(b)))                              \
+    X(f32_min, 0x96, num_f32_bits(num_f32_min(num_f32(a), num_f32(b))))                  \
+    X(f32_max, 0x97, num_f32_bits(num_f32_max(num_f32(a), num_f32(b))))                  \
+    X(f32_copysign, 0x98, ((uint32_t)a & 0x7fffffffu) | ((uint32_t)b & 0x80000000u))     \
+    X(f64_add, 0xa0, num_f64_bits(num_f64(a) + num_f64(b)))                              \
+    X(f64_sub, 0xa1, num_f64_bits(num_f64(a) - num_f64(b)))                              \
+    X(f64_mul, 0xa2, num_f64_bits(num_f64(a) * num_f64(b)))                              \
+    X(f64_div, 0xa3, num_f64_bits(num_f64(a) / num_f64(b)))                              \
+    X(f64_min, 0xa4, num_f64_bits(num_f64_min(num_f64(a), num_f64(b))))                  \
+    X(f64_max, 0xa5, num_f64_bits(num_f64_max(num_f64(a), num_f64(b))))                  \
+    X(f64_copysign, 0xa6, (a & 0x7fffffffffffffffull) | (b & 0x8000000000000000ull))
+/* Float-to-integer truncations that trap: name, opcode, operand (num_f32 / num_f64),
+ * range test, conversion to the result bits. */
+#define OPS_TRUNC(X)                                                                     \
+    X(i32_trunc_f32_s, 0xa8, num_f32, num_fits_i32_s, (uint32_t)(int32_t))               \
+    X(i32_trunc_f32_u, 0xa9, num_f32, num_fits_i32_u, (uint32_t))                        \
+    X(i32_trunc_f64_s, 0xaa, num_f64, num_fits_i32_s, (uint32_t)(int32_t))               \
+    X(i32_trunc_f64_u, 0xab, num_f64, num_fits_i32_u, (uint32_t))                        \
+    X(i64_trunc_f32_s, 0xae, num_f32, num_fits_i64_s, (uint64_t)(int64_t))               \
+    X(i64_trunc_f32_u, 0xaf, num_f32, num_fits_i64_u, (uint64_t))                        \
+    X(i64_trunc_f64_s, 0xb0, num_f64, num_fits_i64_s, (uint64_t)(int64_t))               \
+    X(i64_trunc_f64_u, 0xb1, num_f64, num_fits_i64_u, (uint64_t))
 
 /* Loads: name, opcode, C type read, conversion to the slot. Stores: name, opcode, C type. */
 #define OPS_LOAD(X)                                                                      \
