@@ -150,6 +150,8 @@ typedef enum wasmrt_bounds_mode {
 
 typedef enum wasmrt_exec_mode {
     WASMRT_MODE_INTERP = 0, /* the fast interpreter */
+    WASMRT_MODE_JIT = 1,    /* compiled to machine code on first call (x86-64 Linux);
+                               the default where available */
 } wasmrt_exec_mode;
 
 typedef struct wasmrt_config {

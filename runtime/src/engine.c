@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "module.h"
+#include "jit.h"
 
 typedef struct engine_object {
     struct engine_object *next;
@@ -128,7 +128,7 @@ wasmrt_value wasmrt_f64(double d)
 void wasmrt_config_default(wasmrt_config *config)
 {
     memset(config, 0, sizeof *config);
-    config->mode = WASMRT_MODE_INTERP;
+    config->mode = jit_supported() ? WASMRT_MODE_JIT : WASMRT_MODE_INTERP;
     config->bounds = WASMRT_BOUNDS_DEFAULT;
     config->lazy_compile = 1;
 }
@@ -145,10 +145,12 @@ wasmrt_status wasmrt_engine_new(const wasmrt_config *config, wasmrt_engine **out
         e->config = *config;
     else
         wasmrt_config_default(&e->config);
-    if (e->config.mode != WASMRT_MODE_INTERP) {
+    if (e->config.mode != WASMRT_MODE_INTERP &&
+        (e->config.mode != WASMRT_MODE_JIT || !jit_supported())) {
         free(e);
         return error_set(error, WASMRT_ERR_UNSUPPORTED, WASMRT_NO_OFFSET,
-                         "execution mode %d: only the interpreter (0) exists", (int)config->mode);
+                         "execution mode %d: this build runs the interpreter (0)%s", (int)config->mode,
+                         jit_supported() ? " and the compiler (1)" : " only");
     }
     if (e->config.max_memory_pages > WASM_MAX_PAGES)
         e->config.max_memory_pages = WASM_MAX_PAGES;

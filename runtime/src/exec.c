@@ -8,7 +8,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#include "exec.h"
+#include "jit.h"
 
 __thread exec_thread *exec_current;
 static pthread_key_t exec_key;
@@ -60,6 +60,7 @@ exec_thread *exec_thread_get(wasmrt_error *error)
     t->frames_end = t->frames + EXEC_MAX_FRAMES;
     t->frames_limit = t->frames_end;
     t->ft = t->frames;
+    jit_thread_limits(t);
     exec_current = t;
     pthread_setspecific(exec_key, t);
     return t;
@@ -174,7 +175,10 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
         if (sigsetjmp(jb, 0) == 0) {
             exec_watch_memory(t, func->inst->memory);
             t->in_wasm = 1;
-            status = interp_run(t, func, fp);
+            if (func->inst->engine->config.mode == WASMRT_MODE_JIT)
+                status = jit_call_func(t, func->inst, func, fp);
+            else
+                status = interp_run(t, func, fp);
         } else {
             t->trap = WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS;
             status = WASMRT_ERR_TRAP;

@@ -29,6 +29,7 @@ typedef struct exec_thread {
     uint32_t trap_func;          /* function the innermost trap happened in, or NO_FUNC */
     char message[200];
     void *altstack;
+    char *cstack_limit;          /* compiled code: the lowest C stack address to enter at */
 } exec_thread;
 
 struct wasmrt_caller {

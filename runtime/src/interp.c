@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec.h"
+#include "jit.h"
 
 /* Keep one indirect jump per handler: merging them (GCSE, cross-jumping) makes the
  * dispatch branch unpredictable. And zero a callee's few locals inline rather than
@@ -277,6 +277,8 @@ wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
     uint64_t *const stack_end = t->stack_end;
     /* explicit bounds: the size (and base) must be reloaded after every call */
     const int checked = !inst->memory->guard;
+    /* compiled mode: this function could not be compiled, its callees may have been */
+    const int jit = inst->engine->config.mode == WASMRT_MODE_JIT;
     LOAD_MEMORY();
     fp = NULL;
     goto call_function;
@@ -336,6 +338,12 @@ do_return:
 L_call:
     /* [op, func_entry, arg base, code cache]: the callee's code is remembered in the
        instruction once translated, saving the lookup on every later call */
+    if (__builtin_expect(jit, 0)) {
+        f = inst->funcs[((const func_entry *)(uintptr_t)pc[1])->index];
+        nfp = fp + pc[2];
+        pc += 4;
+        goto call_native;
+    }
     cd = (code *)(uintptr_t)__atomic_load_n((uint64_t *)&pc[3], __ATOMIC_RELAXED);
     nfp = fp + pc[2];
     if (__builtin_expect(cd == NULL, 0)) {
@@ -377,6 +385,8 @@ call_function:
         LOAD_MEMORY();
         NEXT();
     }
+    if (jit && fp) /* fp is NULL only on entry: the function this run is for */
+        goto call_native;
     fe = f->entry;
     ninst = f->inst;
     if (!(cd = interp_code(t, fe)))
@@ -412,6 +422,14 @@ enter_frame:
 compile_failed:
     status = WASMRT_ERR_RESOURCE;
     goto out;
+call_native:
+    /* the callee runs compiled (or in a nested interpreter when it could not be) */
+    t->ft = ft;
+    status = jit_call_func(t, inst, f, nfp);
+    if (status != WASMRT_OK)
+        goto out;
+    LOAD_MEMORY();
+    NEXT();
 
     /* ---- values, locals, globals ---- */
 L_copy:

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "module.h"
+#include "jit.h"
 
 void wasmrt_module_free(wasmrt_module *m)
 {
@@ -26,6 +26,7 @@ void wasmrt_module_free(wasmrt_module *m)
             free(cd);
     }
     code_cache_unmap(m);
+    jit_module_free(m);
     free(m->funcs);
     free(m->types);
     free(m->tables);
@@ -92,6 +93,8 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
     }
     if (!cached && engine->config.cache_dir)
         cache_record_validated(engine, m->cache_key, size);
+    if (engine->config.mode == WASMRT_MODE_JIT)
+        jit_module_init(m);
     *out = m;
     return WASMRT_OK;
 }

@@ -125,6 +125,8 @@ typedef struct func_entry {
     wasmrt_valtype *local_run_types;
     _Atomic(code *) compiled;
     struct wasmrt_module *module;
+    _Atomic(void *) native;   /* compiled mode: the entry (jit.h jit_fn) */
+    _Atomic(void *) internal; /* compiled mode: the body, called from compiled code */
 } func_entry;
 
 typedef struct section_info {
@@ -182,6 +184,7 @@ struct wasmrt_module {
     void *code_map; /* code_cache.c: the mapped file the cached code lives in */
     size_t code_map_size;
     uint32_t code_map_count; /* functions adopted from it */
+    struct jit_arena *jit;   /* jit.c: machine code, when compiled */
 };
 
 /* ---- runtime objects --------------------------------------------------------- */
