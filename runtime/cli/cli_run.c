@@ -30,6 +30,7 @@ typedef struct cli_run_options {
     double timeout_seconds;
     const char *cache_dir; /* --cache-dir, or NULL for the default */
     int no_cache;
+    int interp; /* --interp: no compiling tier */
     const char *module;
     int guest_argc;
     char **guest_argv; /* module path first, then its arguments */
@@ -145,6 +146,8 @@ static int cli_parse_run(int argc, char **argv, cli_run_options *o)
             o->cache_dir = v;
         } else if (strcmp(argv[i], "--no-cache") == 0) {
             o->no_cache = 1;
+        } else if (strcmp(argv[i], "--interp") == 0) {
+            o->interp = 1;
         } else {
             fprintf(stderr, "wasmrt run: unknown option '%s' (see wasmrt --help)\n", argv[i]);
             return -1;
@@ -313,6 +316,7 @@ int cli_run(int argc, char **argv)
     if (o->timeout_seconds > 0) config.deadline_ns = (uint64_t)(o->timeout_seconds * 1e9);
     char cache_buf[4096];
     config.cache_dir = cli_cache_dir(o, cache_buf, sizeof cache_buf);
+    if (o->interp) config.mode = WASMRT_MODE_INTERP;
 
     wasmrt_error error;
     memset(&error, 0, sizeof error);

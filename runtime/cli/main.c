@@ -27,12 +27,15 @@ static void cli_usage(FILE *out)
           "                        $WASMRT_CACHE_DIR, else $XDG_CACHE_HOME/wasmrt or\n"
           "                        ~/.cache/wasmrt)\n"
           "  --no-cache            neither use nor fill the cache\n"
+          "  --interp              run the interpreter only (default on x86-64: each\n"
+          "                        function is compiled to machine code on its first call)\n"
           "A cold start reads the module, decodes it, validates it (every function body is\n"
           "type-checked unless the cache holds an entry for these exact bytes: then only\n"
           "the module-level checks run), instantiates it, and translates each function on\n"
           "its first call (type-checking it again) while _start runs, unless an earlier\n"
           "run left its translation in the cache: the run stores what it translated when\n"
-          "the guest exits, and the next start adopts it.\n"
+          "the guest exits, and the next start adopts it. Compiling the translation to\n"
+          "machine code is not cached: it is a single quick pass.\n"
           "inspect: prints a module's sections, imports, exports, memory and sizes.\n",
           out);
 }

@@ -21,6 +21,7 @@ typedef struct spec_counts {
 
 typedef struct spec_options {
     wasmrt_bounds_mode bounds;
+    int mode; /* wasmrt_exec_mode, or -1 for the engine's default */
     int verbose; /* also list message mismatches and skipped commands */
 } spec_options;
 

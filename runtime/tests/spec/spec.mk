@@ -2,8 +2,9 @@
 #   build/runtime/spec/NAME.json + NAME.N.wasm   wast2json of ../shared/wasm-spec-tests
 #   build/runtime/tests/spec/spec-runner         against libwasmrt.a (-O2)
 #   build/runtime/tests/spec/spec-runner-asan    against libwasmrt-asan.a
-# `make check` runs the ASan runner with guard-page bounds and the -O2 runner in both
-# bounds modes. One script alone: build/runtime/tests/spec/spec-runner --dir
+# `make check` runs the ASan runner with guard-page bounds in both execution modes and
+# the -O2 runner in both bounds modes and both execution modes (the compiling tier,
+# the default, and the interpreter). One script alone: build/runtime/tests/spec/spec-runner --dir
 # build/runtime/spec --file address -v
 
 SPEC_SRC_DIR  := $(TOP)/../shared/wasm-spec-tests
@@ -51,12 +52,15 @@ spec-value-test: $(SPEC_VALUE_TEST)
 
 spec-check: spec-convert $(SPEC_RUNNER) $(SPEC_RUNNER_ASAN)
 	@rc=0; \
-	echo "== spec: ASan+UBSan build, --bounds guard"; \
-	$(SPEC_ASAN_ENV) $(SPEC_RUNNER_ASAN) --dir $(SPEC_OUT) --timeout 60 --bounds guard || rc=1; \
-	echo "== spec: -O2 build, --bounds explicit"; \
-	$(SPEC_RUNNER) --dir $(SPEC_OUT) --timeout 60 --bounds explicit || rc=1; \
-	echo "== spec: -O2 build, --bounds guard"; \
-	$(SPEC_RUNNER) --dir $(SPEC_OUT) --timeout 60 --bounds guard || rc=1; \
+	for mode in jit interp; do \
+	  echo "== spec: ASan+UBSan build, --bounds guard --mode $$mode"; \
+	  $(SPEC_ASAN_ENV) $(SPEC_RUNNER_ASAN) --dir $(SPEC_OUT) --timeout 60 --bounds guard \
+	    --mode $$mode || rc=1; \
+	  for bounds in explicit guard; do \
+	    echo "== spec: -O2 build, --bounds $$bounds --mode $$mode"; \
+	    $(SPEC_RUNNER) --dir $(SPEC_OUT) --timeout 60 --bounds $$bounds --mode $$mode || rc=1; \
+	  done; \
+	done; \
 	exit $$rc
 
 -include $(SPEC_OBJS:.o=.d) $(SPEC_ASAN_OBJS:.o=.d) $(B)/obj/tests/spec/spec_value_test.d

@@ -3,8 +3,8 @@
  * or hang costs one script, not the run; prints a line per script and the closing
  * "spec: N passed, N failed, N skipped". SIMD scripts are counted as skipped.
  *
- *   spec-runner --dir build/runtime/spec [--bounds guard|explicit] [--file NAME] [-v]
- *               [--timeout SECONDS] [--no-fork] */
+ *   spec-runner --dir build/runtime/spec [--bounds guard|explicit] [--mode interp|jit]
+ *               [--file NAME] [-v] [--timeout SECONDS] [--no-fork] */
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -27,8 +27,9 @@ typedef struct spec_main_args {
 
 static void spec_usage(FILE *out)
 {
-    fputs("usage: spec-runner --dir DIR [--bounds guard|explicit] [--file NAME] [-v]\n"
-          "                   [--timeout SECONDS] [--no-fork]\n"
+    fputs("usage: spec-runner --dir DIR [--bounds guard|explicit] [--mode interp|jit]\n"
+          "                   [--file NAME] [-v] [--timeout SECONDS] [--no-fork]\n"
+          "  --mode: the interpreter or the compiling tier (default: the engine's default)\n"
           "  DIR holds NAME.json and its modules, as `wast2json NAME.wast -o DIR/NAME.json`\n"
           "  writes them. Prints a line per script and \"spec: N passed, N failed, N skipped\";\n"
           "  exits 1 if anything failed.\n",
@@ -41,6 +42,7 @@ static int spec_args_parse(int argc, char **argv, spec_main_args *a)
     a->timeout_seconds = 300;
     a->fork = 1;
     a->options.bounds = WASMRT_BOUNDS_DEFAULT;
+    a->options.mode = -1;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -71,6 +73,16 @@ static int spec_args_parse(int argc, char **argv, spec_main_args *a)
             else {
                 fprintf(stderr,
                         "spec-runner: --bounds: expected guard|explicit|default, got '%s'\n", mode);
+                return -1;
+            }
+        } else if (strcmp(arg, "--mode") == 0) {
+            const char *mode = argv[++i];
+            if (strcmp(mode, "interp") == 0)
+                a->options.mode = WASMRT_MODE_INTERP;
+            else if (strcmp(mode, "jit") == 0)
+                a->options.mode = WASMRT_MODE_JIT;
+            else {
+                fprintf(stderr, "spec-runner: --mode: expected interp|jit, got '%s'\n", mode);
                 return -1;
             }
         } else {
@@ -227,8 +239,10 @@ int main(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     static const char *bounds_names[] = {"default", "guard", "explicit"};
-    printf("spec (bounds %s): %u scripts run, %u SIMD scripts skipped, %.1f s\n",
-           bounds_names[a.options.bounds], files_run, files_simd,
+    printf("spec (bounds %s, %s): %u scripts run, %u SIMD scripts skipped, %.1f s\n",
+           bounds_names[a.options.bounds],
+           a.options.mode < 0 ? "default mode" : a.options.mode == WASMRT_MODE_JIT ? "jit" : "interp",
+           files_run, files_simd,
            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     printf("spec: %u passed, %u failed, %u skipped\n", total.passed, total.failed, total.skipped);
     return total.failed ? 1 : 0;

@@ -515,6 +515,8 @@ int spec_script_run(const char *json_path, const char *name, const spec_options 
 
     wasmrt_config_default(&config);
     config.bounds = options->bounds;
+    if (options->mode >= 0)
+        config.mode = (wasmrt_exec_mode)options->mode;
     if (wasmrt_engine_new(&config, &s.engine, &error) != WASMRT_OK ||
         wasmrt_linker_new(s.engine, &s.linker, &error) != WASMRT_OK ||
         spec_host_define(s.engine, s.linker, &error, options->verbose ? stdout : NULL) !=

@@ -150,6 +150,19 @@ run "trap: out of bounds" 134 "$WASMRT" run "$T/trap.wasm" oob &&
 grep -qE "out of bounds memory access in function [0-9]+ \(main\)" "$WORK/err" &&
     ok "trap: a memory fault names its function" ||
     fail "trap: a memory fault names its function" "$(head -c 400 "$WORK/err")"
+# the same in the interpreter (--interp) as in compiled code (the default)
+run "--interp: trap: out of bounds" 134 "$WASMRT" run --interp "$T/trap.wasm" oob &&
+    grep -qE "out of bounds memory access in function [0-9]+ \(main\)" "$WORK/err" &&
+    ok "--interp: a memory fault names its function" ||
+    fail "--interp: a memory fault names its function" "$(head -c 400 "$WORK/err")"
+run "--interp: trap: divide by zero" 134 "$WASMRT" run --interp "$T/trap.wasm" divide &&
+    expect_err_has "--interp: trap: divide by zero" "integer divide by zero"
+if [ -f "$WL/wasm/fib.wasm" ]; then
+    run "fib 27, compiled" 0 "$WASMRT" run --no-cache "$WL/wasm/fib.wasm" 27 &&
+        expect_out "fib 27, compiled" 196418
+    run "fib 27, --interp" 0 "$WASMRT" run --no-cache --interp "$WL/wasm/fib.wasm" 27 &&
+        expect_out "fib 27, --interp" 196418
+fi
 
 # ---- stdio, clocks, memory limits ---------------------------------------------------
 printf 'line one\nline two\n' >"$WORK/small"
