@@ -50,7 +50,11 @@ typedef struct wasmrt_sample_report {
 static int target_wasmrt_probe(target *t, wasmvs_error *why)
 {
     (void)why;
-    snprintf(t->version, sizeof t->version, "wasmrt %s (embedded, interpreter)", WASMRT_VERSION);
+    wasmrt_config config;
+    wasmrt_config_default(&config);
+    bool compiled = config.mode == WASMRT_MODE_JIT && strcmp(t->variant, "interp") != 0;
+    snprintf(t->version, sizeof t->version, "wasmrt %s (embedded, %s)", WASMRT_VERSION,
+             compiled ? "compiled to machine code" : "interpreter");
     return 0;
 }
 
@@ -69,6 +73,11 @@ static int target_wasmrt_prepare(target *t, const workload_invocation *w, wasmvs
         t->details, "idle_definition",
         json_string("reactor instance in one host process (_initialize run, handle called once)"));
     bool eager = strcmp(t->variant, "eager") == 0;
+    json_object_set_new(t->details, "tier",
+                        json_string(strcmp(t->variant, "interp") == 0
+                                        ? "interpreter (WASMRT_MODE_INTERP)"
+                                        : "the engine's default (machine code where the "
+                                          "compiling tier exists, x86-64)"));
     json_object_set_new(t->details, "compile",
                         json_string(eager ? "eager: every function in the load phase"
                                           : "lazy (the engine's default, as `wasmrt run`): each "
@@ -114,7 +123,7 @@ static char *target_wasmrt_slurp(int fd)
 }
 
 /* The child's whole life: one timed cold cycle, reported through report. */
-static void target_wasmrt_child(const char *module_path, bool eager,
+static void target_wasmrt_child(const char *module_path, const char *variant,
                                 const workload_invocation *w, int in, int out, int errfd,
                                 wasmrt_sample_report *report)
 {
@@ -127,7 +136,10 @@ static void target_wasmrt_child(const char *module_path, bool eager,
     uint64_t start = meter_clock_ns();
     wasmrt_config config;
     wasmrt_config_default(&config);
-    if (eager) config.lazy_compile = 0; /* the load phase compiles every function */
+    if (strcmp(variant, "eager") == 0)
+        config.lazy_compile = 0; /* the load phase translates every function */
+    if (strcmp(variant, "interp") == 0)
+        config.mode = WASMRT_MODE_INTERP;
     /* no engine deadline: its checks slow call-heavy guests down (fib(40): 5.4 s with one
      * against 4.1 s for `wasmrt run` in the same run); the harness kills the child at
      * timeout_s instead */
@@ -235,7 +247,7 @@ static int target_wasmrt_run_once(target *t, const workload_invocation *w, doubl
     if (pid == 0) {
         signal(SIGINT, SIG_IGN); /* the harness decides; it kills the child on Ctrl-C */
         signal(SIGTERM, SIG_DFL);
-        target_wasmrt_child(state->module, strcmp(t->variant, "eager") == 0, w, in, out, errfd,
+        target_wasmrt_child(state->module, t->variant, w, in, out, errfd,
                             report);
         _exit(0);
     }

@@ -2,6 +2,8 @@
  * process, exactly as a user starts it. `wasmrt-cli` passes --no-cache: the engine reads,
  * decodes, validates and compiles the module on every start, so each sample is a cold
  * start from the module file with the page cache as the run leaves it.
+ * `wasmrt-cli:interp` is `wasmrt-cli` with --interp: the interpreter instead of the
+ * machine code the engine compiles by default, to compare the two tiers.
  * `wasmrt-cli:cached` gives the engine a cache directory of this run's own, warmed once
  * outside the timed region, as a user's second start of the same module finds it: the
  * start skips type-checking the bodies and adopts the code the warming run translated
@@ -23,9 +25,10 @@ typedef struct target_wasmrt_cli {
     char engine[4096]; /* build/bin/wasmrt */
     char module[4096];
     char cache_dir[4096]; /* wasmrt-cli:cached: the run's own cache directory */
+    int interp;           /* wasmrt-cli:interp: --interp */
 } target_wasmrt_cli;
 
-/* The command line; argv has room for WORKLOAD_MAX_ARGS + 7 entries. A server (httpd)
+/* The command line; argv has room for WORKLOAD_MAX_ARGS + 8 entries. A server (httpd)
  * gets its address as `--listen ADDR:PORT`: the engine binds and hands the guest the
  * socket, as WASI cannot bind, so the address is not among the module's arguments. */
 static void target_wasmrt_cli_argv(target_wasmrt_cli *state, const workload_invocation *w,
@@ -40,6 +43,8 @@ static void target_wasmrt_cli_argv(target_wasmrt_cli *state, const workload_invo
     } else {
         argv[n++] = "--no-cache";
     }
+    if (state->interp)
+        argv[n++] = "--interp";
     if (w->serves_http) {
         argv[n++] = "--listen";
         argv[n++] = w->args[0];
@@ -73,9 +78,14 @@ static int target_wasmrt_cli_prepare(target *t, const workload_invocation *w, wa
     if (target_command_module(t, w, "", state->module, sizeof state->module, err) != 0)
         return -1;
     if (!state->cache_dir[0]) {
-        target_command_details(t, "launch of wasmrt --no-cache, which reads, decodes, "
-                                  "validates and compiles the module file every time; "
-                                  "page cache warm unless drop_caches");
+        target_command_details(t, state->interp
+                                      ? "launch of wasmrt --no-cache --interp, which reads, "
+                                        "decodes, validates and translates the module file "
+                                        "every time and runs it in the interpreter; page cache "
+                                        "warm unless drop_caches"
+                                      : "launch of wasmrt --no-cache, which reads, decodes, "
+                                        "validates, translates and compiles to machine code "
+                                        "every time; page cache warm unless drop_caches");
         return 0;
     }
     target_command_details(t, "launch of wasmrt with a cache directory warmed before the "
@@ -84,7 +94,7 @@ static int target_wasmrt_cli_prepare(target *t, const workload_invocation *w, wa
                               "on first call); page cache warm unless drop_caches");
     json_object_set_new(t->details, "cache_dir", json_string(state->cache_dir));
     if (w->long_lived) return 0; /* the first instance warms it; nothing to run to an end */
-    char *argv[WORKLOAD_MAX_ARGS + 7];
+    char *argv[WORKLOAD_MAX_ARGS + 8];
     target_wasmrt_cli_argv(state, w, argv);
     target_outcome warm = {0};
     if (target_command_run(argv, w, 60, &warm, err) != 0)
@@ -96,7 +106,7 @@ static int target_wasmrt_cli_prepare(target *t, const workload_invocation *w, wa
 static int target_wasmrt_cli_run_once(target *t, const workload_invocation *w, double timeout_s,
                                       target_outcome *outcome, wasmvs_error *err)
 {
-    char *argv[WORKLOAD_MAX_ARGS + 7];
+    char *argv[WORKLOAD_MAX_ARGS + 8];
     target_wasmrt_cli_argv(t->state, w, argv);
     return target_command_run(argv, w, timeout_s, outcome, err);
 }
@@ -104,7 +114,7 @@ static int target_wasmrt_cli_run_once(target *t, const workload_invocation *w, d
 static int target_wasmrt_cli_start(target *t, const workload_invocation *w, double timeout_s,
                                    target_instance *instance, wasmvs_error *err)
 {
-    char *argv[WORKLOAD_MAX_ARGS + 7];
+    char *argv[WORKLOAD_MAX_ARGS + 8];
     target_wasmrt_cli_argv(t->state, w, argv);
     return target_command_start(argv, w, timeout_s, instance, err);
 }
@@ -150,6 +160,7 @@ int target_wasmrt_cli_init(target *t, wasmvs_error *err)
     if (!t->state) return wasmvs_fail(err, "%s: out of memory", t->name);
     t->ops = &target_wasmrt_cli_ops;
     t->counts_perf = true;
+    ((target_wasmrt_cli *)t->state)->interp = strcmp(t->variant, "interp") == 0;
     if (strcmp(t->variant, "cached") == 0) {
         target_wasmrt_cli *state = t->state;
         /* Per harness process, so no earlier run's entries count as warm. */

@@ -180,7 +180,7 @@ struct jit_arena {
     jit_chunk *chunks;
 };
 
-#define JIT_CHUNK_BYTES ((size_t)256 << 10)
+#define JIT_CHUNK_BYTES ((size_t)128 << 10)
 
 static jit_chunk *jit_chunk_new(size_t need)
 {
@@ -255,38 +255,58 @@ static void jit_stubs_build(void);
 
 /* ---- handler address -> internal opcode ------------------------------------------ */
 
+/* Open addressing over the handlers' offsets from the lowest one (they all lie in
+ * interp_run): 24 KiB, built in microseconds (sorting the 1700 handlers with musl's
+ * qsort took a quarter of a millisecond, and a binary search per instruction, its
+ * branches unpredictable, was most of a compile). */
 #define JIT_OPMAP_BITS 12
-static struct {
-    uint64_t addr;
-    int op;
-} jit_opmap[1u << JIT_OPMAP_BITS];
+#define JIT_OPMAP_MASK ((1u << JIT_OPMAP_BITS) - 1)
+static uint32_t jit_opmap_key[1u << JIT_OPMAP_BITS]; /* offset + 1; 0 = empty */
+static uint16_t jit_opmap_op[1u << JIT_OPMAP_BITS];
+static uint64_t jit_opmap_base;
 static pthread_once_t jit_opmap_once = PTHREAD_ONCE_INIT;
 
-static uint32_t jit_opmap_hash(uint64_t a)
+static uint32_t jit_opmap_hash(uint32_t key)
 {
-    return (uint32_t)((a * 0x9e3779b97f4a7c15ull) >> (64 - JIT_OPMAP_BITS));
+    return (key * 0x9e3779b1u) >> (32 - JIT_OPMAP_BITS);
 }
 
 static void jit_opmap_build(void)
 {
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (int op = 0; op < OP_COUNT; op++) {
+        uint64_t a = (uint64_t)(uintptr_t)interp_labels[op];
+        if (a && a < lo)
+            lo = a;
+        if (a > hi)
+            hi = a;
+    }
+    if (hi - lo >= UINT32_MAX)
+        return; /* not one function's code: jit_op_of finds nothing, nothing compiles */
+    jit_opmap_base = lo;
     for (int op = 0; op < OP_COUNT; op++) {
         uint64_t a = (uint64_t)(uintptr_t)interp_labels[op];
         if (!a)
             continue;
-        uint32_t h = jit_opmap_hash(a);
-        while (jit_opmap[h].addr)
-            h = (h + 1) & ((1u << JIT_OPMAP_BITS) - 1);
-        jit_opmap[h].addr = a;
-        jit_opmap[h].op = op;
+        uint32_t key = (uint32_t)(a - lo) + 1;
+        uint32_t h = jit_opmap_hash(key);
+        while (jit_opmap_key[h])
+            h = (h + 1) & JIT_OPMAP_MASK;
+        jit_opmap_key[h] = key;
+        jit_opmap_op[h] = (uint16_t)op;
     }
 }
 
 static int jit_op_of(uint64_t word)
 {
-    for (uint32_t h = jit_opmap_hash(word);; h = (h + 1) & ((1u << JIT_OPMAP_BITS) - 1)) {
-        if (jit_opmap[h].addr == word)
-            return jit_opmap[h].op;
-        if (!jit_opmap[h].addr)
+    uint64_t off = word - jit_opmap_base;
+    if (off >= UINT32_MAX)
+        return -1;
+    uint32_t key = (uint32_t)off + 1;
+    for (uint32_t h = jit_opmap_hash(key);; h = (h + 1) & JIT_OPMAP_MASK) {
+        if (jit_opmap_key[h] == key)
+            return jit_opmap_op[h];
+        if (!jit_opmap_key[h])
             return -1;
     }
 }
@@ -324,12 +344,10 @@ typedef struct jit {
     int used[T_KINDS + 4];
 } jit;
 
-static int jit_grow(jit *j, size_t n)
+static int jit_grow_slow(jit *j, size_t n)
 {
     if (j->failed)
         return 0;
-    if (j->len + n <= j->cap)
-        return 1;
     size_t cap = j->cap ? j->cap * 2 : 4096;
     while (cap < j->len + n)
         cap *= 2;
@@ -343,13 +361,18 @@ static int jit_grow(jit *j, size_t n)
     return 1;
 }
 
-static void b1(jit *j, unsigned v)
+static inline int jit_grow(jit *j, size_t n)
+{
+    return j->len + n <= j->cap ? !j->failed : jit_grow_slow(j, n);
+}
+
+static inline void b1(jit *j, unsigned v)
 {
     if (jit_grow(j, 1))
         j->b[j->len++] = (uint8_t)v;
 }
 
-static void b4(jit *j, uint32_t v)
+static inline void b4(jit *j, uint32_t v)
 {
     if (jit_grow(j, 4)) {
         memcpy(j->b + j->len, &v, 4);
@@ -357,7 +380,7 @@ static void b4(jit *j, uint32_t v)
     }
 }
 
-static void b8(jit *j, uint64_t v)
+static inline void b8(jit *j, uint64_t v)
 {
     if (jit_grow(j, 8)) {
         memcpy(j->b + j->len, &v, 8);
@@ -1307,14 +1330,58 @@ static void jit_dump(const code *cd, const uint8_t *b, size_t n)
 }
 
 /* Machine code for the function's body, NULL when it cannot be compiled. Lock held. */
+#define JIT_SCRATCH_KEEP ((size_t)4 << 20)
+
+/* Each thread's buffers, kept between functions: musl's allocator (the command's libc)
+ * answers the growth of fresh ones with mmap and munmap, function after function. */
+static _Thread_local struct jit_scratch {
+    uint8_t *b;
+    size_t cap;
+    jit_fix *fix;
+    uint32_t fix_cap;
+    uint32_t *at;
+    size_t at_cap;
+} jit_tls;
+static pthread_key_t jit_key; /* frees a thread's buffers when it exits */
+static pthread_once_t jit_key_once = PTHREAD_ONCE_INIT;
+
+static void jit_scratch_release(void *p)
+{
+    struct jit_scratch *s = p;
+    free(s->b);
+    free(s->fix);
+    free(s->at);
+    memset(s, 0, sizeof *s);
+}
+
+static void jit_key_create(void)
+{
+    pthread_key_create(&jit_key, jit_scratch_release);
+}
+
 static void *jit_compile(wasmrt_module *m, const code *cd)
 {
+    struct jit_scratch *s = &jit_tls;
+    pthread_once(&jit_key_once, jit_key_create);
+    if (!pthread_getspecific(jit_key))
+        pthread_setspecific(jit_key, s);
+    if (s->at_cap < (size_t)cd->word_count + 1) {
+        free(s->at);
+        s->at_cap = (size_t)cd->word_count + 1 > 2 * s->at_cap ? (size_t)cd->word_count + 1
+                                                                : 2 * s->at_cap;
+        if (!(s->at = malloc(s->at_cap * sizeof *s->at))) {
+            s->at_cap = 0;
+            return NULL;
+        }
+    }
     jit j;
     memset(&j, 0, sizeof j);
     j.cd = cd;
-    j.at = malloc(((size_t)cd->word_count + 1) * sizeof *j.at);
-    if (!j.at)
-        return NULL;
+    j.b = s->b;
+    j.cap = s->cap;
+    j.fix = s->fix;
+    j.fix_cap = s->fix_cap;
+    j.at = s->at;
     for (uint32_t i = 0; i <= cd->word_count; i++)
         j.at[i] = UINT32_MAX;
     prologue(&j, cd);
@@ -1340,9 +1407,13 @@ static void *jit_compile(wasmrt_module *m, const code *cd)
         fn = jit_arena_put(m, j.b, j.len);
         jit_dump(cd, j.b, j.len);
     }
-    free(j.b);
-    free(j.fix);
-    free(j.at);
+    /* kept for the next function, unless a huge one grew them */
+    if (j.cap > JIT_SCRATCH_KEEP) {
+        free(j.b);
+        j.b = NULL, j.cap = 0;
+    }
+    s->b = j.b, s->cap = j.cap;
+    s->fix = j.fix, s->fix_cap = j.fix_cap;
     return fn;
 }
 
