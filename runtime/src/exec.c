@@ -117,6 +117,8 @@ wasmrt_status exec_call_host(exec_thread *t, wasmrt_instance *inst, wasmrt_func 
     t->message[0] = 0;
     wasmrt_status s = f->host(&caller, f->user, args, results);
     if (s == WASMRT_OK) {
+        /* a trap the host function swallowed (a callback it called) is not ours */
+        t->trap_func = WASMRT_NO_FUNC;
         for (uint32_t i = 0; i < ty->result_count; i++)
             slots[i] = value_to_bits(results[i]);
     } else if (s == WASMRT_ERR_TRAP && t->trap == WASMRT_TRAP_NONE) {
@@ -150,11 +152,13 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
     sigjmp_buf *saved_jmp = t->jmp;
     int saved_in_wasm = t->in_wasm;
     uint8_t *saved_lo = t->mem_lo, *saved_hi = t->mem_hi;
+    char *saved_cstack = t->cstack_limit;
     int outermost = saved_ft == t->frames;
     sigjmp_buf jb;
     wasmrt_status status;
 
     t->sp = fp + width;
+    t->cstack_limit = jit_stack_limit(t, __builtin_frame_address(0));
     if (outermost && !func->host && func->inst->memory->guard && !trap_ensure())
         return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET,
                          "cannot install the memory fault handler");
@@ -194,6 +198,7 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
     t->sp = saved_sp;
     t->ft = saved_ft;
     t->frames_limit = saved_limit;
+    t->cstack_limit = saved_cstack;
 
     switch (status) {
     case WASMRT_OK:
@@ -278,6 +283,7 @@ uint8_t *wasmrt_caller_memory(wasmrt_caller *caller, uint64_t *size_bytes)
 wasmrt_status wasmrt_caller_trap(wasmrt_caller *caller, const char *message)
 {
     caller->thread->trap = WASMRT_TRAP_HOST;
+    caller->thread->trap_func = WASMRT_NO_FUNC; /* the caller's, named as it unwinds */
     snprintf(caller->thread->message, sizeof caller->thread->message, "%s",
              message ? message : "host function trapped");
     return WASMRT_ERR_TRAP;

@@ -30,6 +30,7 @@ typedef struct exec_thread {
     char message[200];
     void *altstack;
     char *cstack_limit;          /* compiled code: the lowest C stack address to enter at */
+    char *cstack_lo, *cstack_hi; /* the thread's own stack */
 } exec_thread;
 
 struct wasmrt_caller {
@@ -66,6 +67,10 @@ int trap_ensure(void);
     wasmrt_trap_kind exec_op_##name(wasmrt_instance *inst, uint64_t *fp, const uint64_t *pc);
 EXEC_SHARED_OPS(EXEC_OP_DECLARE)
 #undef EXEC_OP_DECLARE
+uint64_t exec_f32_add(uint64_t a, uint64_t b);
+uint64_t exec_f32_mul(uint64_t a, uint64_t b);
+uint64_t exec_f64_add(uint64_t a, uint64_t b);
+uint64_t exec_f64_mul(uint64_t a, uint64_t b);
 /* Evaluates element item k of segment seg for the instance (funcref or externref). */
 void *instance_elem_item(const wasmrt_instance *inst, uint32_t seg, uint32_t k);
 

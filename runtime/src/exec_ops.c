@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "exec.h"
+#include "numeric.h"
 
 #define SLOT(i) fp[pc[i]]
 #define R32(i) ((uint32_t)fp[pc[i]])
@@ -109,4 +110,25 @@ wasmrt_trap_kind exec_op_table_init(wasmrt_instance *inst, uint64_t *fp, const u
     for (uint64_t k = 0; k < n; k++)
         tab->items[d + k] = instance_elem_item(inst, seg, (uint32_t)(s + k));
     return WASMRT_TRAP_NONE;
+}
+
+/* The commutative float ops, defined once (ops.h says why). */
+__attribute__((noinline)) uint64_t exec_f32_add(uint64_t a, uint64_t b)
+{
+    return num_f32_bits(num_f32(a) + num_f32(b));
+}
+
+__attribute__((noinline)) uint64_t exec_f32_mul(uint64_t a, uint64_t b)
+{
+    return num_f32_bits(num_f32(a) * num_f32(b));
+}
+
+__attribute__((noinline)) uint64_t exec_f64_add(uint64_t a, uint64_t b)
+{
+    return num_f64_bits(num_f64(a) + num_f64(b));
+}
+
+__attribute__((noinline)) uint64_t exec_f64_mul(uint64_t a, uint64_t b)
+{
+    return num_f64_bits(num_f64(a) * num_f64(b));
 }

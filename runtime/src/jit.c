@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/auxv.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -34,6 +35,9 @@
 #define JIT_X64 0
 #endif
 
+/* C stack compiled code may use when entered on a stack that is not the thread's */
+#define JIT_FOREIGN_STACK_BUDGET ((size_t)96 << 10)
+
 int jit_supported(void)
 {
     return JIT_X64;
@@ -46,32 +50,57 @@ static wasmrt_status jit_lazy(uint64_t *fp, exec_thread *t, wasmrt_instance *ins
 
 void jit_thread_limits(exec_thread *t)
 {
-    /* How far below this frame the stack may go. The main thread's stack grows up to
-       RLIMIT_STACK (asking the C library for its bounds reads /proc: a cold start
-       does not want that); another thread's bounds are known to its C library. */
+    /* The thread's stack [lo, hi). The main thread's grows down from near the string
+       AT_EXECFN points at (the kernel puts it at the top) up to RLIMIT_STACK; asking
+       the C library instead reads /proc, which a cold start does not want. Another
+       thread's bounds are known to its C library. */
     char *here = __builtin_frame_address(0);
-    size_t budget = (size_t)1 << 20;
+    char *lo = NULL, *hi = NULL;
     if (gettid() == getpid()) {
         struct rlimit rl;
+        size_t size = (size_t)8 << 20;
         if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-            budget = (size_t)rl.rlim_cur / 4 * 3;
+            size = (size_t)rl.rlim_cur;
+        if (size > ((size_t)256 << 20))
+            size = (size_t)256 << 20;
+        char *top = (char *)getauxval(AT_EXECFN);
+        if (top > here && (size_t)(top - here) < size)
+            hi = (char *)(((uintptr_t)top + 4095) & ~(uintptr_t)4095);
         else
-            budget = (size_t)6 << 20;
+            hi = here; /* unknown: count the budget from here */
+        lo = hi - size;
     } else {
         pthread_attr_t attr;
         void *addr;
         size_t size;
         if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-            if (pthread_attr_getstack(&attr, &addr, &size) == 0 && (char *)addr < here)
-                budget = (size_t)(here - (char *)addr);
+            if (pthread_attr_getstack(&attr, &addr, &size) == 0 && (char *)addr < here &&
+                here < (char *)addr + size) {
+                lo = addr;
+                hi = lo + size;
+            }
             pthread_attr_destroy(&attr);
         }
+        if (!lo) {
+            hi = here;
+            lo = here - ((size_t)1 << 20);
+        }
     }
-    if (budget > ((size_t)256 << 20))
-        budget = (size_t)256 << 20;
-    /* room below the deepest compiled frame for host functions and the C library */
-    size_t reserve = budget / 4 < ((size_t)256 << 10) ? budget / 4 : (size_t)256 << 10;
-    t->cstack_limit = here - budget + reserve;
+    t->cstack_lo = lo;
+    t->cstack_hi = hi;
+    t->cstack_limit = jit_stack_limit(t, here);
+}
+
+char *jit_stack_limit(const exec_thread *t, char *here)
+{
+    if (here > t->cstack_lo && here <= t->cstack_hi) {
+        /* room below the deepest compiled frame for host functions and the C library */
+        size_t size = (size_t)(t->cstack_hi - t->cstack_lo);
+        size_t reserve = size / 4 < ((size_t)256 << 10) ? size / 4 : (size_t)256 << 10;
+        return t->cstack_lo + reserve;
+    }
+    /* another stack (a coroutine's, say) of unknown size: a modest budget from here */
+    return here - JIT_FOREIGN_STACK_BUDGET;
 }
 
 /* A function the compiler could not take runs in the interpreter. */

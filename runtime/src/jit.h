@@ -24,7 +24,11 @@ void jit_module_free(wasmrt_module *m);
  * interpreter running in compiled mode; inst is the caller's instance. */
 wasmrt_status jit_call_func(exec_thread *t, wasmrt_instance *inst, wasmrt_func *f,
                             uint64_t *nfp);
-/* The lowest C stack address compiled code may use on this thread. */
+/* Finds this thread's stack and sets the lowest C stack address compiled code may
+ * use (t->cstack_limit). */
 void jit_thread_limits(exec_thread *t);
+/* That limit for an entry from the host at `here`: the thread's, or a budget below
+ * here when the entry runs on another stack (a coroutine's). */
+char *jit_stack_limit(const exec_thread *t, char *here);
 
 #endif

@@ -63,7 +63,11 @@
 
 /* The plain numeric ops as expressions of the operand bits a (and b), the result bits
  * written whole: the interpreter's handlers and the compiler's helper calls (jit.c)
- * both come from these lists. num_* are numeric.h's. */
+ * both come from these lists. num_* are numeric.h's; exec_f*_add / mul are
+ * exec_ops.c's: with two NaN operands SSE returns its destination's, and a compiler
+ * may swap the operands of a commutative op differently in each place it inlines
+ * one, so each tier would return a different (equally valid) NaN. One out-of-line
+ * definition gives both the same bits. */
 #define OPS_PURE_UN(X)                                                                   \
     X(i32_eqz, 0x45, (uint32_t)a == 0) X(i64_eqz, 0x50, a == 0)                          \
     X(i32_clz, 0x67, (uint32_t)a ? __builtin_clz((uint32_t)a) : 32)                      \
@@ -115,16 +119,16 @@
     X(f64_eq, 0x61, num_f64(a) == num_f64(b)) X(f64_ne, 0x62, num_f64(a) != num_f64(b))  \
     X(f64_lt, 0x63, num_f64(a) < num_f64(b)) X(f64_gt, 0x64, num_f64(a) > num_f64(b))    \
     X(f64_le, 0x65, num_f64(a) <= num_f64(b)) X(f64_ge, 0x66, num_f64(a) >= num_f64(b))  \
-    X(f32_add, 0x92, num_f32_bits(num_f32(a) + num_f32(b)))                              \
+    X(f32_add, 0x92, exec_f32_add(a, b))                              \
     X(f32_sub, 0x93, num_f32_bits(num_f32(a) - num_f32(b)))                              \
-    X(f32_mul, 0x94, num_f32_bits(num_f32(a) * num_f32(b)))                              \
+    X(f32_mul, 0x94, exec_f32_mul(a, b))                              \
     X(f32_div, 0x95, num_f32_bits(num_f32(a) / num_f32(b)))                              \
     X(f32_min, 0x96, num_f32_bits(num_f32_min(num_f32(a), num_f32(b))))                  \
     X(f32_max, 0x97, num_f32_bits(num_f32_max(num_f32(a), num_f32(b))))                  \
     X(f32_copysign, 0x98, ((uint32_t)a & 0x7fffffffu) | ((uint32_t)b & 0x80000000u))     \
-    X(f64_add, 0xa0, num_f64_bits(num_f64(a) + num_f64(b)))                              \
+    X(f64_add, 0xa0, exec_f64_add(a, b))                              \
     X(f64_sub, 0xa1, num_f64_bits(num_f64(a) - num_f64(b)))                              \
-    X(f64_mul, 0xa2, num_f64_bits(num_f64(a) * num_f64(b)))                              \
+    X(f64_mul, 0xa2, exec_f64_mul(a, b))                              \
     X(f64_div, 0xa3, num_f64_bits(num_f64(a) / num_f64(b)))                              \
     X(f64_min, 0xa4, num_f64_bits(num_f64_min(num_f64(a), num_f64(b))))                  \
     X(f64_max, 0xa5, num_f64_bits(num_f64_max(num_f64(a), num_f64(b))))                  \
