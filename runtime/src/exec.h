@@ -61,9 +61,11 @@ int trap_ensure(void);
 /* exec_ops.c: instructions shared by the interpreter and compiled code, given the
  * instruction's words (ops.h); each returns the trap or WASMRT_TRAP_NONE. */
 #define EXEC_SHARED_OPS(X)                                                               \
-    X(memory_copy) X(memory_fill) X(memory_init) X(table_get) X(table_set) X(table_grow) \
-    X(table_fill) X(table_copy) X(table_init)
-#define EXEC_OP_DECLARE(name)                                                            \
+    X(memory_copy, OP_MEMORY_COPY) X(memory_fill, OP_MEMORY_FILL)                        \
+    X(memory_init, OP_MEMORY_INIT) X(table_get, OP_TABLE_GET) X(table_set, OP_TABLE_SET) \
+    X(table_grow, OP_TABLE_GROW) X(table_fill, OP_TABLE_FILL)                            \
+    X(table_copy, OP_TABLE_COPY) X(table_init, OP_TABLE_INIT)
+#define EXEC_OP_DECLARE(name, op)                                                        \
     wasmrt_trap_kind exec_op_##name(wasmrt_instance *inst, uint64_t *fp, const uint64_t *pc);
 EXEC_SHARED_OPS(EXEC_OP_DECLARE)
 #undef EXEC_OP_DECLARE

@@ -1214,33 +1214,11 @@ static int emit_instruction(jit *j, int op, uint32_t k)
         op_mem(j, 0, 0x8b, 1, RAX, RAX, -1, 0, (int32_t)offsetof(wasmrt_table, size));
         st(j, RAX, pc[1]);
         return 1;
-    case OP_MEMORY_COPY:
-        call_shared(j, (const void *)exec_op_memory_copy, pc);
+#define CASE_SHARED(name, op)                                                            \
+    case op:                                                                             \
+        call_shared(j, (const void *)exec_op_##name, pc);                                \
         return 1;
-    case OP_MEMORY_FILL:
-        call_shared(j, (const void *)exec_op_memory_fill, pc);
-        return 1;
-    case OP_MEMORY_INIT:
-        call_shared(j, (const void *)exec_op_memory_init, pc);
-        return 1;
-    case OP_TABLE_GET:
-        call_shared(j, (const void *)exec_op_table_get, pc);
-        return 1;
-    case OP_TABLE_SET:
-        call_shared(j, (const void *)exec_op_table_set, pc);
-        return 1;
-    case OP_TABLE_GROW:
-        call_shared(j, (const void *)exec_op_table_grow, pc);
-        return 1;
-    case OP_TABLE_FILL:
-        call_shared(j, (const void *)exec_op_table_fill, pc);
-        return 1;
-    case OP_TABLE_COPY:
-        call_shared(j, (const void *)exec_op_table_copy, pc);
-        return 1;
-    case OP_TABLE_INIT:
-        call_shared(j, (const void *)exec_op_table_init, pc);
-        return 1;
+        EXEC_SHARED_OPS(CASE_SHARED)
     default:
         return 0;
     }
@@ -1344,9 +1322,24 @@ static int resolve(jit *j)
 
 /* Debugging aid (WASMRT_DUMP_JIT=DIR): each function's machine code in DIR/fN.bin,
  * for objdump -D -b binary -m i386:x86-64. */
+/* WASMRT_DUMP_JIT, read once (getenv scans the environment) */
+static const char *jit_dump_value;
+static pthread_once_t jit_dump_once = PTHREAD_ONCE_INIT;
+
+static void jit_dump_read(void)
+{
+    jit_dump_value = getenv("WASMRT_DUMP_JIT");
+}
+
+static const char *jit_dump_dir(void)
+{
+    pthread_once(&jit_dump_once, jit_dump_read);
+    return jit_dump_value;
+}
+
 static void jit_dump(const code *cd, const uint8_t *b, size_t n)
 {
-    const char *dir = getenv("WASMRT_DUMP_JIT");
+    const char *dir = jit_dump_dir();
     if (!dir)
         return;
     char path[4096];
@@ -1424,7 +1417,7 @@ static void *jit_compile(wasmrt_module *m, const code *cd)
         }
         j.at[k] = (uint32_t)j.len;
         ok = emit_instruction(&j, op, k);
-        if ((!ok || j.failed) && getenv("WASMRT_DUMP_JIT"))
+        if ((!ok || j.failed) && jit_dump_dir())
             fprintf(stderr, "jit: func %u: op %#x at word %u not compiled\n", cd->func_index, op, k);
         k += n;
     }
