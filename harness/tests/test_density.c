@@ -187,9 +187,11 @@ static void ctrl_c_removes_every_instance(void **state)
         execl(wasmvs, wasmvs, "run", path, "--out", results, (char *)NULL);
         _exit(127);
     }
-    /* wait until the first batch is up (settling), then interrupt */
+    /* wait until the first batch is up, then interrupt. The sweep settles for
+       settle_s (5 s) before its first batch, and a fresh machine's first run may take
+       seconds more to open its targets: allow 60 s, the loop ends as soon as it sees 5 */
     size_t instances = 0;
-    for (int i = 0; i < 500 && instances < 5; i++) {
+    for (int i = 0; i < 6000 && instances < 5; i++) {
         struct timespec pause = {0, 10 * 1000 * 1000};
         nanosleep(&pause, NULL);
         instances = 0;
