@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "module.h"
 
 #define CACHE_VERSION "v1" /* bump when what "validated" means changes */

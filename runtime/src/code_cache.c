@@ -27,6 +27,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
+#include "interp.h"
 #include "module.h"
 #include "ops.h"
 

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "compile.h"
+#include "engine.h"
+#include "interp.h"
 
 static int compile_blocktype(compiler *c, const wasmrt_valtype **params, uint32_t *np,
                              const wasmrt_valtype **results, uint32_t *nr,

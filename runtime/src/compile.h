@@ -4,6 +4,7 @@
 #ifndef WASMRT_COMPILE_H
 #define WASMRT_COMPILE_H
 
+#include "code.h"
 #include "ops.h"
 #include "reader.h"
 

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
+#include "load.h"
 #include "reader.h"
 
 #define MAX_LOCALS 50000u
@@ -94,11 +96,6 @@ static int decode_name_len(reader *r, char **out, uint32_t *len)
     (*out)[n] = 0;
     *len = n;
     return 1;
-}
-
-int valtype_is_ref(wasmrt_valtype t)
-{
-    return t == WASMRT_FUNCREF || t == WASMRT_EXTERNREF;
 }
 
 static int decode_valtype(reader *r, wasmrt_valtype *out)

@@ -3,6 +3,8 @@
  * type checking. It makes malformed-binary errors win over validation errors, as in
  * the spec's decode-then-validate order, even though compile.c validates and
  * translates in one pass. */
+#include "engine.h"
+#include "load.h"
 #include "reader.h"
 
 static int body_u32(reader *r)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 
 #include "compile.h"
+#include "engine.h"
+#include "interp.h"
 
 extern const void **interp_labels;
 

@@ -5,7 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
+#include "exec.h"
+#include "instance.h"
+#include "interp.h"
 #include "jit.h"
+#include "memory.h"
 
 typedef struct engine_object {
     struct engine_object *next;

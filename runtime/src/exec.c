@@ -8,6 +8,8 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "code.h"
+#include "engine.h"
 #include "jit.h"
 
 __thread exec_thread *exec_current;

@@ -46,6 +46,11 @@ static inline void exec_watch_memory(exec_thread *t, const wasmrt_memory *mem)
 }
 
 exec_thread *exec_thread_get(wasmrt_error *error);
+/* Calls wasm or host function func from the host: arguments and results as bits. */
+wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *results,
+                        wasmrt_error *error);
+uint64_t value_to_bits(wasmrt_value v);
+wasmrt_value value_from_bits(wasmrt_valtype type, uint64_t bits);
 /* Runs wasm function f with its arguments at fp (results land there too). */
 wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp);
 /* Calls host function f with arguments (and results) in slots. */

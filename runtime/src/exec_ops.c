@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "exec.h"
+#include "instance.h"
 #include "numeric.h"
 
 #define SLOT(i) fp[pc[i]]

@@ -6,7 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine.h"
 #include "exec.h"
+#include "instance.h"
+#include "memory.h"
 
 /* linker.c */
 const wasmrt_extern *linker_lookup(const wasmrt_linker *linker, const char *module,

@@ -6,7 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "code.h"
+#include "instance.h"
+#include "interp.h"
 #include "jit.h"
+#include "memory.h"
+#include "numeric.h"
+#include "ops.h"
 
 /* Keep one indirect jump per handler: merging them (GCSE, cross-jumping) makes the
  * dispatch branch unpredictable. And zero a callee's few locals inline rather than
@@ -14,8 +20,6 @@
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("no-gcse", "no-crossjumping", "no-tree-loop-distribute-patterns")
 #endif
-#include "numeric.h"
-#include "ops.h"
 
 const void **interp_labels;
 

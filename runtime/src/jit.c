@@ -25,7 +25,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "code.h"
+#include "interp.h"
 #include "jit.h"
+#include "memory.h"
 #include "numeric.h"
 #include "ops.h"
 

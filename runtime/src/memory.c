@@ -15,6 +15,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "engine.h"
+#include "memory.h"
 #include "module.h"
 
 #define MEMORY_GUARD_TOTAL (MEMORY_GUARD_RESERVATION + WASM_PAGE)

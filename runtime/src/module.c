@@ -7,7 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cache.h"
+#include "code.h"
+#include "engine.h"
 #include "jit.h"
+#include "load.h"
 
 void wasmrt_module_free(wasmrt_module *m)
 {

@@ -1,6 +1,9 @@
-/* module.h: the engine's internal data model, shared by the pipeline stages
- * (decode -> validate -> compile -> interp) and the runtime objects (engine,
- * instance, memory, table, global, func). Nothing here is part of the public API. */
+/* module.h: the engine's internal data model: the decoded module (types, imports,
+ * functions, segments, exports) and the runtime objects (engine, instance, memory,
+ * table, global, func). Data only: each stage that fills or reads it declares its
+ * functions in its own header (load.h, code.h, interp.h, exec.h, memory.h,
+ * instance.h, cache.h, engine.h), so the stages depend on this file and not on each
+ * other. Nothing here is part of the public API. */
 #ifndef WASMRT_MODULE_H
 #define WASMRT_MODULE_H
 
@@ -89,26 +92,8 @@ typedef struct data_segment {
     uint32_t size;
 } data_segment;
 
-/* Compiled code of one function (compile.c), read by interp.c. The words are
- * followed by reloc_count relocations, uint32_t each: which words hold a host
- * pointer, so code_cache.c can store them as indices (position << 1 | kind). */
-typedef struct code {
-    uint32_t param_slots;  /* = param count */
-    uint32_t local_slots;  /* non-parameter locals, zeroed on entry */
-    uint32_t frame_slots;  /* params + locals + operand stack high water */
-    uint32_t word_count;
-    uint32_t func_index;   /* in the module's function space: names a trap's function */
-    uint32_t reloc_count;
-    uint64_t words[];
-} code;
-enum code_reloc_kind {
-    CODE_RELOC_FUNC = 0, /* OP_CALL's func_entry *; the word after next caches the callee */
-    CODE_RELOC_TYPE = 1  /* OP_CALL_INDIRECT's interned functype * */
-};
-static inline uint32_t *code_relocs(code *cd)
-{
-    return (uint32_t *)(cd->words + cd->word_count);
-}
+/* A function's translated code (code.h); module data only points at it. */
+typedef struct code code;
 
 struct wasmrt_module;
 /* One function of the module's function space (imports first). */
@@ -235,96 +220,9 @@ struct wasmrt_instance {
     /* followed in the same allocation by the arrays above and the owned objects */
 };
 
-/* ---- errors (engine.c) ------------------------------------------------------- */
-
-wasmrt_status error_set(wasmrt_error *error, wasmrt_status status, size_t offset,
-                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-wasmrt_status error_trap(wasmrt_error *error, wasmrt_trap_kind kind, const char *detail);
-
-/* ---- engine.c ---------------------------------------------------------------- */
-
-const functype *engine_intern_type(wasmrt_engine *engine, const wasmrt_valtype *params,
-                                   uint32_t param_count, const wasmrt_valtype *results,
-                                   uint32_t result_count);
-void *engine_own(wasmrt_engine *engine, size_t size);
-
-/* ---- decode.c / validate.c --------------------------------------------------- */
-
-wasmrt_status decode_module(wasmrt_module *module, wasmrt_error *error);
-/* decode_body.c: every body well-formed, before any type checking */
-wasmrt_status decode_bodies(const wasmrt_module *module, wasmrt_error *error);
-/* check_bodies = 0: the module-level checks only (the bodies passed before: cache.c) */
-wasmrt_status validate_module(wasmrt_module *module, int check_bodies, wasmrt_error *error);
-/* cache.c: whether these bytes validated before; recording that they did */
-/* key: cache_hash of the module's bytes (wasmrt_module.cache_key) */
-int cache_validated(const wasmrt_engine *engine, const uint64_t key[2], size_t size);
-void cache_record_validated(const wasmrt_engine *engine, const uint64_t key[2], size_t size);
-/* the 128-bit hash naming entries; an entry's path (suffix appended); mkdir -p */
-void cache_hash(const uint8_t *p, size_t n, uint64_t out[2]);
-int cache_path(const wasmrt_engine *engine, const uint64_t key[2], size_t size, const char *suffix,
-               char *path, size_t cap);
-int cache_make_dir(const wasmrt_engine *engine);
-
-/* code_cache.c: translated code saved by earlier runs (wasmrt_module_cache_code).
- * The file: this header, then entry_count `code` images (words, relocations, padded
- * to 8 bytes) with relocated words holding indices. */
-typedef struct code_cache_header {
-    char magic[8];
-    uint64_t fingerprint;  /* this build: handler addresses and GNU build ID */
-    uint64_t module_size;
-    uint32_t func_count;   /* the module's function space, a consistency check */
-    uint32_t entry_count;
-    uint64_t payload_size; /* bytes after the header */
-    uint64_t checksum;     /* code_cache_sum of the payload */
-} code_cache_header;
-uint64_t code_cache_sum(const uint8_t *p, size_t n);
-void code_cache_load(wasmrt_module *module);
-int code_cache_owns(const wasmrt_module *module, const code *cd);
-void code_cache_unmap(wasmrt_module *module);
-int valtype_is_ref(wasmrt_valtype t);
-
-/* ---- compile.c ----------------------------------------------------------------- */
-
-/* Validates (out == NULL) or translates one defined function. */
-wasmrt_status compile_function(const wasmrt_module *module, const func_entry *fn, code **out,
-                               wasmrt_error *error);
-/* The compiled code of fn, translating it on first use (thread-safe). */
-code *compile_get(func_entry *fn, wasmrt_error *error);
-
-/* ---- interp.c ------------------------------------------------------------------ */
-
-/* Handler addresses by internal opcode (ops.h), filled by interp_init(). */
-extern const void **interp_labels;
-void interp_init(void);
-
-/* ---- exec.c: calls from the host into wasm ---------------------------------- */
-
-wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *results,
-                        wasmrt_error *error);
-
-/* ---- memory.c ------------------------------------------------------------------- */
-
-wasmrt_status memory_init(wasmrt_memory *mem, uint32_t pages, uint32_t max_pages, int has_max,
-                          int guard, wasmrt_error *error);
-/* Returns the old page count or -1. */
-int64_t memory_grow(wasmrt_memory *mem, uint32_t delta);
-void memory_release(wasmrt_memory *mem);
-/* Maps the module's initial-memory image copy-on-write; 0 if unusable. */
-int memory_map_image(wasmrt_memory *mem, int fd, size_t size);
-int memory_build_image(const uint8_t *data, size_t size);
-
-/* ---- table (instance.c) -------------------------------------------------------- */
-
-int64_t table_grow(wasmrt_table *table, uint32_t delta, void *init);
-/* Keeps a failed instance alive until the engine is freed: its functions may
- * already sit in imported tables (the spec keeps such partial effects). */
-void instance_orphan(wasmrt_instance *inst);
-void instance_release(wasmrt_instance *inst);
-
-/* ---- values ------------------------------------------------------------------- */
-
-uint64_t value_to_bits(wasmrt_value v);
-wasmrt_value value_from_bits(wasmrt_valtype type, uint64_t bits);
-int const_eval(const wasmrt_instance *inst, const const_expr *e, uint64_t *out);
+static inline int valtype_is_ref(wasmrt_valtype t)
+{
+    return t == WASMRT_FUNCREF || t == WASMRT_EXTERNREF;
+}
 
 #endif

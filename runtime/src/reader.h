@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "module.h"
+#include "engine.h"
 
 typedef struct reader {
     const uint8_t *base; /* start of the module binary: offsets are relative to it */

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "code.h"
+#include "engine.h"
+#include "load.h"
 #include "module.h"
 
 #define validate_fail(error, at, ...) error_set(error, WASMRT_ERR_INVALID, at, __VA_ARGS__)

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "test_util.h"
-#include "module.h" /* cache_record_validated, to forge an entry */
+#include "cache.h" /* cache_record_validated, to forge an entry */
 
 static uint8_t *cache_read(const char *name, size_t *size)
 {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "test_util.h"
-#include "module.h" /* the file's header and checksum, to forge consistent damage */
+#include "cache.h" /* the file's header and checksum, to forge consistent damage */
 
 typedef struct cc_fixture {
     char dir[256];
