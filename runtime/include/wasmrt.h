@@ -152,6 +152,8 @@ typedef enum wasmrt_exec_mode {
     WASMRT_MODE_INTERP = 0, /* the fast interpreter */
     WASMRT_MODE_JIT = 1,    /* compiled to machine code on first call (x86-64 Linux);
                                the default where available */
+    WASMRT_MODE_OPT = 2,    /* the register-allocating compiler (src/jit/), x86-64
+                               Linux; being completed to replace WASMRT_MODE_JIT */
 } wasmrt_exec_mode;
 
 typedef struct wasmrt_config {

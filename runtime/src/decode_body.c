@@ -2,7 +2,8 @@
  * immediates, block nesting, END placement) run for the whole module before any
  * type checking. It makes malformed-binary errors win over validation errors, as in
  * the spec's decode-then-validate order, even though compile.c validates and
- * translates in one pass. */
+ * translates in one pass. Also a walk over one body that shows each instruction to a
+ * visitor (the compiler counts how its locals are used). */
 #include "engine.h"
 #include "load.h"
 #include "reader.h"
@@ -53,7 +54,7 @@ static int body_prefixed(reader *r, const wasmrt_module *m)
     return reader_fail(r, WASMRT_ERR_MALFORMED, "illegal opcode (0xfc prefix)");
 }
 
-static int body_scan(reader *r, const wasmrt_module *m)
+static int body_scan(reader *r, const wasmrt_module *m, decode_visit_fn visit, void *ctx)
 {
     uint32_t depth = 1;
     const uint8_t *b;
@@ -63,6 +64,7 @@ static int body_scan(reader *r, const wasmrt_module *m)
         if (!reader_byte(r, &op))
             return 0;
         int ok = 1;
+        const uint8_t *imm = r->p;
         switch (op) {
         case 0x02: case 0x03: case 0x04:
             ok = body_blocktype(r);
@@ -116,6 +118,14 @@ static int body_scan(reader *r, const wasmrt_module *m)
         }
         if (!ok)
             return 0;
+        if (visit) {
+            /* the first index immediate, read again (the walk above checked it) */
+            reader again = {m->bytes, imm, r->p, 0, NULL, WASMRT_OK};
+            uint32_t index = 0;
+            if ((op >= 0x0c && op <= 0x11) || (op >= 0x20 && op <= 0x26) || op == 0xd2)
+                reader_u32(&again, &index);
+            visit(ctx, op, index);
+        }
     }
     return 1;
 }
@@ -128,11 +138,19 @@ wasmrt_status decode_bodies(const wasmrt_module *m, wasmrt_error *error)
            section; its declared size is checked by compile.c */
         reader r = {m->bytes, m->bytes + f->body_offset, m->bytes + m->code_end, 0, error,
                     WASMRT_OK};
-        if (!body_scan(&r, m)) {
+        if (!body_scan(&r, m, NULL, NULL)) {
             if (error)
                 error->func_index = i;
             return r.status;
         }
     }
     return WASMRT_OK;
+}
+
+wasmrt_status decode_body_walk(const wasmrt_module *m, const func_entry *f, decode_visit_fn visit,
+                               void *ctx)
+{
+    reader r = {m->bytes, m->bytes + f->body_offset, m->bytes + f->body_offset + f->body_size,
+                0, NULL, WASMRT_OK};
+    return body_scan(&r, m, visit, ctx) ? WASMRT_OK : WASMRT_ERR_MALFORMED;
 }

@@ -11,6 +11,7 @@
 #include "code.h"
 #include "engine.h"
 #include "jit.h"
+#include "jit/tier.h"
 
 __thread exec_thread *exec_current;
 static pthread_key_t exec_key;
@@ -155,6 +156,7 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
     int saved_in_wasm = t->in_wasm;
     uint8_t *saved_lo = t->mem_lo, *saved_hi = t->mem_hi;
     char *saved_cstack = t->cstack_limit;
+    void *saved_unwind = t->jit_unwind_sp;
     int outermost = saved_ft == t->frames;
     sigjmp_buf jb;
     wasmrt_status status;
@@ -181,15 +183,25 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
         if (sigsetjmp(jb, 0) == 0) {
             exec_watch_memory(t, func->inst->memory);
             t->in_wasm = 1;
-            if (func->inst->engine->config.mode == WASMRT_MODE_JIT)
+            if (func->inst->engine->config.mode != WASMRT_MODE_INTERP)
                 status = jit_call_func(t, func->inst, func, fp);
             else
                 status = interp_run(t, func, fp);
         } else {
             t->trap = WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS;
             status = WASMRT_ERR_TRAP;
-            /* interp keeps t->ft current at every call and return */
-            if (t->ft > saved_ft)
+            /* compiled code names itself by the fault's address; the interpreter
+               keeps t->ft current at every call and return */
+            uint32_t func;
+            int in_code = tier_fault_func(t->fault_pc, &func);
+            if (in_code == 0) {
+                fprintf(stderr, "wasmrt: a memory fault at %p in the compiled code of function "
+                        "%u is no memory access: a compiler bug\n", t->fault_pc, func);
+                abort();
+            }
+            if (in_code > 0)
+                t->trap_func = func;
+            else if (t->ft > saved_ft)
                 t->trap_func = t->ft[-1].callee->func_index;
         }
     }
@@ -201,6 +213,7 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
     t->ft = saved_ft;
     t->frames_limit = saved_limit;
     t->cstack_limit = saved_cstack;
+    t->jit_unwind_sp = saved_unwind;
 
     switch (status) {
     case WASMRT_OK:

@@ -30,6 +30,8 @@ typedef struct exec_thread {
     char message[200];
     void *altstack;
     char *cstack_limit;          /* compiled code: the lowest C stack address to enter at */
+    void *jit_unwind_sp;         /* src/jit/: where a trap in compiled code unwinds to */
+    void *fault_pc;              /* the code address of the last memory fault */
     char *cstack_lo, *cstack_hi; /* the thread's own stack */
 } exec_thread;
 

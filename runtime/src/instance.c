@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "exec.h"
 #include "instance.h"
+#include "jit/tier.h"
 #include "memory.h"
 
 /* linker.c */
@@ -205,14 +206,17 @@ wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *mo
     uint32_t nf = m->func_count, nt = m->table_count, ng = m->global_count;
     uint32_t own_f = nf - m->imported_funcs, own_t = nt - m->imported_tables,
              own_g = ng - m->imported_globals;
-    size_t size = sizeof(wasmrt_instance) + nf * sizeof(wasmrt_func *) +
+    /* compiled code's table first, at a fixed offset from the instance (layout.h) */
+    int tiered = m->engine->config.mode == WASMRT_MODE_OPT;
+    size_t table = tiered ? tier_instance_table_bytes(m) : 0;
+    size_t size = sizeof(wasmrt_instance) + table + nf * sizeof(wasmrt_func *) +
                   own_f * sizeof(wasmrt_func) + nt * sizeof(wasmrt_table *) +
                   own_t * sizeof(wasmrt_table) + ng * sizeof(wasmrt_global *) +
                   own_g * sizeof(wasmrt_global) + m->elem_count + m->data_count + 16;
     wasmrt_instance *inst = calloc(1, size);
     if (!inst)
         return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET, "out of memory");
-    char *p = (char *)(inst + 1);
+    char *p = (char *)(inst + 1) + table;
     inst->funcs = (wasmrt_func **)p;
     p += nf * sizeof(wasmrt_func *);
     wasmrt_func *funcs = (wasmrt_func *)p;
@@ -276,6 +280,8 @@ wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *mo
         inst->globals[m->imported_globals + i] = &globals[i];
         const_eval(inst, &gt->init, &globals[i].value);
     }
+    if (s == WASMRT_OK && tiered)
+        tier_instance_init(inst);
     int segments_started = s == WASMRT_OK;
     if (s == WASMRT_OK)
         s = instance_segments(inst, image_mapped, error);

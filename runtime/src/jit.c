@@ -247,14 +247,14 @@ static jit_chunk *jit_chunk_new(size_t need)
  * Called with the module lock held. */
 static void *jit_arena_put(wasmrt_module *m, const uint8_t *bytes, size_t n)
 {
-    if (!m->jit && !(m->jit = calloc(1, sizeof *m->jit)))
+    if (!m->slotjit && !(m->slotjit = calloc(1, sizeof *m->slotjit)))
         return NULL;
-    jit_chunk *c = m->jit->chunks;
+    jit_chunk *c = m->slotjit->chunks;
     if (!c || c->owner != getpid() || c->size - c->used < n) {
         if (!(c = jit_chunk_new(n)))
             return NULL;
-        c->next = m->jit->chunks;
-        m->jit->chunks = c;
+        c->next = m->slotjit->chunks;
+        m->slotjit->chunks = c;
     }
     memcpy(c->rw + c->used, bytes, n);
     void *at = c->rx + c->used;
@@ -266,16 +266,16 @@ static void *jit_arena_put(wasmrt_module *m, const uint8_t *bytes, size_t n)
 
 void jit_module_free(wasmrt_module *m)
 {
-    if (!m->jit)
+    if (!m->slotjit)
         return;
-    for (jit_chunk *c = m->jit->chunks, *next; c; c = next) {
+    for (jit_chunk *c = m->slotjit->chunks, *next; c; c = next) {
         next = c->next;
         munmap(c->rw, c->size);
         munmap(c->rx, c->size);
         free(c);
     }
-    free(m->jit);
-    m->jit = NULL;
+    free(m->slotjit);
+    m->slotjit = NULL;
 }
 
 /* ---- the two entries every compiled function shares ----------------------------- */

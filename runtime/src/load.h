@@ -9,6 +9,12 @@
 wasmrt_status decode_module(wasmrt_module *module, wasmrt_error *error);
 /* decode_body.c: every body well-formed, before any type checking */
 wasmrt_status decode_bodies(const wasmrt_module *module, wasmrt_error *error);
+/* Walks one body (checked already), calling visit for each instruction with its
+ * opcode (the prefix byte for 0xfc) and its first index immediate (labels, functions,
+ * locals, globals, tables; 0 for the others). Stops at SIMD. */
+typedef void (*decode_visit_fn)(void *ctx, uint8_t op, uint32_t index);
+wasmrt_status decode_body_walk(const wasmrt_module *module, const func_entry *f,
+                               decode_visit_fn visit, void *ctx);
 /* check_bodies = 0: the module-level checks only (the bodies passed before: cache.c) */
 wasmrt_status validate_module(wasmrt_module *module, int check_bodies, wasmrt_error *error);
 

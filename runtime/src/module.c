@@ -11,6 +11,7 @@
 #include "code.h"
 #include "engine.h"
 #include "jit.h"
+#include "jit/tier.h"
 #include "load.h"
 
 void wasmrt_module_free(wasmrt_module *m)
@@ -31,6 +32,7 @@ void wasmrt_module_free(wasmrt_module *m)
     }
     code_cache_unmap(m);
     jit_module_free(m);
+    tier_module_free(m);
     free(m->funcs);
     free(m->types);
     free(m->tables);
@@ -99,6 +101,8 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
         cache_record_validated(engine, m->cache_key, size);
     if (engine->config.mode == WASMRT_MODE_JIT)
         jit_module_init(m);
+    else if (engine->config.mode == WASMRT_MODE_OPT)
+        tier_module_init(m);
     *out = m;
     return WASMRT_OK;
 }

@@ -111,7 +111,9 @@ typedef struct func_entry {
     _Atomic(code *) compiled;
     struct wasmrt_module *module;
     _Atomic(void *) native;   /* compiled mode: the entry (jit.h jit_fn) */
-    _Atomic(void *) internal; /* compiled mode: the body, called from compiled code */
+    _Atomic(void *) internal; /* compiled mode: the body, called from compiled code
+                                 (jit.c), or the C entry's body (src/jit/) */
+    _Atomic(void *) body;     /* src/jit/: where calls from compiled code go */
 } func_entry;
 
 typedef struct section_info {
@@ -169,7 +171,8 @@ struct wasmrt_module {
     void *code_map; /* code_cache.c: the mapped file the cached code lives in */
     size_t code_map_size;
     uint32_t code_map_count; /* functions adopted from it */
-    struct jit_arena *jit;   /* jit.c: machine code, when compiled */
+    struct jit_arena *slotjit; /* jit.c: machine code, when compiled */
+    struct tier_arena *jit;    /* src/jit/arena.c: machine code, when compiled */
 };
 
 /* ---- runtime objects --------------------------------------------------------- */
@@ -217,7 +220,10 @@ struct wasmrt_instance {
     wasmrt_memory own_memory;
     uint32_t own_tables_first, own_tables_end; /* tables this instance created */
     struct wasmrt_instance *next_orphan;       /* engine list, see instance.c */
-    /* followed in the same allocation by the arrays above and the owned objects */
+    void *const *jit_helpers;                  /* src/jit/: the helper table */
+    const struct functype *const *jit_types;   /* the module's types, for call_indirect */
+    /* followed in the same allocation by the compiled code's table (src/jit/layout.h,
+       when compiled), the arrays above and the owned objects */
 };
 
 static inline int valtype_is_ref(wasmrt_valtype t)

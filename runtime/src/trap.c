@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 
 #include "exec.h"
 
@@ -21,8 +22,12 @@ static void trap_handler(int sig, siginfo_t *info, void *context)
 {
     exec_thread *t = exec_current;
     uint8_t *addr = info->si_addr;
-    if (t && t->in_wasm && t->jmp && addr >= t->mem_lo && addr < t->mem_hi)
+    if (t && t->in_wasm && t->jmp && addr >= t->mem_lo && addr < t->mem_hi) {
+#if defined(__x86_64__) && defined(__linux__)
+        t->fault_pc = (void *)(uintptr_t)((ucontext_t *)context)->uc_mcontext.gregs[REG_RIP];
+#endif
         siglongjmp(*t->jmp, 1);
+    }
     /* not a Wasm memory access: behave as if we were not here */
     struct sigaction *old = sig == SIGSEGV ? &trap_old_segv : &trap_old_bus;
     if ((old->sa_flags & SA_SIGINFO) && old->sa_sigaction) {

@@ -1,0 +1,162 @@
+/* tier.c: the register-allocating compiler in the engine: a module's functions start
+ * at a lazy entry and are compiled on their first call, from C (the jit_fn entry) or
+ * from compiled code (the `lazy` stub, runtime.c); a function the compiler refuses
+ * (WASMRT_ERR_UNSUPPORTED) runs in the interpreter from then on, for both kinds of
+ * caller. An instance's table (layout.h) is filled here; calls through a slot still
+ * pointing at a stub are redirected to the body on their first pass. */
+#include <cpuid.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "interp.h"
+#include "jit.h"
+#include "jit/jitc.h"
+#include "jit/tier.h"
+
+int jit_cpu_features(void)
+{
+    static int features = -1;
+    int f = __atomic_load_n(&features, __ATOMIC_RELAXED);
+    if (f >= 0) return f;
+    unsigned a, b, c, d;
+    f = 0;
+    if (__get_cpuid(1, &a, &b, &c, &d)) {
+        if (c & (1u << 23)) f |= JIT_CPU_POPCNT;
+        if (c & (1u << 19)) f |= JIT_CPU_SSE41;
+    }
+    if (__get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & (1u << 5))) f |= JIT_CPU_LZCNT;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 3))) f |= JIT_CPU_BMI1;
+    __atomic_store_n(&features, f, __ATOMIC_RELAXED);
+    return f;
+}
+
+/* A function the compiler left to the interpreter, called from C. */
+static wasmrt_status tier_interp_entry(uint64_t *fp, exec_thread *t, wasmrt_instance *inst,
+                                       const func_entry *fe)
+{
+    if ((char *)__builtin_frame_address(0) < t->cstack_limit) {
+        t->trap = WASMRT_TRAP_STACK_EXHAUSTED;
+        return WASMRT_ERR_TRAP;
+    }
+    return interp_run(t, inst->funcs[fe->index], fp);
+}
+
+/* Debugging aid: WASMRT_DUMP_JIT=DIR writes each function's record to DIR/fN.bin
+ * (objdump -D -b binary -m i386:x86-64 DIR/f12.bin; the code starts at the record's
+ * `body`) and tells on stderr which functions are left to the interpreter, and why. */
+static const char *tier_dump_value;
+static pthread_once_t tier_dump_once = PTHREAD_ONCE_INIT;
+
+static void tier_dump_read(void)
+{
+    tier_dump_value = getenv("WASMRT_DUMP_JIT");
+}
+
+static void tier_dump(const func_entry *fe, const uint8_t *code, size_t size,
+                      const wasmrt_error *error)
+{
+    pthread_once(&tier_dump_once, tier_dump_read);
+    if (!tier_dump_value) return;
+    if (!code) {
+        fprintf(stderr, "wasmrt: function %u runs in the interpreter: %s\n", fe->index,
+                error->message);
+        return;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/f%u.bin", tier_dump_value, fe->index);
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(code, 1, size, f);
+        fclose(f);
+    }
+}
+
+int tier_compile(wasmrt_module *m, func_entry *fe, wasmrt_error *error)
+{
+    if (atomic_load_explicit(&fe->body, memory_order_relaxed)) return 1;
+    void *const *helpers = tier_helpers();
+    jit_fn enter = tier_enter();
+    const uint8_t *code = NULL;
+    size_t size = 0;
+    wasmrt_status s =
+        enter ? jit_compile_function(m, fe, &code, &size, error) : WASMRT_ERR_UNSUPPORTED;
+    void *body, *entry = NULL;
+    jit_fn native;
+    tier_dump(fe, s == WASMRT_OK ? code : NULL, size, error);
+    if (s == WASMRT_OK) {
+        const uint8_t *rec = tier_arena_put(m, code, size);
+        if (!rec) {
+            error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET,
+                      "out of memory for the machine code of function %u", fe->index);
+            return 0;
+        }
+        const jit_record *r = (const jit_record *)rec;
+        body = (void *)(rec + r->body);
+        entry = (void *)(rec + r->entry);
+        native = enter;
+    } else if (s == WASMRT_ERR_UNSUPPORTED) {
+        body = helpers[JH_INTERP];
+        native = tier_interp_entry;
+    } else {
+        return 0;
+    }
+    /* the C entry reads `internal`, callers through tables read `body` */
+    atomic_store_explicit(&fe->internal, entry, memory_order_release);
+    atomic_store_explicit(&fe->body, body, memory_order_release);
+    atomic_store_explicit(&fe->native, (void *)native, memory_order_release);
+    return 1;
+}
+
+/* The C entry of a function not compiled yet. */
+static wasmrt_status tier_lazy(uint64_t *fp, exec_thread *t, wasmrt_instance *inst,
+                               const func_entry *cfe)
+{
+    func_entry *fe = (func_entry *)cfe;
+    wasmrt_module *m = fe->module;
+    wasmrt_error err;
+    memset(&err, 0, sizeof err);
+    pthread_mutex_lock(&m->lock);
+    int ok = tier_compile(m, fe, &err);
+    pthread_mutex_unlock(&m->lock);
+    if (!ok) {
+        memcpy(t->message, err.message, sizeof t->message - 1);
+        t->message[sizeof t->message - 1] = 0;
+        return err.status != WASMRT_OK ? err.status : WASMRT_ERR_RESOURCE;
+    }
+    jit_fn native = (jit_fn)atomic_load_explicit(&fe->native, memory_order_acquire);
+    return native(fp, t, inst, fe);
+}
+
+void tier_module_init(wasmrt_module *m)
+{
+    for (uint32_t i = m->imported_funcs; i < m->func_count; i++)
+        atomic_store_explicit(&m->funcs[i].native, (void *)tier_lazy, memory_order_relaxed);
+}
+
+void tier_module_free(wasmrt_module *m)
+{
+    tier_arena_free(m);
+}
+
+size_t tier_instance_table_bytes(const wasmrt_module *m)
+{
+    return (size_t)(m->func_count + m->global_count) * sizeof(void *);
+}
+
+void tier_instance_init(wasmrt_instance *inst)
+{
+    const wasmrt_module *m = inst->module;
+    void *const *helpers = tier_helpers();
+    void **table = jit_table(inst);
+    inst->jit_helpers = helpers;
+    inst->jit_types = (const functype *const *)m->types;
+    for (uint32_t i = 0; i < m->func_count; i++) {
+        void *body = i < m->imported_funcs
+                         ? NULL
+                         : atomic_load_explicit(&m->funcs[i].body, memory_order_acquire);
+        table[i] = body ? body : i < m->imported_funcs ? NULL : helpers[JH_LAZY];
+    }
+    for (uint32_t g = 0; g < m->global_count; g++)
+        table[m->func_count + g] = inst->globals[g];
+}

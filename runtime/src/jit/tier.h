@@ -1,0 +1,65 @@
+/* tier.h: what the engine sees of the register-allocating compiler (src/jit/): a
+ * module's functions are compiled to machine code on their first call and entered
+ * through jit.h's jit_fn convention; an instance carries a table of where calls go
+ * (layout.h); a fault in compiled code is traced to its function. */
+#ifndef WASMRT_JIT_TIER_H
+#define WASMRT_JIT_TIER_H
+
+#include "exec.h"
+#include "jit.h"
+#include "jit/layout.h"
+
+/* Points every defined function at the lazy entry; called at load. */
+void tier_module_init(wasmrt_module *m);
+/* Frees the module's machine code. */
+void tier_module_free(wasmrt_module *m);
+/* Bytes the instance needs after its struct for the table (layout.h). */
+size_t tier_instance_table_bytes(const wasmrt_module *m);
+/* Fills the instance's table, helpers and types: after its functions and globals are
+ * known, before anything runs. */
+void tier_instance_init(wasmrt_instance *inst);
+/* Compiles function fn now (the module lock held): 1 when it has machine code. */
+int tier_compile(wasmrt_module *m, func_entry *fn, wasmrt_error *error);
+
+/* The function whose compiled code holds address pc (*func): 1 when pc is one of its
+ * memory accesses, 0 when not; -1 when pc is no compiled code. */
+int tier_fault_func(const void *pc, uint32_t *func);
+
+/* function.c: compiles one function into a record (layout.h) in this thread's buffer,
+ * valid until the next compile on the thread. WASMRT_ERR_UNSUPPORTED: the function is
+ * left to the interpreter. */
+wasmrt_status jit_compile_function(const wasmrt_module *m, const func_entry *fn,
+                                   const uint8_t **code, size_t *size, wasmrt_error *error);
+
+/* arena.c: executable memory per module */
+void *tier_arena_put(wasmrt_module *m, const uint8_t *bytes, size_t n);
+int tier_arena_adopt_file(wasmrt_module *m, uint8_t *code, size_t size, size_t used);
+void tier_arena_free(wasmrt_module *m);
+/* Calls fn for every record of the module's code. */
+void tier_arena_each(const wasmrt_module *m, void (*fn)(void *ctx, const jit_record *rec),
+                     void *ctx);
+
+/* stubs.c: the code every module shares (built once): the C entry, the trap and
+ * status exits, the lazy-compile and interpreter stubs; and the helper table. */
+void *const *tier_helpers(void);
+jit_fn tier_enter(void);
+
+/* runtime.c: the C functions compiled code calls (the helper table's C entries) */
+uint64_t tier_rt_memory_grow(wasmrt_instance *inst, uint64_t delta);
+wasmrt_status tier_rt_call_import(exec_thread *t, wasmrt_instance *inst, uint32_t index,
+                                  uint64_t *args, uint64_t depth);
+wasmrt_status tier_rt_call_indirect(exec_thread *t, wasmrt_instance *inst, wasmrt_func *f,
+                                    uint64_t *args, uint64_t depth);
+wasmrt_trap_kind tier_rt_deadline(exec_thread *t);
+/* The registers a stub saved (stubs.c), in the order it pushed them. */
+typedef struct tier_regs {
+    uint64_t xmm[16];
+    uint64_t r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax;
+    uint64_t ret;          /* where the call returns: names the caller */
+    uint64_t stack_args[]; /* the caller's area */
+} tier_regs;
+wasmrt_status tier_rt_resolve(wasmrt_instance *inst, void **slot, exec_thread *t);
+wasmrt_status tier_rt_interp(wasmrt_instance *inst, tier_regs *regs, exec_thread *t,
+                             uint64_t depth);
+
+#endif
