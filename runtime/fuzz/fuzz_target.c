@@ -29,8 +29,7 @@
  * WASMRT_FUZZ_DIFF=0 runs only the default engine (the compiler where available),
  * with no comparison; WASMRT_FUZZ_NAN_BITS=0 takes any NaN result for any other of its
  * type (to look past a known NaN-payload difference; memory is still compared byte
- * for byte, so a NaN stored there still counts); WASMRT_FUZZ_TIER=opt compares the
- * interpreter with WASMRT_MODE_OPT instead of WASMRT_MODE_JIT. */
+ * for byte, so a NaN stored there still counts). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +52,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int fuzz_contract_checks = 1;
 static int fuzz_differential = 1;
 static int fuzz_nan_bits = 1;
-static wasmrt_exec_mode fuzz_compiled_mode = WASMRT_MODE_JIT;
 
 /* What the comparison covered, printed at exit (fuzz_run.sh keeps it in the log). */
 static struct {
@@ -86,9 +84,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *nan_bits = getenv("WASMRT_FUZZ_NAN_BITS");
     fuzz_differential = !(diff && strcmp(diff, "0") == 0);
     fuzz_nan_bits = !(nan_bits && strcmp(nan_bits, "0") == 0);
-    const char *tier = getenv("WASMRT_FUZZ_TIER");
-    if (tier && strcmp(tier, "opt") == 0)
-        fuzz_compiled_mode = WASMRT_MODE_OPT;
     atexit(fuzz_print_stats);
     return 0;
 }
@@ -640,7 +635,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* interp first, on every step: a difference report shows it first */
     if (sides == 2) {
         fuzz_side_new(a, "interp", 1, WASMRT_MODE_INTERP);
-        fuzz_side_new(b, "jit", 1, fuzz_compiled_mode);
+        fuzz_side_new(b, "jit", 1, WASMRT_MODE_JIT);
     } else {
         fuzz_side_new(a, "default", 0, WASMRT_MODE_JIT);
     }

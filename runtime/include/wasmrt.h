@@ -152,8 +152,6 @@ typedef enum wasmrt_exec_mode {
     WASMRT_MODE_INTERP = 0, /* the fast interpreter */
     WASMRT_MODE_JIT = 1,    /* compiled to machine code on first call (x86-64 Linux);
                                the default where available */
-    WASMRT_MODE_OPT = 2,    /* the register-allocating compiler (src/jit/), x86-64
-                               Linux; being completed to replace WASMRT_MODE_JIT */
 } wasmrt_exec_mode;
 
 typedef struct wasmrt_config {
@@ -240,7 +238,9 @@ typedef struct wasmrt_module_stats {
     uint32_t table_count, global_count, data_count, element_count, custom_count;
     size_t code_size; /* bytes of the code section */
     size_t data_size; /* bytes of the data segments */
-    uint32_t compiled_function_count; /* translated so far (lazy compile: on first call) */
+    uint32_t compiled_function_count; /* translated for the interpreter, or compiled
+                                         (WASMRT_MODE_JIT), so far (lazy compile: on
+                                         first call) */
 } wasmrt_module_stats;
 void wasmrt_module_get_stats(const wasmrt_module *module, wasmrt_module_stats *out);
 /* The name the module's "name" custom section gives function `index` (in the function

@@ -151,12 +151,11 @@ wasmrt_status wasmrt_engine_new(const wasmrt_config *config, wasmrt_engine **out
     else
         wasmrt_config_default(&e->config);
     if (e->config.mode != WASMRT_MODE_INTERP &&
-        ((e->config.mode != WASMRT_MODE_JIT && e->config.mode != WASMRT_MODE_OPT) ||
-         !jit_supported())) {
+        (e->config.mode != WASMRT_MODE_JIT || !jit_supported())) {
         free(e);
         return error_set(error, WASMRT_ERR_UNSUPPORTED, WASMRT_NO_OFFSET,
                          "execution mode %d: this build runs the interpreter (0)%s", (int)config->mode,
-                         jit_supported() ? " and the compilers (1, 2)" : " only");
+                         jit_supported() ? " and the compiler (1)" : " only");
     }
     if (e->config.max_memory_pages > WASM_MAX_PAGES)
         e->config.max_memory_pages = WASM_MAX_PAGES;

@@ -11,7 +11,6 @@
 #include "code.h"
 #include "engine.h"
 #include "jit.h"
-#include "jit/tier.h"
 
 __thread exec_thread *exec_current;
 static pthread_key_t exec_key;
@@ -183,7 +182,7 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
         if (sigsetjmp(jb, 0) == 0) {
             exec_watch_memory(t, func->inst->memory);
             t->in_wasm = 1;
-            if (func->inst->engine->config.mode != WASMRT_MODE_INTERP)
+            if (func->inst->engine->config.mode == WASMRT_MODE_JIT)
                 status = jit_call_func(t, func->inst, func, fp);
             else
                 status = interp_run(t, func, fp);
@@ -193,7 +192,7 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
             /* compiled code names itself by the fault's address; the interpreter
                keeps t->ft current at every call and return */
             uint32_t func;
-            int in_code = tier_fault_func(t->fault_pc, &func);
+            int in_code = jit_fault_func(t->fault_pc, &func);
             if (in_code == 0) {
                 fprintf(stderr, "wasmrt: a memory fault at %p in the compiled code of function "
                         "%u is no memory access: a compiler bug\n", t->fault_pc, func);

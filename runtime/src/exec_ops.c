@@ -1,7 +1,7 @@
 /* exec_ops.c: the instructions too rare and too large to write twice. The interpreter
- * (interp.c) calls these from its handlers, compiled code (jit.c) calls them from the
- * instruction; both pass the instruction's words as translated (ops.h), so the
- * operands are read the same way in both. Each returns the trap, or TRAP_NONE. */
+ * (interp.c) calls these from its handlers, compiled code (src/jit/ops_mem.c) through
+ * its helper table; both pass the instruction's words as the interpreter's code holds
+ * them (ops.h: slot indices from fp), so the operands are read the same way in both. Each returns the trap, or TRAP_NONE. */
 #include <string.h>
 
 #include "exec.h"
@@ -113,23 +113,29 @@ wasmrt_trap_kind exec_op_table_init(wasmrt_instance *inst, uint64_t *fp, const u
     return WASMRT_TRAP_NONE;
 }
 
-/* The commutative float ops, defined once (ops.h says why). */
+/* The commutative float ops, defined once (ops.h says why), with the NaN of two NaN
+ * operands chosen explicitly (numeric.h, num_f32_nan2): a C compiler may give the
+ * operands of `a + b` to the instruction in either order (gcc does, for f32.add). */
 __attribute__((noinline)) uint64_t exec_f32_add(uint64_t a, uint64_t b)
 {
-    return num_f32_bits(num_f32(a) + num_f32(b));
+    float x = num_f32(a), y = num_f32(b);
+    return num_f32_bits(isnan(x) || isnan(y) ? num_f32_nan2(x, y) : x + y);
 }
 
 __attribute__((noinline)) uint64_t exec_f32_mul(uint64_t a, uint64_t b)
 {
-    return num_f32_bits(num_f32(a) * num_f32(b));
+    float x = num_f32(a), y = num_f32(b);
+    return num_f32_bits(isnan(x) || isnan(y) ? num_f32_nan2(x, y) : x * y);
 }
 
 __attribute__((noinline)) uint64_t exec_f64_add(uint64_t a, uint64_t b)
 {
-    return num_f64_bits(num_f64(a) + num_f64(b));
+    double x = num_f64(a), y = num_f64(b);
+    return num_f64_bits(isnan(x) || isnan(y) ? num_f64_nan2(x, y) : x + y);
 }
 
 __attribute__((noinline)) uint64_t exec_f64_mul(uint64_t a, uint64_t b)
 {
-    return num_f64_bits(num_f64(a) * num_f64(b));
+    double x = num_f64(a), y = num_f64(b);
+    return num_f64_bits(isnan(x) || isnan(y) ? num_f64_nan2(x, y) : x * y);
 }

@@ -9,7 +9,7 @@
 #include "engine.h"
 #include "exec.h"
 #include "instance.h"
-#include "jit/tier.h"
+#include "jit.h"
 #include "memory.h"
 
 /* linker.c */
@@ -207,8 +207,8 @@ wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *mo
     uint32_t own_f = nf - m->imported_funcs, own_t = nt - m->imported_tables,
              own_g = ng - m->imported_globals;
     /* compiled code's table first, at a fixed offset from the instance (layout.h) */
-    int tiered = m->engine->config.mode == WASMRT_MODE_OPT;
-    size_t table = tiered ? tier_instance_table_bytes(m) : 0;
+    int compiled = m->engine->config.mode == WASMRT_MODE_JIT;
+    size_t table = compiled ? jit_instance_table_bytes(m) : 0;
     size_t size = sizeof(wasmrt_instance) + table + nf * sizeof(wasmrt_func *) +
                   own_f * sizeof(wasmrt_func) + nt * sizeof(wasmrt_table *) +
                   own_t * sizeof(wasmrt_table) + ng * sizeof(wasmrt_global *) +
@@ -280,8 +280,8 @@ wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *mo
         inst->globals[m->imported_globals + i] = &globals[i];
         const_eval(inst, &gt->init, &globals[i].value);
     }
-    if (s == WASMRT_OK && tiered)
-        tier_instance_init(inst);
+    if (s == WASMRT_OK && compiled)
+        jit_instance_init(inst);
     int segments_started = s == WASMRT_OK;
     if (s == WASMRT_OK)
         s = instance_segments(inst, image_mapped, error);

@@ -282,7 +282,7 @@ wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
     /* explicit bounds: the size (and base) must be reloaded after every call */
     const int checked = !inst->memory->guard;
     /* compiled mode: this function could not be compiled, its callees may have been */
-    const int jit = inst->engine->config.mode != WASMRT_MODE_INTERP;
+    const int jit = inst->engine->config.mode == WASMRT_MODE_JIT;
     LOAD_MEMORY();
     fp = NULL;
     goto call_function;

@@ -1,7 +1,8 @@
-/* jit.h: the compiling tier (jit.c). A function's translated code (ops.h) becomes
- * x86-64 machine code the first time the function is called; the machine code keeps
- * the interpreter's frame layout (slots at fp), so both tiers call each other and a
- * trap, a fault or a host call sees the same state whichever tier runs. */
+/* jit.h: the compiling tier as the engine sees it (src/jit/). In WASMRT_MODE_JIT each
+ * function is compiled from its Wasm body to x86-64 machine code on its first call (a
+ * function the compiler refuses runs in the interpreter). Every function is entered
+ * from C the same way (jit_fn: arguments and results in slots); compiled functions
+ * call each other natively through a table each instance carries (jit/layout.h). */
 #ifndef WASMRT_JIT_H
 #define WASMRT_JIT_H
 
@@ -15,17 +16,30 @@ typedef wasmrt_status (*jit_fn)(uint64_t *fp, exec_thread *t, wasmrt_instance *i
 
 /* Whether this build can compile for this machine. */
 int jit_supported(void);
-/* Points every defined function of the module at its lazy entry (compiles on the
- * first call); called at load when the engine runs compiled code. */
+/* Points every defined function at its lazy entry (compiles on the first call);
+ * called at load when the engine runs compiled code. */
 void jit_module_init(wasmrt_module *m);
 /* Frees the module's machine code. */
 void jit_module_free(wasmrt_module *m);
-/* Calls wasm function f (any instance, any tier) from compiled code or from the
- * interpreter running in compiled mode; inst is the caller's instance. */
-wasmrt_status jit_call_func(exec_thread *t, wasmrt_instance *inst, wasmrt_func *f,
-                            uint64_t *nfp);
-/* Finds this thread's stack and sets the lowest C stack address compiled code may
- * use (t->cstack_limit). */
+/* Compiles function fn now, unless it was (eager compile at load): 1 when it has
+ * machine code or was left to the interpreter, 0 (error filled) when its body is
+ * invalid or memory ran out. */
+int jit_compile(func_entry *fn, wasmrt_error *error);
+/* Bytes an instance needs after its struct for compiled code's table, and filling it
+ * (after the instance's functions and globals are set, before anything runs). */
+size_t jit_instance_table_bytes(const wasmrt_module *m);
+void jit_instance_init(wasmrt_instance *inst);
+/* Calls wasm function f (any instance, any tier) or host function f from compiled
+ * code or from the interpreter running in compiled mode; inst is the caller's
+ * instance. */
+wasmrt_status jit_call_func(exec_thread *t, wasmrt_instance *inst, wasmrt_func *f, uint64_t *nfp);
+/* The function whose compiled code holds address pc (*func): 1 when pc is one of its
+ * memory accesses, 0 when not; -1 when pc is no compiled code. A memory fault at pc
+ * names that function. */
+int jit_fault_func(const void *pc, uint32_t *func);
+
+/* stack.c: finds this thread's stack and sets the lowest C stack address compiled
+ * code may use (t->cstack_limit). */
 void jit_thread_limits(exec_thread *t);
 /* That limit for an entry from the host at `here`: the thread's, or a budget below
  * here when the entry runs on another stack (a coroutine's). */

@@ -11,7 +11,6 @@
 #include "code.h"
 #include "engine.h"
 #include "jit.h"
-#include "jit/tier.h"
 #include "load.h"
 
 void wasmrt_module_free(wasmrt_module *m)
@@ -32,7 +31,6 @@ void wasmrt_module_free(wasmrt_module *m)
     }
     code_cache_unmap(m);
     jit_module_free(m);
-    tier_module_free(m);
     free(m->funcs);
     free(m->types);
     free(m->tables);
@@ -86,12 +84,16 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
             s = malformed.status;
         }
     }
-    if (s == WASMRT_OK && engine->config.cache_dir)
+    int compiled = engine->config.mode == WASMRT_MODE_JIT;
+    if (s == WASMRT_OK && engine->config.cache_dir && !compiled)
         code_cache_load(m);
+    if (s == WASMRT_OK && compiled)
+        jit_module_init(m);
+    /* eager: every function translated (or compiled) now */
     for (uint32_t i = m->imported_funcs; s == WASMRT_OK && !engine->config.lazy_compile &&
                                          i < m->func_count;
          i++)
-        if (!compile_get(&m->funcs[i], error))
+        if (compiled ? !jit_compile(&m->funcs[i], error) : !compile_get(&m->funcs[i], error))
             s = error ? error->status : WASMRT_ERR_RESOURCE;
     if (s != WASMRT_OK) {
         wasmrt_module_free(m);
@@ -99,10 +101,6 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
     }
     if (!cached && engine->config.cache_dir)
         cache_record_validated(engine, m->cache_key, size);
-    if (engine->config.mode == WASMRT_MODE_JIT)
-        jit_module_init(m);
-    else if (engine->config.mode == WASMRT_MODE_OPT)
-        tier_module_init(m);
     *out = m;
     return WASMRT_OK;
 }
@@ -212,7 +210,8 @@ void wasmrt_module_get_stats(const wasmrt_module *m, wasmrt_module_stats *out)
     for (uint32_t i = 0; m->datas && i < m->data_count; i++)
         out->data_size += m->datas[i].size;
     for (uint32_t i = m->imported_funcs; i < m->func_count; i++)
-        if (atomic_load_explicit(&m->funcs[i].compiled, memory_order_acquire))
+        if (atomic_load_explicit(&m->funcs[i].compiled, memory_order_acquire) ||
+            atomic_load_explicit(&m->funcs[i].body, memory_order_acquire))
             out->compiled_function_count++;
 }
 

@@ -111,9 +111,8 @@ typedef struct func_entry {
     _Atomic(code *) compiled;
     struct wasmrt_module *module;
     _Atomic(void *) native;   /* compiled mode: the entry (jit.h jit_fn) */
-    _Atomic(void *) internal; /* compiled mode: the body, called from compiled code
-                                 (jit.c), or the C entry's body (src/jit/) */
-    _Atomic(void *) body;     /* src/jit/: where calls from compiled code go */
+    _Atomic(void *) internal; /* compiled mode: the C entry's body (src/jit/stubs.c) */
+    _Atomic(void *) body;     /* compiled mode: where calls from compiled code go */
 } func_entry;
 
 typedef struct section_info {
@@ -171,8 +170,7 @@ struct wasmrt_module {
     void *code_map; /* code_cache.c: the mapped file the cached code lives in */
     size_t code_map_size;
     uint32_t code_map_count; /* functions adopted from it */
-    struct jit_arena *slotjit; /* jit.c: machine code, when compiled */
-    struct tier_arena *jit;    /* src/jit/arena.c: machine code, when compiled */
+    struct tier_arena *jit; /* src/jit/arena.c: machine code, when compiled */
 };
 
 /* ---- runtime objects --------------------------------------------------------- */

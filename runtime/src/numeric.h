@@ -34,10 +34,29 @@ static inline uint64_t num_f64_bits(double d)
     return b;
 }
 
+/* The NaN an operation on two operands returns when either is one: the first if it is
+ * a NaN, else the second, made quiet. It is what x86's scalar SSE instructions do, so
+ * compiled code (src/jit/ops_float.c) and C agree bit for bit, whatever order a C
+ * compiler gives the operands of a commutative `a + b`. */
+static inline float num_f32_nan2(float a, float b)
+{
+    uint32_t bits = (uint32_t)num_f32_bits(isnan(a) ? a : b) | 0x00400000u;
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+static inline double num_f64_nan2(double a, double b)
+{
+    uint64_t bits = num_f64_bits(isnan(a) ? a : b) | 0x0008000000000000ull;
+    double d;
+    memcpy(&d, &bits, 8);
+    return d;
+}
+
 static inline float num_f32_min(float a, float b)
 {
     if (isnan(a) || isnan(b))
-        return a + b;
+        return num_f32_nan2(a, b);
     if (a == b) /* +0 and -0: the negative one */
         return num_f32((uint32_t)num_f32_bits(a) | (uint32_t)num_f32_bits(b));
     return a < b ? a : b;
@@ -45,7 +64,7 @@ static inline float num_f32_min(float a, float b)
 static inline float num_f32_max(float a, float b)
 {
     if (isnan(a) || isnan(b))
-        return a + b;
+        return num_f32_nan2(a, b);
     if (a == b)
         return num_f32((uint32_t)num_f32_bits(a) & (uint32_t)num_f32_bits(b));
     return a > b ? a : b;
@@ -53,7 +72,7 @@ static inline float num_f32_max(float a, float b)
 static inline double num_f64_min(double a, double b)
 {
     if (isnan(a) || isnan(b))
-        return a + b;
+        return num_f64_nan2(a, b);
     if (a == b)
         return num_f64(num_f64_bits(a) | num_f64_bits(b));
     return a < b ? a : b;
@@ -61,7 +80,7 @@ static inline double num_f64_min(double a, double b)
 static inline double num_f64_max(double a, double b)
 {
     if (isnan(a) || isnan(b))
-        return a + b;
+        return num_f64_nan2(a, b);
     if (a == b)
         return num_f64(num_f64_bits(a) & num_f64_bits(b));
     return a > b ? a : b;

@@ -62,12 +62,11 @@
     X(i64_div_s, 0x7f) X(i64_div_u, 0x80) X(i64_rem_s, 0x81) X(i64_rem_u, 0x82)
 
 /* The plain numeric ops as expressions of the operand bits a (and b), the result bits
- * written whole: the interpreter's handlers and the compiler's helper calls (jit.c)
- * both come from these lists. num_* are numeric.h's; exec_f*_add / mul are
+ * written whole: the interpreter's handlers come from these lists (the compiler,
+ * src/jit/, writes the same operations inline). num_* are numeric.h's; exec_f*_add / mul are
  * exec_ops.c's: with two NaN operands SSE returns its destination's, and a compiler
- * may swap the operands of a commutative op differently in each place it inlines
- * one, so each tier would return a different (equally valid) NaN. One out-of-line
- * definition gives both the same bits. */
+ * may swap the operands of a commutative op, so they pick the NaN themselves (the
+ * first operand's, as src/jit/ops_float.c's code does). */
 #define OPS_PURE_UN(X)                                                                   \
     X(i32_eqz, 0x45, (uint32_t)a == 0) X(i64_eqz, 0x50, a == 0)                          \
     X(i32_clz, 0x67, (uint32_t)a ? __builtin_clz((uint32_t)a) : 32)                      \

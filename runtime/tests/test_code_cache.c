@@ -63,6 +63,7 @@ static uint32_t cc_open(cc_fixture *fx, cc_run *r, wasmrt_bounds_mode bounds)
 {
     wasmrt_config config;
     wasmrt_config_default(&config);
+    config.mode = WASMRT_MODE_INTERP; /* the cache holds the interpreter's code */
     config.cache_dir = fx->dir;
     config.bounds = bounds;
     wasmrt_error err;
@@ -265,6 +266,7 @@ static void test_damage_behind_a_good_checksum_stays_in_bounds(void **state)
            out of bounds, never to be right */
         wasmrt_config config;
         wasmrt_config_default(&config);
+        config.mode = WASMRT_MODE_INTERP;
         config.cache_dir = fx->dir;
         wasmrt_engine *e;
         wasmrt_module *m;

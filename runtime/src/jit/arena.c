@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "jit.h"
 #include "jit/layout.h"
 #include "jit/tier.h"
 
@@ -29,7 +30,7 @@ struct tier_arena {
     tier_chunk *chunks;
 };
 
-/* every chunk of every module, for tier_fault_func */
+/* every chunk of every module, for jit_fault_func */
 static pthread_mutex_t tier_chunks_lock = PTHREAD_MUTEX_INITIALIZER;
 static tier_chunk **tier_all;
 static size_t tier_nall, tier_all_cap;
@@ -154,7 +155,7 @@ void tier_arena_each(const wasmrt_module *m, void (*fn)(void *ctx, const jit_rec
     }
 }
 
-int tier_fault_func(const void *pc, uint32_t *func)
+int jit_fault_func(const void *pc, uint32_t *func)
 {
     const uint8_t *p = pc;
     int found = -1;

@@ -40,8 +40,10 @@ void jc_ccall_prepare(jc *j)
 
 void jc_ccall_save(jc *j, uint32_t also)
 {
-    /* in checked mode r9 holds the memory's size */
-    uint32_t keep = (j->homes | also | (j->checked ? JR_BIT(R9) : 0)) & JR_C_VOLATILE;
+    /* What the internal convention keeps across calls and C does not: this function's
+       callers may have values there even when this function does not (and in checked
+       mode r9 holds the memory's size). */
+    uint32_t keep = (JR_CALLEE_SAVED | also | (j->checked ? JR_BIT(R9) : 0)) & JR_C_VOLATILE;
     j->ccall_kept = keep;
     for (int r = 0; r < 16; r++)
         if (keep & JR_BIT(r)) {

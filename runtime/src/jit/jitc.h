@@ -211,6 +211,14 @@ void jc_to_slots(jc *j, uint32_t first, uint32_t n);
 uint32_t jc_rodata(jc *j, const uint64_t *words, uint32_t n);
 /* Copies register src to register dst (same class; for i32, 32 bits). */
 void jc_move_reg(jc *j, int type, int dst, int src);
+/* Condition codes of float (in)equality (ZF with PF clear, or either), beyond x86's;
+ * negated like the others, by flipping the lowest bit. */
+#define JC_CC_FEQ 16
+#define JC_CC_FNE 17
+/* r = the condition (0 or 1); r11 may be used. */
+void jc_setcc(jc *j, int cc, int r);
+/* Jumps to label on the condition. */
+void jc_jcc(jc *j, int cc, uint32_t label);
 /* Puts the flags value at pos into a register (setcc). */
 void jc_materialize_flags(jc *j, uint32_t pos);
 /* References to local `local` on the stack become values of their own (before it
@@ -261,8 +269,9 @@ uint32_t jc_trap_label(jc *j, int kind);
 /* Jumps to the status stub when eax (a C helper's status) is not zero. */
 void jc_check_status(jc *j);
 /* Calling C. prepare: stack values in registers C may change go to their spill
- * slots (the stack model changes). save: locals' homes in such registers (and `also`)
- * are pushed, the stack aligned; the arguments are set between save and the call;
+ * slots (the stack model changes). save: the registers the internal convention keeps
+ * across calls and C does not (rsi, rdi, r8, r9, xmm8-15; and `also`) are saved, the
+ * stack aligned; the arguments are set between save and the call;
  * restore gives them back. save and restore only emit code, so they may be used on a
  * path of their own. */
 void jc_ccall_prepare(jc *j);

@@ -56,7 +56,7 @@ static void jc_branch_on(jc *j, int negate, uint32_t label)
     uint32_t pos = j->height - 1;
     jv *v = &j->stack[pos];
     if (v->kind == JV_FLAGS) {
-        x64_jcc(&j->a, negate ? v->reg ^ 1 : v->reg, label);
+        jc_jcc(j, negate ? v->reg ^ 1 : v->reg, label);
         return;
     }
     if (v->kind == JV_CONST) {
@@ -318,6 +318,8 @@ void jc_select(void *s, wasmrt_valtype t)
     int rd = jc_own(j, h - 3);
     jc_opnd y = jc_operand(j, h - 2, 0);
     int cc;
+    if (cond->kind == JV_FLAGS && cond->reg >= JC_CC_FEQ)
+        jc_materialize_flags(j, h - 1); /* a float (in)equality: no one condition code */
     if (cond->kind == JV_FLAGS) {
         cc = cond->reg ^ 1;
     } else {

@@ -304,6 +304,34 @@ void jc_store_value(jc *j, const jv *v, x64_mem m)
     }
 }
 
+void jc_setcc(jc *j, int cc, int r)
+{
+    if (cc >= JC_CC_FEQ) {
+        /* a float (in)equality: ZF, and PF for unordered */
+        x64_setcc(&j->a, cc == JC_CC_FEQ ? CC_E : CC_NE, r);
+        x64_setcc(&j->a, cc == JC_CC_FEQ ? CC_NP : CC_P, JR_SCRATCH);
+        x64_rr(&j->a, X64_BYTE, OP1(cc == JC_CC_FEQ ? 0x20 : 0x08), JR_SCRATCH, r);
+    } else {
+        x64_setcc(&j->a, cc, r);
+    }
+    x64_movzx8(&j->a, r, r);
+}
+
+void jc_jcc(jc *j, int cc, uint32_t label)
+{
+    if (cc == JC_CC_FEQ) {
+        uint32_t unordered = x64_label(&j->a);
+        x64_jcc(&j->a, CC_P, unordered);
+        x64_jcc(&j->a, CC_E, label);
+        x64_bind(&j->a, unordered);
+    } else if (cc == JC_CC_FNE) {
+        x64_jcc(&j->a, CC_P, label);
+        x64_jcc(&j->a, CC_NE, label);
+    } else {
+        x64_jcc(&j->a, cc, label);
+    }
+}
+
 void jc_materialize_flags(jc *j, uint32_t pos)
 {
     jv *v = &j->stack[pos];
@@ -311,8 +339,7 @@ void jc_materialize_flags(jc *j, uint32_t pos)
     int cc = v->reg;
     v->kind = JV_SPILL; /* not a register yet: jc_alloc must not look at it */
     int r = jc_alloc(j, 0, 0);
-    x64_setcc(&j->a, cc, r);
-    x64_movzx8(&j->a, r, r);
+    jc_setcc(j, cc, r);
     v->kind = JV_REG;
     v->reg = (uint8_t)r;
     j->owner[r] = (int16_t)pos;
@@ -376,8 +403,7 @@ void jc_label_moves(jc *j, uint32_t height, uint32_t n)
         jv *v = &j->stack[src];
         int r = jc_is_float(v->type) ? JR_XMM : RAX;
         if (v->kind == JV_FLAGS) {
-            x64_setcc(&j->a, v->reg, RAX);
-            x64_movzx8(&j->a, RAX, RAX);
+            jc_setcc(j, v->reg, RAX);
         } else {
             jc_load_value(j, v, r);
         }
@@ -388,9 +414,8 @@ void jc_label_moves(jc *j, uint32_t height, uint32_t n)
     for (uint32_t k = 0; k < n; k++) {
         jv *v = &j->stack[src + k];
         if (v->kind == JV_FLAGS) {
-            x64_setcc(&j->a, v->reg, JR_SCRATCH);
-            x64_movzx8(&j->a, JR_SCRATCH, JR_SCRATCH);
-            x64_store(&j->a, 8, JR_SCRATCH, jc_slot(j, height + k));
+            jc_setcc(j, v->reg, RAX);
+            x64_store(&j->a, 8, RAX, jc_slot(j, height + k));
         } else if (!(v->kind == JV_SPILL && src + k == height + k)) {
             jc_store_value(j, v, jc_slot(j, height + k));
         }
@@ -401,8 +426,7 @@ void jc_value_to(jc *j, uint32_t pos, int r)
 {
     const jv *v = &j->stack[pos];
     if (v->kind == JV_FLAGS) {
-        x64_setcc(&j->a, v->reg, r);
-        x64_movzx8(&j->a, r, r);
+        jc_setcc(j, v->reg, r);
         return;
     }
     if (jc_is_float(v->type) && r < JR_XMM) {

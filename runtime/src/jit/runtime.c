@@ -91,10 +91,7 @@ wasmrt_status tier_rt_resolve(wasmrt_instance *inst, void **slot, exec_thread *t
     if (!body) {
         wasmrt_error err;
         memset(&err, 0, sizeof err);
-        pthread_mutex_lock(&m->lock);
-        int ok = tier_compile(m, fe, &err);
-        pthread_mutex_unlock(&m->lock);
-        if (!ok) return tier_failed(t, &err);
+        if (!jit_compile(fe, &err)) return tier_failed(t, &err);
         body = atomic_load_explicit(&fe->body, memory_order_acquire);
     }
     atomic_store_explicit((_Atomic(void *) *)slot, body, memory_order_release);
@@ -142,8 +139,7 @@ wasmrt_status tier_rt_interp(wasmrt_instance *inst, tier_regs *regs, exec_thread
         /* a trap before the callee started (its stack): the caller's, as when the
            interpreter calls */
         uint32_t caller;
-        if (tier_fault_func((const void *)(uintptr_t)regs->ret, &caller) >= 0)
-            t->trap_func = caller;
+        if (jit_fault_func((const void *)(uintptr_t)regs->ret, &caller) >= 0) t->trap_func = caller;
     }
     return s;
 }

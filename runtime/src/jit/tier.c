@@ -4,11 +4,14 @@
  * (WASMRT_ERR_UNSUPPORTED) runs in the interpreter from then on, for both kinds of
  * caller. An instance's table (layout.h) is filled here; calls through a slot still
  * pointing at a stub are redirected to the body on their first pass. */
+#if defined(__x86_64__)
 #include <cpuid.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "interp.h"
 #include "jit.h"
 #include "jit/jitc.h"
@@ -16,6 +19,9 @@
 
 int jit_cpu_features(void)
 {
+#if !defined(__x86_64__)
+    return 0;
+#else
     static int features = -1;
     int f = __atomic_load_n(&features, __ATOMIC_RELAXED);
     if (f >= 0) return f;
@@ -29,6 +35,24 @@ int jit_cpu_features(void)
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 3))) f |= JIT_CPU_BMI1;
     __atomic_store_n(&features, f, __ATOMIC_RELAXED);
     return f;
+#endif
+}
+
+wasmrt_status jit_call_func(exec_thread *t, wasmrt_instance *inst, wasmrt_func *f, uint64_t *nfp)
+{
+    if (f->host) {
+        t->sp = nfp + f->type->param_count + f->type->result_count;
+        t->in_wasm = 0;
+        wasmrt_status s = exec_call_host(t, inst, f, nfp);
+        t->in_wasm = 1;
+        return s;
+    }
+    jit_fn fn = (jit_fn)atomic_load_explicit(&f->entry->native, memory_order_acquire);
+    if (f->inst == inst) return fn(nfp, t, inst, f->entry);
+    exec_watch_memory(t, f->inst->memory);
+    wasmrt_status s = fn(nfp, t, f->inst, f->entry);
+    exec_watch_memory(t, inst->memory);
+    return s;
 }
 
 /* A function the compiler left to the interpreter, called from C. */
@@ -45,12 +69,30 @@ static wasmrt_status tier_interp_entry(uint64_t *fp, exec_thread *t, wasmrt_inst
 /* Debugging aid: WASMRT_DUMP_JIT=DIR writes each function's record to DIR/fN.bin
  * (objdump -D -b binary -m i386:x86-64 DIR/f12.bin; the code starts at the record's
  * `body`) and tells on stderr which functions are left to the interpreter, and why. */
-static const char *tier_dump_value;
+static const char *tier_dump_value, *tier_only;
 static pthread_once_t tier_dump_once = PTHREAD_ONCE_INIT;
 
 static void tier_dump_read(void)
 {
     tier_dump_value = getenv("WASMRT_DUMP_JIT");
+    tier_only = getenv("WASMRT_JIT_ONLY");
+}
+
+/* Debugging aid: WASMRT_JIT_ONLY=LIST (function indices and ranges, "3,10-20")
+ * compiles only those; the others run in the interpreter. Halving the list finds the
+ * function whose compiled code differs. */
+static int tier_wanted(uint32_t index)
+{
+    pthread_once(&tier_dump_once, tier_dump_read);
+    if (!tier_only) return 1;
+    for (const char *p = tier_only; *p;) {
+        char *end;
+        unsigned long lo = strtoul(p, &end, 10), hi = lo;
+        if (*end == '-') hi = strtoul(end + 1, &end, 10);
+        if (index >= lo && index <= hi) return 1;
+        p = *end == ',' ? end + 1 : end + (*end != 0);
+    }
+    return 0;
 }
 
 static void tier_dump(const func_entry *fe, const uint8_t *code, size_t size,
@@ -79,8 +121,13 @@ int tier_compile(wasmrt_module *m, func_entry *fe, wasmrt_error *error)
     jit_fn enter = tier_enter();
     const uint8_t *code = NULL;
     size_t size = 0;
-    wasmrt_status s =
-        enter ? jit_compile_function(m, fe, &code, &size, error) : WASMRT_ERR_UNSUPPORTED;
+    wasmrt_status s = WASMRT_ERR_UNSUPPORTED;
+    if (!enter)
+        error_set(error, s, WASMRT_NO_OFFSET, "no executable memory for the stubs");
+    else if (!tier_wanted(fe->index))
+        error_set(error, s, WASMRT_NO_OFFSET, "not in WASMRT_JIT_ONLY");
+    else
+        s = jit_compile_function(m, fe, &code, &size, error);
     void *body, *entry = NULL;
     jit_fn native;
     tier_dump(fe, s == WASMRT_OK ? code : NULL, size, error);
@@ -108,18 +155,23 @@ int tier_compile(wasmrt_module *m, func_entry *fe, wasmrt_error *error)
     return 1;
 }
 
+int jit_compile(func_entry *fe, wasmrt_error *error)
+{
+    wasmrt_module *m = fe->module;
+    pthread_mutex_lock(&m->lock);
+    int ok = tier_compile(m, fe, error);
+    pthread_mutex_unlock(&m->lock);
+    return ok;
+}
+
 /* The C entry of a function not compiled yet. */
 static wasmrt_status tier_lazy(uint64_t *fp, exec_thread *t, wasmrt_instance *inst,
                                const func_entry *cfe)
 {
     func_entry *fe = (func_entry *)cfe;
-    wasmrt_module *m = fe->module;
     wasmrt_error err;
     memset(&err, 0, sizeof err);
-    pthread_mutex_lock(&m->lock);
-    int ok = tier_compile(m, fe, &err);
-    pthread_mutex_unlock(&m->lock);
-    if (!ok) {
+    if (!jit_compile(fe, &err)) {
         memcpy(t->message, err.message, sizeof t->message - 1);
         t->message[sizeof t->message - 1] = 0;
         return err.status != WASMRT_OK ? err.status : WASMRT_ERR_RESOURCE;
@@ -128,23 +180,23 @@ static wasmrt_status tier_lazy(uint64_t *fp, exec_thread *t, wasmrt_instance *in
     return native(fp, t, inst, fe);
 }
 
-void tier_module_init(wasmrt_module *m)
+void jit_module_init(wasmrt_module *m)
 {
     for (uint32_t i = m->imported_funcs; i < m->func_count; i++)
         atomic_store_explicit(&m->funcs[i].native, (void *)tier_lazy, memory_order_relaxed);
 }
 
-void tier_module_free(wasmrt_module *m)
+void jit_module_free(wasmrt_module *m)
 {
     tier_arena_free(m);
 }
 
-size_t tier_instance_table_bytes(const wasmrt_module *m)
+size_t jit_instance_table_bytes(const wasmrt_module *m)
 {
     return (size_t)(m->func_count + m->global_count) * sizeof(void *);
 }
 
-void tier_instance_init(wasmrt_instance *inst)
+void jit_instance_init(wasmrt_instance *inst)
 {
     const wasmrt_module *m = inst->module;
     void *const *helpers = tier_helpers();

@@ -1,7 +1,7 @@
-/* tier.h: what the engine sees of the register-allocating compiler (src/jit/): a
- * module's functions are compiled to machine code on their first call and entered
- * through jit.h's jit_fn convention; an instance carries a table of where calls go
- * (layout.h); a fault in compiled code is traced to its function. */
+/* tier.h: what the compiling tier's files (src/jit/) offer each other beyond the
+ * compiler itself (jitc.h): compiling a function into memory that runs, that memory,
+ * the stubs every module shares, and the C functions compiled code calls. The engine
+ * sees jit.h. */
 #ifndef WASMRT_JIT_TIER_H
 #define WASMRT_JIT_TIER_H
 
@@ -9,21 +9,10 @@
 #include "jit.h"
 #include "jit/layout.h"
 
-/* Points every defined function at the lazy entry; called at load. */
-void tier_module_init(wasmrt_module *m);
-/* Frees the module's machine code. */
-void tier_module_free(wasmrt_module *m);
-/* Bytes the instance needs after its struct for the table (layout.h). */
-size_t tier_instance_table_bytes(const wasmrt_module *m);
-/* Fills the instance's table, helpers and types: after its functions and globals are
- * known, before anything runs. */
-void tier_instance_init(wasmrt_instance *inst);
-/* Compiles function fn now (the module lock held): 1 when it has machine code. */
+/* Compiles function fn now (the module lock held): 1 when it has machine code or was
+ * left to the interpreter, 0 (error filled) when its body is invalid or memory ran
+ * out. */
 int tier_compile(wasmrt_module *m, func_entry *fn, wasmrt_error *error);
-
-/* The function whose compiled code holds address pc (*func): 1 when pc is one of its
- * memory accesses, 0 when not; -1 when pc is no compiled code. */
-int tier_fault_func(const void *pc, uint32_t *func);
 
 /* function.c: compiles one function into a record (layout.h) in this thread's buffer,
  * valid until the next compile on the thread. WASMRT_ERR_UNSUPPORTED: the function is

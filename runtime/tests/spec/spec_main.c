@@ -3,7 +3,7 @@
  * or hang costs one script, not the run; prints a line per script and the closing
  * "spec: N passed, N failed, N skipped". SIMD scripts are counted as skipped.
  *
- *   spec-runner --dir build/runtime/spec [--bounds guard|explicit] [--mode interp|jit|opt]
+ *   spec-runner --dir build/runtime/spec [--bounds guard|explicit] [--mode interp|jit]
  *               [--file NAME] [-v] [--timeout SECONDS] [--no-fork] */
 #include <dirent.h>
 #include <errno.h>
@@ -27,7 +27,7 @@ typedef struct spec_main_args {
 
 static void spec_usage(FILE *out)
 {
-    fputs("usage: spec-runner --dir DIR [--bounds guard|explicit] [--mode interp|jit|opt]\n"
+    fputs("usage: spec-runner --dir DIR [--bounds guard|explicit] [--mode interp|jit]\n"
           "                   [--file NAME] [-v] [--timeout SECONDS] [--no-fork]\n"
           "  --mode: the interpreter or the compiling tier (default: the engine's default)\n"
           "  DIR holds NAME.json and its modules, as `wast2json NAME.wast -o DIR/NAME.json`\n"
@@ -79,12 +79,10 @@ static int spec_args_parse(int argc, char **argv, spec_main_args *a)
             const char *mode = argv[++i];
             if (strcmp(mode, "interp") == 0)
                 a->options.mode = WASMRT_MODE_INTERP;
-            else if (strcmp(mode, "opt") == 0)
-                a->options.mode = WASMRT_MODE_OPT;
             else if (strcmp(mode, "jit") == 0)
                 a->options.mode = WASMRT_MODE_JIT;
             else {
-                fprintf(stderr, "spec-runner: --mode: expected interp|jit|opt, got '%s'\n", mode);
+                fprintf(stderr, "spec-runner: --mode: expected interp|jit, got '%s'\n", mode);
                 return -1;
             }
         } else {
@@ -243,7 +241,7 @@ int main(int argc, char **argv)
     static const char *bounds_names[] = {"default", "guard", "explicit"};
     printf("spec (bounds %s, %s): %u scripts run, %u SIMD scripts skipped, %.1f s\n",
            bounds_names[a.options.bounds],
-           a.options.mode < 0 ? "default mode" : a.options.mode == WASMRT_MODE_JIT ? "jit" : a.options.mode == WASMRT_MODE_OPT ? "opt" : "interp",
+           a.options.mode < 0 ? "default mode" : a.options.mode == WASMRT_MODE_JIT ? "jit" : "interp",
            files_run, files_simd,
            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     printf("spec: %u passed, %u failed, %u skipped\n", total.passed, total.failed, total.skipped);

@@ -109,27 +109,28 @@ run "cache: a run fills --cache-dir" 0 "$WASMRT" run --cache-dir "$CACHE" "$T/ex
     fail "cache: a run fills --cache-dir" "entries: $(ls "$CACHE" 2>&1)"
 run "cache: the next run uses it" 7 "$WASMRT" run --cache-dir="$CACHE" "$T/exit.wasm" 7 &&
     [ "$(ls "$CACHE" | grep -vc '\.code-')" = 1 ] && ok "cache: the next run uses it"
-# the translated-code cache: a private file beside the validation entry, adopted by
-# the next run, which must behave the same, traps and their function names included
+# the interpreter's translated-code cache (--interp): a private file beside the
+# validation entry, adopted by the next run, which must behave the same, traps and
+# their function names included
 rm -rf "$WORK/cache"
-run "code cache: filled" 134 "$WASMRT" run --cache-dir "$CACHE" "$T/trap.wasm" divide &&
+run "code cache: filled" 134 "$WASMRT" run --interp --cache-dir "$CACHE" "$T/trap.wasm" divide &&
     code=$(ls "$CACHE"/v1-*.code-gu 2>/dev/null) && [ "$(stat -c %a "$code")" = 600 ] &&
     ok "code cache: a run leaves its translated code, private to the user" ||
     fail "code cache: a run leaves its translated code, private to the user" "$(ls -l "$CACHE" 2>&1)"
-run "code cache: adopted" 134 "$WASMRT" run --cache-dir "$CACHE" "$T/trap.wasm" divide &&
+run "code cache: adopted" 134 "$WASMRT" run --interp --cache-dir "$CACHE" "$T/trap.wasm" divide &&
     grep -q "integer divide by zero in function [0-9]* (main)" "$WORK/err" &&
     ok "code cache: a trap in adopted code names its function" ||
     fail "code cache: a trap in adopted code names its function" "$(head -c 400 "$WORK/err")"
 IN=$WORK/small-hello
 printf '{"name":"cached","n":1}\n' >"$IN"
-run "code cache: hello" 0 "$WASMRT" run --cache-dir "$CACHE" "$WL/wasm/hello.wasm" &&
+run "code cache: hello" 0 "$WASMRT" run --interp --cache-dir "$CACHE" "$WL/wasm/hello.wasm" &&
     cp "$WORK/out" "$WORK/first" &&
-    run "code cache: hello again" 0 "$WASMRT" run --cache-dir "$CACHE" "$WL/wasm/hello.wasm" &&
+    run "code cache: hello again" 0 "$WASMRT" run --interp --cache-dir "$CACHE" "$WL/wasm/hello.wasm" &&
     cmp -s "$WORK/out" "$WORK/first" && [ -s "$WORK/first" ] &&
     ok "code cache: the adopting run gives the same output" ||
     fail "code cache: the adopting run gives the same output" "$(cat "$WORK/first") vs $(cat "$WORK/out")"
 unset IN
-run "code cache: metered" 2 "$WASMRT" run --cache-dir "$CACHE" --timeout 30 "$WL/wasm/hello.wasm" &&
+run "code cache: metered" 2 "$WASMRT" run --interp --cache-dir "$CACHE" --timeout 30 "$WL/wasm/hello.wasm" &&
     ls "$CACHE"/v1-*.code-gm >/dev/null 2>&1 && ok "code cache: --timeout code is kept apart" ||
     fail "code cache: --timeout code is kept apart" "$(ls "$CACHE" 2>&1)"
 rm -rf "$WORK/cache"
