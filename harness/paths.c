@@ -1,6 +1,7 @@
 /* paths.c: the project root and the paths under it (see paths.h). */
 #include "paths.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -64,4 +65,25 @@ int paths_make_directories(const char *path, wasmvs_error *err)
             return wasmvs_fail(err, "%s: cannot create folder: %s", partial, strerror(errno));
     }
     return 0;
+}
+
+void paths_remove_flat_directory(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *entry;
+    while ((entry = readdir(d)) != NULL)
+        if (entry->d_name[0] != '.') unlinkat(dirfd(d), entry->d_name, 0);
+    closedir(d);
+    rmdir(dir);
+}
+
+void paths_in_folder_with_extension(const char *dir, const char *file, const char *ext,
+                                    char *out, size_t size)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    const char *dot = strrchr(base, '.');
+    int stem = (int)(dot && dot != base ? (size_t)(dot - base) : strlen(base));
+    snprintf(out, size, "%s/%.*s.%s", dir, stem, base, ext);
 }

@@ -15,5 +15,11 @@ void paths_workload(const char *variant, const char *name, char *out, size_t siz
 struct wasmvs_error;
 /* Creates path and any missing parent folders (mode 0755); an existing folder is fine. */
 int paths_make_directories(const char *path, struct wasmvs_error *err);
+/* Removes a folder of plain files (no subfolders) and the folder; best effort. */
+void paths_remove_flat_directory(const char *dir);
+/* dir/STEM.EXT where STEM is file's name without folders and without a last extension
+ * (build/workloads/wasm/hello.wasm, "cwasm" -> dir/hello.cwasm); truncated to size. */
+void paths_in_folder_with_extension(const char *dir, const char *file, const char *ext,
+                                    char *out, size_t size);
 
 #endif

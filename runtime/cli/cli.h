@@ -18,8 +18,15 @@ int cli_run(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 /* `wasmrt bench-instantiate MODULE [RUNS]`: in-process load/instantiate/start times. */
 int cli_bench_instantiate(int argc, char **argv);
+/* `wasmrt compile [OPTIONS] MODULE.wasm -o MODULE.cwasm` */
+int cli_compile(int argc, char **argv);
 
-/* Reads and loads a module, printing "wasmrt: <path>: <what went wrong>" on failure. */
+/* The value of option argv[*i] when it is "--name VALUE" (then *i moves past it) or
+ * "--name=VALUE"; NULL when it is another option; "" (after saying so) when the value
+ * is missing. */
+const char *cli_option_value(const char *command, int argc, char **argv, int *i, const char *name);
+/* Reads and loads a module (a .wasm, or a compiled .cwasm), printing "wasmrt: <path>: <what went
+ * wrong>" on failure. */
 wasmrt_status cli_module_load(wasmrt_engine *engine, const char *path, wasmrt_module **out);
 /* Prints an engine error as "wasmrt: <context>: <kind>: <message> (offset, function)". */
 void cli_print_error(const char *context, const wasmrt_error *error);

@@ -10,6 +10,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Takes the value of an option given as "--name VALUE" or "--name=VALUE". */
+const char *cli_option_value(const char *command, int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0) return NULL;
+    if (argv[*i][n] == '=') return argv[*i] + n + 1;
+    if (argv[*i][n] != '\0') return NULL;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "wasmrt %s: expected a value after %s, found the end of the line\n",
+                command, name);
+        return "";
+    }
+    return argv[++*i];
+}
+
 void cli_print_error(const char *context, const wasmrt_error *error)
 {
     fprintf(stderr, "wasmrt: %s: %s: %s", context, wasmrt_status_name(error->status),
@@ -41,10 +56,19 @@ wasmrt_status cli_module_load(wasmrt_engine *engine, const char *path, wasmrt_mo
         fprintf(stderr, "wasmrt: %s: cannot map the module: %s\n", path, strerror(errno));
         return WASMRT_ERR_IO;
     }
+    if (memcmp(bytes, "wasmrtAO", 8) == 0) {
+        /* a compiled module: the engine maps the file itself (its code runs there) */
+        munmap(bytes, (size_t)st.st_size);
+        wasmrt_error error;
+        wasmrt_status status = wasmrt_module_load_compiled(engine, path, out, &error);
+        if (status != WASMRT_OK) cli_print_error(path, &error);
+        return status;
+    }
     if (memcmp(bytes, "\0asm", 4) != 0) {
         fprintf(stderr,
-                "wasmrt: %s: expected a WebAssembly module (magic \\0asm), found "
-                "other bytes: is this a native program or a text (.wat) file?\n",
+                "wasmrt: %s: expected a WebAssembly module (magic \\0asm) or a compiled "
+                "module (wasmrtAO), found other bytes: is this a native program or a text "
+                "(.wat) file?\n",
                 path);
         munmap(bytes, (size_t)st.st_size);
         return WASMRT_ERR_MALFORMED;

@@ -69,20 +69,6 @@ static uint64_t cli_parse_bytes(const char *text)
     return (uint64_t)value << shift;
 }
 
-/* Takes the value of an option given as "--name VALUE" or "--name=VALUE". */
-static const char *cli_option_value(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0) return NULL;
-    if (argv[*i][n] == '=') return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0') return NULL;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "wasmrt run: expected a value after %s, found the end of the line\n", name);
-        return "";
-    }
-    return argv[++*i];
-}
-
 static int cli_parse_run(int argc, char **argv, cli_run_options *o)
 {
     int i = 1;
@@ -91,7 +77,7 @@ static int cli_parse_run(int argc, char **argv, cli_run_options *o)
         if (strcmp(argv[i], "--") == 0) {
             i++;
             break;
-        } else if ((v = cli_option_value(argc, argv, &i, "--dir"))) {
+        } else if ((v = cli_option_value("run", argc, argv, &i, "--dir"))) {
             if (!*v) return -1;
             if (o->dir_count == CLI_MAX_DIRS) {
                 fprintf(stderr, "wasmrt run: at most %d --dir options\n", CLI_MAX_DIRS);
@@ -105,7 +91,7 @@ static int cli_parse_run(int argc, char **argv, cli_run_options *o)
                 *sep = '\0';
                 d->guest_path = sep + 2;
             }
-        } else if ((v = cli_option_value(argc, argv, &i, "--env"))) {
+        } else if ((v = cli_option_value("run", argc, argv, &i, "--env"))) {
             if (!*v) return -1;
             if (o->env_count == CLI_MAX_ENVS) {
                 fprintf(stderr, "wasmrt run: at most %d --env options\n", CLI_MAX_ENVS);
@@ -120,10 +106,10 @@ static int cli_parse_run(int argc, char **argv, cli_run_options *o)
                 v = found;
             }
             o->envs[o->env_count++] = v;
-        } else if ((v = cli_option_value(argc, argv, &i, "--listen"))) {
+        } else if ((v = cli_option_value("run", argc, argv, &i, "--listen"))) {
             if (!*v) return -1;
             o->listen = v;
-        } else if ((v = cli_option_value(argc, argv, &i, "--max-memory"))) {
+        } else if ((v = cli_option_value("run", argc, argv, &i, "--max-memory"))) {
             if (!*v) return -1;
             o->max_memory_bytes = cli_parse_bytes(v);
             if (o->max_memory_bytes < 65536) {
@@ -133,7 +119,7 @@ static int cli_parse_run(int argc, char **argv, cli_run_options *o)
                         v);
                 return -1;
             }
-        } else if ((v = cli_option_value(argc, argv, &i, "--timeout"))) {
+        } else if ((v = cli_option_value("run", argc, argv, &i, "--timeout"))) {
             if (!*v) return -1;
             char *end;
             o->timeout_seconds = strtod(v, &end);
@@ -141,7 +127,7 @@ static int cli_parse_run(int argc, char **argv, cli_run_options *o)
                 fprintf(stderr, "wasmrt run: --timeout: expected seconds > 0, found '%s'\n", v);
                 return -1;
             }
-        } else if ((v = cli_option_value(argc, argv, &i, "--cache-dir"))) {
+        } else if ((v = cli_option_value("run", argc, argv, &i, "--cache-dir"))) {
             if (!*v) return -1;
             o->cache_dir = v;
         } else if (strcmp(argv[i], "--no-cache") == 0) {

@@ -8,7 +8,9 @@
 
 static void cli_usage(FILE *out)
 {
-    fputs("usage: wasmrt run [OPTIONS] MODULE.wasm [ARGS...]\n"
+    fputs("usage: wasmrt run [OPTIONS] MODULE.wasm|MODULE.cwasm [ARGS...]\n"
+          "       wasmrt compile [--bounds guard|explicit] [--metered] MODULE.wasm -o "
+          "MODULE.cwasm\n"
           "       wasmrt inspect MODULE.wasm\n"
           "       wasmrt --version | --help\n"
           "\n"
@@ -31,11 +33,14 @@ static void cli_usage(FILE *out)
           "                        function is compiled to machine code on its first call)\n"
           "A cold start reads the module, decodes it, validates it (every function body is\n"
           "type-checked unless the cache holds an entry for these exact bytes: then only\n"
-          "the module-level checks run), instantiates it, and translates each function on\n"
-          "its first call (type-checking it again) while _start runs, unless an earlier\n"
-          "run left its translation in the cache: the run stores what it translated when\n"
-          "the guest exits, and the next start adopts it. Compiling the translation to\n"
-          "machine code is not cached: it is a single quick pass.\n"
+          "the module-level checks run), instantiates it, and compiles each function to\n"
+          "machine code on its first call (type-checking it again) while _start runs,\n"
+          "unless an earlier run left that code in the cache: the run stores what it\n"
+          "compiled when the guest exits, and the next start maps it.\n"
+          "compile: compiles every function of a module and writes a compiled module that\n"
+          "run runs without compiling; it serves this build of wasmrt only, with the\n"
+          "bounds mode it was compiled for (default: guard pages), and --metered for runs\n"
+          "with --timeout.\n"
           "inspect: prints a module's sections, imports, exports, memory and sizes.\n",
           out);
 }
@@ -58,11 +63,15 @@ int main(int argc, char **argv)
     }
     if (strcmp(command, "run") == 0) return cli_run(argc - 1, argv + 1);
     if (strcmp(command, "inspect") == 0) return cli_inspect(argc - 1, argv + 1);
+    if (strcmp(command, "compile") == 0) return cli_compile(argc - 1, argv + 1);
     if (strcmp(command, "bench-instantiate") == 0)
         return cli_bench_instantiate(argc - 1, argv + 1);
     size_t len = strlen(command);
-    if (len > 5 && strcmp(command + len - 5, ".wasm") == 0) return cli_run(argc, argv);
-    fprintf(stderr, "wasmrt: expected a command (run, inspect, --help, --version), found '%s'\n",
+    if ((len > 5 && strcmp(command + len - 5, ".wasm") == 0) ||
+        (len > 6 && strcmp(command + len - 6, ".cwasm") == 0))
+        return cli_run(argc, argv);
+    fprintf(stderr,
+            "wasmrt: expected a command (run, compile, inspect, --help, --version), found '%s'\n",
             command);
     return CLI_EXIT_USAGE;
 }

@@ -166,7 +166,7 @@ typedef struct wasmrt_config {
      * Validation: a module whose bodies validated once leaves an empty file named by
      * a hash of its bytes; loading the same bytes again skips type-checking the
      * bodies (most of a load); each function is still type-checked when translated.
-     * Translated code: what wasmrt_module_cache_code stored is mapped at load and
+     * Code: what wasmrt_module_cache_code stored is mapped at load and
      * runs without translating again; such a file is trusted, so it is used only
      * when owned by this user and not writable by others (code_cache.c). */
     const char *cache_dir;
@@ -186,18 +186,34 @@ typedef enum wasmrt_extern_kind {
     WASMRT_EXTERN_GLOBAL = 3,
 } wasmrt_extern_kind;
 
-/* Decodes and validates; the bytes are copied, so the caller may free them. */
+/* Decodes and validates; the bytes are copied, so the caller may free them. A compiled
+ * module's bytes (.cwasm) are malformed here: it loads from its file, mapped. */
 wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, size_t size,
                                  wasmrt_module **out, wasmrt_error *error);
-/* Reads the file and loads it; errors name the file. */
+/* Reads the file and loads it; errors name the file. A compiled module (.cwasm) is
+ * loaded as wasmrt_module_load_compiled does. */
 wasmrt_status wasmrt_module_load_file(wasmrt_engine *engine, const char *path,
                                       wasmrt_module **out, wasmrt_error *error);
+/* Compiled modules (.cwasm): the module's bytes and the machine code of all its
+ * functions in one file, run without compiling. write compiles every function (an
+ * engine in WASMRT_MODE_JIT) and writes the file. load maps it (the code runs where
+ * it is mapped, never copied) after checking it serves this engine: written by this
+ * same build of wasmrt, for the engine's bounds mode and metering (fuel or deadline),
+ * for CPU features this machine has, undamaged, its records in range; otherwise it
+ * fails with a message saying which, and nothing of the file runs. Loading does not
+ * type-check the bodies again (they were, when compiled): a compiled module is
+ * trusted as a native program is. */
+wasmrt_status wasmrt_module_write_compiled(wasmrt_module *module, const char *path,
+                                           wasmrt_error *error);
+wasmrt_status wasmrt_module_load_compiled(wasmrt_engine *engine, const char *path,
+                                          wasmrt_module **out, wasmrt_error *error);
 /* Frees the module; every instance of it must be freed first. */
 void wasmrt_module_free(wasmrt_module *module);
-/* With a cache directory configured: stores the interpreter code of every function
- * translated so far, so the next load of the same bytes by this same build of the
- * engine (same bounds mode and metering) maps it instead of translating. Writes
- * nothing when there is nothing new; best effort (an error only means no file). */
+/* With a cache directory configured: stores the machine code of every function
+ * compiled so far (WASMRT_MODE_JIT; the interpreter code of every function translated,
+ * WASMRT_MODE_INTERP), so the next load of the same bytes by this same build of the
+ * engine (same bounds mode and metering) maps it instead of compiling. Writes nothing
+ * when there is nothing new; best effort (an error only means no file). */
 wasmrt_status wasmrt_module_cache_code(wasmrt_module *module);
 
 typedef struct wasmrt_import_info {

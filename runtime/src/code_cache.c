@@ -18,7 +18,6 @@
  * ignored and the functions are translated from the module's bytes. */
 #include <errno.h>
 #include <fcntl.h>
-#include <link.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,43 +35,9 @@
 
 static uint64_t code_cache_print;
 
-/* The build ID note of the program (PT_NOTE, "GNU", type 3), hashed in. */
-static int code_cache_phdr(struct dl_phdr_info *info, size_t size, void *data)
-{
-    (void)size;
-    uint64_t *h = data;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type != PT_NOTE)
-            continue;
-        const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
-        const uint8_t *end = p + ph->p_memsz;
-        while (p + 12 <= end) {
-            uint32_t namesz, descsz, type;
-            memcpy(&namesz, p, 4);
-            memcpy(&descsz, p + 4, 4);
-            memcpy(&type, p + 8, 4);
-            const uint8_t *name = p + 12;
-            const uint8_t *desc = name + ((namesz + 3u) & ~3u);
-            if (desc + descsz > end)
-                break;
-            if (type == NT_GNU_BUILD_ID && namesz == 4 && memcmp(name, "GNU", 4) == 0 &&
-                descsz > 0) {
-                uint64_t two[2];
-                cache_hash(desc, descsz, two);
-                h[0] = two[0];
-                return 1;
-            }
-            p = desc + ((descsz + 3u) & ~3u);
-        }
-    }
-    return 1; /* the first object is the program: stop there */
-}
-
 static void code_cache_fingerprint_init(void)
 {
-    uint64_t build = 0;
-    dl_iterate_phdr(code_cache_phdr, &build);
+    uint64_t build = cache_build_id();
     if (!build)
         return; /* no build ID: nothing ties a file to this binary, so no cache */
     uint64_t words[OP_COUNT + 2];
@@ -90,35 +55,6 @@ static uint64_t code_cache_fingerprint(void)
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, code_cache_fingerprint_init);
     return code_cache_print;
-}
-
-/* A checksum against torn or damaged files (not against forgery: see the top): a
- * running sum and a sum of running sums (Fletcher's scheme, which also catches
- * swapped words) in four independent lanes, so it costs about an add per word; the
- * payload is whole words. */
-uint64_t code_cache_sum(const uint8_t *p, size_t n)
-{
-    uint64_t a[4] = {1, 2, 3, 4}, b[4] = {0, 0, 0, 0};
-    size_t i = 0;
-    for (; i + 32 <= n; i += 32)
-        for (int k = 0; k < 4; k++) {
-            uint64_t w;
-            memcpy(&w, p + i + 8 * k, 8);
-            a[k] += w;
-            b[k] += a[k];
-        }
-    uint64_t h = n * 0x9e3779b97f4a7c15ull;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-    }
-    for (int k = 0; k < 4; k++) {
-        h = (h ^ a[k]) * 0xc4ceb9fe1a85ec53ull;
-        h = (h ^ b[k]) * 0xc4ceb9fe1a85ec53ull;
-        h ^= h >> 29;
-    }
-    return h;
 }
 
 /* The file for this module under these translation options. */
@@ -200,7 +136,7 @@ void code_cache_load(wasmrt_module *m)
         munmap(map, size);
         return;
     }
-    if (code_cache_sum(payload, h->payload_size) != h->checksum) {
+    if (cache_sum(payload, h->payload_size) != h->checksum) {
         munmap(map, size);
         return;
     }
@@ -267,7 +203,7 @@ static int code_cache_put(const wasmrt_module *m, const code *cd, uint8_t *out)
     return 1;
 }
 
-wasmrt_status wasmrt_module_cache_code(wasmrt_module *m)
+wasmrt_status code_cache_store(wasmrt_module *m)
 {
     char path[4096];
     uint64_t print = code_cache_fingerprint();
@@ -306,30 +242,9 @@ wasmrt_status wasmrt_module_cache_code(wasmrt_module *m)
         at += code_cache_entry_size(cd->word_count, cd->reloc_count);
         h->entry_count++;
     }
-    h->checksum = code_cache_sum(buf + sizeof *h, payload);
+    h->checksum = cache_sum(buf + sizeof *h, payload);
 
-    /* a private temporary renamed over the old file: readers see one or the other */
-    char tmp[4096 + 16];
-    snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
-    int fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT && cache_make_dir(m->engine) == 0)
-        fd = mkostemp(tmp, O_CLOEXEC);
-    wasmrt_status s = WASMRT_ERR_IO;
-    if (fd >= 0) {
-        size_t total = sizeof *h + payload, done = 0;
-        while (done < total) {
-            ssize_t n = write(fd, buf + done, total - done);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                break;
-            done += (size_t)n;
-        }
-        if (close(fd) == 0 && done == total && rename(tmp, path) == 0)
-            s = WASMRT_OK;
-        else
-            unlink(tmp);
-    }
+    wasmrt_status s = cache_write_file(m->engine, path, buf, sizeof *h + payload);
     free(buf);
     return s;
 }

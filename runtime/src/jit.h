@@ -38,6 +38,23 @@ wasmrt_status jit_call_func(exec_thread *t, wasmrt_instance *inst, wasmrt_func *
  * names that function. */
 int jit_fault_func(const void *pc, uint32_t *func);
 
+/* aot.c: files of machine code (a compiled module, .cwasm; the cache beside a
+ * module). aot_open maps a compiled module and checks it serves this engine, giving
+ * the module's bytes in it; aot_adopt checks its records against the loaded module and
+ * makes their code the functions' (the module keeps the mapping; the file is closed
+ * either way). */
+typedef struct aot_file aot_file;
+wasmrt_status aot_open(const wasmrt_engine *e, const char *path, aot_file **out,
+                       const uint8_t **module, size_t *module_size, wasmrt_error *error);
+wasmrt_status aot_adopt(wasmrt_module *m, aot_file *f, wasmrt_error *error);
+void aot_close(aot_file *f);
+/* Compiles every function and writes a compiled module. */
+wasmrt_status aot_write(wasmrt_module *m, const char *path, wasmrt_error *error);
+/* The cache beside the module (cache_dir): adopts what earlier runs compiled (best
+ * effort); stores what is compiled now when there is more. */
+void jit_cache_load(wasmrt_module *m);
+wasmrt_status jit_cache_store(wasmrt_module *m);
+
 /* stack.c: finds this thread's stack and sets the lowest C stack address compiled
  * code may use (t->cstack_limit). */
 void jit_thread_limits(exec_thread *t);

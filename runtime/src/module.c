@@ -55,12 +55,16 @@ void wasmrt_module_free(wasmrt_module *m)
     free(m);
 }
 
-wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, size_t size,
-                                 wasmrt_module **out, wasmrt_error *error)
+/* Loads bytes into a module. With `aot`, a compiled module's mapping (src/jit/aot.c):
+ * its bodies were validated when they were compiled, and its machine code becomes the
+ * functions'. */
+static wasmrt_status module_load(wasmrt_engine *engine, const uint8_t *bytes, size_t size,
+                                 aot_file *aot, wasmrt_module **out, wasmrt_error *error)
 {
     wasmrt_module *m = calloc(1, sizeof *m);
     if (!m || !(m->bytes = malloc(size ? size : 1))) {
         free(m);
+        aot_close(aot);
         return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET, "out of memory");
     }
     memcpy(m->bytes, bytes, size);
@@ -70,7 +74,7 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
     pthread_mutex_init(&m->lock, NULL);
     if (engine->config.cache_dir)
         cache_hash(bytes, size, m->cache_key);
-    int cached = engine->config.cache_dir && cache_validated(engine, m->cache_key, size);
+    int cached = aot || (engine->config.cache_dir && cache_validated(engine, m->cache_key, size));
     wasmrt_status s = decode_module(m, error);
     /* The spec decodes every body before validating anything, so a malformed body
        wins over an invalid module. The structural walk (decode_bodies) costs a
@@ -89,6 +93,17 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
         code_cache_load(m);
     if (s == WASMRT_OK && compiled)
         jit_module_init(m);
+    if (aot) {
+        if (s == WASMRT_OK && !compiled)
+            s = error_set(error, WASMRT_ERR_ARGUMENT, WASMRT_NO_OFFSET,
+                          "a compiled module runs on an engine in WASMRT_MODE_JIT");
+        if (s == WASMRT_OK)
+            s = aot_adopt(m, aot, error);
+        else
+            aot_close(aot);
+    } else if (s == WASMRT_OK && compiled && engine->config.cache_dir) {
+        jit_cache_load(m);
+    }
     /* eager: every function translated (or compiled) now */
     for (uint32_t i = m->imported_funcs; s == WASMRT_OK && !engine->config.lazy_compile &&
                                          i < m->func_count;
@@ -103,6 +118,41 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
         cache_record_validated(engine, m->cache_key, size);
     *out = m;
     return WASMRT_OK;
+}
+
+wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, size_t size,
+                                 wasmrt_module **out, wasmrt_error *error)
+{
+    if (size >= 8 && memcmp(bytes, "wasmrtAO", 8) == 0)
+        return error_set(error, WASMRT_ERR_MALFORMED, 0,
+                         "not a WebAssembly module but a compiled module (.cwasm): load it "
+                         "from its file (wasmrt_module_load_compiled)");
+    return module_load(engine, bytes, size, NULL, out, error);
+}
+
+wasmrt_status wasmrt_module_load_compiled(wasmrt_engine *engine, const char *path,
+                                          wasmrt_module **out, wasmrt_error *error)
+{
+    aot_file *f;
+    const uint8_t *bytes;
+    size_t size;
+    wasmrt_status s = aot_open(engine, path, &f, &bytes, &size, error);
+    if (s != WASMRT_OK)
+        return s;
+    return module_load(engine, bytes, size, f, out, error);
+}
+
+wasmrt_status wasmrt_module_write_compiled(wasmrt_module *module, const char *path,
+                                           wasmrt_error *error)
+{
+    return aot_write(module, path, error);
+}
+
+wasmrt_status wasmrt_module_cache_code(wasmrt_module *module)
+{
+    if (module->engine->config.mode == WASMRT_MODE_JIT)
+        return jit_cache_store(module);
+    return code_cache_store(module);
 }
 
 wasmrt_status wasmrt_module_load_file(wasmrt_engine *engine, const char *path,
@@ -133,6 +183,10 @@ wasmrt_status wasmrt_module_load_file(wasmrt_engine *engine, const char *path,
     }
     int failed = ferror(f);
     fclose(f);
+    if (!failed && len >= 8 && memcmp(buf, "wasmrtAO", 8) == 0) {
+        free(buf);
+        return wasmrt_module_load_compiled(engine, path, out, error);
+    }
     if (failed) {
         free(buf);
         return error_set(error, WASMRT_ERR_IO, WASMRT_NO_OFFSET, "%s: read error", path);

@@ -171,6 +171,7 @@ struct wasmrt_module {
     size_t code_map_size;
     uint32_t code_map_count; /* functions adopted from it */
     struct tier_arena *jit; /* src/jit/arena.c: machine code, when compiled */
+    uint32_t jit_adopted;   /* functions whose code came from a file (src/jit/aot.c) */
 };
 
 /* ---- runtime objects --------------------------------------------------------- */

@@ -7,7 +7,6 @@
  * Files damaged behind a correct checksum (entry sizes, function indices,
  * relocations) are refused or adopted in range, never read or written out of bounds:
  * thousands of seeded mutations, loaded under ASan in the sanitizer build. */
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,31 +23,20 @@ typedef struct cc_fixture {
 static int cc_setup(void **state)
 {
     cc_fixture *fx = calloc(1, sizeof *fx);
-    snprintf(fx->dir, sizeof fx->dir, "/tmp/wasmrt-code-cache-XXXXXX");
-    if (!mkdtemp(fx->dir))
-        return -1;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/test_code_cache.wasm", TEST_WAT_DIR);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    fx->bytes = malloc(1 << 16);
-    fx->size = fread(fx->bytes, 1, 1 << 16, f);
-    fclose(f);
     *state = fx;
-    return 0;
+    if (test_temp_dir(fx->dir, sizeof fx->dir, "code-cache") != 0)
+        return -1;
+    fx->bytes = test_read_wasm("test_code_cache", &fx->size);
+    return fx->bytes ? 0 : -1;
 }
 
 static int cc_teardown(void **state)
 {
     cc_fixture *fx = *state;
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int r = test_remove_dir(fx->dir);
     free(fx->bytes);
     free(fx);
-    return 0;
+    return r;
 }
 
 typedef struct cc_run {
@@ -86,52 +74,21 @@ static void cc_close(cc_run *r)
     wasmrt_engine_free(r->engine);
 }
 
-static int32_t cc_call(cc_run *r, const char *name, int32_t a, int32_t b, int32_t c, uint32_t n)
-{
-    wasmrt_value args[3], res;
-    int32_t v[3] = {a, b, c};
-    for (uint32_t i = 0; i < n; i++) {
-        args[i].type = WASMRT_I32;
-        args[i].of.i32 = v[i];
-    }
-    wasmrt_error err;
-    wasmrt_status s = wasmrt_instance_call(r->inst, name, args, n, &res, 1, &err);
-    if (s != WASMRT_OK)
-        fail_msg("%s: %s", name, err.message);
-    return res.of.i32;
-}
-
 /* Every export but "calls", with the results worked out by hand. */
 static void cc_exercise(cc_run *r)
 {
-    assert_int_equal(cc_call(r, "fib", 15, 0, 0, 1), 610);
-    assert_int_equal(cc_call(r, "apply", 0, 2, 3, 3), 5);  /* add */
-    assert_int_equal(cc_call(r, "apply", 1, 4, 5, 3), 20); /* mul */
-    assert_int_equal(cc_call(r, "apply", 2, 10, 0, 3), 55); /* fib, indirectly */
-    assert_int_equal(cc_call(r, "sum", 10, 0, 0, 1), 45);
-    assert_int_equal(cc_call(r, "divide", 7, 2, 0, 2), 3);
+    assert_int_equal(test_i32_3(r->inst, "fib", 1, 15, 0, 0), 610);
+    assert_int_equal(test_i32_3(r->inst, "apply", 3, 0, 2, 3), 5);  /* add */
+    assert_int_equal(test_i32_3(r->inst, "apply", 3, 1, 4, 5), 20); /* mul */
+    assert_int_equal(test_i32_3(r->inst, "apply", 3, 2, 10, 0), 55); /* fib, indirectly */
+    assert_int_equal(test_i32_3(r->inst, "sum", 1, 10, 0, 0), 45);
+    assert_int_equal(test_i32_3(r->inst, "divide", 2, 7, 2, 0), 3);
     wasmrt_value args[2] = {{.type = WASMRT_I32, .of.i32 = 1}, {.type = WASMRT_I32, .of.i32 = 0}};
     wasmrt_value res;
     wasmrt_error err;
     assert_int_equal(wasmrt_instance_call(r->inst, "divide", args, 2, &res, 1, &err),
                      WASMRT_ERR_TRAP);
     assert_int_equal(err.trap, WASMRT_TRAP_INTEGER_DIVIDE_BY_ZERO);
-}
-
-/* The code file's path (the one entry ending in suffix), or "" */
-static void cc_file(const cc_fixture *fx, const char *suffix, char *out, size_t cap)
-{
-    out[0] = 0;
-    DIR *d = opendir(fx->dir);
-    if (!d)
-        return;
-    size_t ls = strlen(suffix);
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t l = strlen(e->d_name);
-        if (l > ls && strcmp(e->d_name + l - ls, suffix) == 0)
-            snprintf(out, cap, "%s/%s", fx->dir, e->d_name);
-    }
-    closedir(d);
 }
 
 static void cc_fill(cc_fixture *fx)
@@ -147,14 +104,14 @@ static void test_second_load_adopts_translated_code(void **state)
     cc_fixture *fx = *state;
     cc_fill(fx);
     char path[512];
-    cc_file(fx, ".code-gu", path, sizeof path);
+    test_find_file(fx->dir, ".code-gu", path, sizeof path);
     assert_true(path[0] != 0);
     cc_run r;
     /* add, mul, $fib, apply, fib, sum, divide: all but "calls", before any call */
     assert_int_equal(cc_open(fx, &r, WASMRT_BOUNDS_GUARD), 7);
     cc_exercise(&r);
     /* fib(15) and fib(10) through the cached recursive calls: 1973 + 177 calls */
-    assert_int_equal(cc_call(&r, "calls", 0, 0, 0, 0), 2150);
+    assert_int_equal(test_i32_3(r.inst, "calls", 0, 0, 0, 0), 2150);
     struct stat before, after;
     assert_int_equal(stat(path, &before), 0);
     cc_close(&r); /* "calls" is new: the file is rewritten with it */
@@ -181,7 +138,7 @@ static void test_damaged_file_is_ignored(void **state)
     cc_fixture *fx = *state;
     cc_fill(fx);
     char path[512];
-    cc_file(fx, ".code-gu", path, sizeof path);
+    test_find_file(fx->dir, ".code-gu", path, sizeof path);
     int fd = open(path, O_RDWR);
     assert_true(fd >= 0);
     uint8_t byte;
@@ -190,7 +147,7 @@ static void test_damaged_file_is_ignored(void **state)
     assert_int_equal(pwrite(fd, &byte, 1, 200), 1);
     close(fd);
     cc_expect_ignored(fx); /* and rewritten whole */
-    cc_file(fx, ".code-gu", path, sizeof path);
+    test_find_file(fx->dir, ".code-gu", path, sizeof path);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(truncate(path, st.st_size - 8), 0);
@@ -202,7 +159,7 @@ static void test_writable_by_others_is_ignored(void **state)
     cc_fixture *fx = *state;
     cc_fill(fx);
     char path[512];
-    cc_file(fx, ".code-gu", path, sizeof path);
+    test_find_file(fx->dir, ".code-gu", path, sizeof path);
     assert_int_equal(chmod(path, 0622), 0);
     cc_expect_ignored(fx);
 }
@@ -216,19 +173,11 @@ static void test_other_bounds_mode_keeps_its_own_file(void **state)
     cc_exercise(&r);
     cc_close(&r);
     char path[512];
-    cc_file(fx, ".code-cu", path, sizeof path);
+    test_find_file(fx->dir, ".code-cu", path, sizeof path);
     assert_true(path[0] != 0);
     assert_int_equal(cc_open(fx, &r, WASMRT_BOUNDS_EXPLICIT), 7);
     cc_exercise(&r);
     cc_close(&r);
-}
-
-static uint64_t cc_rand(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return *s;
 }
 
 static void test_damage_behind_a_good_checksum_stays_in_bounds(void **state)
@@ -236,7 +185,7 @@ static void test_damage_behind_a_good_checksum_stays_in_bounds(void **state)
     cc_fixture *fx = *state;
     cc_fill(fx);
     char path[512];
-    cc_file(fx, ".code-gu", path, sizeof path);
+    test_find_file(fx->dir, ".code-gu", path, sizeof path);
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
     static uint8_t good[1 << 16], bad[1 << 16];
@@ -248,16 +197,16 @@ static void test_damage_behind_a_good_checksum_stays_in_bounds(void **state)
     for (int round = 0; round < 3000; round++) {
         memcpy(bad, good, size);
         /* small values where the entry headers and relocations live, or any byte */
-        int flips = 1 + (int)(cc_rand(&seed) % 4);
+        int flips = 1 + (int)(test_rand(&seed) % 4);
         for (int k = 0; k < flips; k++) {
-            size_t at = head + cc_rand(&seed) % (size - head);
-            if (cc_rand(&seed) & 1)
-                bad[at] ^= (uint8_t)(1u << (cc_rand(&seed) % 8));
+            size_t at = head + test_rand(&seed) % (size - head);
+            if (test_rand(&seed) & 1)
+                bad[at] ^= (uint8_t)(1u << (test_rand(&seed) % 8));
             else
-                bad[at] = (uint8_t)cc_rand(&seed);
+                bad[at] = (uint8_t)test_rand(&seed);
         }
         code_cache_header *h = (code_cache_header *)bad;
-        h->checksum = code_cache_sum(bad + head, size - head);
+        h->checksum = cache_sum(bad + head, size - head);
         int fd = open(path, O_WRONLY | O_TRUNC);
         assert_true(fd >= 0);
         assert_int_equal(write(fd, bad, size), (ssize_t)size);

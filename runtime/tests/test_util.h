@@ -4,9 +4,11 @@
 #ifndef WASMRT_TEST_UTIL_H
 #define WASMRT_TEST_UTIL_H
 
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,14 +84,21 @@ static inline wasmrt_status test_call_i32(wasmrt_instance *inst, const char *nam
     return s;
 }
 
-static inline int32_t test_i32(wasmrt_instance *inst, const char *name, int argc, int32_t a,
-                               int32_t b)
+/* The result of an export given up to three i32 arguments (argc of a, b, c). */
+static inline int32_t test_i32_3(wasmrt_instance *inst, const char *name, int argc, int32_t a,
+                                 int32_t b, int32_t c)
 {
     int32_t r = 0;
     wasmrt_error err;
-    if (test_call_i32(inst, name, &r, &err, argc, a, b) != WASMRT_OK)
+    if (test_call_i32(inst, name, &r, &err, argc, a, b, c) != WASMRT_OK)
         fail_msg("%s: %s", name, err.message);
     return r;
+}
+
+static inline int32_t test_i32(wasmrt_instance *inst, const char *name, int argc, int32_t a,
+                               int32_t b)
+{
+    return test_i32_3(inst, name, argc, a, b, 0);
 }
 
 /* Expects the call to trap with this kind. */
@@ -101,6 +110,61 @@ static inline void test_expect_trap(wasmrt_instance *inst, const char *name,
     if (s != WASMRT_ERR_TRAP || err.trap != kind)
         fail_msg("%s: expected trap \"%s\", got status %s (%s)", name, wasmrt_trap_name(kind),
                  wasmrt_status_name(s), s == WASMRT_OK ? "returned" : err.message);
+}
+
+/* ---- files: the cache tests' fixtures ---- */
+
+/* tests/wat/NAME.wasm's bytes (malloc'd, at most 64 KiB), or NULL. */
+static inline uint8_t *test_read_wasm(const char *name, size_t *size)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.wasm", TEST_WAT_DIR, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    uint8_t *bytes = malloc(1 << 16);
+    *size = bytes ? fread(bytes, 1, 1 << 16, f) : 0;
+    fclose(f);
+    return bytes;
+}
+
+/* Creates /tmp/wasmrt-NAME-XXXXXX into dir; 0 on success. */
+static inline int test_temp_dir(char *dir, size_t cap, const char *name)
+{
+    snprintf(dir, cap, "/tmp/wasmrt-%s-XXXXXX", name);
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static inline int test_remove_dir(const char *dir)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The path of the entry of dir whose name ends in suffix (the last one), or "". */
+static inline void test_find_file(const char *dir, const char *suffix, char *out, size_t cap)
+{
+    out[0] = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    size_t ls = strlen(suffix);
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t l = strlen(e->d_name);
+        if (l > ls && strcmp(e->d_name + l - ls, suffix) == 0)
+            snprintf(out, cap, "%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+}
+
+/* xorshift64: the seeded mutations of the damage tests. */
+static inline uint64_t test_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
 }
 
 #endif

@@ -24,6 +24,8 @@ typedef struct tier_chunk {
     _Atomic size_t used; /* records written, published for the fault lookup */
     pid_t owner;
     int mapped_file; /* a code file's mapping (aot.c): read-only, not ours to write */
+    void *map;       /* the whole file's mapping, unmapped with the module */
+    size_t map_size;
 } tier_chunk;
 
 struct tier_arena {
@@ -105,16 +107,18 @@ void *tier_arena_put(wasmrt_module *m, const uint8_t *bytes, size_t n)
     return c->rx + at;
 }
 
-int tier_arena_adopt_file(wasmrt_module *m, uint8_t *code, size_t size, size_t used)
+int tier_arena_adopt_file(wasmrt_module *m, void *map, size_t map_size, uint8_t *code, size_t size)
 {
     if (!m->jit && !(m->jit = calloc(1, sizeof *m->jit))) return 0;
     tier_chunk *c = calloc(1, sizeof *c);
     if (!c) return 0;
     c->rx = code;
     c->size = size;
-    c->used = used;
+    c->used = size;
     c->owner = getpid();
     c->mapped_file = 1;
+    c->map = map;
+    c->map_size = map_size;
     if (!tier_register(c)) {
         free(c);
         return 0;
@@ -133,6 +137,8 @@ void tier_arena_free(wasmrt_module *m)
         if (!c->mapped_file) {
             munmap(c->rw, c->size);
             munmap(c->rx, c->size);
+        } else {
+            munmap(c->map, c->map_size);
         }
         free(c);
     }

@@ -63,4 +63,35 @@ typedef struct jit_record {
     uint32_t nfaults;  /* uint32_t code offsets, sorted, at code_end */
 } jit_record;
 
+/* The file of machine code (src/jit/aot.c): this header, the module's bytes (in a
+ * compiled module), a uint32_t per defined function (its record's offset in the code,
+ * or AOT_NONE), then from a page boundary the records back to back. */
+#define AOT_MAGIC "wasmrtAO"
+#define AOT_VERSION 1
+#define AOT_NONE UINT32_MAX
+#define AOT_PAGE 4096u
+
+typedef struct aot_header {
+    char magic[8];
+    uint32_t version, header_size;
+    uint64_t build;  /* cache_build_id() of the writer */
+    uint64_t layout; /* what the code relies on (aot_layout) */
+    uint32_t bounds; /* 1: explicit bounds checks */
+    uint32_t metered;
+    uint32_t cpu_features; /* jit_cpu_features() of the writer: what the code may use */
+    uint32_t func_count, imported_funcs, global_count;
+    uint64_t module_hash[2];             /* cache_hash of the module's bytes */
+    uint64_t module_offset, module_size; /* the bytes (a compiled module; else 0) */
+    uint64_t table_offset;               /* uint32_t per defined function */
+    uint64_t code_offset, code_size;     /* the records, from a page boundary */
+    uint64_t file_size;
+    uint64_t checksum; /* aot_checksum: all the file but this field (the header's last) */
+} aot_header;
+_Static_assert(sizeof(aot_header) == offsetof(aot_header, checksum) + 8 &&
+                   offsetof(aot_header, checksum) % 8 == 0,
+               "the checksum ends the header, in whole words");
+
+/* The file's checksum: every byte but the field's. */
+uint64_t aot_checksum(const uint8_t *file, size_t size);
+
 #endif

@@ -22,7 +22,9 @@ wasmrt_status jit_compile_function(const wasmrt_module *m, const func_entry *fn,
 
 /* arena.c: executable memory per module */
 void *tier_arena_put(wasmrt_module *m, const uint8_t *bytes, size_t n);
-int tier_arena_adopt_file(wasmrt_module *m, uint8_t *code, size_t size, size_t used);
+/* A code file's mapping (aot.c) becomes the module's: code (size bytes of records)
+ * runs where it is, and the whole mapping goes with the module. */
+int tier_arena_adopt_file(wasmrt_module *m, void *map, size_t map_size, uint8_t *code, size_t size);
 void tier_arena_free(wasmrt_module *m);
 /* Calls fn for every record of the module's code. */
 void tier_arena_each(const wasmrt_module *m, void (*fn)(void *ctx, const jit_record *rec),

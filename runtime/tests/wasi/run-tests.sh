@@ -105,10 +105,11 @@ run "return 3 from main" 3 "$WASMRT" run "$T/exit.wasm" return 3 && ok "return 3
 # ---- the validation cache ------------------------------------------------------------
 CACHE="$WORK/cache/wasmrt"
 run "cache: a run fills --cache-dir" 0 "$WASMRT" run --cache-dir "$CACHE" "$T/exit.wasm" 0 &&
-    [ "$(ls "$CACHE" | grep '^v1-' | grep -vc '\.code-')" = 1 ] && ok "cache: a run fills --cache-dir" ||
+    [ "$(ls "$CACHE" | grep '^v1-' | grep -vc '\.\(code\|jit\)-')" = 1 ] &&
+    ok "cache: a run fills --cache-dir" ||
     fail "cache: a run fills --cache-dir" "entries: $(ls "$CACHE" 2>&1)"
 run "cache: the next run uses it" 7 "$WASMRT" run --cache-dir="$CACHE" "$T/exit.wasm" 7 &&
-    [ "$(ls "$CACHE" | grep -vc '\.code-')" = 1 ] && ok "cache: the next run uses it"
+    [ "$(ls "$CACHE" | grep -vc '\.\(code\|jit\)-')" = 1 ] && ok "cache: the next run uses it"
 # the interpreter's translated-code cache (--interp): a private file beside the
 # validation entry, adopted by the next run, which must behave the same, traps and
 # their function names included
@@ -133,6 +134,68 @@ unset IN
 run "code cache: metered" 2 "$WASMRT" run --interp --cache-dir "$CACHE" --timeout 30 "$WL/wasm/hello.wasm" &&
     ls "$CACHE"/v1-*.code-gm >/dev/null 2>&1 && ok "code cache: --timeout code is kept apart" ||
     fail "code cache: --timeout code is kept apart" "$(ls "$CACHE" 2>&1)"
+# the machine-code cache (the default tier): the same promises
+rm -rf "$WORK/cache"
+run "jit cache: filled" 134 "$WASMRT" run --cache-dir "$CACHE" "$T/trap.wasm" divide &&
+    code=$(ls "$CACHE"/v1-*.jit-gu 2>/dev/null) && [ "$(stat -c %a "$code")" = 600 ] &&
+    ok "jit cache: a run leaves its machine code, private to the user" ||
+    fail "jit cache: a run leaves its machine code, private to the user" "$(ls -l "$CACHE" 2>&1)"
+run "jit cache: adopted" 134 "$WASMRT" run --cache-dir "$CACHE" "$T/trap.wasm" divide &&
+    grep -q "integer divide by zero in function [0-9]* (main)" "$WORK/err" &&
+    ok "jit cache: a trap in adopted code names its function" ||
+    fail "jit cache: a trap in adopted code names its function" "$(head -c 400 "$WORK/err")"
+run "jit cache: out of bounds" 134 "$WASMRT" run --cache-dir "$CACHE" "$T/trap.wasm" oob &&
+    grep -qE "out of bounds memory access in function [0-9]+ \(main\)" "$WORK/err" &&
+    ok "jit cache: a memory fault in adopted code names its function" ||
+    fail "jit cache: a memory fault in adopted code names its function" "$(head -c 400 "$WORK/err")"
+IN=$WORK/small-hello
+run "jit cache: hello" 0 "$WASMRT" run --cache-dir "$CACHE" "$WL/wasm/hello.wasm" &&
+    cp "$WORK/out" "$WORK/first" &&
+    run "jit cache: hello again" 0 "$WASMRT" run --cache-dir "$CACHE" "$WL/wasm/hello.wasm" &&
+    cmp -s "$WORK/out" "$WORK/first" && [ -s "$WORK/first" ] &&
+    ok "jit cache: the adopting run gives the same output" ||
+    fail "jit cache: the adopting run gives the same output" "$(cat "$WORK/first") vs $(cat "$WORK/out")"
+unset IN
+run "jit cache: metered" 2 "$WASMRT" run --cache-dir "$CACHE" --timeout 30 "$WL/wasm/hello.wasm" &&
+    ls "$CACHE"/v1-*.jit-gm >/dev/null 2>&1 && ok "jit cache: --timeout code is kept apart" ||
+    fail "jit cache: --timeout code is kept apart" "$(ls "$CACHE" 2>&1)"
+
+# ---- compiled modules (wasmrt compile) ------------------------------------------------
+CW=$WORK/hello.cwasm
+run "compile" 0 "$WASMRT" compile "$WL/wasm/hello.wasm" -o "$CW" &&
+    grep -q "functions compiled" "$WORK/out" && [ -s "$CW" ] && ok "compile: writes a compiled module" ||
+    fail "compile: writes a compiled module" "$(cat "$WORK/out" "$WORK/err")"
+IN=$WORK/small-hello
+run "compiled: hello" 0 "$WASMRT" run --no-cache "$WL/wasm/hello.wasm" && cp "$WORK/out" "$WORK/first" &&
+    run "compiled: hello.cwasm" 0 "$WASMRT" run --no-cache "$CW" && cmp -s "$WORK/out" "$WORK/first" &&
+    ok "compiled: a compiled module runs as its module does" ||
+    fail "compiled: a compiled module runs as its module does" "$(cat "$WORK/first") vs $(cat "$WORK/out")"
+run "compiled: short form" 0 "$WASMRT" "$CW" && cmp -s "$WORK/out" "$WORK/first" &&
+    ok "compiled: wasmrt FILE.cwasm runs it"
+run "compiled: --timeout" 1 "$WASMRT" run --timeout 30 "$CW" &&
+    expect_err_has "compiled: --timeout needs --metered" "module compiled with --metered"
+run "compile --metered" 0 "$WASMRT" compile --metered "$WL/wasm/hello.wasm" -o "$WORK/m.cwasm" &&
+    run "compiled: metered" 0 "$WASMRT" run --timeout 30 "$WORK/m.cwasm" &&
+    cmp -s "$WORK/out" "$WORK/first" && ok "compiled: --metered serves --timeout"
+cp "$CW" "$WORK/other.cwasm"
+printf '\x01\x02\x03\x04\x05\x06\x07\x08' |
+    dd of="$WORK/other.cwasm" bs=1 seek=16 conv=notrunc status=none
+run "compiled: another build" 1 "$WASMRT" run "$WORK/other.cwasm" &&
+    expect_err_has "compiled: another build's file is refused" "compiled by another build of wasmrt"
+cp "$CW" "$WORK/damaged.cwasm"
+size=$(stat -c %s "$WORK/damaged.cwasm")
+printf 'DAMAGED!' | dd of="$WORK/damaged.cwasm" bs=1 seek=$((size - 200)) conv=notrunc status=none
+run "compiled: damaged" 1 "$WASMRT" run "$WORK/damaged.cwasm" &&
+    expect_err_has "compiled: a damaged file is refused" "damaged (checksum mismatch)"
+unset IN
+run "compile trap.wasm" 0 "$WASMRT" compile "$T/trap.wasm" -o "$WORK/trap.cwasm" &&
+    run "compiled: trap" 134 "$WASMRT" run "$WORK/trap.cwasm" oob &&
+    grep -qE "out of bounds memory access in function [0-9]+ \(main\)" "$WORK/err" &&
+    ok "compiled: a memory fault names its function" ||
+    fail "compiled: a memory fault names its function" "$(head -c 400 "$WORK/err")"
+run "compile: usage" 2 "$WASMRT" compile "$WL/wasm/hello.wasm" &&
+    expect_err_has "compile: -o is required" "usage: wasmrt compile"
+
 rm -rf "$WORK/cache"
 run "cache: WASMRT_CACHE_DIR" 0 env WASMRT_CACHE_DIR="$CACHE" "$WASMRT" run "$T/exit.wasm" 0 &&
     [ -d "$CACHE" ] && ok "cache: WASMRT_CACHE_DIR"
