@@ -1524,12 +1524,39 @@ static wasmrt_instance *probe_instance(wasmrt_engine *e, wasmrt_linker *l, const
     return in;
 }
 
-/* Finds how deep "rec" goes on this thread (compiled code stops at the C stack limit
- * or the frame limit), then, on a fresh instance of the module each time, calls
- * `deep` about that deep: its innermost call is the first call of a function
+/* `deep`(n) on a fresh instance: its innermost call is the first call of a function
  * (compiled there, by C code running below the limit, in the reserve) or a host call
- * calling back into Wasm. Each must return (`bottom` added to the depth) or trap
- * STACK_EXHAUSTED, not crash. */
+ * calling back into Wasm. 1: returned (`bottom` added to n), 0: trapped
+ * STACK_EXHAUSTED, -1: anything else (in r->failure). */
+static int probe_deep(wasmrt_engine *e, wasmrt_linker *l, const char *module, const char *deep,
+                      int32_t n, int32_t bottom, limit_probe *r)
+{
+    wasmrt_module *m = NULL;
+    wasmrt_instance *in = probe_instance(e, l, module, &m);
+    if (!in) {
+        snprintf(r->failure, sizeof r->failure, "instance of %s", module);
+        return -1;
+    }
+    outcome o = jt_call(in, deep, ARGS(I32(n)));
+    int k = -1;
+    if (o.status == WASMRT_OK && o.res[0].of.i32 == n + bottom)
+        k = 1;
+    else if (o.status == WASMRT_ERR_TRAP && o.trap == WASMRT_TRAP_STACK_EXHAUSTED)
+        k = 0;
+    else if (!r->failure[0]) {
+        char d[600];
+        describe(&o, d, sizeof d);
+        snprintf(r->failure, sizeof r->failure, "%s(%d): %.300s", deep, n, d);
+    }
+    wasmrt_instance_free(in);
+    wasmrt_module_free(m);
+    return k;
+}
+
+/* Finds how deep `deep` goes on this thread (compiled code stops at the C stack limit
+ * or the frame limit), each try on a fresh instance, so its innermost call runs C code
+ * at every depth the search tries, down to the limit; then calls it again at and
+ * around that depth. Each call must return or trap STACK_EXHAUSTED, not crash. */
 static void probe_at_limit(const char *module, const char *deep, int32_t bottom, limit_probe *r)
 {
     memset(r, 0, sizeof *r);
@@ -1537,64 +1564,28 @@ static void probe_at_limit(const char *module, const char *deep, int32_t bottom,
     c.max_call_depth = 1u << 20;
     wasmrt_engine *e = NULL;
     wasmrt_linker *l = NULL;
-    wasmrt_module *m = NULL;
-    wasmrt_error err;
     host_state hs;
     memset(&hs, 0, sizeof hs);
-    if (wasmrt_engine_new(&c, &e, &err) != WASMRT_OK ||
-        wasmrt_linker_new(e, &l, &err) != WASMRT_OK ||
-        !host_define_quiet(l, &hs)) {
+    if (wasmrt_engine_new(&c, &e, NULL) != WASMRT_OK ||
+        wasmrt_linker_new(e, &l, NULL) != WASMRT_OK || !host_define_quiet(l, &hs)) {
         snprintf(r->failure, sizeof r->failure, "engine");
-        goto out;
-    }
-    wasmrt_instance *in = probe_instance(e, l, module, &m);
-    if (!in) {
-        snprintf(r->failure, sizeof r->failure, "instance of %s", module);
         goto out;
     }
     int32_t lo = 0, hi = (1 << 20) - 16;
     while (hi - lo > 1 && !r->failure[0]) {
         int32_t mid = lo + (hi - lo) / 2;
-        outcome o = jt_call(in, "rec", ARGS(I32(mid)));
-        if (o.status == WASMRT_OK && o.res[0].of.i32 == mid)
+        int k = probe_deep(e, l, module, deep, mid, bottom, r);
+        if (k == 1)
             lo = mid;
-        else if (o.status == WASMRT_ERR_TRAP && o.trap == WASMRT_TRAP_STACK_EXHAUSTED)
+        else if (k == 0)
             hi = mid;
-        else
-            snprintf(r->failure, sizeof r->failure, "rec(%d): status %s", mid,
-                     wasmrt_status_name(o.status));
     }
-    wasmrt_instance_free(in);
-    wasmrt_module_free(m);
     r->depth = lo;
-    /* just above the limit, the function compiled there traps on entry; far enough
-       above, it runs */
-    static const int32_t above[] = {0, 1, 2, 5, 100, 1000};
-    for (size_t k = 0; k < COUNT(above) && !r->failure[0]; k++) {
-        wasmrt_module *m2 = NULL;
-        wasmrt_instance *in2 = probe_instance(e, l, module, &m2);
-        if (!in2) {
-            snprintf(r->failure, sizeof r->failure, "instance of %s", module);
-            break;
-        }
-        /* compiles `deep` alone: this call ends before its innermost call */
-        outcome o = jt_call(in2, deep, ARGS(I32((1 << 20) - 16)));
-        if (o.status != WASMRT_ERR_TRAP || o.trap != WASMRT_TRAP_STACK_EXHAUSTED)
-            snprintf(r->failure, sizeof r->failure, "%s(2^20 - 16): status %s", deep,
-                     wasmrt_status_name(o.status));
-        int32_t n = lo - above[k];
-        o = jt_call(in2, deep, ARGS(I32(n)));
-        if (o.status == WASMRT_OK && o.res[0].of.i32 == n + bottom)
-            r->returned++;
-        else if (o.status == WASMRT_ERR_TRAP && o.trap == WASMRT_TRAP_STACK_EXHAUSTED)
-            r->trapped++;
-        else if (!r->failure[0]) {
-            char d[600];
-            describe(&o, d, sizeof d);
-            snprintf(r->failure, sizeof r->failure, "%s(%d): %.300s", deep, n, d);
-        }
-        wasmrt_instance_free(in2);
-        wasmrt_module_free(m2);
+    static const int32_t around[] = {-1000, -5, -1, 0, 1, 5, 1000};
+    for (size_t k = 0; k < COUNT(around) && !r->failure[0]; k++) {
+        int got = probe_deep(e, l, module, deep, lo + around[k], bottom, r);
+        r->returned += got == 1;
+        r->trapped += got == 0;
     }
 out:
     if (l)
@@ -1608,7 +1599,7 @@ static void expect_probe(const limit_probe *r, const char *what)
     if (r->failure[0])
         fail_msg("%s: %s", what, r->failure);
     assert_true(r->depth > 2000);
-    assert_int_equal(r->returned + r->trapped, 6);
+    assert_int_equal(r->returned + r->trapped, 7);
     assert_true(r->returned >= 1);
     assert_true(r->trapped >= 1);
 }

@@ -77,6 +77,7 @@ uint32_t x64_label(x64 *a)
 void x64_bind(x64 *a, uint32_t label)
 {
     if (label < a->nlabels) a->labels[label] = (uint32_t)a->len;
+    a->binds++;
 }
 
 void x64_ref32(x64 *a, uint32_t label, int32_t from)

@@ -91,6 +91,7 @@ typedef struct x64 {
     uint32_t nlabels, label_cap;
     x64_ref *refs;
     uint32_t nrefs, ref_cap;
+    uint32_t binds; /* labels placed so far: code before a placed label is final */
 } x64;
 
 /* Makes room for n more bytes; 0 (and failed set) when out of memory. Every

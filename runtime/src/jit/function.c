@@ -51,11 +51,16 @@ typedef struct jc_scan {
     jc *j;
     uint32_t depth, loops;
     uint64_t loop_bits; /* which of the first 64 open blocks are loops */
+    int straight;       /* no control instruction yet: locals set here need no zeroing */
 } jc_scan;
 
 static void jc_scan_visit(void *ctx, uint8_t op, uint32_t index)
 {
     jc_scan *s = ctx;
+    if (op >= 0x02 && op <= 0x0f) s->straight = 0;
+    if (s->straight && op >= 0x20 && op <= 0x22 && index < s->j->nlocals &&
+        !s->j->locals[index].weight)
+        s->j->locals[index].set_first = op != 0x20; /* its first access */
     switch (op) {
     case 0x02:
     case 0x03:
@@ -167,7 +172,7 @@ static void jc_entry(jc *j)
     }
     for (uint32_t i = t->param_count; i < j->nlocals; i++) {
         const jc_local *l = &j->locals[i];
-        if (!l->weight) continue; /* never read or written */
+        if (!l->weight || l->set_first) continue; /* never read, or set before any read */
         if (l->reg >= JR_XMM)
             x64_sse_rr(&j->a, 0, OP2(0x0f, 0x57), l->reg - JR_XMM, l->reg - JR_XMM);
         else if (l->reg >= 0)
@@ -178,9 +183,9 @@ static void jc_entry(jc *j)
     if (j->metered) jc_meter(j);
 }
 
-void jc_return(void *s)
+/* The results to where the caller finds them (the epilogue follows). */
+void jc_return_values(jc *j)
 {
-    jc *j = s;
     const functype *t = j->fn->type;
     uint32_t n = t->result_count, first = j->height - n;
     if (n == 1) {
@@ -198,6 +203,12 @@ void jc_return(void *s)
             jc_frame_fix_here(j, 4);
         }
     }
+}
+
+void jc_return(void *s)
+{
+    jc *j = s;
+    jc_return_values(j);
     x64_jmp(&j->a, j->epilogue);
 }
 
@@ -360,7 +371,7 @@ static int jc_finish(jc *j)
     uint32_t saved_gprs = j->saved & JR_GPRS & JR_CALLEE_SAVED;
     uint32_t saved_xmms = j->saved & JR_XMMS & JR_CALLEE_SAVED;
     int32_t pushes = __builtin_popcount(saved_gprs), nx = __builtin_popcount(saved_xmms);
-    int32_t xmm_base = j->spill_base + 8 * (int32_t)j->max_height;
+    int32_t xmm_base = j->spill_base + 8 * (int32_t)j->spill_used;
     int32_t frame = xmm_base + 8 * nx;
     if ((8 + 8 * pushes + frame) % 16) frame += 8;
     /* the epilogue */
@@ -509,7 +520,7 @@ wasmrt_status jit_compile_function(const wasmrt_module *m, const func_entry *fn,
     j->epilogue = x64_label(&j->a);
     j->status_label = x64_label(&j->a);
     j->body_label = x64_label(&j->a);
-    jc_scan scan = {j, 0, 0, 0};
+    jc_scan scan = {j, 0, 0, 0, 1};
     for (uint32_t i = 0; i < t->param_count; i++)
         j->locals[i].weight = 1; /* a parameter is written on entry */
     decode_body_walk(m, fn, jc_scan_visit, &scan);

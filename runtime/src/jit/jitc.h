@@ -71,6 +71,7 @@ typedef struct jc_local {
     int8_t reg;   /* home register id, or -1 */
     int32_t disp; /* a frame home: [rsp + disp] */
     uint32_t weight;
+    uint8_t set_first; /* set before any read, in code that always runs first */
 } jc_local;
 
 /* Label data beside each of the validator's frames. */
@@ -94,6 +95,17 @@ typedef struct jc {
     int metered;
     int features;    /* jit_cpu_features() */
     uint32_t locked; /* registers the current instruction holds: never evicted */
+    int dest;        /* the home the current instruction writes its result to, or -1 */
+    uint32_t dest_local;
+    /* the last load into a temporary, while it can still be taken back (jc_take_load) */
+    struct {
+        size_t start, end;
+        uint32_t binds, nrefs, nfaults;
+        x64_mem mem;
+        int reg;
+        uint8_t size, type;
+    } last_load;
+    uint32_t load_held; /* temporaries a taken-back load's address needs until its use */
     /* locals */
     jc_local *locals;
     uint32_t nlocals;
@@ -101,6 +113,7 @@ typedef struct jc {
     /* the abstract stack */
     jv *stack;
     uint32_t height, stack_cap, max_height;
+    uint32_t spill_used; /* spill slots the code uses: 0 .. spill_used - 1 */
     /* registers */
     uint32_t free_regs; /* temporaries not holding a stack value */
     uint32_t saved;     /* callee-saved registers written: the prologue saves them */
@@ -149,8 +162,9 @@ static inline unsigned jc_w(int t)
 {
     return t == WASMRT_I32 || t == WASMRT_F32 ? 0 : X64_W;
 }
-static inline x64_mem jc_slot(const jc *j, uint32_t pos)
+static inline x64_mem jc_slot(jc *j, uint32_t pos)
 {
+    if (pos >= j->spill_used) j->spill_used = pos + 1;
     return x64_base(RSP, j->spill_base + 8 * (int32_t)pos + j->rsp_delta);
 }
 static inline x64_mem jc_local_mem(const jc *j, uint32_t local)
@@ -171,6 +185,21 @@ static inline int jc_push_reg(jc *j, int type, int reg)
     j->free_regs &= ~JR_BIT(reg);
     return jc_push(j, JV_REG, type, reg, 0, 0);
 }
+/* Results straight into a local's home. When the next instruction is local.set or
+ * local.tee of a local whose home is a register, an instruction may compute its result
+ * there: the stack's other reads of the local move away first (as local.set would move
+ * them), and the local.set finds the local on top and moves nothing. The instruction's
+ * operands are the top n values; `pos` is the one the result overwrites in place (or
+ * -1). Another operand reading the local rules it out, unless `pos` reads it too.
+ * jc_dest: the value at pos in the register the result goes to (the home, or a
+ * temporary as jc_own); jc_alloc_result: a register for a result computed from
+ * scratch; jc_push_result pushes the result from either. */
+/* The local the next instruction sets when its home is a register of type's class. */
+int64_t jc_next_set(const jc *j, int type);
+int jc_result_home(jc *j, int type, uint32_t n, int64_t pos); /* the home, or -1 */
+int jc_dest(jc *j, uint32_t pos, uint32_t n, int type);
+int jc_alloc_result(jc *j, int type, uint32_t n, int64_t pos);
+void jc_push_result(jc *j, int type, int r);
 /* Drops the top n values, freeing their registers unless the instruction holds
  * them (the result goes there). */
 void jc_pop(jc *j, uint32_t n);
@@ -238,6 +267,14 @@ void jc_binary(void *s, uint32_t op, wasmrt_valtype in, wasmrt_valtype out);
 int jc_float_unary(jc *j, uint32_t op);
 int jc_float_binary(jc *j, uint32_t op);
 void jc_load(void *s, uint32_t op, uint32_t offset);
+/* Loads folded into their user: when the value at pos (the top) is what the previous
+ * instruction loaded into a temporary, `size` bytes, and nothing came between, the
+ * load is taken back and its memory operand returned (1): the caller reads memory
+ * there, calling jc_fault_mark just before the instruction that does. */
+int jc_take_load(jc *j, uint32_t pos, unsigned size, x64_mem *m);
+void jc_fault_mark(jc *j);
+/* After the instruction that read the taken-back load's memory. */
+void jc_load_done(jc *j);
 void jc_store(void *s, uint32_t op, uint32_t offset);
 void jc_memory_size(void *s);
 void jc_memory_grow(void *s);
@@ -264,6 +301,8 @@ void jc_local_set(void *s, uint32_t index, int tee);
 void jc_drop(void *s);
 
 /* ---- shared between the files ---- */
+/* The function's results to where its caller finds them (then the epilogue). */
+void jc_return_values(jc *j);
 /* A jump to the function's stub for a trap of that kind. */
 uint32_t jc_trap_label(jc *j, int kind);
 /* Jumps to the status stub when eax (a C helper's status) is not zero. */

@@ -140,7 +140,7 @@ void jc_end(void *s, uint32_t frame, int reachable)
     const ctrl *f = &j->c->ctrls[frame];
     jc_frame *jf = &j->frames[frame];
     if (f->kind == CTRL_FUNC) {
-        if (reachable) jc_return(j);
+        if (reachable) jc_return_values(j); /* the epilogue comes next */
         return;
     }
     if (f->kind == CTRL_LOOP) {

@@ -109,13 +109,23 @@ int jc_float_binary(jc *j, uint32_t op)
     }
     int k = (int)op - (type == F64 ? 0xa0 : 0x92); /* add sub mul div min max copysign */
     static const uint8_t arith[4] = {0x58, 0x5c, 0x59, 0x5e};
-    int rd = jc_own(j, h - 2);
-    if (k < 4) {
+    x64_mem loaded;
+    int rd;
+    if (k < 4 && jc_take_load(j, h - 1, jc_size(type), &loaded)) {
+        /* the second operand straight from linear memory */
+        rd = jc_dest(j, h - 2, 2, type);
+        jc_fault_mark(j);
+        x64_sse_rm(&j->a, jc_prefix(type), OP2(0x0f, arith[k]), rd - JR_XMM, loaded);
+        jc_load_done(j);
+    } else if (k < 4) {
+        rd = jc_dest(j, h - 2, 2, type);
         jc_sse_op(j, jc_prefix(type), OP2(0x0f, arith[k]), rd, h - 1);
     } else if (k < 6) {
+        rd = jc_own(j, h - 2);
         jc_minmax(j, type, k == 5, rd, jc_reg(j, h - 1));
     } else {
         /* copysign: |a| with b's sign */
+        rd = jc_own(j, h - 2);
         int rb = jc_reg(j, h - 1);
         int t = jc_alloc(j, 1, 0);
         jc_scratch_const(j, type, type == F32 ? 0x80000000u : 0x8000000000000000ull);
@@ -127,7 +137,7 @@ int jc_float_binary(jc *j, uint32_t op)
         jc_release(j, t);
     }
     jc_pop(j, 2);
-    jc_push_reg(j, type, rd);
+    jc_push_result(j, type, rd);
     return 1;
 }
 

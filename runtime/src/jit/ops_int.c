@@ -17,6 +17,7 @@ static void jc_compare(jc *j, int index, unsigned w)
     uint32_t h = j->height;
     jv *a = &j->stack[h - 2], *b = &j->stack[h - 1];
     int cc;
+    x64_mem loaded;
     if (a->kind == JV_CONST && b->kind != JV_CONST) {
         /* the constant as the immediate: compare b with a */
         int rb = jc_reg(j, h - 1);
@@ -26,6 +27,12 @@ static void jc_compare(jc *j, int index, unsigned w)
         else
             x64_alu_rr(&j->a, w, ALU_CMP, rb, o.reg);
         cc = jc_cmp_swapped[index];
+    } else if (jc_take_load(j, h - 1, w ? 8 : 4, &loaded)) {
+        int ra = jc_reg(j, h - 2);
+        jc_fault_mark(j);
+        x64_alu_rm(&j->a, w, ALU_CMP, ra, loaded);
+        jc_load_done(j);
+        cc = jc_cmp_cc[index];
     } else {
         jc_opnd o = jc_operand(j, h - 1, 1);
         int ra = jc_reg(j, h - 2);
@@ -50,37 +57,52 @@ static void jc_alu(jc *j, int op, int type)
     uint32_t h = j->height, x = h - 2, y = h - 1;
     jv *a = &j->stack[x], *b = &j->stack[y];
     int commutes = op != ALU_SUB;
-    if (commutes && ((a->kind != JV_REG && b->kind == JV_REG) ||
-                     (a->kind == JV_CONST && b->kind != JV_CONST))) {
+    int64_t set = jc_next_set(j, type);
+    int b_is_set = set >= 0 && b->kind == JV_LOCAL && b->local == set;
+    int a_is_set = set >= 0 && a->kind == JV_LOCAL && a->local == set;
+    if (commutes && (b_is_set || (!a_is_set && ((a->kind != JV_REG && b->kind == JV_REG) ||
+                                                (a->kind == JV_CONST && b->kind != JV_CONST))))) {
+        /* the local set next computed in place; else a register or memory on the left */
         x = h - 1;
         y = h - 2;
     }
     jv *vx = &j->stack[x], *vy = &j->stack[y];
     int rd;
+    x64_mem loaded;
     if ((op == ALU_ADD || op == ALU_SUB) && vx->kind == JV_LOCAL && vy->kind == JV_CONST &&
         j->locals[vx->local].reg >= 0 &&
         (type == WASMRT_I32 || (int64_t)vy->bits == (int32_t)vy->bits)) {
         /* local +- constant: one lea, the local left in place */
         int32_t k = (int32_t)vy->bits;
-        rd = jc_alloc(j, 0, 0);
-        x64_lea(&j->a, w, rd, x64_base(j->locals[vx->local].reg, op == ALU_SUB ? -k : k));
+        int home = j->locals[vx->local].reg;
+        rd = jc_alloc_result(j, type, 2, x);
+        if (rd == home)
+            x64_alu_ri(&j->a, w, op, rd, k); /* the local itself: add or sub in place */
+        else
+            x64_lea(&j->a, w, rd, x64_base(home, op == ALU_SUB ? -k : k));
     } else if (op == -1) {
         /* mul */
         jc_opnd o = jc_operand(j, y, 1);
         if (o.kind == OPND_IMM) {
             int rx = jc_reg(j, x);
-            rd = vx->kind == JV_REG ? rx : jc_alloc(j, 0, 0);
+            rd = vx->kind == JV_REG ? rx : jc_alloc_result(j, type, 2, x);
             x64_imul_rri(&j->a, w, rd, rx, o.imm);
         } else {
-            rd = jc_own(j, x);
+            rd = jc_dest(j, x, 2, type);
             if (o.kind == OPND_MEM)
                 x64_imul_rm(&j->a, w, rd, o.mem);
             else
                 x64_imul_rr(&j->a, w, rd, o.reg);
         }
+    } else if (jc_take_load(j, y, w ? 8 : 4, &loaded)) {
+        /* the operand straight from linear memory */
+        rd = jc_dest(j, x, 2, type);
+        jc_fault_mark(j);
+        x64_alu_rm(&j->a, w, op, rd, loaded);
+        jc_load_done(j);
     } else {
         jc_opnd o = jc_operand(j, y, 1);
-        rd = jc_own(j, x);
+        rd = jc_dest(j, x, 2, type);
         if (o.kind == OPND_IMM)
             x64_alu_ri(&j->a, w, op, rd, o.imm);
         else if (o.kind == OPND_MEM)
@@ -89,7 +111,7 @@ static void jc_alu(jc *j, int op, int type)
             x64_alu_rr(&j->a, w, op, rd, o.reg);
     }
     jc_pop(j, 2);
-    jc_push_reg(j, type, rd);
+    jc_push_result(j, type, rd);
 }
 
 /* shl, shr_s, shr_u, rotl, rotr */
@@ -101,15 +123,15 @@ static void jc_shift(jc *j, int op, int type)
     int rd;
     if (b->kind == JV_CONST) {
         uint8_t k = (uint8_t)(b->bits & (w ? 63 : 31));
-        rd = jc_own(j, h - 2);
+        rd = jc_dest(j, h - 2, 2, type);
         if (k) x64_shift_ri(&j->a, w, op, rd, k);
     } else {
         jc_load_into(j, h - 1, RCX);
-        rd = jc_own(j, h - 2);
+        rd = jc_dest(j, h - 2, 2, type);
         x64_shift_cl(&j->a, w, op, rd);
     }
     jc_pop(j, 2);
-    jc_push_reg(j, type, rd);
+    jc_push_result(j, type, rd);
 }
 
 /* div_s, div_u, rem_s, rem_u (kind 0..3): the quotient in rax or the remainder in rdx */
@@ -133,6 +155,26 @@ static void jc_divide(jc *j, int kind, int type)
         }
         jc_pop(j, 2);
         jc_push_reg(j, type, rd);
+        return;
+    }
+    if (b->kind == JV_CONST && !is_signed && type == WASMRT_I32 && d > 2) {
+        /* unsigned 32-bit by a constant: the high half of x * (2^64 / d rounded up) is
+           x / d for every 32-bit x (the error stays below 1/d) */
+        jc_load_into(j, h - 2, RAX);
+        jc_claim(j, RDX);
+        int keep = is_rem ? jc_alloc(j, 0, 0) : RDX;
+        x64_mov_rr(&j->a, 0, RAX, RAX); /* zero-extended */
+        if (is_rem) x64_mov_rr(&j->a, 0, keep, RAX);
+        x64_mov_ri(&j->a, JR_SCRATCH, UINT64_MAX / d + 1);
+        x64_group3(&j->a, X64_W, G3_MUL, JR_SCRATCH);
+        if (is_rem) {
+            /* x - q * d */
+            x64_imul_rri(&j->a, 0, RDX, RDX, (int32_t)(uint32_t)d);
+            x64_alu_rr(&j->a, 0, ALU_SUB, keep, RDX);
+        }
+        jc_pop(j, 2);
+        if (is_rem) jc_release(j, RDX);
+        jc_push_reg(j, type, keep);
         return;
     }
     int known = b->kind == JV_CONST;

@@ -81,20 +81,72 @@ void jc_load(void *s, uint32_t op, uint32_t offset)
     int type = loads[op - 0x28].type;
     int was_reg = j->stack[pos].kind == JV_REG;
     x64_mem m = jc_address(j, pos, offset, size);
-    int rd;
-    if (jc_is_float(type))
-        rd = jc_alloc(j, 1, 0);
-    else if (was_reg)
+    int rd = jc_result_home(j, type, 0, -1);
+    if (rd < 0 && !jc_is_float(type) && was_reg)
         rd = j->stack[pos].reg; /* the address's register takes the value */
-    else
-        rd = jc_alloc(j, 0, 0);
+    else if (rd < 0)
+        rd = jc_alloc(j, jc_is_float(type), 0);
+    size_t start = j->a.len;
+    uint32_t nrefs = j->a.nrefs;
     jc_fault_here(j);
     if (rd >= JR_XMM)
         x64_movs_load(&j->a, size, rd - JR_XMM, m);
     else
         x64_load(&j->a, type == WASMRT_I64 ? X64_W : 0, size, loads[op - 0x28].sign, rd, m);
+    /* a full-width load into a temporary its user may take back */
+    j->last_load.end = 0;
+    if (rd != j->dest && !loads[op - 0x28].sign &&
+        size == (type == WASMRT_I32 || type == WASMRT_F32 ? 4u : 8u) && j->a.nrefs == nrefs) {
+        j->last_load.start = start;
+        j->last_load.end = j->a.len;
+        j->last_load.binds = j->a.binds;
+        j->last_load.nrefs = nrefs;
+        j->last_load.nfaults = j->nfaults;
+        j->last_load.mem = m;
+        j->last_load.reg = rd;
+        j->last_load.size = (uint8_t)size;
+        j->last_load.type = (uint8_t)type;
+    }
     jc_pop(j, 1);
-    jc_push_reg(j, type, rd);
+    jc_push_result(j, type, rd);
+}
+
+int jc_take_load(jc *j, uint32_t pos, unsigned size, x64_mem *m)
+{
+    jv *v = &j->stack[pos];
+    if (!j->last_load.end || j->a.len != j->last_load.end || j->a.binds != j->last_load.binds ||
+        j->a.nrefs != j->last_load.nrefs || j->nfaults != j->last_load.nfaults ||
+        pos != j->height - 1 || v->kind != JV_REG || v->reg != j->last_load.reg ||
+        v->type != j->last_load.type || size != j->last_load.size || j->a.failed)
+        return 0;
+    /* The address's registers are as the load used them (nothing came between). Until
+       the user reads memory they must stay so: temporaries are held (a freed one too),
+       and a local's home must not take the result first. */
+    x64_mem mem = j->last_load.mem;
+    uint32_t regs = 0;
+    if (mem.base >= 0 && mem.base < 16 && mem.base != R15) regs |= JR_BIT(mem.base);
+    if (mem.index >= 0 && mem.index < 16) regs |= JR_BIT(mem.index);
+    int64_t set = jc_next_set(j, v->type);
+    if (set >= 0 && (regs & JR_BIT(j->locals[set].reg))) return 0;
+    j->a.len = j->last_load.start;
+    if (!j->checked) j->nfaults--;
+    j->last_load.end = 0;
+    j->load_held = regs & j->free_regs;
+    j->free_regs &= ~j->load_held;
+    j->locked |= regs | JR_BIT(v->reg); /* the value's register holds nothing now */
+    *m = mem;
+    return 1;
+}
+
+void jc_fault_mark(jc *j)
+{
+    jc_fault_here(j);
+}
+
+void jc_load_done(jc *j)
+{
+    j->free_regs |= j->load_held;
+    j->load_held = 0;
 }
 
 void jc_store(void *s, uint32_t op, uint32_t offset)

@@ -19,6 +19,7 @@ int jc_fail(jc *j, const char *what)
 void jc_begin(jc *j, int keep_flags)
 {
     j->locked = 0;
+    j->dest = -1;
     if (!keep_flags && j->height && j->stack[j->height - 1].kind == JV_FLAGS)
         jc_materialize_flags(j, j->height - 1);
 }
@@ -345,6 +346,62 @@ void jc_materialize_flags(jc *j, uint32_t pos)
     j->owner[r] = (int16_t)pos;
 }
 
+int64_t jc_next_set(const jc *j, int type)
+{
+    const uint8_t *p = j->c->r.p, *end = j->c->r.end;
+    if (p >= end || (*p != 0x21 && *p != 0x22)) return -1;
+    uint32_t local = 0;
+    for (unsigned i = 1;; i++) {
+        if (p + i >= end || i > 5) return -1;
+        local |= (uint32_t)(p[i] & 0x7f) << (7 * (i - 1));
+        if (!(p[i] & 0x80)) break;
+    }
+    if (local >= j->nlocals || j->locals[local].reg < 0 || j->locals[local].type != type) return -1;
+    return local;
+}
+
+int jc_result_home(jc *j, int type, uint32_t n, int64_t pos)
+{
+    int64_t next = jc_next_set(j, type);
+    if (next < 0) return -1;
+    uint32_t local = (uint32_t)next;
+    uint32_t first = j->height - n;
+    int pos_reads = pos >= 0 && j->stack[pos].kind == JV_LOCAL && j->stack[pos].local == local;
+    for (uint32_t at = first; at < j->height; at++)
+        if (at != pos && j->stack[at].kind == JV_LOCAL && j->stack[at].local == local && !pos_reads)
+            return -1;
+    for (uint32_t at = 0; at < first; at++)
+        if (j->stack[at].kind == JV_LOCAL && j->stack[at].local == local) jc_own(j, at);
+    j->dest = j->locals[local].reg;
+    j->dest_local = local;
+    return j->dest;
+}
+
+int jc_dest(jc *j, uint32_t pos, uint32_t n, int type)
+{
+    int r = jc_result_home(j, type, n, pos);
+    if (r < 0) return jc_own(j, pos);
+    jv *v = &j->stack[pos];
+    if (v->kind == JV_FLAGS) jc_materialize_flags(j, pos);
+    if (!(v->kind == JV_LOCAL && v->local == j->dest_local)) jc_load_value(j, v, r);
+    return r;
+}
+
+int jc_alloc_result(jc *j, int type, uint32_t n, int64_t pos)
+{
+    int r = jc_result_home(j, type, n, pos);
+    return r >= 0 ? r : jc_alloc(j, jc_is_float(type), 0);
+}
+
+void jc_push_result(jc *j, int type, int r)
+{
+    if (r == j->dest)
+        jc_push(j, JV_LOCAL, type, 0, j->dest_local, 0);
+    else
+        jc_push_reg(j, type, r);
+    j->dest = -1;
+}
+
 void jc_detach_local(jc *j, uint32_t local)
 {
     for (uint32_t pos = 0; pos < j->height; pos++)
@@ -517,13 +574,16 @@ void jc_local_set(void *s, uint32_t index, int tee)
     v = &j->stack[pos];
     const jc_local *l = &j->locals[index];
     if (!same) {
-        if (l->reg >= 0)
+        if (l->reg >= 0 && l->reg < JR_XMM && v->kind == JV_CONST && !v->bits)
+            x64_zero(&j->a, l->reg); /* flags are dead: jc_begin made any a value */
+        else if (l->reg >= 0)
             jc_load_value(j, v, l->reg);
         else if (v->kind == JV_REG)
             jc_store_reg(j, v->type, v->reg, jc_local_mem(j, index));
         else
             jc_store_value(j, v, jc_local_mem(j, index));
     }
+    if (tee && l->reg < 0 && v->kind == JV_REG) return; /* the register has the value too */
     jc_pop(j, 1);
     if (tee) jc_push(j, JV_LOCAL, l->type, 0, index, 0);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "interp.h"
@@ -72,10 +73,29 @@ static wasmrt_status tier_interp_entry(uint64_t *fp, exec_thread *t, wasmrt_inst
 static const char *tier_dump_value, *tier_only;
 static pthread_once_t tier_dump_once = PTHREAD_ONCE_INIT;
 
+static const char *tier_perf_map;
+
 static void tier_dump_read(void)
 {
     tier_dump_value = getenv("WASMRT_DUMP_JIT");
     tier_only = getenv("WASMRT_JIT_ONLY");
+    tier_perf_map = getenv("WASMRT_PERF_MAP");
+}
+
+/* Debugging aid: WASMRT_PERF_MAP=1 appends each compiled function to
+ * /tmp/perf-PID.map, so `perf report` names the functions of compiled code. */
+static void tier_perf_note(const wasmrt_module *m, const func_entry *fe, const uint8_t *rec)
+{
+    if (!tier_perf_map || !*tier_perf_map || tier_perf_map[0] == '0') return;
+    const jit_record *r = (const jit_record *)rec;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
+    FILE *f = fopen(path, "a");
+    if (!f) return;
+    const char *name = m->func_names ? m->func_names[fe->index] : NULL;
+    fprintf(f, "%lx %x wasm[%u]%s%s\n", (unsigned long)(uintptr_t)rec, r->code_end, fe->index,
+            name ? " " : "", name ? name : "");
+    fclose(f);
 }
 
 /* Debugging aid: WASMRT_JIT_ONLY=LIST (function indices and ranges, "3,10-20")
@@ -139,6 +159,7 @@ int tier_compile(wasmrt_module *m, func_entry *fe, wasmrt_error *error)
             return 0;
         }
         const jit_record *r = (const jit_record *)rec;
+        tier_perf_note(m, fe, rec);
         body = (void *)(rec + r->body);
         entry = (void *)(rec + r->entry);
         native = enter;
