@@ -31,6 +31,7 @@ typedef struct bench_kernel {
     uint32_t n, smoke_n;
     uint64_t checksum, smoke_checksum; /* run(n), run(smoke_n) */
     double goal_ratio;                 /* wasmrt time / native gcc time we aim for */
+    int in_geomean; /* one of the distinct kernels the geometric mean is taken over */
 } bench_kernel;
 
 extern const bench_kernel bench_kernels[];
@@ -49,14 +50,20 @@ typedef struct bench_wasm_times {
 int bench_native_run(const char *binary, uint32_t n, uint64_t *checksum, double *ns, char *err,
                      size_t err_size);
 
+/* The same with a freestanding kernel's module under node's V8 (`node SCRIPT K.wasm n`,
+ * the script bench_node.mjs: it prints "CHECKSUM NS", timing run(n) alone). */
+int bench_node_run(const char *script, const char *wasm, uint32_t n, uint64_t *checksum, double *ns,
+                   char *err, size_t err_size);
+
 /* Loads, instantiates and calls run(n) of the module at path in a fresh engine with
- * the given bounds mode. Returns 0, or -1 with a message in err. */
-int bench_wasm_run(const char *path, wasmrt_bounds_mode bounds, uint32_t n, uint64_t *checksum,
-                   bench_wasm_times *times, char *err, size_t err_size);
+ * the given bounds mode and tier (WASMRT_MODE_JIT, or WASMRT_MODE_INTERP). Returns 0,
+ * or -1 with a message in err. */
+int bench_wasm_run(const char *path, wasmrt_bounds_mode bounds, wasmrt_exec_mode mode, uint32_t n,
+                   uint64_t *checksum, bench_wasm_times *times, char *err, size_t err_size);
 
 /* Runs a WASI command module as `name n` with stdout captured: load, instantiate,
  * _start timed; the checksum is the number it prints. */
-int bench_wasi_run(const char *path, wasmrt_bounds_mode bounds, uint32_t n, uint64_t *checksum,
-                   bench_wasm_times *times, char *err, size_t err_size);
+int bench_wasi_run(const char *path, wasmrt_bounds_mode bounds, wasmrt_exec_mode mode, uint32_t n,
+                   uint64_t *checksum, bench_wasm_times *times, char *err, size_t err_size);
 
 #endif

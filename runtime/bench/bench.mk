@@ -6,6 +6,7 @@
 #   build/runtime/bench/bench-engine     the driver (against libwasmrt.a, -O2)
 # `make bench` (top level: `make bench-engine`) prints the table and writes
 # build/runtime/bench/engine-bench.json; `make check` runs the checksum-only smoke.
+# BENCH_TIERS (default "interp node") adds the interpreter's and V8's columns.
 
 BENCH_OUT      := $(B)/bench
 # fib as the harness runs it: workloads/fib.c built by workloads/Makefile (WASI)
@@ -14,6 +15,10 @@ BENCH_KERNELS  := fib matmul sieve hash memops sort printf
 BENCH_REPS     ?= 5
 BENCH_ONLY     ?=
 BENCH_BOUNDS   ?= guard
+# the other columns of `make bench`: the interpreter, and node's V8 when node is installed
+BENCH_TIERS    ?= interp node
+BENCH_TIER_FLAGS = $(if $(filter interp,$(BENCH_TIERS)),--interp) \
+  $(if $(and $(filter node,$(BENCH_TIERS)),$(shell command -v node)),--node bench/bench_node.mjs)
 BENCH_GCC_FLAGS   := -O2 -Wall -Wextra -Werror
 BENCH_CLANG_FLAGS := -O2 -Wall -Wextra -Werror
 BENCH_WASM_FLAGS  := --target=wasm32-wasi -O2 -Wall -Wextra -Werror -nostartfiles \
@@ -59,7 +64,7 @@ bench-smoke: $(BENCH_BINS) $(BENCH_DRIVER)
 	$(BENCH_DRIVER) --dir $(BENCH_OUT) --workloads $(BENCH_WORKLOADS) --bounds $(BENCH_BOUNDS) --smoke
 bench-engine-run: $(BENCH_BINS) $(BENCH_DRIVER) $(BENCH_OUT)/flags.json
 	$(BENCH_DRIVER) --dir $(BENCH_OUT) --workloads $(BENCH_WORKLOADS) --bounds $(BENCH_BOUNDS) \
-	  --reps $(BENCH_REPS) \
+	  --reps $(BENCH_REPS) $(BENCH_TIER_FLAGS) \
 	  $(if $(BENCH_ONLY),--only $(BENCH_ONLY)) --flags $(BENCH_OUT)/flags.json \
 	  --json $(BENCH_OUT)/engine-bench.json
 

@@ -2,18 +2,22 @@
  *
  *   bench-engine --dir build/runtime/bench [--workloads build/workloads] [--reps 5]
  *                [--json FILE] [--flags FILE] [--only NAME,...] [--bounds guard|explicit]
- *                [--smoke]
+ *                [--interp] [--node SCRIPT] [--smoke]
  *
  * For each kernel, REPS rounds of: native gcc, native clang, wasmrt (fresh engine,
  * load, instantiate, run), interleaved so that drift in machine state hits all three
- * alike. A run counts only when its checksum is the kernel's. Prints a table of
- * medians and the ratios to native (medians of per-round ratios), and writes them as JSON. --smoke
+ * alike; with --interp also wasmrt's interpreter, with --node also node's V8 on the
+ * freestanding kernels (SCRIPT: bench_node.mjs), in the same rounds. A run counts only
+ * when its checksum is the kernel's. Prints a table of medians, the ratios to native
+ * (medians of per-round ratios) and their geometric means over the distinct kernels,
+ * and writes them as JSON. --smoke
  * runs each kernel once at a tiny size under wasmrt and natively and checks checksums only, for
  * `make check`: "bench-smoke: N passed, N failed, N skipped". Rows built from the
  * workloads (WASI commands) are skipped when --workloads is not given or not built. */
 #include <sys/stat.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,8 @@ typedef struct bench_args {
     const char *only;
     unsigned reps;
     int smoke;
+    int interp;       /* also the interpreter */
+    const char *node; /* bench_node.mjs: also node's V8 */
     wasmrt_bounds_mode bounds;
 } bench_args;
 
@@ -37,6 +43,8 @@ typedef struct bench_row {
     /* Medians of the per-round ratios: a round runs all three back to back, so a
      * busy moment of the machine slows both sides of a ratio alike. */
     double ratio_gcc, ratio_clang;
+    /* the interpreter's and V8's execute times and ratios to clang (0: not run) */
+    double interp_ms, ratio_interp, node_ms, ratio_node;
     int ok;
     char error[400];
 } bench_row;
@@ -50,6 +58,10 @@ static int bench_args_parse(int argc, char **argv, bench_args *a)
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(arg, "--smoke") == 0) {
             a->smoke = 1;
+            continue;
+        }
+        if (strcmp(arg, "--interp") == 0) {
+            a->interp = 1;
             continue;
         }
         if (!next) {
@@ -67,6 +79,8 @@ static int bench_args_parse(int argc, char **argv, bench_args *a)
             a->flags_path = next;
         } else if (strcmp(arg, "--only") == 0) {
             a->only = next;
+        } else if (strcmp(arg, "--node") == 0) {
+            a->node = next;
         } else if (strcmp(arg, "--reps") == 0) {
             a->reps = (unsigned)strtoul(next, NULL, 10);
             if (a->reps == 0 || a->reps > 1000) {
@@ -91,7 +105,8 @@ static int bench_args_parse(int argc, char **argv, bench_args *a)
     if (!a->dir) {
         fprintf(stderr,
                 "usage: bench-engine --dir DIR [--workloads WDIR] [--reps N] [--json FILE]\n"
-                "         [--flags FILE] [--only NAME,...] [--bounds guard|explicit] [--smoke]\n"
+                "         [--flags FILE] [--only NAME,...] [--bounds guard|explicit]\n"
+                "         [--interp] [--node SCRIPT] [--smoke]\n"
                 "  DIR holds native-gcc/K, native-clang/K and wasm/K.wasm per kernel K;\n"
                 "  WDIR native/W, native-clang/W and wasm/W.wasm per workload W\n");
         return -1;
@@ -162,12 +177,12 @@ static int bench_resolve(const bench_args *a, const bench_kernel *k, bench_paths
 }
 
 static int bench_wasm_or_wasi_run(const bench_args *a, const bench_kernel *k, const char *path,
-                                  uint32_t n, uint64_t *sum, bench_wasm_times *t, char *err,
-                                  size_t err_size)
+                                  wasmrt_exec_mode mode, uint32_t n, uint64_t *sum,
+                                  bench_wasm_times *t, char *err, size_t err_size)
 {
     if (k->kind == BENCH_WASI_COMMAND)
-        return bench_wasi_run(path, a->bounds, n, sum, t, err, err_size);
-    return bench_wasm_run(path, a->bounds, n, sum, t, err, err_size);
+        return bench_wasi_run(path, a->bounds, mode, n, sum, t, err, err_size);
+    return bench_wasm_run(path, a->bounds, mode, n, sum, t, err, err_size);
 }
 
 static int bench_check(bench_row *row, const char *what, uint64_t got, uint64_t want)
@@ -183,10 +198,13 @@ static void bench_kernel_measure(const bench_args *a, const bench_kernel *k, con
                                  bench_row *row)
 {
     const char *gcc = p->gcc, *clang = p->clang, *wasm = p->wasm;
-    double *ns = calloc(7 * (size_t)a->reps, sizeof *ns);
+    double *ns = calloc(11 * (size_t)a->reps, sizeof *ns);
     double *gcc_ns = ns, *clang_ns = ns + a->reps, *load_ns = ns + 2 * a->reps,
            *inst_ns = ns + 3 * a->reps, *exec_ns = ns + 4 * a->reps, *ratio_gcc = ns + 5 * a->reps,
-           *ratio_clang = ns + 6 * a->reps;
+           *ratio_clang = ns + 6 * a->reps, *interp_ns = ns + 7 * a->reps,
+           *ratio_interp = ns + 8 * a->reps, *node_ns = ns + 9 * a->reps,
+           *ratio_node = ns + 10 * a->reps;
+    int node = a->node && k->kind == BENCH_FREESTANDING;
     memset(row, 0, sizeof *row);
     if (!ns) {
         snprintf(row->error, sizeof row->error, "out of memory");
@@ -199,11 +217,31 @@ static void bench_kernel_measure(const bench_args *a, const bench_kernel *k, con
             bench_check(row, "native gcc", sum, k->checksum) != 0 ||
             bench_native_run(clang, k->n, &sum, &clang_ns[r], row->error, sizeof row->error) != 0 ||
             bench_check(row, "native clang", sum, k->checksum) != 0 ||
-            bench_wasm_or_wasi_run(a, k, wasm, k->n, &sum, &t, row->error, sizeof row->error) !=
-                0 ||
+            bench_wasm_or_wasi_run(a, k, wasm, WASMRT_MODE_JIT, k->n, &sum, &t, row->error,
+                                   sizeof row->error) != 0 ||
             bench_check(row, "wasmrt", sum, k->checksum) != 0) {
             free(ns);
             return;
+        }
+        if (a->interp) {
+            bench_wasm_times ti;
+            if (bench_wasm_or_wasi_run(a, k, wasm, WASMRT_MODE_INTERP, k->n, &sum, &ti, row->error,
+                                       sizeof row->error) != 0 ||
+                bench_check(row, "wasmrt --interp", sum, k->checksum) != 0) {
+                free(ns);
+                return;
+            }
+            interp_ns[r] = ti.execute_ns;
+            ratio_interp[r] = ti.execute_ns / clang_ns[r];
+        }
+        if (node) {
+            if (bench_node_run(a->node, wasm, k->n, &sum, &node_ns[r], row->error,
+                               sizeof row->error) != 0 ||
+                bench_check(row, "node", sum, k->checksum) != 0) {
+                free(ns);
+                return;
+            }
+            ratio_node[r] = node_ns[r] / clang_ns[r];
         }
         load_ns[r] = t.load_ns;
         inst_ns[r] = t.instantiate_ns;
@@ -218,6 +256,14 @@ static void bench_kernel_measure(const bench_args *a, const bench_kernel *k, con
     row->execute_ms = bench_median_ms(exec_ns, a->reps);
     row->ratio_gcc = bench_median(ratio_gcc, a->reps);
     row->ratio_clang = bench_median(ratio_clang, a->reps);
+    if (a->interp) {
+        row->interp_ms = bench_median_ms(interp_ns, a->reps);
+        row->ratio_interp = bench_median(ratio_interp, a->reps);
+    }
+    if (node) {
+        row->node_ms = bench_median_ms(node_ns, a->reps);
+        row->ratio_node = bench_median(ratio_node, a->reps);
+    }
     row->ok = 1;
     free(ns);
 }
@@ -248,6 +294,14 @@ static json_t *bench_row_json(const bench_kernel *k, const bench_row *row)
     json_object_set_new(j, "ratio_vs_gcc", json_real(row->ratio_gcc));
     json_object_set_new(j, "ratio_vs_clang", json_real(row->ratio_clang));
     json_object_set_new(j, "ratio", json_string("median of per-round wasmrt/native ratios"));
+    if (row->interp_ms > 0) {
+        json_object_set_new(j, "wasmrt_interp_execute_ms", json_real(row->interp_ms));
+        json_object_set_new(j, "interp_ratio_vs_clang", json_real(row->ratio_interp));
+    }
+    if (row->node_ms > 0) {
+        json_object_set_new(j, "node_execute_ms", json_real(row->node_ms));
+        json_object_set_new(j, "node_ratio_vs_clang", json_real(row->ratio_node));
+    }
     json_object_set_new(j, "meets_goal", json_boolean(row->ratio_gcc <= k->goal_ratio));
     return j;
 }
@@ -257,8 +311,14 @@ static int bench_full(const bench_args *a)
     json_t *rows = json_array();
     int failed = 0;
     unsigned measured = 0, met = 0;
-    printf("%-12s %10s %10s %10s %9s %9s %6s %s\n", "kernel", "gcc ms", "clang ms", "wasmrt ms",
-           "x gcc", "x clang", "goal", "(wasmrt load / instantiate ms)");
+    /* logs of the ratios (x gcc, x clang, interp x clang, node x clang) for the geomeans */
+    double logs[4] = {0, 0, 0, 0};
+    unsigned nlogs[4] = {0, 0, 0, 0};
+    printf("%-12s %9s %9s %9s %7s %7s", "kernel", "gcc ms", "clang ms", "wasmrt ms", "x gcc",
+           "x clang");
+    if (a->interp) printf(" %9s %7s", "interp ms", "x clang");
+    if (a->node) printf(" %9s %7s", "node ms", "x clang");
+    printf(" %5s %s\n", "goal", "(wasmrt load / instantiate ms)");
     for (size_t i = 0; i < bench_kernel_count; i++) {
         const bench_kernel *k = &bench_kernels[i];
         bench_row row;
@@ -279,12 +339,30 @@ static int bench_full(const bench_args *a)
         double ratio = row.ratio_gcc;
         measured++;
         met += ratio <= k->goal_ratio;
-        printf("%-12s %10.1f %10.1f %10.1f %8.1fx %8.1fx %6s (%.2f / %.3f)\n", k->name, row.gcc_ms,
-               row.clang_ms, row.execute_ms, ratio, row.ratio_clang,
-               ratio <= k->goal_ratio ? "ok" : "miss", row.load_ms, row.instantiate_ms);
+        printf("%-12s %9.1f %9.1f %9.1f %6.2fx %6.2fx", k->name, row.gcc_ms, row.clang_ms,
+               row.execute_ms, ratio, row.ratio_clang);
+        if (a->interp) printf(" %9.1f %6.2fx", row.interp_ms, row.ratio_interp);
+        if (a->node && row.node_ms > 0)
+            printf(" %9.1f %6.2fx", row.node_ms, row.ratio_node);
+        else if (a->node)
+            printf(" %9s %7s", "-", "-");
+        printf(" %5s (%.2f / %.3f)\n", ratio <= k->goal_ratio ? "ok" : "miss", row.load_ms,
+               row.instantiate_ms);
         fflush(stdout);
+        const double r4[4] = {row.ratio_gcc, row.ratio_clang, row.ratio_interp, row.ratio_node};
+        for (int c = 0; c < 4 && k->in_geomean; c++)
+            if (r4[c] > 0) {
+                logs[c] += log(r4[c]);
+                nlogs[c]++;
+            }
     }
-
+    double geo[4];
+    for (int c = 0; c < 4; c++)
+        geo[c] = nlogs[c] ? exp(logs[c] / nlogs[c]) : 0;
+    printf("%-12s %9s %9s %9s %6.2fx %6.2fx", "geomean", "", "", "", geo[0], geo[1]);
+    if (a->interp) printf(" %9s %6.2fx", "", geo[2]);
+    if (a->node) printf(" %9s %6.2fx", "", geo[3]);
+    printf("  (%u kernels: fib40 matmul sieve hash sort printf memops)\n", nlogs[1]);
     printf(
         "goals: %u of %u rows within their goal (fib40 <= %.0fx native gcc, the rest <= %.0fx)\n",
         met, measured, BENCH_GOAL_FIB40, BENCH_GOAL_KERNEL);
@@ -312,6 +390,13 @@ static int bench_full(const bench_args *a)
         if (flags) json_object_set_new(root, "workloads_flags", flags);
     }
     json_object_set_new(root, "kernels", rows);
+    json_t *g = json_object();
+    json_object_set_new(g, "over", json_string("fib40 matmul sieve hash sort printf memops"));
+    json_object_set_new(g, "wasmrt_vs_gcc", json_real(geo[0]));
+    json_object_set_new(g, "wasmrt_vs_clang", json_real(geo[1]));
+    if (a->interp) json_object_set_new(g, "interp_vs_clang", json_real(geo[2]));
+    if (a->node) json_object_set_new(g, "node_vs_clang", json_real(geo[3]));
+    json_object_set_new(root, "geomean", g);
     if (a->json_path) {
         if (json_dump_file(root, a->json_path, JSON_INDENT(2)) != 0) {
             fprintf(stderr, "bench-engine: cannot write %s\n", a->json_path);
@@ -350,7 +435,8 @@ static int bench_smoke(const bench_args *a)
         }
         if (ok) {
             what = "wasmrt";
-            ok = bench_wasm_or_wasi_run(a, k, p.wasm, k->smoke_n, &sum, &t, err, sizeof err) == 0;
+            ok = bench_wasm_or_wasi_run(a, k, p.wasm, WASMRT_MODE_JIT, k->smoke_n, &sum, &t, err,
+                                        sizeof err) == 0;
             if (ok && sum != k->smoke_checksum) {
                 ok = 0;
                 snprintf(err, sizeof err, "checksum %" PRIu64 ", expected %" PRIu64, sum,

@@ -1,7 +1,7 @@
 /* bench_runner.c: one timed run of a kernel. Natively: the binary as a child process
- * (a kernel times its own run(n) call). In wasmrt: a fresh engine, the module loaded
- * from memory, instantiated (with WASI for a command module), run(n) or _start called;
- * each phase timed on CLOCK_MONOTONIC. */
+ * (a kernel times its own run(n) call), and so under node (bench_node.mjs). In wasmrt: a fresh
+ * engine, the module loaded from memory, instantiated (with WASI for a command module), run(n) or
+ * _start called; each phase timed on CLOCK_MONOTONIC. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,12 +20,15 @@ static double bench_now_ns(void)
     return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
 }
 
-int bench_native_run(const char *binary, uint32_t n, uint64_t *checksum, double *ns, char *err,
-                     size_t err_size)
+/* Runs argv (its last word the size n, written here) and reads "CHECKSUM [NS]". */
+static int bench_exec_run(char **argv, int argc, uint32_t n, uint64_t *checksum, double *ns,
+                          char *err, size_t err_size)
 {
     int fds[2];
     char arg[16];
     snprintf(arg, sizeof arg, "%" PRIu32, n);
+    argv[argc - 1] = arg;
+    const char *binary = argv[0];
     if (pipe(fds) != 0) {
         snprintf(err, err_size, "pipe: %s", strerror(errno));
         return -1;
@@ -43,7 +46,7 @@ int bench_native_run(const char *binary, uint32_t n, uint64_t *checksum, double 
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
-        execl(binary, binary, arg, (char *)NULL);
+        execvp(binary, argv);
         fprintf(stderr, "bench: exec %s: %s\n", binary, strerror(errno));
         _exit(127);
     }
@@ -74,6 +77,20 @@ int bench_native_run(const char *binary, uint32_t n, uint64_t *checksum, double 
     *checksum = sum;
     *ns = fields == 2 ? (double)t : wall;
     return 0;
+}
+
+int bench_native_run(const char *binary, uint32_t n, uint64_t *checksum, double *ns, char *err,
+                     size_t err_size)
+{
+    char *argv[] = {(char *)binary, NULL, NULL};
+    return bench_exec_run(argv, 2, n, checksum, ns, err, err_size);
+}
+
+int bench_node_run(const char *script, const char *wasm, uint32_t n, uint64_t *checksum, double *ns,
+                   char *err, size_t err_size)
+{
+    char *argv[] = {"node", (char *)script, (char *)wasm, NULL, NULL};
+    return bench_exec_run(argv, 4, n, checksum, ns, err, err_size);
 }
 
 static int bench_read_file(const char *path, uint8_t **bytes, size_t *size, char *err,
@@ -137,8 +154,7 @@ static wasmrt_status bench_wasi_prepare(wasmrt_linker *linker, const char *path,
 /* A freestanding kernel that calls libc (printf's snprintf) links wasi-libc's stdio,
  * which imports fd_write and friends although run(n) never calls them: a context with
  * nothing but the host's stdio satisfies the imports. */
-static wasmrt_status bench_wasi_bare(wasmrt_linker *linker, wasmrt_wasi **wasi,
-                                     wasmrt_error *error)
+static wasmrt_status bench_wasi_bare(wasmrt_linker *linker, wasmrt_wasi **wasi, wasmrt_error *error)
 {
     wasmrt_wasi_config config;
     wasmrt_wasi_config_default(&config);
@@ -167,9 +183,9 @@ static int bench_wasi_finish(wasmrt_instance *instance, int out[2], uint64_t *ch
     return 0;
 }
 
-static int bench_module_run(const char *path, wasmrt_bounds_mode bounds, uint32_t n,
-                            int wasi_command, uint64_t *checksum, bench_wasm_times *times,
-                            char *err, size_t err_size)
+static int bench_module_run(const char *path, wasmrt_bounds_mode bounds, wasmrt_exec_mode mode,
+                            uint32_t n, int wasi_command, uint64_t *checksum,
+                            bench_wasm_times *times, char *err, size_t err_size)
 {
     uint8_t *bytes;
     size_t size;
@@ -178,6 +194,7 @@ static int bench_module_run(const char *path, wasmrt_bounds_mode bounds, uint32_
     wasmrt_config config;
     wasmrt_config_default(&config);
     config.bounds = bounds;
+    config.mode = mode;
     config.lazy_compile = 0; /* so that compiling is timed with loading, not executing */
     wasmrt_engine *engine = NULL;
     wasmrt_module *module = NULL;
@@ -240,14 +257,14 @@ out_quiet:
     return rc;
 }
 
-int bench_wasm_run(const char *path, wasmrt_bounds_mode bounds, uint32_t n, uint64_t *checksum,
-                   bench_wasm_times *times, char *err, size_t err_size)
+int bench_wasm_run(const char *path, wasmrt_bounds_mode bounds, wasmrt_exec_mode mode, uint32_t n,
+                   uint64_t *checksum, bench_wasm_times *times, char *err, size_t err_size)
 {
-    return bench_module_run(path, bounds, n, 0, checksum, times, err, err_size);
+    return bench_module_run(path, bounds, mode, n, 0, checksum, times, err, err_size);
 }
 
-int bench_wasi_run(const char *path, wasmrt_bounds_mode bounds, uint32_t n, uint64_t *checksum,
-                   bench_wasm_times *times, char *err, size_t err_size)
+int bench_wasi_run(const char *path, wasmrt_bounds_mode bounds, wasmrt_exec_mode mode, uint32_t n,
+                   uint64_t *checksum, bench_wasm_times *times, char *err, size_t err_size)
 {
-    return bench_module_run(path, bounds, n, 1, checksum, times, err, err_size);
+    return bench_module_run(path, bounds, mode, n, 1, checksum, times, err, err_size);
 }
