@@ -8,8 +8,10 @@
  * Differential: every input runs twice, on an engine in WASMRT_MODE_INTERP and on one
  * in WASMRT_MODE_JIT (two engines, modules, linkers and instances; each engine gets
  * its own fresh imported memories, tables and globals; the host functions return
- * zeros and keep no state). Both tiers run the same translated code on the same
- * frames, so they must agree on everything observable: the load status, the
+ * zeros and keep no state). The interpreter checks bounds explicitly; the compiler
+ * does for half of the inputs and relies on guard pages for the other half (by a bit
+ * of the input's hash), so its fault tables and signal path are compared too. The
+ * tiers must agree on everything observable: the load status, the
  * instantiation status and trap, and per export call the status, the trap (kind,
  * function index, byte offset), the exit code and the result values bit for bit (NaN
  * payloads included; references by null-ness and function type); after the calls,
@@ -203,14 +205,15 @@ static fuzz_side fuzz_sides[2];
 static wasmrt_value fuzz_args[FUZZ_MAX_VALUES];
 static uint32_t fuzz_arg_count; /* of the call being compared; 0 outside calls */
 
-static void fuzz_side_new(fuzz_side *s, const char *name, int set_mode, wasmrt_exec_mode mode)
+static void fuzz_side_new(fuzz_side *s, const char *name, int set_mode, wasmrt_exec_mode mode,
+                          wasmrt_bounds_mode bounds)
 {
     wasmrt_config config;
     wasmrt_config_default(&config);
     if (set_mode) config.mode = mode;
-    /* Explicit checks: the fuzzer's own SIGSEGV handling stays in charge, and no
-     * 8 GiB reservation per input. */
-    config.bounds = WASMRT_BOUNDS_EXPLICIT;
+    /* Explicit checks by default: the fuzzer's own SIGSEGV handling stays in charge, and
+     * no 8 GiB reservation per input. */
+    config.bounds = bounds;
     config.max_memory_pages = FUZZ_MAX_PAGES;
     config.max_call_depth = 2000;
     config.fuel = FUZZ_FUEL;
@@ -634,10 +637,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_input_hash = (fuzz_input_hash ^ data[i]) * 0x100000001b3u;
     /* interp first, on every step: a difference report shows it first */
     if (sides == 2) {
-        fuzz_side_new(a, "interp", 1, WASMRT_MODE_INTERP);
-        fuzz_side_new(b, "jit", 1, WASMRT_MODE_JIT);
+        int guard = (fuzz_input_hash >> 7) & 1;
+        fuzz_side_new(a, "interp", 1, WASMRT_MODE_INTERP, WASMRT_BOUNDS_EXPLICIT);
+        fuzz_side_new(b, guard ? "jit (guard pages)" : "jit", 1, WASMRT_MODE_JIT,
+                      guard ? WASMRT_BOUNDS_GUARD : WASMRT_BOUNDS_EXPLICIT);
     } else {
-        fuzz_side_new(a, "default", 0, WASMRT_MODE_JIT);
+        fuzz_side_new(a, "default", 0, WASMRT_MODE_JIT, WASMRT_BOUNDS_EXPLICIT);
     }
 
     int loaded = 0;

@@ -43,7 +43,8 @@ void jc_ccall_save(jc *j, uint32_t also)
     /* What the internal convention keeps across calls and C does not: this function's
        callers may have values there even when this function does not (and in checked
        mode r9 holds the memory's size). */
-    uint32_t keep = (JR_CALLEE_SAVED | also | (j->checked ? JR_BIT(R9) : 0)) & JR_C_VOLATILE;
+    uint32_t keep =
+        (JR_CALLEE_SAVED | also | j->homes | (j->checked ? JR_BIT(R9) : 0)) & JR_C_VOLATILE;
     j->ccall_kept = keep;
     for (int r = 0; r < 16; r++)
         if (keep & JR_BIT(r)) {
@@ -200,11 +201,15 @@ static void jc_call_table(jc *j, uint32_t first, const functype *t, int32_t func
     }
     jc_enter_checks(j);
     jc_arguments(j, first, t);
-    if (func >= 0)
-        x64_lea(&j->a, X64_W, JR_SCRATCH, x64_base(R14, jit_func_slot((uint32_t)func)));
-    else
-        x64_load(&j->a, X64_W, 8, 0, JR_SCRATCH, jc_slot(j, held));
-    x64_call_m(&j->a, x64_base(JR_SCRATCH, 0));
+    if (func >= 0 && (uint32_t)func == j->fn->index) {
+        x64_call(&j->a, j->body_label); /* itself: its table slot would say this body */
+    } else {
+        if (func >= 0)
+            x64_lea(&j->a, X64_W, JR_SCRATCH, x64_base(R14, jit_func_slot((uint32_t)func)));
+        else
+            x64_load(&j->a, X64_W, 8, 0, JR_SCRATCH, jc_slot(j, held));
+        x64_call_m(&j->a, x64_base(JR_SCRATCH, 0));
+    }
     x64_alu_ri(&j->a, X64_W, ALU_ADD, R12, 1);
     if (t->result_count > 1)
         for (uint32_t k = 0; k < t->result_count; k++) {

@@ -20,7 +20,12 @@
    bias, which forces a 32-bit field; jc_finish replaces it with the frame size */
 #define JC_FIX_BIAS 0x40000000
 
-static const uint8_t jc_gpr_homes[] = {RBX, RBP, RSI, RDI, R8, R9};
+/* General registers for locals, in order, and the ones the prologue saves. A function
+ * that calls nothing also has r12 (the callers' call depth, saved here, untouched
+ * without calls) and, with more locals, r10 (no call needs it as an argument; C
+ * helpers' calls keep it); rax, rcx and rdx stay temporaries. */
+static const uint8_t jc_gpr_homes[] = {RBX, RBP, RSI, RDI, R8, R9, R12};
+#define JC_PROLOGUE_SAVES (JR_CALLEE_SAVED | JR_BIT(R12))
 #define JC_XMM_HOMES 7 /* xmm8..xmm14 (xmm15 is scratch) */
 
 void jc_frame_fix_here(jc *j, unsigned back)
@@ -113,7 +118,12 @@ static void jc_choose_homes(jc *j)
         }
         order[k] = x;
     }
-    unsigned ngpr = j->checked ? 5 : 6, gprs = 0, xmms = 0;
+    uint8_t gpr_homes[8];
+    unsigned ngpr = 0, gprs = 0, xmms = 0;
+    for (unsigned i = 0; i < sizeof jc_gpr_homes; i++)
+        if (!(j->checked && jc_gpr_homes[i] == R9) && (!j->has_calls || jc_gpr_homes[i] != R12))
+            gpr_homes[ngpr++] = jc_gpr_homes[i];
+    if (!j->has_calls) gpr_homes[ngpr++] = R10;
     for (uint32_t i = 0; i < n; i++) {
         jc_local *l = &j->locals[order[i]];
         l->reg = -1;
@@ -122,7 +132,7 @@ static void jc_choose_homes(jc *j)
         if (jc_is_float(l->type) && xmms < JC_XMM_HOMES)
             r = JR_XMM + 8 + (int)xmms++;
         else if (!jc_is_float(l->type) && gprs < ngpr)
-            r = jc_gpr_homes[gprs++];
+            r = gpr_homes[gprs++];
         if (r >= 0) {
             l->reg = (int8_t)r;
             j->homes |= JR_BIT(r);
@@ -368,7 +378,7 @@ static void jc_adapter(jc *j)
 static int jc_finish(jc *j)
 {
     x64 *a = &j->a;
-    uint32_t saved_gprs = j->saved & JR_GPRS & JR_CALLEE_SAVED;
+    uint32_t saved_gprs = j->saved & JR_GPRS & JC_PROLOGUE_SAVES;
     uint32_t saved_xmms = j->saved & JR_XMMS & JR_CALLEE_SAVED;
     int32_t pushes = __builtin_popcount(saved_gprs), nx = __builtin_popcount(saved_xmms);
     int32_t xmm_base = j->spill_base + 8 * (int32_t)j->spill_used;
@@ -391,11 +401,11 @@ static int jc_finish(jc *j)
     /* data: constants, words for C, jump tables */
     jc_align(j, 8, 0xcc);
     for (uint32_t i = 0; i < j->nconsts; i++) {
-        x64_bind(a, j->const_labels[i]);
-        if (j->const_size[i] == 4)
-            x64_u32(a, (uint32_t)j->const_bits[i]);
+        x64_bind(a, j->consts[i].label);
+        if (j->consts[i].size == 4)
+            x64_u32(a, (uint32_t)j->consts[i].bits);
         else
-            x64_u64(a, j->const_bits[i]);
+            x64_u64(a, j->consts[i].bits);
         jc_align(j, 8, 0);
     }
     for (uint32_t i = 0; i < j->nrodata;) {
@@ -468,6 +478,7 @@ static void jc_release_state(void *p)
     free(j->frame_fixes);
     free(j->tables);
     free(j->rodata);
+    free(j->consts);
     memset(j, 0, sizeof *j);
 }
 
@@ -493,6 +504,7 @@ wasmrt_status jit_compile_function(const wasmrt_module *m, const func_entry *fn,
     j->frame_fixes = keep.frame_fixes, j->frame_fix_cap = keep.frame_fix_cap;
     j->tables = keep.tables, j->table_cap = keep.table_cap;
     j->rodata = keep.rodata, j->rodata_cap = keep.rodata_cap;
+    j->consts = keep.consts, j->const_cap = keep.const_cap;
     j->m = m;
     j->fn = fn;
     j->checked = m->engine->config.bounds == WASMRT_BOUNDS_EXPLICIT;

@@ -126,10 +126,12 @@ typedef struct jc {
     uint32_t epilogue;
     uint32_t trap_labels[32]; /* per trap kind, 0 = none yet */
     uint32_t status_label;    /* a C helper failed: eax holds its status */
-    uint32_t const_labels[16];
-    uint64_t const_bits[16];
-    uint8_t const_size[16];
-    uint32_t nconsts;
+    struct jc_const {
+        uint64_t bits;
+        uint32_t label;
+        uint8_t size;
+    } * consts; /* float constants placed after the code */
+    uint32_t nconsts, const_cap;
     /* tables for the function's record */
     uint32_t *faults; /* code offsets of memory accesses a guard page may stop */
     uint32_t nfaults, fault_cap;
@@ -194,7 +196,9 @@ static inline int jc_push_reg(jc *j, int type, int reg)
  * jc_dest: the value at pos in the register the result goes to (the home, or a
  * temporary as jc_own); jc_alloc_result: a register for a result computed from
  * scratch; jc_push_result pushes the result from either. */
-/* The local the next instruction sets when its home is a register of type's class. */
+/* The local of that type the next instruction sets (local.set or local.tee), or -1;
+ * jc_next_set: only when its home is a register. */
+int64_t jc_next_local(const jc *j, int type);
 int64_t jc_next_set(const jc *j, int type);
 int jc_result_home(jc *j, int type, uint32_t n, int64_t pos); /* the home, or -1 */
 int jc_dest(jc *j, uint32_t pos, uint32_t n, int type);

@@ -27,6 +27,16 @@ static void jc_compare(jc *j, int index, unsigned w)
         else
             x64_alu_rr(&j->a, w, ALU_CMP, rb, o.reg);
         cc = jc_cmp_swapped[index];
+    } else if (a->kind == JV_LOCAL && j->locals[a->local].reg < 0 && b->kind != JV_SPILL &&
+               !(b->kind == JV_LOCAL && j->locals[b->local].reg < 0)) {
+        /* a local in the frame against a register or an immediate, in memory */
+        jc_opnd o = jc_operand(j, h - 1, 1);
+        x64_mem m = jc_local_mem(j, a->local);
+        if (o.kind == OPND_IMM)
+            x64_alu_mi(&j->a, w, ALU_CMP, m, o.imm);
+        else
+            x64_alu_mr(&j->a, w, ALU_CMP, m, o.reg);
+        cc = jc_cmp_cc[index];
     } else if (jc_take_load(j, h - 1, w ? 8 : 4, &loaded)) {
         int ra = jc_reg(j, h - 2);
         jc_fault_mark(j);
@@ -57,7 +67,7 @@ static void jc_alu(jc *j, int op, int type)
     uint32_t h = j->height, x = h - 2, y = h - 1;
     jv *a = &j->stack[x], *b = &j->stack[y];
     int commutes = op != ALU_SUB;
-    int64_t set = jc_next_set(j, type);
+    int64_t set = jc_next_local(j, type);
     int b_is_set = set >= 0 && b->kind == JV_LOCAL && b->local == set;
     int a_is_set = set >= 0 && a->kind == JV_LOCAL && a->local == set;
     if (commutes && (b_is_set || (!a_is_set && ((a->kind != JV_REG && b->kind == JV_REG) ||
@@ -69,6 +79,24 @@ static void jc_alu(jc *j, int op, int type)
     jv *vx = &j->stack[x], *vy = &j->stack[y];
     int rd;
     x64_mem loaded;
+    if (set >= 0 && j->locals[set].reg < 0 && op != -1 && vx->kind == JV_LOCAL &&
+        vx->local == set && !(vy->kind == JV_LOCAL && vy->local == set)) {
+        /* a local in the frame changed in place (`add dword [rsp + d], k`): its older
+           reads on the stack get their values first */
+        jc_opnd o = jc_operand(j, y, 1);
+        if (o.kind != OPND_MEM) {
+            for (uint32_t at = 0; at < h - 2; at++)
+                if (j->stack[at].kind == JV_LOCAL && j->stack[at].local == set) jc_own(j, at);
+            x64_mem home = jc_local_mem(j, (uint32_t)set);
+            if (o.kind == OPND_IMM)
+                x64_alu_mi(&j->a, w, op, home, o.imm);
+            else
+                x64_alu_mr(&j->a, w, op, home, o.reg);
+            jc_pop(j, 2);
+            jc_push(j, JV_LOCAL, type, 0, (uint32_t)set, 0); /* local.set finds it there */
+            return;
+        }
+    }
     if ((op == ALU_ADD || op == ALU_SUB) && vx->kind == JV_LOCAL && vy->kind == JV_CONST &&
         j->locals[vx->local].reg >= 0 &&
         (type == WASMRT_I32 || (int64_t)vy->bits == (int32_t)vy->bits)) {

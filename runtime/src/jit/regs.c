@@ -86,16 +86,23 @@ static void jc_store_reg(jc *j, int type, int r, x64_mem m)
 x64_mem jc_const(jc *j, uint64_t bits, unsigned size)
 {
     for (uint32_t i = 0; i < j->nconsts; i++)
-        if (j->const_bits[i] == bits && j->const_size[i] == size)
-            return x64_rip(j->const_labels[i], 0);
-    if (j->nconsts == sizeof j->const_bits / sizeof j->const_bits[0]) {
-        jc_fail(j, "more than 16 float constants");
-        return x64_rip(j->const_labels[0], 0);
+        if (j->consts[i].bits == bits && j->consts[i].size == size)
+            return x64_rip(j->consts[i].label, 0);
+    if (j->nconsts == j->const_cap) {
+        uint32_t cap = j->const_cap ? j->const_cap * 2 : 16;
+        struct jc_const *grown = realloc(j->consts, cap * sizeof *grown);
+        if (!grown) {
+            compile_fail(j->c, WASMRT_ERR_RESOURCE, "out of memory compiling");
+            return x64_base(RSP, 0);
+        }
+        j->consts = grown;
+        j->const_cap = cap;
     }
-    j->const_labels[j->nconsts] = x64_label(&j->a);
-    j->const_bits[j->nconsts] = bits;
-    j->const_size[j->nconsts] = (uint8_t)size;
-    return x64_rip(j->const_labels[j->nconsts++], 0);
+    struct jc_const *k = &j->consts[j->nconsts++];
+    k->label = x64_label(&j->a);
+    k->bits = bits;
+    k->size = (uint8_t)size;
+    return x64_rip(k->label, 0);
 }
 
 /* Writes value v (not JV_FLAGS) into register r of its class. */
@@ -346,7 +353,7 @@ void jc_materialize_flags(jc *j, uint32_t pos)
     j->owner[r] = (int16_t)pos;
 }
 
-int64_t jc_next_set(const jc *j, int type)
+int64_t jc_next_local(const jc *j, int type)
 {
     const uint8_t *p = j->c->r.p, *end = j->c->r.end;
     if (p >= end || (*p != 0x21 && *p != 0x22)) return -1;
@@ -356,8 +363,13 @@ int64_t jc_next_set(const jc *j, int type)
         local |= (uint32_t)(p[i] & 0x7f) << (7 * (i - 1));
         if (!(p[i] & 0x80)) break;
     }
-    if (local >= j->nlocals || j->locals[local].reg < 0 || j->locals[local].type != type) return -1;
-    return local;
+    return local < j->nlocals && j->locals[local].type == type ? (int64_t)local : -1;
+}
+
+int64_t jc_next_set(const jc *j, int type)
+{
+    int64_t local = jc_next_local(j, type);
+    return local >= 0 && j->locals[local].reg >= 0 ? local : -1;
 }
 
 int jc_result_home(jc *j, int type, uint32_t n, int64_t pos)
