@@ -86,8 +86,13 @@ int cli_compile(int argc, char **argv)
         struct stat st;
         long long size = stat(out, &st) == 0 ? (long long)st.st_size : -1;
         printf("wasmrt compile: %s: %u functions compiled (%zu bytes of code section) in "
-               "%.2f ms -> %s (%lld bytes)\n",
-               in, stats.compiled_function_count, stats.code_size, (t1 - t0) * 1e3, out, size);
+               "%.2f ms, %.1f MB/s -> %s (%lld bytes)\n",
+               in, stats.compiled_function_count - stats.interpreted_function_count,
+               stats.code_size, (t1 - t0) * 1e3,
+               t1 > t0 ? (double)stats.code_size / (t1 - t0) / 1e6 : 0.0, out, size);
+        if (stats.interpreted_function_count)
+            printf("wasmrt compile: %u functions left to the interpreter (SIMD)\n",
+                   stats.interpreted_function_count);
     }
     wasmrt_module_free(module);
     wasmrt_engine_free(engine);

@@ -263,10 +263,13 @@ void wasmrt_module_get_stats(const wasmrt_module *m, wasmrt_module_stats *out)
     out->code_size = m->code_size;
     for (uint32_t i = 0; m->datas && i < m->data_count; i++)
         out->data_size += m->datas[i].size;
-    for (uint32_t i = m->imported_funcs; i < m->func_count; i++)
+    int jit = m->engine->config.mode == WASMRT_MODE_JIT;
+    for (uint32_t i = m->imported_funcs; i < m->func_count; i++) {
         if (atomic_load_explicit(&m->funcs[i].compiled, memory_order_acquire) ||
             atomic_load_explicit(&m->funcs[i].body, memory_order_acquire))
             out->compiled_function_count++;
+        if (jit && jit_interpreted(&m->funcs[i])) out->interpreted_function_count++;
+    }
 }
 
 const char *wasmrt_module_func_name(const wasmrt_module *m, uint32_t index)

@@ -176,6 +176,12 @@ int tier_compile(wasmrt_module *m, func_entry *fe, wasmrt_error *error)
     return 1;
 }
 
+int jit_interpreted(const func_entry *fe)
+{
+    void *body = atomic_load_explicit(&((func_entry *)fe)->body, memory_order_acquire);
+    return body && body == tier_helpers()[JH_INTERP];
+}
+
 int jit_compile(func_entry *fe, wasmrt_error *error)
 {
     wasmrt_module *m = fe->module;

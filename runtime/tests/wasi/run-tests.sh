@@ -166,6 +166,13 @@ run "compile" 0 "$WASMRT" compile "$WL/wasm/hello.wasm" -o "$CW" &&
     grep -q "functions compiled" "$WORK/out" && [ -s "$CW" ] && ok "compile: writes a compiled module" ||
     fail "compile: writes a compiled module" "$(cat "$WORK/out" "$WORK/err")"
 IN=$WORK/small-hello
+all_compiled=1
+for w in hello fib httpd idle; do
+    "$WASMRT" compile "$WL/wasm/$w.wasm" -o "$WORK/w.cwasm" >"$WORK/out" 2>&1 &&
+        ! grep -q "left to the interpreter" "$WORK/out" || all_compiled=0
+done
+[ $all_compiled = 1 ] && ok "compile: every function of the workloads compiles to machine code" ||
+    fail "compile: every function of the workloads compiles to machine code" "$(cat "$WORK/out")"
 run "compiled: hello" 0 "$WASMRT" run --no-cache "$WL/wasm/hello.wasm" && cp "$WORK/out" "$WORK/first" &&
     run "compiled: hello.cwasm" 0 "$WASMRT" run --no-cache "$CW" && cmp -s "$WORK/out" "$WORK/first" &&
     ok "compiled: a compiled module runs as its module does" ||
