@@ -686,7 +686,7 @@ wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, cod
     c.fn = fn;
     c.error = error;
     c.emit = out != NULL;
-    c.checked = m->engine->config.bounds == WASMRT_BOUNDS_EXPLICIT;
+    c.checked = m->bounds_checked;
     c.metered = m->engine->config.fuel || m->engine->config.deadline_ns;
     c.last_dst = c.last_start = -1;
     c.shifts[0].start = c.shifts[1].start = -1;

@@ -185,6 +185,14 @@ struct wasmrt_module {
     size_t code_map_size;
     uint32_t code_map_count; /* functions adopted from it */
     struct jit_arena *jit;   /* jit.c: machine code, when compiled */
+    /* Translation with explicit bounds checks (every access compared with the memory's
+     * size) rather than for a guard reservation. Set from the engine's bounds mode; the
+     * checked twin below has it set in a guard-mode engine. */
+    int bounds_checked;
+    /* A guard-code module's copy loaded again for explicit-bounds instances (instance.c:
+     * WASMRT_BOUNDS_DEFAULT beyond the guard limit, or an imported explicit memory); made
+     * on first need under lock, freed with the module. Shares nothing mutable. */
+    struct wasmrt_module *checked_twin;
 };
 
 /* ---- runtime objects --------------------------------------------------------- */
@@ -283,6 +291,12 @@ int code_cache_owns(const wasmrt_module *module, const code *cd);
 void code_cache_unmap(wasmrt_module *module);
 int valtype_is_ref(wasmrt_valtype t);
 
+/* ---- module.c ------------------------------------------------------------------ */
+
+/* The module's checked twin (see wasmrt_module.checked_twin), loading it on first call;
+ * the module itself when its code is already checked. NULL with error on failure. */
+wasmrt_module *module_checked_twin(wasmrt_module *module, wasmrt_error *error);
+
 /* ---- compile.c ----------------------------------------------------------------- */
 
 /* Validates (out == NULL) or translates one defined function. */
@@ -309,6 +323,8 @@ wasmrt_status memory_init(wasmrt_memory *mem, uint32_t pages, uint32_t max_pages
 /* Returns the old page count or -1. */
 int64_t memory_grow(wasmrt_memory *mem, uint32_t delta);
 void memory_release(wasmrt_memory *mem);
+/* Live memories of the process holding a guard reservation. */
+uint32_t memory_guard_reservations(void);
 /* Maps the module's initial-memory image copy-on-write; 0 if unusable. */
 int memory_map_image(wasmrt_memory *mem, int fd, size_t size);
 int memory_build_image(const uint8_t *data, size_t size);
