@@ -38,6 +38,9 @@ typedef struct target_instance {
     char id[96];      /* the container id, or "" */
     char output[256]; /* a file holding the instance's stdout, or "" */
     double start_ns;  /* from the start call until the instance said it was ready */
+    /* How this instance was made where the target varies it per instance (wasmrt: its
+     * bounds checks, "guard" or "explicit"), else "". */
+    char mode[16];
 } target_instance;
 
 typedef struct target_ops {

@@ -38,6 +38,8 @@ static const target_entry target_registry[] = {
     {"wasmrt", "", target_wasmrt_init},
     {"wasmrt:eager", "eager", target_wasmrt_init},
     {"wasmrt:interp", "interp", target_wasmrt_init},
+    {"wasmrt:guard", "guard", target_wasmrt_init},
+    {"wasmrt:explicit", "explicit", target_wasmrt_init},
     {"wasmrt-cli", "", target_wasmrt_cli_init},
     {"wasmrt-cli:cached", "cached", target_wasmrt_cli_init},
     {"wasmrt-cli:interp", "interp", target_wasmrt_cli_init},

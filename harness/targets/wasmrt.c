@@ -47,6 +47,22 @@ typedef struct wasmrt_sample_report {
     char message[300];
 } wasmrt_sample_report;
 
+/* What a bounds mode means, for details.bounds_checks. */
+static const char *target_wasmrt_bounds_text(wasmrt_bounds_mode bounds)
+{
+    switch (bounds) {
+    case WASMRT_BOUNDS_GUARD:
+        return "guard pages for every memory (8 GiB of address space each; x86-64 holds about "
+               "16,380)";
+    case WASMRT_BOUNDS_EXPLICIT:
+        return "explicit checks for every memory (a mapping of its size)";
+    case WASMRT_BOUNDS_DEFAULT:
+        break;
+    }
+    return "engine default: guard pages while fewer than 4096 memories of the process hold "
+           "them, explicit checks beyond (per instance: instances' mode)";
+}
+
 static int target_wasmrt_probe(target *t, wasmvs_error *why)
 {
     (void)why;
@@ -66,9 +82,8 @@ static int target_wasmrt_prepare(target *t, const workload_invocation *w, wasmvs
                               sizeof state->module, err) != 0)
         return -1;
     json_object_set_new(t->details, "execution_model", json_string("in-process"));
-    /* the engine's default: each instance's memory reserves 8 GiB of address space (guard
-     * pages), which bounds one density host to about 16k instances on x86-64 */
-    json_object_set_new(t->details, "bounds_checks", json_string("engine default (guard pages)"));
+    json_object_set_new(t->details, "bounds_checks",
+                        json_string(target_wasmrt_bounds_text(state->host.config.bounds)));
     json_object_set_new(
         t->details, "idle_definition",
         json_string("reactor instance in one host process (_initialize run, handle called once)"));
@@ -123,7 +138,7 @@ static char *target_wasmrt_slurp(int fd)
 }
 
 /* The child's whole life: one timed cold cycle, reported through report. */
-static void target_wasmrt_child(const char *module_path, const char *variant,
+static void target_wasmrt_child(const char *module_path, const wasmrt_config *config,
                                 const workload_invocation *w, int in, int out, int errfd,
                                 wasmrt_sample_report *report)
 {
@@ -134,16 +149,10 @@ static void target_wasmrt_child(const char *module_path, const char *variant,
     wasmrt_wasi *wasi = NULL;
     wasmrt_instance *instance = NULL;
     uint64_t start = meter_clock_ns();
-    wasmrt_config config;
-    wasmrt_config_default(&config);
-    if (strcmp(variant, "eager") == 0)
-        config.lazy_compile = 0; /* the load phase translates every function */
-    if (strcmp(variant, "interp") == 0)
-        config.mode = WASMRT_MODE_INTERP;
     /* no engine deadline: its checks slow call-heavy guests down (fib(40): 5.4 s with one
      * against 4.1 s for `wasmrt run` in the same run); the harness kills the child at
      * timeout_s instead */
-    if (wasmrt_engine_new(&config, &engine, &error) != WASMRT_OK ||
+    if (wasmrt_engine_new(config, &engine, &error) != WASMRT_OK ||
         wasmrt_module_load_file(engine, module_path, &module, &error) != WASMRT_OK)
         goto done;
     uint64_t loaded = meter_clock_ns();
@@ -247,8 +256,7 @@ static int target_wasmrt_run_once(target *t, const workload_invocation *w, doubl
     if (pid == 0) {
         signal(SIGINT, SIG_IGN); /* the harness decides; it kills the child on Ctrl-C */
         signal(SIGTERM, SIG_DFL);
-        target_wasmrt_child(state->module, t->variant, w, in, out, errfd,
-                            report);
+        target_wasmrt_child(state->module, &state->host.config, w, in, out, errfd, report);
         _exit(0);
     }
     int wait_status = 0;
@@ -311,8 +319,11 @@ static int target_wasmrt_start(target *t, const workload_invocation *w, double t
 {
     target_wasmrt *state = t->state;
     (void)w;
-    if (wasmrt_host_add(&state->host, state->module, timeout_s, err) != 0) return -1;
+    wasmrt_bounds_mode bounds;
+    if (wasmrt_host_add(&state->host, state->module, timeout_s, &bounds, err) != 0) return -1;
     instance->main_pid = instance->tree_root = state->host.pid;
+    snprintf(instance->mode, sizeof instance->mode, "%s",
+             bounds == WASMRT_BOUNDS_EXPLICIT ? "explicit" : "guard");
     return 0;
 }
 
@@ -349,7 +360,14 @@ int target_wasmrt_init(target *t, wasmvs_error *err)
 {
     t->state = calloc(1, sizeof(target_wasmrt));
     if (!t->state) return wasmvs_fail(err, "%s: out of memory", t->name);
-    wasmrt_host_init(&((target_wasmrt *)t->state)->host);
+    wasmrt_host *host = &((target_wasmrt *)t->state)->host;
+    wasmrt_host_init(host);
+    /* the engine of every sample and of the density host: the variant's tier (eager: the
+       load phase translates every function) and bounds mode */
+    if (strcmp(t->variant, "interp") == 0) host->config.mode = WASMRT_MODE_INTERP;
+    if (strcmp(t->variant, "eager") == 0) host->config.lazy_compile = 0;
+    if (strcmp(t->variant, "guard") == 0) host->config.bounds = WASMRT_BOUNDS_GUARD;
+    if (strcmp(t->variant, "explicit") == 0) host->config.bounds = WASMRT_BOUNDS_EXPLICIT;
     t->ops = &target_wasmrt_ops;
     t->counts_perf = false; /* the sample runs in a forked child, not a launched tree */
     return 0;

@@ -21,7 +21,8 @@
 
 typedef struct wasmrt_host_reply {
     int ok;
-    char message[248];
+    int bounds; /* an added instance's wasmrt_bounds_mode */
+    char message[240];
 } wasmrt_host_reply;
 
 /* The host's loaded module and its live instances. */
@@ -85,6 +86,7 @@ static void wasmrt_host_side_add(wasmrt_host_side *side, wasmrt_host_reply *repl
         side->instances[side->count] = instance;
         side->contexts[side->count++] = wasi;
         reply->ok = 1;
+        reply->bounds = (int)wasmrt_instance_bounds(instance);
         return;
     }
     wasmrt_instance_free(instance);
@@ -92,14 +94,13 @@ static void wasmrt_host_side_add(wasmrt_host_side *side, wasmrt_host_reply *repl
 }
 
 /* The host's whole life; never returns. */
-static void wasmrt_host_main(const char *module_path, int commands, int replies)
+static void wasmrt_host_main(const char *module_path, const wasmrt_config *config, int commands,
+                             int replies)
 {
     wasmrt_host_side side = {0};
     wasmrt_host_reply reply = {0};
     wasmrt_error error = {0};
-    wasmrt_config config;
-    wasmrt_config_default(&config);
-    if (wasmrt_engine_new(&config, &side.engine, &error) != WASMRT_OK ||
+    if (wasmrt_engine_new(config, &side.engine, &error) != WASMRT_OK ||
         wasmrt_module_load_file(side.engine, module_path, &side.module, &error) != WASMRT_OK ||
         wasmrt_linker_new(side.engine, &side.linker, &error) != WASMRT_OK ||
         wasmrt_wasi_define(side.linker, NULL, &error) != WASMRT_OK) {
@@ -130,6 +131,7 @@ void wasmrt_host_init(wasmrt_host *host)
     host->pid = -1;
     host->command_fd = host->reply_fd = -1;
     host->instances = 0;
+    wasmrt_config_default(&host->config);
 }
 
 /* Reads one reply within timeout_s. */
@@ -175,7 +177,7 @@ static int wasmrt_host_launch(wasmrt_host *host, const char *module_path, double
         signal(SIGTERM, SIG_DFL);
         close(commands[1]);
         close(replies[0]);
-        wasmrt_host_main(module_path, commands[0], replies[1]);
+        wasmrt_host_main(module_path, &host->config, commands[0], replies[1]);
     }
     close(commands[0]);
     close(replies[1]);
@@ -200,7 +202,7 @@ static int wasmrt_host_launch(wasmrt_host *host, const char *module_path, double
 }
 
 int wasmrt_host_add(wasmrt_host *host, const char *module_path, double timeout_s,
-                    wasmvs_error *err)
+                    wasmrt_bounds_mode *bounds, wasmvs_error *err)
 {
     if (host->pid < 0 && wasmrt_host_launch(host, module_path, timeout_s, err) != 0) return -1;
     wasmrt_host_reply reply;
@@ -209,6 +211,7 @@ int wasmrt_host_add(wasmrt_host *host, const char *module_path, double timeout_s
     if (wasmrt_host_read_reply(host, timeout_s, &reply, err) != 0) return -1;
     if (!reply.ok) return wasmvs_fail(err, "wasmrt host: %s", reply.message);
     host->instances++;
+    *bounds = (wasmrt_bounds_mode)reply.bounds;
     return 0;
 }
 
@@ -235,5 +238,7 @@ void wasmrt_host_end(wasmrt_host *host)
     }
     if (host->command_fd >= 0) close(host->command_fd);
     if (host->reply_fd >= 0) close(host->reply_fd);
+    wasmrt_config config = host->config; /* the next host is made the same way */
     wasmrt_host_init(host);
+    host->config = config;
 }
