@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -43,6 +44,22 @@ typedef struct target_instance {
     char mode[16];
 } target_instance;
 
+/* One request served by a fresh instance (serverless): the instance reads input as its
+ * stdin and its stdout is the answer. */
+typedef struct target_request {
+    const char *input;
+    size_t input_length;
+    /* filled by serve */
+    bool exited;     /* the instance ran to its end by itself */
+    int exit_code;   /* valid when exited */
+    char how[128];   /* how it ended, in words, when !exited */
+    const char *out; /* its stdout; the target's buffer, valid until the next request */
+    size_t out_length;
+    /* from the start of the request until the fresh instance could run its code (the
+     * engine's instance made; a process exec'd; a container started); 0 = not known */
+    uint64_t instantiate_ns;
+} target_request;
+
 typedef struct target_ops {
     /* 0 when the target can run here; fills t->version. Else -1, with why filled. */
     int (*probe)(target *t, wasmvs_error *why);
@@ -59,6 +76,14 @@ typedef struct target_ops {
     int (*start)(target *t, const workload_invocation *w, double timeout_s,
                  target_instance *instance, wasmvs_error *err);
     void (*stop)(target *t, target_instance *instance);
+    /* Serverless (serverless.c): called in the front end's process, a fork of wasmvs made
+     * after prepare. serve_open loads once what every request shares (the engine and the
+     * module; a connection of the front end's own to the daemon); serve runs one request
+     * on a fresh instance made, run and freed for it. Either may be NULL: without serve
+     * the front end takes each request as a run_once sample (a process, a container per
+     * request), with the workload's stdin replaced by the request's input. */
+    int (*serve_open)(target *t, const workload_invocation *w, wasmvs_error *err);
+    int (*serve)(target *t, target_request *request, wasmvs_error *err);
     /* Removes everything this target started and did not remove yet. Idempotent. */
     void (*cleanup)(target *t);
     /* Frees t->state (after cleanup). */
@@ -70,7 +95,8 @@ struct target {
     char name[64];               /* as the user wrote it: "docker:host" */
     char variant[32];            /* the registry's argument for this name: "host" */
     char version[256];           /* filled by probe */
-    bool counts_perf;            /* samples carry perf counters of the instance's process tree */
+    bool counts_perf;            /* samples carry perf counters of the instance's process tree
+                                    (the serverless front end turns them off in its copy) */
     json_t *details;             /* facts recorded with the target's results (owned) */
     void *state;                 /* the implementation's own */
     target_instance **instances; /* live long-lived instances */

@@ -71,7 +71,7 @@ static int target_native_run_once(target *t, const workload_invocation *w, doubl
                          .stdin_data = w->stdin_data,
                          .stdin_length = w->stdin_length,
                          .timeout_s = timeout_s,
-                         .count_perf = true};
+                         .count_perf = t->counts_perf};
     process_result result;
     if (process_run(&spec, &result, err) != 0) return -1;
     target_outcome_from_process(outcome, &result);

@@ -161,7 +161,7 @@ static int target_runc_run_once(target *t, const workload_invocation *w, double 
                          .stdin_data = w->stdin_data,
                          .stdin_length = w->stdin_length,
                          .timeout_s = timeout_s,
-                         .count_perf = true};
+                         .count_perf = t->counts_perf};
     process_result result;
     if (process_run(&spec, &result, err) != 0) {
         state->live_id[0] = '\0';

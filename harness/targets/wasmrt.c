@@ -10,7 +10,8 @@
  * does not pay it. The process itself is warm: the engine's code is already mapped.
  *
  * Long-lived instances (density) are reactors inside one density host process
- * (wasmrt_host.c). */
+ * (wasmrt_host.c). Serverless requests each get a fresh instance of a module the front
+ * end's process loaded once (serve_open, serve). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -31,9 +32,24 @@
 #include "command.h"
 #include "wasmrt_host.h"
 
+/* Serverless: what the front end's process loads once; every request then gets a fresh
+ * WASI context and instance of the loaded module, as `wasmtime serve` gives each request
+ * a fresh instance of a pre-compiled component. */
+typedef struct target_wasmrt_serving {
+    wasmrt_engine *engine;
+    wasmrt_module *module;
+    wasmrt_linker *linker;
+    const char *argv[WORKLOAD_MAX_ARGS + 2];
+    int argc;
+    int in, out;  /* memory files, the instances' stdin and stdout, reused by every request */
+    char *output; /* the last instance's stdout, NUL-terminated */
+    size_t output_capacity;
+} target_wasmrt_serving;
+
 typedef struct target_wasmrt {
     char module[4096];
     wasmrt_host host;
+    target_wasmrt_serving *serving; /* in the serverless front end's process only */
 } target_wasmrt;
 
 /* What the child reports back through shared memory. */
@@ -314,6 +330,90 @@ done:
     return status;
 }
 
+static int target_wasmrt_serve_open(target *t, const workload_invocation *w, wasmvs_error *err)
+{
+    target_wasmrt *state = t->state;
+    target_wasmrt_serving *s = calloc(1, sizeof *s);
+    if (!s) return wasmvs_fail(err, "%s: out of memory", t->name);
+    state->serving = s;
+    s->argv[s->argc++] = w->name;
+    for (size_t i = 0; i < w->arg_count; i++)
+        s->argv[s->argc++] = w->args[i];
+    wasmrt_error error = {0};
+    if (wasmrt_engine_new(&state->host.config, &s->engine, &error) != WASMRT_OK ||
+        wasmrt_module_load_file(s->engine, state->module, &s->module, &error) != WASMRT_OK ||
+        wasmrt_linker_new(s->engine, &s->linker, &error) != WASMRT_OK ||
+        wasmrt_wasi_define(s->linker, NULL, &error) != WASMRT_OK)
+        return wasmvs_fail(err, "%s: %s: %s", t->name, wasmrt_status_name(error.status),
+                           error.message);
+    s->in = target_wasmrt_memfile("stdin", NULL, 0);
+    s->out = target_wasmrt_memfile("stdout", NULL, 0);
+    if (s->in < 0 || s->out < 0)
+        return wasmvs_fail(err, "%s: memfd_create: %s", t->name, strerror(errno));
+    return 0; /* nothing is freed: the front end's process ends with its last request */
+}
+
+/* Copies the instance's stdout (the memory file up to its position) into s->output. */
+static int target_wasmrt_collect(target_wasmrt_serving *s, size_t *length)
+{
+    off_t size = lseek(s->out, 0, SEEK_CUR);
+    if (size < 0) return -1;
+    if ((size_t)size + 1 > s->output_capacity) {
+        char *grown = realloc(s->output, (size_t)size + 1);
+        if (!grown) return -1;
+        s->output = grown;
+        s->output_capacity = (size_t)size + 1;
+    }
+    ssize_t got = size ? pread(s->out, s->output, (size_t)size, 0) : 0;
+    if (got != size) return -1;
+    s->output[size] = '\0';
+    *length = (size_t)size;
+    return 0;
+}
+
+/* One request on a fresh instance: WASI context and instance made from the loaded module,
+ * _start run with the request as stdin, both freed; the memory goes back to the engine's
+ * pool for the next request. */
+static int target_wasmrt_serve(target *t, target_request *r, wasmvs_error *err)
+{
+    target_wasmrt_serving *s = ((target_wasmrt *)t->state)->serving;
+    if (pwrite(s->in, r->input, r->input_length, 0) != (ssize_t)r->input_length ||
+        ftruncate(s->in, (off_t)r->input_length) != 0 || lseek(s->in, 0, SEEK_SET) != 0 ||
+        ftruncate(s->out, 0) != 0 || lseek(s->out, 0, SEEK_SET) != 0)
+        return wasmvs_fail(err, "%s: preparing the instance's stdio: %s", t->name, strerror(errno));
+    uint64_t started = meter_clock_ns();
+    wasmrt_wasi_config config;
+    wasmrt_wasi_config_default(&config);
+    config.argc = s->argc;
+    config.argv = s->argv;
+    config.stdin_fd = s->in;
+    config.stdout_fd = s->out;
+    config.stderr_fd = -1; /* the answer is stdout; a trap's message comes back as an error */
+    wasmrt_error error = {0};
+    wasmrt_wasi *wasi = NULL;
+    wasmrt_instance *instance = NULL;
+    if (wasmrt_wasi_new(&config, &wasi, &error) != WASMRT_OK ||
+        wasmrt_instance_new(s->linker, s->module, &instance, &error) != WASMRT_OK) {
+        wasmrt_wasi_free(wasi);
+        return wasmvs_fail(err, "%s: instantiate: %s", t->name, error.message);
+    }
+    wasmrt_instance_set_user(instance, wasi);
+    r->instantiate_ns = meter_clock_ns() - started;
+    int exit_code = 0;
+    wasmrt_status status = wasmrt_wasi_run_command(instance, &exit_code, &error);
+    wasmrt_instance_free(instance);
+    wasmrt_wasi_free(wasi);
+    r->exited = status == WASMRT_OK;
+    r->exit_code = exit_code;
+    if (!r->exited)
+        snprintf(r->how, sizeof r->how, "%s: %.100s", wasmrt_status_name(error.status),
+                 error.message);
+    if (target_wasmrt_collect(s, &r->out_length) != 0)
+        return wasmvs_fail(err, "%s: reading the instance's stdout: %s", t->name, strerror(errno));
+    r->out = s->output;
+    return 0;
+}
+
 static int target_wasmrt_start(target *t, const workload_invocation *w, double timeout_s,
                                target_instance *instance, wasmvs_error *err)
 {
@@ -352,6 +452,8 @@ static const target_ops target_wasmrt_ops = {
     .run_once = target_wasmrt_run_once,
     .start = target_wasmrt_start,
     .stop = target_wasmrt_stop,
+    .serve_open = target_wasmrt_serve_open,
+    .serve = target_wasmrt_serve,
     .cleanup = target_wasmrt_cleanup,
     .destroy = target_wasmrt_destroy,
 };

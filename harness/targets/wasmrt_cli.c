@@ -97,7 +97,7 @@ static int target_wasmrt_cli_prepare(target *t, const workload_invocation *w, wa
     char *argv[WORKLOAD_MAX_ARGS + 8];
     target_wasmrt_cli_argv(state, w, argv);
     target_outcome warm = {0};
-    if (target_command_run(argv, w, 60, &warm, err) != 0)
+    if (target_command_run(t, argv, w, 60, &warm, err) != 0)
         return wasmvs_wrap(err, "%s: warming the cache", t->name);
     target_outcome_free(&warm);
     return 0;
@@ -108,7 +108,7 @@ static int target_wasmrt_cli_run_once(target *t, const workload_invocation *w, d
 {
     char *argv[WORKLOAD_MAX_ARGS + 8];
     target_wasmrt_cli_argv(t->state, w, argv);
-    return target_command_run(argv, w, timeout_s, outcome, err);
+    return target_command_run(t, argv, w, timeout_s, outcome, err);
 }
 
 static int target_wasmrt_cli_start(target *t, const workload_invocation *w, double timeout_s,
