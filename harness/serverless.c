@@ -345,7 +345,9 @@ int serverless_measure_target(target *t, scenario *s, json_t *entry)
     }
     free(run.sampler.pss_kib);
     free(run.sampler.drop_kib);
-    serverless_gateway_stop(&gateway, s->timeout_s + 5);
+    /* a request in hand finishes first (a container is removed); after Ctrl-C, briefly:
+       clean-up sweeps what a killed front end left */
+    serverless_gateway_stop(&gateway, cancel_requested() ? 1 : s->timeout_s + 5);
     return result;
 }
 
