@@ -134,6 +134,15 @@ int target_instance_measure(const target_instance *instance, json_t *metrics, wa
  * this wasmvs process; its path goes to instance->output. Removed by the stop. */
 int target_instance_output_file(target_instance *instance, wasmvs_error *err);
 
+/* Records what a user ships to run the workload on this target, for the report beside the
+ * published artifact sizes: details.artifact.KEY = the size in bytes of the file at path
+ * (nothing when it cannot be read), or the given bytes. Keys: wasm_bytes (the module),
+ * cache_bytes (compiled code kept for later starts), binary_bytes (the native binary),
+ * image_bytes (the container image as the daemon reports it), runtime_bytes (the engine
+ * command that runs the module). */
+void target_record_artifact(target *t, const char *key, const char *path);
+void target_record_artifact_bytes(target *t, const char *key, long long bytes);
+
 /* Stops and forgets one instance; NULL is fine. */
 void target_instance_stop(target *t, target_instance *instance);
 

@@ -53,6 +53,7 @@ int target_command_module(target *t, const workload_invocation *w, const char *s
                                 "workloads)",
                            path);
     json_object_set_new(t->details, "module", json_string(path));
+    target_record_artifact(t, "wasm_bytes", path);
     return 0;
 }
 

@@ -106,6 +106,21 @@ static int target_docker_import(target_docker *state, const char *repository, co
     return status;
 }
 
+/* The image's size as the daemon reports it (image inspect: Size), into the artifacts. */
+static void target_docker_image_size(target *t, target_docker *state)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/images/%s/json", state->image);
+    long status = 0;
+    json_t *inspect = NULL;
+    wasmvs_error ignored;
+    if (docker_api_json(&state->api, "GET", path, NULL, 10000, &status, &inspect, &ignored) == 0 &&
+        json_is_integer(json_object_get(inspect, "Size")))
+        target_record_artifact_bytes(
+            t, "image_bytes", (long long)json_integer_value(json_object_get(inspect, "Size")));
+    json_decref(inspect);
+}
+
 static int target_docker_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
 {
     target_docker *state = t->state;
@@ -139,6 +154,8 @@ static int target_docker_prepare(target *t, const workload_invocation *w, wasmvs
     free(content);
     if (status != 0) return -1;
     state->prepared = true;
+    target_record_artifact(t, "binary_bytes", path);
+    target_docker_image_size(t, state);
     json_object_set_new(t->details, "image", json_string(state->image));
     json_object_set_new(t->details, "image_present_before", json_boolean(present));
     if (!present)

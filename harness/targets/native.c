@@ -46,6 +46,7 @@ static int target_native_prepare(target *t, const workload_invocation *w, wasmvs
     if (access(path, X_OK) != 0)
         return wasmvs_fail(err, "%s: expected an executable workload binary, found none", path);
     json_object_set_new(t->details, "binary", json_string(path));
+    target_record_artifact(t, "binary_bytes", path);
     json_object_set_new(t->details, "cold_start",
                         json_string("launch (clone + exec) of a static binary; page cache warm"));
     return 0;

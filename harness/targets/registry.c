@@ -127,6 +127,22 @@ void target_outcome_from_process(target_outcome *outcome, struct process_result 
     result->metrics = NULL;
 }
 
+void target_record_artifact_bytes(target *t, const char *key, long long bytes)
+{
+    json_t *artifact = json_object_get(t->details, "artifact");
+    if (!artifact) {
+        artifact = json_object();
+        json_object_set_new(t->details, "artifact", artifact);
+    }
+    json_object_set_new(artifact, key, json_integer(bytes));
+}
+
+void target_record_artifact(target *t, const char *key, const char *path)
+{
+    struct stat info;
+    if (stat(path, &info) == 0) target_record_artifact_bytes(t, key, (long long)info.st_size);
+}
+
 static char target_output_directory[64]; /* tentative: defined with its helpers below */
 
 int target_instance_start(target *t, const workload_invocation *w, double timeout_s,
