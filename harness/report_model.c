@@ -472,6 +472,8 @@ void report_format_ratio(double ratio, char *buf, size_t size)
         snprintf(buf, size, "-");
     else if (fabs(ratio) < 10)
         snprintf(buf, size, "%.2fx", ratio);
-    else
+    else if (fabs(ratio) < 1000)
         snprintf(buf, size, "%.3gx", ratio);
+    else /* 42600x reads better than 4.26e+04x */
+        snprintf(buf, size, "%.0fx", ratio);
 }
