@@ -440,40 +440,37 @@ static void report_charts_lines(report_charts *charts, const report_run *run, re
     free(explicit_from);
 }
 
-static size_t report_charts_density_block(FILE *data, json_t *target)
+/* Density steps: n, then PSS and the MemAvailable drop, in MiB for the whole (per_instance
+ * 0) or in KiB per instance (per_instance 1). */
+static size_t report_charts_steps(FILE *data, json_t *target, int per_instance)
 {
     json_t *steps = json_object_get(target, "steps"), *step;
     size_t i, rows = 0;
-    fputs("# n pss_mib memavailable_drop_mib\n", data);
-    json_array_foreach(steps, i, step)
-    {
-        json_t *n = json_object_get(step, "n"), *pss = json_object_get(step, "pss_kib");
-        json_t *drop = json_object_get(step, "memavailable_drop_kib");
-        if (!json_is_number(n) || !json_is_number(pss)) continue;
-        fprintf(data, "%g %.6g %.6g\n", json_number_value(n), json_number_value(pss) / 1024.0,
-                json_is_number(drop) ? json_number_value(drop) / 1024.0 : NAN);
-        rows++;
-    }
-    return rows;
-}
-
-/* Memory per instance at each step: PSS / N and the MemAvailable drop / N, in KiB. */
-static size_t report_charts_per_instance_block(FILE *data, json_t *target)
-{
-    json_t *steps = json_object_get(target, "steps"), *step;
-    size_t i, rows = 0;
-    fputs("# n pss_kib_per_instance memavailable_drop_kib_per_instance\n", data);
+    fputs(per_instance ? "# n pss_kib_per_instance memavailable_drop_kib_per_instance\n"
+                       : "# n pss_mib memavailable_drop_mib\n",
+          data);
     json_array_foreach(steps, i, step)
     {
         json_t *n = json_object_get(step, "n"), *pss = json_object_get(step, "pss_kib");
         json_t *drop = json_object_get(step, "memavailable_drop_kib");
         double count = json_number_value(n);
         if (!json_is_number(n) || !json_is_number(pss) || count <= 0) continue;
-        fprintf(data, "%g %.6g %.6g\n", count, json_number_value(pss) / count,
-                json_is_number(drop) ? json_number_value(drop) / count : NAN);
+        double divisor = per_instance ? count : 1024.0;
+        fprintf(data, "%g %.6g %.6g\n", count, json_number_value(pss) / divisor,
+                json_is_number(drop) ? json_number_value(drop) / divisor : NAN);
         rows++;
     }
     return rows;
+}
+
+static size_t report_charts_density_block(FILE *data, json_t *target)
+{
+    return report_charts_steps(data, target, 0);
+}
+
+static size_t report_charts_per_instance_block(FILE *data, json_t *target)
+{
+    return report_charts_steps(data, target, 1);
 }
 
 /* Serverless: per target the medians of instantiate time, instance time and the client's
@@ -580,24 +577,14 @@ void report_charts_draw_run(report_charts *charts, const report_run *run, report
                  run->scenario_name);
         report_charts_lines(charts, run, doc, "per-instance", "density-per-instance.gp", title,
                             report_charts_per_instance_block);
-    } else if (!strcmp(run->kind, "serverless")) {
-        snprintf(title, sizeof title, "%s: requests per second, each on a fresh instance",
-                 run->scenario_name);
+    } else if (!strcmp(run->kind, "http") || !strcmp(run->kind, "serverless")) {
+        int serverless = !strcmp(run->kind, "serverless");
+        snprintf(title, sizeof title, "%s: requests per second%s", run->scenario_name,
+                 serverless ? ", each on a fresh instance" : "");
         report_charts_figure_bars(charts, run, doc, "requests", "load.requests_per_s", 1.0, title,
-                                  "fresh instances (requests) per second (log scale)");
-        report_charts_serverless(charts, run, doc);
-        snprintf(title, sizeof title, "%s: latency percentile spectrum (open loop)",
-                 run->scenario_name);
-        report_charts_lines(charts, run, doc, "latency", "http-latency.gp", title,
-                            report_charts_latency_block);
-        snprintf(title, sizeof title, "%s: p99 latency against offered rate (open loop)",
-                 run->scenario_name);
-        report_charts_lines(charts, run, doc, "sweep", "http-sweep.gp", title,
-                            report_charts_sweep_block);
-    } else if (!strcmp(run->kind, "http")) {
-        snprintf(title, sizeof title, "%s: requests per second", run->scenario_name);
-        report_charts_figure_bars(charts, run, doc, "requests", "load.requests_per_s", 1.0, title,
-                                  "requests/s (log scale)");
+                                  serverless ? "fresh instances (requests) per second (log scale)"
+                                             : "requests/s (log scale)");
+        if (serverless) report_charts_serverless(charts, run, doc);
         snprintf(title, sizeof title, "%s: latency percentile spectrum", run->scenario_name);
         report_charts_lines(charts, run, doc, "latency", "http-latency.gp", title,
                             report_charts_latency_block);

@@ -308,8 +308,8 @@ int serverless_measure_target(target *t, scenario *s, json_t *entry)
         return 1;
     }
     run.gateway = &gateway;
-    run.sampler.pid = gateway.pid;
-    http_pin_server(gateway.pid, &p, entry);
+    run.sampler.pid = gateway.process.pid;
+    http_pin_server(gateway.process.pid, &p, entry);
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", gateway.port);
 
@@ -321,7 +321,7 @@ int serverless_measure_target(target *t, scenario *s, json_t *entry)
     load_probe_free(probe);
     json_t *front_end =
         json_pack("{s:s, s:i, s:i, s:I, s:s, s:i, s:s}", "url", url, "port", gateway.port, "pid",
-                  (int)gateway.pid, "ready_ns", (json_int_t)gateway.ready_ns, "instance",
+                  (int)gateway.process.pid, "ready_ns", (json_int_t)gateway.ready_ns, "instance",
                   serverless_instance_kind(t), "concurrency", 1, "input",
                   "each request's body, or for a request without one the workload's stdin; "
                   "its stdout is the response body");
@@ -337,7 +337,7 @@ int serverless_measure_target(target *t, scenario *s, json_t *entry)
     } else {
         json_object_set_new(front_end, "first_response_ns", json_integer((json_int_t)first_ns));
         http_round_observer observer = {serverless_round_before, serverless_round_after, &run};
-        result = http_load_rounds(s, &o, &p, url, gateway.pid, &observer, entry);
+        result = http_load_rounds(s, &o, &p, url, gateway.process.pid, &observer, entry);
         json_t *chosen = serverless_chosen_sample(entry);
         if (chosen)
             json_object_set(json_object_get(entry, "serverless"), "histograms",

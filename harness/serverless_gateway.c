@@ -9,21 +9,18 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cancel.h"
+#include "helper.h"
 #include "meters/clock.h"
 #include "meters/taskstats.h"
 
@@ -425,89 +422,54 @@ static int gateway_listen(int *port, wasmvs_error *err)
     return fd;
 }
 
-/* Reads exactly size bytes from fd within timeout_s, watching for cancellation. */
-static int gateway_read_reply(int fd, void *data, size_t size, double timeout_s, wasmvs_error *err)
+/* What the child needs besides its pipes. */
+typedef struct gateway_start {
+    target *t;
+    const workload_invocation *w;
+    double instance_timeout_s;
+    int listen_fd;
+    serverless_stats *shared;
+} gateway_start;
+
+static void gateway_run(void *context, int commands, int replies)
 {
-    uint64_t deadline = meter_clock_ns() + (uint64_t)(timeout_s * 1e9);
-    size_t done = 0;
-    while (done < size) {
-        if (cancel_requested()) return wasmvs_fail(err, "serverless front end: cancelled");
-        uint64_t now = meter_clock_ns();
-        if (now >= deadline)
-            return wasmvs_fail(err,
-                               "serverless front end: expected an answer within %.1f s, "
-                               "found none",
-                               timeout_s);
-        struct pollfd p = {fd, POLLIN, 0};
-        if (poll(&p, 1, 100) <= 0) continue;
-        ssize_t n = read(fd, (char *)data + done, size - done);
-        if (n > 0)
-            done += (size_t)n;
-        else if (n == 0 || errno != EINTR)
-            return wasmvs_fail(err, "serverless front end: expected an answer, found it gone (%s)",
-                               n == 0 ? "end of file" : strerror(errno));
-    }
-    return 0;
+    const gateway_start *start = context;
+    gateway g = {.t = start->t,
+                 .w = start->w,
+                 .instance_timeout_s = start->instance_timeout_s,
+                 .listen_fd = start->listen_fd,
+                 .commands = commands,
+                 .replies = replies,
+                 .shared = start->shared};
+    gateway_main(&g);
 }
 
 int serverless_gateway_start(target *t, const workload_invocation *w, double timeout_s,
                              double instance_timeout_s, serverless_gateway *out, wasmvs_error *err)
 {
     memset(out, 0, sizeof *out);
-    out->pid = -1;
-    out->command_fd = out->reply_fd = -1;
+    helper_init(&out->process);
     out->shared =
         mmap(NULL, sizeof *out->shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (out->shared == MAP_FAILED) {
         out->shared = NULL;
         return wasmvs_fail(err, "serverless front end: shared memory: %s", strerror(errno));
     }
-    int commands[2] = {-1, -1}, replies[2] = {-1, -1};
-    int listen_fd = gateway_listen(&out->port, err);
-    if (listen_fd < 0) return -1;
-    if (pipe2(commands, O_CLOEXEC) != 0 || pipe2(replies, O_CLOEXEC) != 0) {
-        int saved = errno;
-        close(listen_fd);
-        for (int i = 0; i < 2; i++) {
-            if (commands[i] >= 0) close(commands[i]);
-            if (replies[i] >= 0) close(replies[i]);
-        }
-        return wasmvs_fail(err, "serverless front end: pipe: %s", strerror(saved));
+    gateway_start start = {t, w, instance_timeout_s, gateway_listen(&out->port, err), out->shared};
+    if (start.listen_fd < 0) {
+        serverless_gateway_stop(out, 0);
+        return -1;
     }
-    fflush(NULL);
-    pid_t parent = getpid();
     uint64_t forked = meter_clock_ns();
-    pid_t pid = fork();
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(1);
-        setpgid(0, 0); /* Ctrl-C goes to the harness, which stops the front end itself */
-        signal(SIGINT, SIG_IGN);
-        signal(SIGTERM, SIG_DFL);
-        close(commands[1]);
-        close(replies[0]);
-        gateway g = {.t = t,
-                     .w = w,
-                     .instance_timeout_s = instance_timeout_s,
-                     .listen_fd = listen_fd,
-                     .commands = commands[0],
-                     .replies = replies[1],
-                     .shared = out->shared};
-        gateway_main(&g);
+    int started = helper_start(&out->process, gateway_run, &start, err);
+    close(start.listen_fd); /* the front end's now */
+    if (started != 0) {
+        serverless_gateway_stop(out, 0);
+        return wasmvs_wrap(err, "serverless front end");
     }
-    close(listen_fd);
-    close(commands[0]);
-    close(replies[1]);
-    if (pid < 0) {
-        close(commands[1]);
-        close(replies[0]);
-        return wasmvs_fail(err, "serverless front end: fork: %s", strerror(errno));
-    }
-    out->pid = pid;
-    out->command_fd = commands[1];
-    out->reply_fd = replies[0];
     gateway_ready ready;
-    if (gateway_read_reply(out->reply_fd, &ready, sizeof ready, timeout_s, err) != 0) {
+    if (helper_read(&out->process, &ready, sizeof ready, timeout_s, "serverless front end", err) !=
+        0) {
         serverless_gateway_stop(out, 0);
         return -1;
     }
@@ -522,11 +484,11 @@ int serverless_gateway_start(target *t, const workload_invocation *w, double tim
 /* Sends one command and waits for its echo. */
 static int gateway_command(serverless_gateway *g, char command, double timeout_s, wasmvs_error *err)
 {
-    if (g->pid <= 0) return wasmvs_fail(err, "serverless front end: not running");
-    if (write(g->command_fd, &command, 1) != 1)
+    if (g->process.pid <= 0) return wasmvs_fail(err, "serverless front end: not running");
+    if (write(g->process.command_fd, &command, 1) != 1)
         return wasmvs_fail(err, "serverless front end: cannot send a command: %s", strerror(errno));
     char echo;
-    return gateway_read_reply(g->reply_fd, &echo, 1, timeout_s, err);
+    return helper_read(&g->process, &echo, 1, timeout_s, "serverless front end", err);
 }
 
 int serverless_gateway_reset(serverless_gateway *g, double timeout_s, wasmvs_error *err)
@@ -541,25 +503,12 @@ int serverless_gateway_snapshot(serverless_gateway *g, double timeout_s, wasmvs_
 
 void serverless_gateway_stop(serverless_gateway *g, double grace_s)
 {
-    if (g->pid > 0) {
-        if (write(g->command_fd, "q", 1) != 1) grace_s = 0;
+    if (g->process.pid > 0 && write(g->process.command_fd, "q", 1) == 1) {
         uint64_t deadline = meter_clock_ns() + (uint64_t)(grace_s * 1e9);
-        int status;
-        while (waitpid(g->pid, &status, WNOHANG) == 0) {
-            if (meter_clock_ns() >= deadline) {
-                kill(-g->pid, SIGKILL); /* the front end and what it launched */
-                kill(g->pid, SIGKILL);
-                while (waitpid(g->pid, &status, 0) < 0 && errno == EINTR) {
-                }
-                break;
-            }
+        while (waitpid(g->process.pid, NULL, WNOHANG) == 0 && meter_clock_ns() < deadline)
             usleep(2000);
-        }
     }
-    if (g->command_fd >= 0) close(g->command_fd);
-    if (g->reply_fd >= 0) close(g->reply_fd);
+    helper_end(&g->process); /* gone already, or killed now with what it launched */
     if (g->shared) munmap(g->shared, sizeof *g->shared);
-    g->pid = -1;
-    g->command_fd = g->reply_fd = -1;
     g->shared = NULL;
 }

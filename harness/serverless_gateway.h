@@ -9,7 +9,7 @@
  *
  * The harness steers it through a command pipe between requests: reset the statistics,
  * snapshot them into memory shared with the harness, or quit after the request in hand.
- * It dies with the harness (PR_SET_PDEATHSIG). */
+ * It is a helper process (helper.h). */
 #ifndef WASMVS_SERVERLESS_GATEWAY_H
 #define WASMVS_SERVERLESS_GATEWAY_H
 
@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "helper.h"
 #include "load/load.h"
 #include "target.h"
 
@@ -37,9 +38,8 @@ typedef struct serverless_stats {
 } serverless_stats;
 
 typedef struct serverless_gateway {
-    pid_t pid; /* -1 when not running */
-    int port;  /* listening on 127.0.0.1:port */
-    int command_fd, reply_fd;
+    helper process;           /* the front end: pid -1 when not running */
+    int port;                 /* listening on 127.0.0.1:port */
     serverless_stats *shared; /* the last snapshot (memory shared with the front end) */
     uint64_t ready_ns;        /* from the fork until it listened with serve_open done */
 } serverless_gateway;

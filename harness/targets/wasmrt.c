@@ -440,7 +440,7 @@ static int target_wasmrt_start(target *t, const workload_invocation *w, double t
     (void)w;
     wasmrt_bounds_mode bounds;
     if (wasmrt_host_add(&state->host, state->module, timeout_s, &bounds, err) != 0) return -1;
-    instance->main_pid = instance->tree_root = state->host.pid;
+    instance->main_pid = instance->tree_root = state->host.process.pid;
     snprintf(instance->mode, sizeof instance->mode, "%s",
              bounds == WASMRT_BOUNDS_EXPLICIT ? "explicit" : "guard");
     return 0;

@@ -11,11 +11,10 @@
 #include <wasmrt.h>
 
 #include "../error.h"
+#include "../helper.h"
 
 typedef struct wasmrt_host {
-    pid_t pid;      /* -1 when not running */
-    int command_fd; /* harness -> host */
-    int reply_fd;   /* host -> harness */
+    helper process; /* pid -1 when not running */
     size_t instances;
     wasmrt_config config; /* the host's engine: wasmrt_host_init fills the defaults */
 } wasmrt_host;

@@ -28,6 +28,7 @@
 #include "../paths.h"
 #include "../process.h"
 #include "../scenario.h"
+#include "target_test.h"
 
 /* Children of this process (zombies reaped first); orphans come here too, as the test
  * is a child subreaper. */
@@ -178,13 +179,7 @@ static void sweep_docker(void **state)
 {
     (void)state;
     sweep_one("docker", NULL);
-    /* no container of this process is left */
-    char filter[64];
-    snprintf(filter, sizeof filter, "name=wasmvs-%ld-", (long)getpid());
-    char *argv[] = {"docker", "ps", "-aq", "--filter", filter, NULL};
-    char *line = process_first_line(argv);
-    if (line && *line) fail_msg("containers left behind: %s", line);
-    free(line);
+    target_test_no_containers_left();
 }
 
 static void ctrl_c_removes_every_instance(void **state)

@@ -31,6 +31,7 @@
 #include "../serverless.h"
 #include "../serverless_gateway.h"
 #include "../target.h"
+#include "target_test.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SERVERLESS_TEST_SANITIZED 1
@@ -40,17 +41,6 @@
 
 /* ---- options ---- */
 
-static void expect_scenario_error(const char *text, const char *want)
-{
-    json_t *doc = json_loads(text, 0, NULL);
-    assert_non_null(doc);
-    scenario s;
-    wasmvs_error err = {{0}};
-    assert_int_equal(scenario_from_json("s.json", doc, &s, &err), -1);
-    if (!strstr(err.message, want)) fail_msg("expected \"%s\" in: %s", want, err.message);
-    json_decref(doc);
-}
-
 #define SCENARIO_HEAD                                                                              \
     "{\"name\": \"s\", \"kind\": \"serverless\", \"workload\": \"hello\", \"targets\": "           \
     "[\"native\"], \"repetitions\": 1"
@@ -58,24 +48,26 @@ static void expect_scenario_error(const char *text, const char *want)
 static void options_errors_name_the_field(void **state)
 {
     (void)state;
-    expect_scenario_error(SCENARIO_HEAD ", \"serverless\": {\"workers\": 2}}",
-                          "\"serverless.workers\": unknown field");
-    expect_scenario_error(SCENARIO_HEAD ", \"serverless\": {\"memory_interval_s\": 0}}",
-                          "\"serverless.memory_interval_s\"");
-    expect_scenario_error(SCENARIO_HEAD
-                          ", \"serverless\": {\"load_by_target\": {\"nonesuch\": {}}}}",
-                          "\"serverless.load_by_target.nonesuch\": expected a target name");
-    expect_scenario_error(SCENARIO_HEAD ", \"serverless\": {\"load_by_target\": {\"docker\": "
-                                        "{\"connections\": 0}}}}",
-                          "load_by_target.docker");
-    expect_scenario_error(SCENARIO_HEAD ", \"load\": {\"threads\": 0}}", "\"load.threads\"");
+    target_test_scenario_error(SCENARIO_HEAD ", \"serverless\": {\"workers\": 2}}",
+                               "\"serverless.workers\": unknown field");
+    target_test_scenario_error(SCENARIO_HEAD ", \"serverless\": {\"memory_interval_s\": 0}}",
+                               "\"serverless.memory_interval_s\"");
+    target_test_scenario_error(SCENARIO_HEAD
+                               ", \"serverless\": {\"load_by_target\": {\"nonesuch\": {}}}}",
+                               "\"serverless.load_by_target.nonesuch\": expected a target name");
+    target_test_scenario_error(SCENARIO_HEAD ", \"serverless\": {\"load_by_target\": {\"docker\": "
+                                             "{\"connections\": 0}}}}",
+                               "load_by_target.docker");
+    target_test_scenario_error(SCENARIO_HEAD ", \"load\": {\"threads\": 0}}", "\"load.threads\"");
     /* a server workload has no place here: each request runs the function to its end */
-    expect_scenario_error("{\"name\": \"s\", \"kind\": \"serverless\", \"workload\": \"httpd\", "
-                          "\"targets\": [\"native\"], \"repetitions\": 1}",
-                          "exits by itself");
-    expect_scenario_error("{\"name\": \"s\", \"workload\": \"hello\", \"targets\": [\"native\"], "
-                          "\"repetitions\": 1, \"serverless\": {}}",
-                          "expected only with kind \"serverless\"");
+    target_test_scenario_error(
+        "{\"name\": \"s\", \"kind\": \"serverless\", \"workload\": \"httpd\", "
+        "\"targets\": [\"native\"], \"repetitions\": 1}",
+        "exits by itself");
+    target_test_scenario_error(
+        "{\"name\": \"s\", \"workload\": \"hello\", \"targets\": [\"native\"], "
+        "\"repetitions\": 1, \"serverless\": {}}",
+        "expected only with kind \"serverless\"");
 }
 
 static void options_recorded_with_defaults(void **state)
@@ -185,7 +177,7 @@ static void front_end_serves(const char *name)
     assert_int_equal(serverless_gateway_reset(&g, 10, &err), 0);
     assert_int_equal(serverless_gateway_snapshot(&g, 10, &err), 0);
     assert_int_equal(g.shared->requests, 0);
-    pid_t pid = g.pid;
+    pid_t pid = g.process.pid;
     serverless_gateway_stop(&g, 10);
     assert_true(gone(pid));
     target_free(t);
@@ -251,12 +243,7 @@ static void docker_front_end_runs_a_container_per_request(void **state)
     assert_true(g.shared->instantiate.min > 0); /* create + attach + start */
     serverless_gateway_stop(&g, 30);
     target_free(t); /* clean-up sweeps this process's containers, the front end's too */
-    char filter[64];
-    snprintf(filter, sizeof filter, "name=wasmvs-%ld-", (long)getpid());
-    char *argv[] = {"docker", "ps", "-aq", "--filter", filter, NULL};
-    char *line = process_first_line(argv);
-    if (line && *line) fail_msg("containers left behind: %s", line);
-    free(line);
+    target_test_no_containers_left();
     scenario_free(&s);
 }
 
