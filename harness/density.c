@@ -1,6 +1,7 @@
 /* density.c: the density sweep (see density.h). */
 #include "density.h"
 
+#include <malloc.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -301,6 +302,9 @@ static void density_teardown(density_run *run)
     free(run->live);
     run->live = NULL;
     if (run->t->ops->cleanup) run->t->ops->cleanup(run->t);
+    /* tens of thousands of instance records freed: give the pages back, or the next
+       target's helper process (a fork of this one) would share them and count them */
+    malloc_trim(0);
 }
 
 int density_sweep(const scenario *s, target *t, json_t *entry, wasmvs_error *err)

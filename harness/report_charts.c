@@ -108,7 +108,8 @@ static const char *report_charts_color(const char *target)
         {"native", "#7f7f7f"},      {"native-clang", "#3f3f3f"},  {"runc", "#17becf"},
         {"docker", "#1f77b4"},      {"docker-host", "#6baed6"},   {"docker-bridge", "#393b79"},
         {"docker:host", "#6baed6"}, {"docker:bridge", "#393b79"}, {"wasmrt", "#ff7f0e"},
-        {"wasmrt-cli", "#d62728"},
+        {"wasmrt-cli", "#d62728"},  {"wasmrt:explicit", "#8c564b"}, {"wasmrt:guard", "#bcbd22"},
+        {"wasmrt:eager", "#ffbb78"}, {"wasmrt:interp", "#9467bd"}, {"wasmrt-cli:cached", "#ff9896"},
     };
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
         if (!strcmp(target, known[i][0])) return known[i][1];
