@@ -194,7 +194,8 @@ void http_place(const http_options *o, http_placement *p)
                    "open-loop generator pinned to load_cpu");
 }
 
-int http_pin(pid_t pid, int cpu, wasmvs_error *err)
+/* Pins every thread of pid to cpu. */
+static int http_pin(pid_t pid, int cpu, wasmvs_error *err)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);

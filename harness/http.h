@@ -58,9 +58,6 @@ typedef struct http_placement {
 /* Server and load on different CPUs when wasmvs may use two or more. */
 void http_place(const http_options *o, http_placement *p);
 
-/* Pins every thread of pid to cpu. */
-int http_pin(pid_t pid, int cpu, wasmvs_error *err);
-
 /* {"server_cpu", "load_cpu", "how"}: a target entry's "placement". */
 json_t *http_placement_to_json(const http_placement *p);
 

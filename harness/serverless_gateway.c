@@ -215,17 +215,18 @@ static const char *gateway_header(const char *head, size_t head_length, const ch
     return NULL;
 }
 
-/* Serves every complete request in c's input. 0 to go on, -1 to close now. */
-static int gateway_serve_input(gateway *g, gateway_connection *c)
+/* Serves every complete request in c's input; one that cannot be read is answered with
+ * its error and the connection closed after it. */
+static void gateway_serve_input(gateway *g, gateway_connection *c)
 {
     while (c->in_length > 0 && !c->close_after) {
         const char *end = memmem(c->in, c->in_length, "\r\n\r\n", 4);
         if (!end) {
-            if (c->in_length < GATEWAY_HEAD_MAX) return 0; /* wait for more */
+            if (c->in_length < GATEWAY_HEAD_MAX) return; /* wait for more */
             c->close_after = 1;
             const char *why = "request head over 8 KiB";
             gateway_respond(c, 431, why, strlen(why));
-            return 0;
+            return;
         }
         uint64_t started = meter_clock_ns();
         size_t head_length = (size_t)(end - c->in) + 4;
@@ -236,7 +237,7 @@ static int gateway_serve_input(gateway *g, gateway_connection *c)
             c->close_after = 1;
             const char *why = "expected a request line METHOD TARGET HTTP/1.x";
             gateway_respond(c, 400, why, strlen(why));
-            return 0;
+            return;
         }
         size_t value_length = 0;
         const char *value = gateway_header(c->in, head_length, "Content-Length", &value_length);
@@ -245,9 +246,9 @@ static int gateway_serve_input(gateway *g, gateway_connection *c)
             c->close_after = 1;
             const char *why = "request body over 1 MiB";
             gateway_respond(c, 413, why, strlen(why));
-            return 0;
+            return;
         }
-        if (c->in_length < head_length + body_length) return 0; /* the body is on its way */
+        if (c->in_length < head_length + body_length) return; /* the body is on its way */
         value = gateway_header(c->in, head_length, "Connection", &value_length);
         if ((value && value_length == 5 && strncasecmp(value, "close", 5) == 0) ||
             (version[8] == '0' && !(value && strncasecmp(value, "keep-alive", 10) == 0)))
@@ -265,7 +266,6 @@ static int gateway_serve_input(gateway *g, gateway_connection *c)
         c->in_length -= used;
         load_histogram_record(&g->stats.request, meter_clock_ns() - started);
     }
-    return 0;
 }
 
 static void gateway_close(gateway *g, gateway_connection *c)
