@@ -172,13 +172,7 @@ json_t *http_options_to_json(const http_options *o)
 
 /* ---- placement ---- */
 
-typedef struct http_placement {
-    int server_cpu, load_cpu; /* -1: not pinned */
-    char how[160];
-} http_placement;
-
-/* Server and load on different CPUs when wasmvs may use two or more. */
-static void http_place(const http_options *o, http_placement *p)
+void http_place(const http_options *o, http_placement *p)
 {
     cpu_set_t allowed;
     CPU_ZERO(&allowed);
@@ -224,6 +218,22 @@ static int http_pin(pid_t pid, int cpu, wasmvs_error *err)
     return status;
 }
 
+void http_pin_server(pid_t pid, const http_placement *p, json_t *entry)
+{
+    wasmvs_error err = {{0}};
+    if (p->server_cpu < 0 || http_pin(pid, p->server_cpu, &err) == 0) return;
+    fprintf(stderr, "%s: %s (the server runs unpinned)\n",
+            json_string_value(json_object_get(entry, "name")), err.message);
+    json_object_set_new(json_object_get(entry, "placement"), "server_cpu", json_integer(-1));
+    json_object_set_new(json_object_get(entry, "placement"), "pin_error", json_string(err.message));
+}
+
+json_t *http_placement_to_json(const http_placement *p)
+{
+    return json_pack("{s:i, s:i, s:s}", "server_cpu", p->server_cpu, "load_cpu", p->load_cpu, "how",
+                     p->how);
+}
+
 /* ---- start, with the first response probed meanwhile ---- */
 
 typedef struct http_probe_run {
@@ -236,9 +246,7 @@ typedef struct http_probe_run {
     atomic_int server_pid;   /* set once started: its end stops the probe too */
 } http_probe_run;
 
-/* Whether pid runs: exists and is not a zombie (a native server that ended stays one
- * until its stop reaps it). */
-static bool http_pid_alive(pid_t pid)
+bool http_pid_alive(pid_t pid)
 {
     char path[64], text[512];
     snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
@@ -374,16 +382,12 @@ static bool http_round_good(const load_result *r, char *why, size_t size)
     return false;
 }
 
-static bool http_server_alive(const target_instance *instance)
-{
-    return http_pid_alive(instance->main_pid);
-}
-
-/* One wrk round, recorded as a sample. Returns 1 when good, 0 when failed, -1 when
- * interrupted; a good measured round's load object goes to *kept. */
-static int http_round(const target_instance *instance, const http_options *o,
-                      const http_placement *p, const char *url, bool warmup, json_t *entry,
-                      json_t **kept)
+/* One wrk round, recorded as a sample (handed to the observer, when there is one).
+ * Returns 1 when good, 0 when failed, -1 when interrupted; a good measured round's load
+ * object goes to *kept. */
+static int http_round(pid_t server_pid, const http_options *o, const http_placement *p,
+                      const char *url, bool warmup, const http_round_observer *observer,
+                      json_t *entry, json_t **kept)
 {
     load_wrk_options w = {.url = url,
                           .threads = o->threads,
@@ -391,21 +395,24 @@ static int http_round(const target_instance *instance, const http_options *o,
                           .duration_s = warmup ? o->warmup_duration_s : o->duration_s,
                           .timeout_s = o->request_timeout_s,
                           .cpu = p->load_cpu,
-                          .server_pid = instance->main_pid};
+                          .server_pid = server_pid};
     load_result r;
     memset(&r, 0, sizeof r);
     wasmvs_error err = {{0}};
+    if (observer) observer->before(observer->context, warmup);
     if (load_wrk_run(&w, &r, &err) != 0) {
         if (cancel_requested()) return -1;
         fprintf(stderr, "%s: round failed: %s\n", json_string_value(json_object_get(entry, "name")),
                 err.message);
-        results_add_sample(entry, warmup, false, err.message, NULL, json_object(), NULL);
+        json_t *sample =
+            results_add_sample(entry, warmup, false, err.message, NULL, json_object(), NULL);
+        if (observer) observer->after(observer->context, sample);
         return 0;
     }
     if (cancel_requested()) return -1;
     char why[200];
     bool good = http_round_good(&r, why, sizeof why);
-    if (good && !http_server_alive(instance)) {
+    if (good && !http_pid_alive(server_pid)) {
         snprintf(why, sizeof why, "the server ended during the round");
         good = false;
     }
@@ -415,6 +422,7 @@ static int http_round(const target_instance *instance, const http_options *o,
     json_t *sample = results_add_sample(entry, warmup, good, good ? NULL : why, NULL,
                                         http_round_metrics(&r), NULL);
     json_object_set_new(sample, "load", load_result_to_json(&r));
+    if (observer) observer->after(observer->context, sample);
     if (good && !warmup) *kept = json_object_get(sample, "load");
     load_result_free(&r);
     return good;
@@ -429,8 +437,8 @@ static int http_compare_rate(const void *a, const void *b)
 
 /* The open-loop sweep into load.sweep; its highest sustained step's histogram (else the
  * first step's) becomes load.histogram, the full latency distribution for the report. */
-static int http_sweep(const target_instance *instance, const http_options *o,
-                      const http_placement *p, const char *url, json_t *load, wasmvs_error *err)
+static int http_sweep(pid_t server_pid, const http_options *o, const http_placement *p,
+                      const char *url, json_t *load, wasmvs_error *err)
 {
     load_sweep_options options = {
         .run = {.url = url,
@@ -440,7 +448,7 @@ static int http_sweep(const target_instance *instance, const http_options *o,
                 .timeout_s = o->request_timeout_s,
                 .threads = 1,
                 .cpu = p->load_cpu,
-                .server_pid = instance->main_pid},
+                .server_pid = server_pid},
         .start_rate_per_s = o->sweep_start_rate,
         .max_rate_per_s = o->sweep_max_rate,
         .growth = o->sweep_growth,
@@ -500,9 +508,7 @@ int http_measure_target(target *t, scenario *s, json_t *entry)
     }
     http_placement p;
     http_place(&o, &p);
-    json_object_set_new(entry, "placement",
-                        json_pack("{s:i, s:i, s:s}", "server_cpu", p.server_cpu, "load_cpu",
-                                  p.load_cpu, "how", p.how));
+    json_object_set_new(entry, "placement", http_placement_to_json(&p));
     fprintf(stderr, "%s: starting the server\n", t->name);
     char url[64];
     target_instance *instance = NULL;
@@ -525,25 +531,34 @@ int http_measure_target(target *t, scenario *s, json_t *entry)
     json_object_set_new(entry, "server",
                         json_pack("{s:s, s:i, s:i}", "url", url, "port", s->invocation.listen_port,
                                   "pid", (int)instance->main_pid));
-    if (p.server_cpu >= 0 && http_pin(instance->main_pid, p.server_cpu, &err) != 0) {
-        fprintf(stderr, "%s: %s (the server runs unpinned)\n", t->name, err.message);
-        json_object_set_new(json_object_get(entry, "placement"), "server_cpu", json_integer(-1));
-        json_object_set_new(json_object_get(entry, "placement"), "pin_error",
-                            json_string(err.message));
-    }
+    http_pin_server(instance->main_pid, &p, entry);
 
+    int result = http_load_rounds(s, &o, &p, url, instance->main_pid, NULL, entry);
+    char *output = http_server_output(instance);
+    if (output)
+        json_object_set_new(json_object_get(entry, "server"), "output", json_string(output));
+    free(output);
+    target_instance_stop(t, instance);
+    return result;
+}
+
+int http_load_rounds(const scenario *s, const http_options *o, const http_placement *p,
+                     const char *url, pid_t server_pid, const http_round_observer *observer,
+                     json_t *entry)
+{
+    const char *name = json_string_value(json_object_get(entry, "name"));
     int result = 0, rounds = s->warmup + s->repetitions;
     json_t *kept = json_array();
     for (int i = 0; i < rounds && result >= 0; i++) {
         bool warmup = i < s->warmup;
-        fprintf(stderr, "%s: wrk round %d of %d%s\n", t->name, i + 1, rounds,
+        fprintf(stderr, "%s: wrk round %d of %d%s\n", name, i + 1, rounds,
                 warmup ? " (warm-up)" : "");
         json_t *load = NULL;
-        int good = http_round(instance, &o, &p, url, warmup, entry, &load);
+        int good = http_round(server_pid, o, p, url, warmup, observer, entry, &load);
         if (good < 0) result = -1;
         if (good == 0) result = 1;
         if (load) json_array_append(kept, load);
-        if (good == 0 && !http_server_alive(instance)) break;
+        if (good == 0 && !http_pid_alive(server_pid)) break;
     }
     if (json_array_size(kept) > 0) {
         /* the median round (by requests/s) is the target's `load`; all are in samples */
@@ -556,9 +571,10 @@ int http_measure_target(target *t, scenario *s, json_t *entry)
         json_object_set_new(load, "rounds", json_integer((json_int_t)json_array_size(kept)));
         json_object_set_new(load, "round_choice", json_string("median by requests/s"));
         json_object_set_new(entry, "load", load);
-        if (o.sweep_enabled && result >= 0 && http_server_alive(instance)) {
-            fprintf(stderr, "%s: open-loop rate sweep\n", t->name);
-            if (http_sweep(instance, &o, &p, url, load, &err) != 0) {
+        if (o->sweep_enabled && result >= 0 && http_pid_alive(server_pid)) {
+            fprintf(stderr, "%s: open-loop rate sweep\n", name);
+            wasmvs_error err = {{0}};
+            if (http_sweep(server_pid, o, p, url, load, &err) != 0) {
                 if (cancel_requested())
                     result = -1;
                 else
@@ -567,11 +583,6 @@ int http_measure_target(target *t, scenario *s, json_t *entry)
         }
     }
     json_decref(kept);
-    char *output = http_server_output(instance);
-    if (output)
-        json_object_set_new(json_object_get(entry, "server"), "output", json_string(output));
-    free(output);
-    target_instance_stop(t, instance);
     return result;
 }
 

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "error.h"
 
@@ -46,6 +47,44 @@ json_t *http_options_to_json(const http_options *options);
  * (samples, load, sweep, cold start, placement). Returns 0 when every measured round
  * was good, 1 when something failed (recorded), -1 when interrupted. */
 int http_measure_target(struct target *t, struct scenario *s, json_t *entry);
+
+/* ---- the parts another HTTP scenario kind reuses (serverless.c) ---- */
+
+typedef struct http_placement {
+    int server_cpu, load_cpu; /* -1: not pinned */
+    char how[160];
+} http_placement;
+
+/* Server and load on different CPUs when wasmvs may use two or more. */
+void http_place(const http_options *o, http_placement *p);
+
+/* {"server_cpu", "load_cpu", "how"}: a target entry's "placement". */
+json_t *http_placement_to_json(const http_placement *p);
+
+/* Pins the server pid to p's server CPU (when it has one); a failure is said on stderr and
+ * recorded in entry's "placement" (server_cpu -1, pin_error), and the server runs on. */
+void http_pin_server(pid_t pid, const http_placement *p, json_t *entry);
+
+/* Whether pid runs: exists and is not a zombie (a native server that ended stays one
+ * until its stop reaps it). */
+bool http_pid_alive(pid_t pid);
+
+/* Told before each wrk round and after it, with the round's sample (already recorded) to
+ * add figures measured beside the load. */
+typedef struct http_round_observer {
+    void (*before)(void *context, bool warmup);
+    void (*after)(void *context, json_t *sample);
+    void *context;
+} http_round_observer;
+
+/* The scenario's wrk rounds (warm-up, then measured), each a sample of entry, against the
+ * server at url (process server_pid, whose CPU is measured), then the open-loop sweep
+ * when o enables it; the median measured round becomes entry's "load" with the sweep in
+ * it. observer may be NULL. Returns 0 when every round was good, 1 when one failed, -1
+ * when interrupted. */
+int http_load_rounds(const struct scenario *s, const http_options *o, const http_placement *p,
+                     const char *url, pid_t server_pid, const http_round_observer *observer,
+                     json_t *entry);
 
 /* The closing note: requests/s, p99 and the first response per target, and the ratio of
  * each target's requests/s to the baseline's. */

@@ -259,6 +259,7 @@ int process_run(const process_spec *spec, process_result *result, wasmvs_error *
     while ((got = read(report[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
     }
     /* the child has exec'd (the pipe closed with it) or is exiting after reporting */
+    uint64_t exec_ns = meter_clock_ns() - started - attach_ns;
     process_close(&report[0]);
     if (got == (ssize_t)sizeof exec_errno) {
         waitpid(pid, NULL, 0);
@@ -350,7 +351,8 @@ int process_run(const process_spec *spec, process_result *result, wasmvs_error *
                     peak_from = "rusage, including the launcher's peak";
                 }
                 result->metrics = json_pack(
-                    "{s:I, s:I, s:I, s:I, s:s}", "wall_ns", (json_int_t)result->wall_ns, "user_ns",
+                    "{s:I, s:I, s:I, s:I, s:I, s:s}", "wall_ns", (json_int_t)result->wall_ns,
+                    "exec_ns", (json_int_t)exec_ns, "user_ns",
                     (json_int_t)usage.ru_utime.tv_sec * 1000000000 + usage.ru_utime.tv_usec * 1000,
                     "sys_ns",
                     (json_int_t)usage.ru_stime.tv_sec * 1000000000 + usage.ru_stime.tv_usec * 1000,

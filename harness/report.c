@@ -145,6 +145,7 @@ static int report_build(const report_options *options, report_set *set, report_c
     report_tables_hosts(&doc, set);
     for (size_t r = 0; r < set->count; r++)
         report_run_section(&doc, charts, &set->runs[r]);
+    report_tables_artifacts(&doc, set);
     report_tables_failures(&doc, set);
     wasmvs_error published_err = {{0}};
     int published = report_published_section(&doc, set, options->published_dir, &published_err);

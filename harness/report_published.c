@@ -20,11 +20,14 @@ static const char *report_published_string(json_t *object, const char *key, cons
     return s ? s : fallback;
 }
 
-/* A run matches when its kind is `kind` and any of the `scenario` words occurs in its
- * scenario name or workload. */
+/* A run matches when its kind is `kind` ("any": every kind, for figures every result
+ * records, such as artifact sizes) and any of the `scenario` words occurs in its scenario
+ * name or workload (no `scenario` list: every run). */
 static int report_published_matches(const report_run *run, json_t *selector)
 {
-    if (strcmp(run->kind, report_published_string(selector, "kind", "oneshot"))) return 0;
+    const char *kind = report_published_string(selector, "kind", "oneshot");
+    if (strcmp(kind, "any") && strcmp(run->kind, kind)) return 0;
+    if (!json_object_get(selector, "scenario")) return 1;
     size_t i;
     json_t *word;
     json_array_foreach(json_object_get(selector, "scenario"), i, word)

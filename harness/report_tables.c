@@ -294,14 +294,100 @@ static void report_tables_http(report_doc *doc, const report_run *run)
     }
 }
 
+/* Serverless: the front end's figures per target (medians over the measured rounds of
+ * each round's percentile), after the HTTP table of the same rounds. */
+static void report_tables_serverless(report_doc *doc, const report_run *run)
+{
+    report_doc_paragraph(doc, "Every request was served by a fresh instance. Per request "
+                              "(medians over the rounds): the instance's whole life, the part "
+                              "until it could run its code, the front end's CPU and that of "
+                              "the processes it launched; memory sampled during the rounds "
+                              "(PSS of the front end's process tree, MemAvailable drop since "
+                              "before it started).");
+    json_t *table = report_doc_table(
+        doc, "target", ">instance p50", ">instance p99", ">instantiate p50", ">instantiate p99",
+        ">front end CPU", ">launched CPU", ">PSS", ">MemAvailable drop", ">first response", NULL);
+    static const char *const metrics[] = {"instance_p50_ns",
+                                          "instance_p99_ns",
+                                          "instantiate_p50_ns",
+                                          "instantiate_p99_ns",
+                                          "front_end_cpu_per_request_ns",
+                                          "launched_cpu_per_request_ns",
+                                          "pss_kib",
+                                          "memavailable_drop_kib",
+                                          "serverless.front_end.first_response_ns"};
+    size_t i;
+    json_t *target;
+    json_array_foreach(run->targets, i, target)
+    {
+        if (!report_target_available(target) || !json_object_get(target, "load")) continue;
+        report_cell cells[9];
+        for (size_t m = 0; m < 9; m++) {
+            const char *metric = metrics[m];
+            const char *unit_name = strrchr(metric, '.') ? strrchr(metric, '.') + 1 : metric;
+            report_tables_value(unit_name, report_tables_median(target, metric), cells[m]);
+        }
+        report_doc_row(table, report_target_name(target), cells[0], cells[1], cells[2], cells[3],
+                       cells[4], cells[5], cells[6], cells[7], cells[8], NULL);
+    }
+}
+
 void report_tables_run(report_doc *doc, const report_run *run)
 {
     if (!strcmp(run->kind, "density"))
         report_tables_density(doc, run);
     else if (!strcmp(run->kind, "http"))
         report_tables_http(doc, run);
-    else
+    else if (!strcmp(run->kind, "serverless")) {
+        report_tables_http(doc, run);
+        report_tables_serverless(doc, run);
+    } else
         report_tables_oneshot(doc, run);
+}
+
+void report_tables_artifacts(report_doc *doc, const report_set *set)
+{
+    static const char *const keys[] = {"wasm_bytes", "cache_bytes", "binary_bytes", "image_bytes",
+                                       "runtime_bytes"};
+    report_doc_heading(doc, 2, "Artifact sizes");
+    report_doc_paragraph(
+        doc, "What each target runs from, as its results record it (details.artifact): the "
+             "module, compiled code kept for later starts, the native binary, the container "
+             "image as the daemon reports it, and the engine command. Published ranges: Wasm "
+             "artifacts 0.5-10 MB (typical 100 KB-5 MB compressed; S1), modules 100 KB-5 MB (S4), "
+             "500 KB-20 MB (S3); container images 50-500 MB (S1, fleet average 80 MB Alpine "
+             "against 2 MB Wasm), 100-200 MB typical (S4), 50 MB-2 GB+ (S3). The images here "
+             "hold only the workload's static binary (no base image), so they sit far below "
+             "those ranges: what a distribution or Alpine base adds is not measured.");
+    json_t *table =
+        report_doc_table(doc, "target", ">module (.wasm)", ">compiled cache", ">native binary",
+                         ">container image", ">engine command", "workload", NULL);
+    json_t *seen = json_object();
+    for (size_t r = 0; r < set->count; r++) {
+        size_t i;
+        json_t *target;
+        json_array_foreach(set->runs[r].targets, i, target)
+        {
+            json_t *artifact = json_object_get(json_object_get(target, "details"), "artifact");
+            char key[256];
+            snprintf(key, sizeof key, "%s/%s", report_target_name(target), set->runs[r].workload);
+            if (!json_is_object(artifact) || json_object_get(seen, key)) continue;
+            json_object_set_new(seen, key, json_true());
+            report_cell cells[5];
+            for (size_t k = 0; k < 5; k++) {
+                json_t *value = json_object_get(artifact, keys[k]);
+                report_tables_value(keys[k], json_is_number(value) ? json_number_value(value) : NAN,
+                                    cells[k]);
+            }
+            report_doc_row(table, report_target_name(target), cells[0], cells[1], cells[2],
+                           cells[3], cells[4], set->runs[r].workload, NULL);
+        }
+    }
+    json_decref(seen);
+    if (!report_doc_row_count(table)) {
+        report_doc_drop_if_empty(doc, table);
+        report_doc_paragraph(doc, "These results record no artifact sizes (older results).");
+    }
 }
 
 void report_tables_failures(report_doc *doc, const report_set *set)

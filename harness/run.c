@@ -18,6 +18,7 @@
 #include "progress.h"
 #include "results.h"
 #include "scenario.h"
+#include "serverless.h"
 #include "table.h"
 #include "target.h"
 
@@ -185,7 +186,8 @@ static int run_execute(scenario *s, const run_options *options)
     json_object_set_new(
         doc, "run",
         json_pack("{s:s, s:I, s:i, s:i}", "order",
-                  strcmp(s->kind, "http") == 0      ? "targets in turn, one server at a time"
+                  strcmp(s->kind, "http") == 0 || strcmp(s->kind, "serverless") == 0
+                      ? "targets in turn, one server at a time"
                   : strcmp(s->kind, "density") == 0 ? "targets in turn, one sweep at a time"
                                                     : "shuffled rounds",
                   "seed", (json_int_t)seed, "warmup", s->warmup, "repetitions", s->repetitions));
@@ -205,6 +207,11 @@ static int run_execute(scenario *s, const run_options *options)
     for (size_t i = 0; http && i < s->target_count && !cancel_requested(); i++)
         if (targets[i].target && http_measure_target(targets[i].target, s, targets[i].entry) > 0)
             targets[i].failures++;
+    bool serverless = strcmp(s->kind, "serverless") == 0; /* a front end at a time */
+    for (size_t i = 0; serverless && i < s->target_count && !cancel_requested(); i++)
+        if (targets[i].target &&
+            serverless_measure_target(targets[i].target, s, targets[i].entry) > 0)
+            targets[i].failures++;
     bool density = strcmp(s->kind, "density") == 0; /* one sweep at a time: density.c */
     for (size_t i = 0; density && i < s->target_count && !cancel_requested(); i++) {
         wasmvs_error sweep_err = {{0}};
@@ -215,9 +222,9 @@ static int run_execute(scenario *s, const run_options *options)
         }
     }
     size_t step_count = 0;
-    run_step *steps =
-        http || density ? NULL
-             : run_plan(targets, s->target_count, s->warmup, s->repetitions, seed, &step_count);
+    run_step *steps = http || density || serverless ? NULL
+                                                    : run_plan(targets, s->target_count, s->warmup,
+                                                               s->repetitions, seed, &step_count);
     progress bar;
     progress_start(&bar, step_count);
     for (size_t i = 0; steps && i < step_count && !cancel_requested(); i++) {
@@ -272,8 +279,9 @@ static int run_execute(scenario *s, const run_options *options)
     if (density)
         density_table_print(stdout, doc);
     else
-        table_print(stdout, doc, http ? "requests_per_s" : "wall_ns");
+        table_print(stdout, doc, http || serverless ? "requests_per_s" : "wall_ns");
     if (http) http_print_note(stdout, doc);
+    if (serverless) serverless_print_note(stdout, doc);
     json_decref(doc);
     return interrupted ? 128 + cancel_signal() : status;
 }

@@ -6,13 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
 #include "density.h"
+#include "http.h"
+#include "serverless.h"
 #include "target.h"
 
 static const char *const scenario_fields[] = {
-    "name",        "description", "kind",        "workload", "parameters", "targets", "warmup",
-    "repetitions", "timeout_s",   "drop_caches", "density",  "load",       NULL};
+    "name",        "description", "kind",        "workload", "parameters", "targets",    "warmup",
+    "repetitions", "timeout_s",   "drop_caches", "density",  "load",       "serverless", NULL};
 
 static const char *scenario_type_name(json_t *value)
 {
@@ -153,7 +154,7 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
                 err,
                 "%s: field \"%s\": unknown field; expected only name, description, "
                 "kind, workload, parameters, targets, warmup, repetitions, timeout_s, "
-                "drop_caches, density, load",
+                "drop_caches, density, load, serverless",
                 path, key);
     }
     if (scenario_string(path, doc, "name", out->name, sizeof out->name, NULL, err) ||
@@ -170,20 +171,32 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
         }
     }
     bool http = strcmp(out->kind, "http") == 0;
-    if (strcmp(out->kind, "oneshot") != 0 && strcmp(out->kind, "density") != 0 && !http) {
+    bool serverless = strcmp(out->kind, "serverless") == 0;
+    if (strcmp(out->kind, "oneshot") != 0 && strcmp(out->kind, "density") != 0 && !http &&
+        !serverless) {
         wasmvs_fail(err,
-                    "%s: field \"kind\": expected \"oneshot\", \"density\" or \"http\", found "
-                    "\"%s\"",
+                    "%s: field \"kind\": expected \"oneshot\", \"density\", \"http\" or "
+                    "\"serverless\", found \"%s\"",
                     path, out->kind);
         goto fail;
     }
     http_options load;
-    if (http ? http_options_from_json(path, json_object_get(doc, "load"), &load, err) != 0
-             : json_object_get(doc, "load") != NULL) {
-        if (!http)
+    if (http || serverless
+            ? http_options_from_json(path, json_object_get(doc, "load"), &load, err) != 0
+            : json_object_get(doc, "load") != NULL) {
+        if (!http && !serverless)
             wasmvs_fail(err,
-                        "%s: field \"load\": expected only with kind \"http\", found kind "
-                        "\"%s\"",
+                        "%s: field \"load\": expected only with kind \"http\" or "
+                        "\"serverless\", found kind \"%s\"",
+                        path, out->kind);
+        goto fail;
+    }
+    if (serverless ? serverless_options_check(path, doc, err) != 0
+                   : json_object_get(doc, "serverless") != NULL) {
+        if (!serverless)
+            wasmvs_fail(err,
+                        "%s: field \"serverless\": expected only with kind \"serverless\", "
+                        "found kind \"%s\"",
                         path, out->kind);
         goto fail;
     }
@@ -254,7 +267,8 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
     json_object_set_new(out->json, "warmup", json_integer(out->warmup));
     json_object_set_new(out->json, "timeout_s", json_real(out->timeout_s));
     json_object_set_new(out->json, "drop_caches", json_boolean(out->drop_caches));
-    if (http) json_object_set_new(out->json, "load", http_options_to_json(&load));
+    if (http || serverless) json_object_set_new(out->json, "load", http_options_to_json(&load));
+    if (serverless) json_object_set_new(out->json, "serverless", serverless_options_to_json(doc));
     if (!json_object_get(out->json, "parameters"))
         json_object_set_new(out->json, "parameters", json_object());
     return 0;

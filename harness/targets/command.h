@@ -7,9 +7,10 @@
 
 #include "../target.h"
 
-/* Runs argv once with the workload's stdin, bounded by timeout_s, into outcome. */
-int target_command_run(char *const *argv, const workload_invocation *w, double timeout_s,
-                       target_outcome *outcome, wasmvs_error *err);
+/* Runs argv once with the workload's stdin, bounded by timeout_s, into outcome; with perf
+ * counters when t counts them. */
+int target_command_run(const target *t, char *const *argv, const workload_invocation *w,
+                       double timeout_s, target_outcome *outcome, wasmvs_error *err);
 
 /* Spawns argv and waits until its output holds the workload's ready line. */
 int target_command_start(char *const *argv, const workload_invocation *w, double timeout_s,

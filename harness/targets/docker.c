@@ -33,6 +33,8 @@ typedef struct target_docker {
     char live_id[80];   /* a container not removed yet, or "" */
     unsigned long next; /* for unique container names */
     unsigned number;    /* this target among the process's Docker targets */
+    pid_t owner;        /* the wasmvs process whose name prefix containers carry */
+    bool prepared;      /* an image is ready: containers may have been made */
 } target_docker;
 
 static int target_docker_probe(target *t, wasmvs_error *why)
@@ -104,6 +106,21 @@ static int target_docker_import(target_docker *state, const char *repository, co
     return status;
 }
 
+/* The image's size as the daemon reports it (image inspect: Size), into the artifacts. */
+static void target_docker_image_size(target *t, target_docker *state)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/images/%s/json", state->image);
+    long status = 0;
+    json_t *inspect = NULL;
+    wasmvs_error ignored;
+    if (docker_api_json(&state->api, "GET", path, NULL, 10000, &status, &inspect, &ignored) == 0 &&
+        json_is_integer(json_object_get(inspect, "Size")))
+        target_record_artifact_bytes(
+            t, "image_bytes", (long long)json_integer_value(json_object_get(inspect, "Size")));
+    json_decref(inspect);
+}
+
 static int target_docker_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
 {
     target_docker *state = t->state;
@@ -136,6 +153,9 @@ static int target_docker_prepare(target *t, const workload_invocation *w, wasmvs
     int status = present ? 0 : target_docker_import(state, repository, tag, content, length, err);
     free(content);
     if (status != 0) return -1;
+    state->prepared = true;
+    target_record_artifact(t, "binary_bytes", path);
+    target_docker_image_size(t, state);
     json_object_set_new(t->details, "image", json_string(state->image));
     json_object_set_new(t->details, "image_present_before", json_boolean(present));
     if (!present)
@@ -144,7 +164,7 @@ static int target_docker_prepare(target *t, const workload_invocation *w, wasmvs
     json_object_set_new(t->details, "binary", json_string(path));
     json_object_set_new(t->details, "network", json_string(t->variant));
     json_object_set_new(t->details, "container_prefix",
-                        json_sprintf("wasmvs-%ld-%u-", (long)getpid(), state->number));
+                        json_sprintf("wasmvs-%ld-%u-", (long)state->owner, state->number));
     json_object_set_new(t->details, "cold_start",
                         json_string("Engine API: create, attach stdin, start, wait, logs; "
                                     "remove timed separately"));
@@ -225,7 +245,7 @@ static int target_docker_create(target *t, const workload_invocation *w, char *i
 {
     target_docker *state = t->state;
     char path[256];
-    snprintf(path, sizeof path, "/containers/create?name=wasmvs-%ld-%u-%lu", (long)getpid(),
+    snprintf(path, sizeof path, "/containers/create?name=wasmvs-%ld-%u-%lu", (long)state->owner,
              state->number, state->next++);
     json_t *body = target_docker_create_body(t, state, w);
     long status = 0;
@@ -431,7 +451,7 @@ static void target_docker_sweep(target_docker *state)
     snprintf(
         path, sizeof path,
         "/containers/json?all=1&filters=%%7B%%22name%%22%%3A%%5B%%22wasmvs-%ld-%u-%%22%%5D%%7D",
-        (long)getpid(), state->number);
+        (long)state->owner, state->number);
     bool abortable = state->api.abortable;
     state->api.abortable = false;
     long status = 0;
@@ -439,7 +459,7 @@ static void target_docker_sweep(target_docker *state)
     wasmvs_error err;
     if (docker_api_json(&state->api, "GET", path, NULL, 10000, &status, &list, &err) == 0) {
         char prefix[64];
-        snprintf(prefix, sizeof prefix, "/wasmvs-%ld-%u-", (long)getpid(), state->number);
+        snprintf(prefix, sizeof prefix, "/wasmvs-%ld-%u-", (long)state->owner, state->number);
         size_t i;
         json_t *container;
         json_array_foreach(list, i, container)
@@ -456,11 +476,25 @@ static void target_docker_sweep(target_docker *state)
     state->api.abortable = abortable;
 }
 
+/* In the serverless front end (a fork): a connection of its own to the daemon, since the
+ * one inherited is the parent's, which goes on using it afterwards. */
+static int target_docker_serve_open(target *t, const workload_invocation *w, wasmvs_error *err)
+{
+    target_docker *state = t->state;
+    (void)w;
+    char socket_path[sizeof state->api.socket];
+    snprintf(socket_path, sizeof socket_path, "%s", state->api.socket);
+    docker_api_close(&state->api);
+    return docker_api_open(&state->api, socket_path, err);
+}
+
 static void target_docker_cleanup(target *t)
 {
     target_docker *state = t->state;
     target_docker_remove(state, NULL);
-    if (state->next > 0) target_docker_sweep(state); /* only once something was created */
+    /* once something was created, here or in a serverless front end (a fork, whose
+       count this process does not see) */
+    if (state->next > 0 || state->prepared) target_docker_sweep(state);
 }
 
 static void target_docker_destroy(target *t)
@@ -477,6 +511,7 @@ static const target_ops target_docker_ops = {
     .run_once = target_docker_run_once,
     .start = target_docker_start,
     .stop = target_docker_stop,
+    .serve_open = target_docker_serve_open,
     .cleanup = target_docker_cleanup,
     .destroy = target_docker_destroy,
 };
@@ -492,6 +527,7 @@ int target_docker_init(target *t, wasmvs_error *err)
     }
     static unsigned targets_made;
     state->number = targets_made++;
+    state->owner = getpid();
     t->state = state;
     t->ops = &target_docker_ops;
     t->counts_perf = false;

@@ -38,6 +38,8 @@ static const target_entry target_registry[] = {
     {"wasmrt", "", target_wasmrt_init},
     {"wasmrt:eager", "eager", target_wasmrt_init},
     {"wasmrt:interp", "interp", target_wasmrt_init},
+    {"wasmrt:guard", "guard", target_wasmrt_init},
+    {"wasmrt:explicit", "explicit", target_wasmrt_init},
     {"wasmrt-cli", "", target_wasmrt_cli_init},
     {"wasmrt-cli:cached", "cached", target_wasmrt_cli_init},
     {"wasmrt-cli:interp", "interp", target_wasmrt_cli_init},
@@ -123,6 +125,22 @@ void target_outcome_from_process(target_outcome *outcome, struct process_result 
     outcome->metrics = result->metrics;
     result->out = result->err = NULL; /* moved */
     result->metrics = NULL;
+}
+
+void target_record_artifact_bytes(target *t, const char *key, long long bytes)
+{
+    json_t *artifact = json_object_get(t->details, "artifact");
+    if (!artifact) {
+        artifact = json_object();
+        json_object_set_new(t->details, "artifact", artifact);
+    }
+    json_object_set_new(artifact, key, json_integer(bytes));
+}
+
+void target_record_artifact(target *t, const char *key, const char *path)
+{
+    struct stat info;
+    if (stat(path, &info) == 0) target_record_artifact_bytes(t, key, (long long)info.st_size);
 }
 
 static char target_output_directory[64]; /* tentative: defined with its helpers below */

@@ -130,6 +130,7 @@ static int target_runc_prepare(target *t, const workload_invocation *w, wasmvs_e
     mkdir(TARGET_RUNC_STATE_ROOT, 0700);
     json_object_set_new(t->details, "bundle", json_string(state->bundle));
     json_object_set_new(t->details, "binary", json_string(binary));
+    target_record_artifact(t, "binary_bytes", binary); /* the rootfs holds only it */
     json_object_set_new(t->details, "state_root", json_string(TARGET_RUNC_STATE_ROOT));
     json_object_set_new(t->details, "network",
                         json_string(w->serves_http ? "host (the host's network namespace)"
@@ -161,7 +162,7 @@ static int target_runc_run_once(target *t, const workload_invocation *w, double 
                          .stdin_data = w->stdin_data,
                          .stdin_length = w->stdin_length,
                          .timeout_s = timeout_s,
-                         .count_perf = true};
+                         .count_perf = t->counts_perf};
     process_result result;
     if (process_run(&spec, &result, err) != 0) {
         state->live_id[0] = '\0';

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../paths.h"
@@ -72,11 +73,26 @@ static int target_wasmrt_cli_probe(target *t, wasmvs_error *why)
     return 0;
 }
 
+/* The bytes the cache directory holds: the validation entry and the translated code. */
+static long long target_wasmrt_cli_cache_bytes(const char *dir)
+{
+    long long total = 0;
+    DIR *d = opendir(dir);
+    struct dirent *entry;
+    struct stat info;
+    while (d && (entry = readdir(d)) != NULL)
+        if (entry->d_name[0] != '.' && fstatat(dirfd(d), entry->d_name, &info, 0) == 0)
+            total += (long long)info.st_size;
+    if (d) closedir(d);
+    return total;
+}
+
 static int target_wasmrt_cli_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
 {
     target_wasmrt_cli *state = t->state;
     if (target_command_module(t, w, "", state->module, sizeof state->module, err) != 0)
         return -1;
+    target_record_artifact(t, "runtime_bytes", state->engine);
     if (!state->cache_dir[0]) {
         target_command_details(t, state->interp
                                       ? "launch of wasmrt --no-cache --interp, which reads, "
@@ -97,9 +113,10 @@ static int target_wasmrt_cli_prepare(target *t, const workload_invocation *w, wa
     char *argv[WORKLOAD_MAX_ARGS + 8];
     target_wasmrt_cli_argv(state, w, argv);
     target_outcome warm = {0};
-    if (target_command_run(argv, w, 60, &warm, err) != 0)
+    if (target_command_run(t, argv, w, 60, &warm, err) != 0)
         return wasmvs_wrap(err, "%s: warming the cache", t->name);
     target_outcome_free(&warm);
+    target_record_artifact_bytes(t, "cache_bytes", target_wasmrt_cli_cache_bytes(state->cache_dir));
     return 0;
 }
 
@@ -108,7 +125,7 @@ static int target_wasmrt_cli_run_once(target *t, const workload_invocation *w, d
 {
     char *argv[WORKLOAD_MAX_ARGS + 8];
     target_wasmrt_cli_argv(t->state, w, argv);
-    return target_command_run(argv, w, timeout_s, outcome, err);
+    return target_command_run(t, argv, w, timeout_s, outcome, err);
 }
 
 static int target_wasmrt_cli_start(target *t, const workload_invocation *w, double timeout_s,

@@ -36,6 +36,7 @@
 #include "../run.h"
 #include "../scenario.h"
 #include "../target.h"
+#include "target_test.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define HTTP_TEST_SANITIZED 1
@@ -112,34 +113,23 @@ static void options_errors_name_the_field(void **state)
     expect_options_error("[]", "field \"load\": expected an object");
 }
 
-static void expect_scenario_error(const char *text, const char *want)
-{
-    json_t *doc = json_loads(text, 0, NULL);
-    assert_non_null(doc);
-    scenario s;
-    wasmvs_error err = {{0}};
-    assert_int_equal(scenario_from_json("s.json", doc, &s, &err), -1);
-    if (!strstr(err.message, want)) fail_msg("expected \"%s\" in: %s", want, err.message);
-    json_decref(doc);
-}
-
 static void scenario_kind_http_checks_workload_and_load(void **state)
 {
     (void)state;
-    expect_scenario_error("{\"name\": \"h\", \"kind\": \"http\", \"workload\": \"hello\", "
-                          "\"targets\": [\"native\"], \"repetitions\": 1}",
-                          "expected a workload that serves HTTP for kind \"http\"");
-    expect_scenario_error("{\"name\": \"h\", \"workload\": \"hello\", \"load\": {}, "
-                          "\"targets\": [\"native\"], \"repetitions\": 1}",
-                          "field \"load\": expected only with kind \"http\"");
-    expect_scenario_error("{\"name\": \"h\", \"kind\": \"http\", \"workload\": \"httpd\", "
-                          "\"load\": {\"duration_s\": 0}, \"targets\": [\"native\"], "
-                          "\"repetitions\": 1}",
-                          "s.json: field \"load.duration_s\"");
-    expect_scenario_error("{\"name\": \"h\", \"kind\": \"http\", \"workload\": \"httpd\", "
-                          "\"parameters\": {\"port\": 70000}, \"targets\": [\"native\"], "
-                          "\"repetitions\": 1}",
-                          "field \"parameters.port\": expected an integer from 0");
+    target_test_scenario_error("{\"name\": \"h\", \"kind\": \"http\", \"workload\": \"hello\", "
+                               "\"targets\": [\"native\"], \"repetitions\": 1}",
+                               "expected a workload that serves HTTP for kind \"http\"");
+    target_test_scenario_error("{\"name\": \"h\", \"workload\": \"hello\", \"load\": {}, "
+                               "\"targets\": [\"native\"], \"repetitions\": 1}",
+                               "field \"load\": expected only with kind \"http\"");
+    target_test_scenario_error("{\"name\": \"h\", \"kind\": \"http\", \"workload\": \"httpd\", "
+                               "\"load\": {\"duration_s\": 0}, \"targets\": [\"native\"], "
+                               "\"repetitions\": 1}",
+                               "s.json: field \"load.duration_s\"");
+    target_test_scenario_error("{\"name\": \"h\", \"kind\": \"http\", \"workload\": \"httpd\", "
+                               "\"parameters\": {\"port\": 70000}, \"targets\": [\"native\"], "
+                               "\"repetitions\": 1}",
+                               "field \"parameters.port\": expected an integer from 0");
     /* the shipped scenario parses, its defaults recorded */
     scenario s;
     wasmvs_error err = {{0}};

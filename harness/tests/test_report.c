@@ -124,9 +124,16 @@ static void test_report_renders_every_chart_from_fixtures(void **state)
     assert_int_equal(run_report(dir, NULL, FIXTURES "/cold-start.json", FIXTURES "/fib.json",
                                 FIXTURES "/density.json", FIXTURES "/http.json", NULL),
                      0);
-    const char *charts[] = {"cold-start-time", "cold-start-phases", "fib-time",
-                            "fib-phases",      "density-memory",    "density-per-gib",
-                            "http-requests",   "http-latency",      "http-sweep"};
+    const char *charts[] = {"cold-start-time",
+                            "cold-start-phases",
+                            "fib-time",
+                            "fib-phases",
+                            "density-memory",
+                            "density-per-gib",
+                            "density-per-instance",
+                            "http-requests",
+                            "http-latency",
+                            "http-sweep"};
     for (size_t i = 0; i < sizeof charts / sizeof *charts; i++)
         assert_chart(dir, charts[i]);
 }
@@ -226,6 +233,37 @@ static void test_report_reads_the_load_modules_spelling(void **state)
     free(md);
 }
 
+/* A serverless run: its charts (requests/s; instantiate, instance and latency per
+ * request; the open-loop ones), the per-request table, and the artifact sizes every
+ * result records, beside the published ranges; a density run to 50,000 with each
+ * instance's bounds mode draws memory per instance with where explicit checks began. */
+static void test_report_serverless_density_50k_and_artifacts(void **state)
+{
+    (void)state;
+    char *dir = out_dir("serverless");
+    assert_int_equal(
+        run_report(dir, NULL, FIXTURES "/serverless.json", FIXTURES "/density-50k.json", NULL), 0);
+    const char *charts[] = {"serverless-requests", "serverless-per-request",
+                            "serverless-latency",  "serverless-sweep",
+                            "density-50k-memory",  "density-50k-per-instance"};
+    for (size_t i = 0; i < sizeof charts / sizeof *charts; i++)
+        assert_chart(dir, charts[i]);
+    char *md = read_text(dir, "report.md", NULL);
+    assert_contains(md, "## Scenario serverless (serverless)");
+    assert_contains(md, "| wasmrt | 7.87 us | 18.6 us | 663 ns |");
+    assert_contains(md, "| docker | 336 ms |");
+    assert_contains(md, "## Artifact sizes");
+    assert_contains(md, "| wasmrt | 23.6 KiB | - | - | - | - | hello |");
+    assert_contains(md, "| docker | - | - | 745 KiB | 745 KiB | - | hello |");
+    assert_contains(md, "| 50-500 MB | 745 KiB | docker, details.artifact.image_bytes");
+    assert_contains(md, "| wasmrt | reactor instance in one host process");
+    free(md);
+    char *gp = read_text(dir, "density-50k-per-instance.gp", NULL);
+    assert_non_null(gp);
+    assert_contains(gp, "explicit_from[1] = 4097");
+    free(gp);
+}
+
 static void test_report_without_gnuplot_still_writes_tables(void **state)
 {
     (void)state;
@@ -277,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_report_works_on_a_subset),
         cmocka_unit_test(test_report_merges_files_of_one_scenario),
         cmocka_unit_test(test_report_reads_the_load_modules_spelling),
+        cmocka_unit_test(test_report_serverless_density_50k_and_artifacts),
         cmocka_unit_test(test_report_without_gnuplot_still_writes_tables),
         cmocka_unit_test(test_report_bad_input_exits_2),
     };

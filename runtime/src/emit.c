@@ -649,7 +649,7 @@ wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, cod
     }
     emitter e;
     memset(&e, 0, sizeof e);
-    e.checked = m->engine->config.bounds == WASMRT_BOUNDS_EXPLICIT;
+    e.checked = m->bounds_checked;
     e.metered = m->engine->config.fuel || m->engine->config.deadline_ns;
     e.nlocals = nlocals;
     e.last_dst = e.last_start = -1;

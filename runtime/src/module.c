@@ -17,6 +17,7 @@ void wasmrt_module_free(wasmrt_module *m)
 {
     if (!m)
         return;
+    wasmrt_module_free(m->checked_twin);
     for (uint32_t i = 0; i < m->import_count; i++) {
         free(m->imports[i].module);
         free(m->imports[i].name);
@@ -55,8 +56,12 @@ void wasmrt_module_free(wasmrt_module *m)
     free(m);
 }
 
-wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, size_t size,
-                                 wasmrt_module **out, wasmrt_error *error)
+/* Loads bytes translated with or without explicit bounds checks; `validated` says the
+ * bodies were type-checked already (a twin of a loaded module), so only the
+ * module-level checks run. */
+static wasmrt_status module_load(wasmrt_engine *engine, const uint8_t *bytes, size_t size,
+                                 int bounds_checked, int validated, wasmrt_module **out,
+                                 wasmrt_error *error)
 {
     wasmrt_module *m = calloc(1, sizeof *m);
     if (!m || !(m->bytes = malloc(size ? size : 1))) {
@@ -67,10 +72,12 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
     m->size = size;
     m->engine = engine;
     m->image_fd = -1;
+    m->bounds_checked = bounds_checked;
     pthread_mutex_init(&m->lock, NULL);
     if (engine->config.cache_dir)
         cache_hash(bytes, size, m->cache_key);
-    int cached = engine->config.cache_dir && cache_validated(engine, m->cache_key, size);
+    int cached =
+        validated || (engine->config.cache_dir && cache_validated(engine, m->cache_key, size));
     wasmrt_status s = decode_module(m, error);
     /* The spec decodes every body before validating anything, so a malformed body
        wins over an invalid module. The structural walk (decode_bodies) costs a
@@ -101,6 +108,24 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
         jit_module_init(m);
     *out = m;
     return WASMRT_OK;
+}
+
+wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, size_t size,
+                                 wasmrt_module **out, wasmrt_error *error)
+{
+    return module_load(engine, bytes, size, engine->config.bounds == WASMRT_BOUNDS_EXPLICIT, 0, out,
+                       error);
+}
+
+wasmrt_module *module_checked_twin(wasmrt_module *m, wasmrt_error *error)
+{
+    if (m->bounds_checked) return m;
+    pthread_mutex_lock(&m->lock);
+    wasmrt_module *twin = m->checked_twin;
+    if (!twin && module_load(m->engine, m->bytes, m->size, 1, 1, &twin, error) == WASMRT_OK)
+        m->checked_twin = twin;
+    pthread_mutex_unlock(&m->lock);
+    return m->checked_twin;
 }
 
 wasmrt_status wasmrt_module_load_file(wasmrt_engine *engine, const char *path,

@@ -170,6 +170,14 @@ struct wasmrt_module {
     size_t code_map_size;
     uint32_t code_map_count; /* functions adopted from it */
     struct jit_arena *jit;   /* jit.c: machine code, when compiled */
+    /* Translation with explicit bounds checks (every access compared with the memory's
+     * size) rather than for a guard reservation. Set from the engine's bounds mode; the
+     * checked twin below has it set in a guard-mode engine. */
+    int bounds_checked;
+    /* A guard-code module's copy loaded again for explicit-bounds instances (instance.c:
+     * WASMRT_BOUNDS_DEFAULT beyond the guard limit, or an imported explicit memory); made
+     * on first need under lock, freed with the module. Shares nothing mutable. */
+    struct wasmrt_module *checked_twin;
 };
 
 /* ---- runtime objects --------------------------------------------------------- */
