@@ -5,8 +5,9 @@
 #                                     start pays no dynamic loading
 #   build/runtime/oci/test_oci_units  oci/tests/test_oci_units.c (cmocka), and -asan
 #   build/runtime/oci/wasm/NAME.wasm  oci/tests/wasm/NAME.c, the tests' guests
-# `make check` runs the unit tests (both builds), then oci/tests/run-tests.sh: the
-# command on bundles, and containers through dockerd (skipped without root or Docker).
+# `make check` runs the unit tests (both builds), oci/tests/run-tests.sh (the command on
+# bundles) and oci/tests/docker-tests.sh (containers through dockerd with the runtime
+# registered); the last two skip, saying why, without root or Docker.
 OCI_SRCS      := $(wildcard oci/*.c)
 OCI_OBJS      := $(OCI_SRCS:%.c=$(B)/obj/%.o) $(B)/obj/cli/cli_listen.o
 OCI_ASAN_OBJS := $(filter-out $(B)/asan/oci/main.o,$(OCI_SRCS:%.c=$(B)/asan/%.o)) \
@@ -40,7 +41,9 @@ $(OCI_OUT)/wasm/%.wasm: oci/tests/wasm/%.c
 oci-check: $(OCI_BIN) $(OCI_UNIT) $(OCI_UNIT)-asan $(OCI_WASM)
 	@echo "== oci: units"; $(OCI_UNIT)
 	@echo "== oci: units (ASan+UBSan)"; ASAN_OPTIONS=detect_leaks=1 $(OCI_UNIT)-asan
-	@echo "== oci: the command and Docker"; \
+	@echo "== oci: the command on bundles"; \
 	  oci/tests/run-tests.sh $(abspath $(OCI_BIN)) $(abspath $(OCI_OUT)/wasm)
+	@echo "== oci: containers through dockerd"; \
+	  oci/tests/docker-tests.sh $(abspath $(OCI_BIN)) $(abspath $(OCI_OUT)/wasm)
 
 -include $(OCI_OBJS:.o=.d) $(OCI_ASAN_OBJS:.o=.d)
