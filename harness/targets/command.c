@@ -42,16 +42,15 @@ void target_command_stop(target_instance *instance)
     process_stop(instance->main_pid, 2.0);
 }
 
-int target_command_module(target *t, const workload_invocation *w, const char *suffix, char *path,
-                          size_t size, wasmvs_error *err)
+int target_command_module(target *t, const workload_invocation *w, const char *suffix,
+                          char *path, size_t size, wasmvs_error *err)
 {
     char name[96];
     snprintf(name, sizeof name, "%s%s.wasm", w->name, suffix);
     paths_workload("wasm", name, path, size);
     if (access(path, R_OK) != 0)
-        return wasmvs_fail(err,
-                           "%s: expected the workload's module, found none (run make -C "
-                           "workloads)",
+        return wasmvs_fail(err, "%s: expected the workload's module, found none (run make -C "
+                                "workloads)",
                            path);
     json_object_set_new(t->details, "module", json_string(path));
     return 0;

@@ -17,8 +17,8 @@ int target_command_start(char *const *argv, const workload_invocation *w, double
 
 /* The workload's module, build/workloads/wasm/NAME{suffix}.wasm, into path (size bytes),
  * recorded as details.module; fails when it is not built. Every Wasm target runs it. */
-int target_command_module(target *t, const workload_invocation *w, const char *suffix, char *path,
-                          size_t size, wasmvs_error *err);
+int target_command_module(target *t, const workload_invocation *w, const char *suffix,
+                          char *path, size_t size, wasmvs_error *err);
 
 /* A server run as a Wasm module by an OCI runtime (runc:wasmrt, docker:wasmrt): its
  * address goes into env as "WASMRT_LISTEN=ADDR:PORT", for the runtime to bind, as
