@@ -114,10 +114,35 @@ static int oci_guest_load(oci_guest *guest, oci_error *err)
     return 0;
 }
 
+/* The WASI context and the linker, which copy what they keep of the spec. */
+static int oci_guest_context(oci_guest *guest, const oci_spec *spec, oci_error *err)
+{
+    wasmrt_wasi_preopen preopens[2] = {{"/", "/"}, {spec->cwd, "."}};
+    wasmrt_wasi_config config;
+    wasmrt_wasi_config_default(&config);
+    int argc = 0;
+    while (spec->args[argc])
+        argc++;
+    config.argc = argc;
+    config.argv = spec->args;
+    config.envc = (int)spec->env_count;
+    config.envp = spec->env;
+    /* the container's root, and its working directory for relative paths */
+    config.preopen_count = strcmp(spec->cwd, "/") == 0 ? 1 : 2;
+    config.preopens = preopens;
+    config.listen_fd_count = guest->listen_fd >= 0 ? 1 : 0;
+    config.listen_fds = &guest->listen_fd;
+    wasmrt_error error;
+    if (wasmrt_wasi_new(&config, &guest->wasi, &error) != WASMRT_OK ||
+        wasmrt_linker_new(guest->engine, &guest->linker, &error) != WASMRT_OK ||
+        wasmrt_wasi_define(guest->linker, guest->wasi, &error) != WASMRT_OK)
+        return oci_fail(err, "%s: the WASI context: %s", guest->path, error.message);
+    return 0;
+}
+
 int oci_guest_prepare(oci_guest *guest, const oci_spec *spec, oci_error *err)
 {
     memset(guest, 0, sizeof *guest);
-    guest->spec = spec;
     guest->listen_fd = -1;
     if (oci_guest_find(spec, guest->path, sizeof guest->path, err) != 0) return -1;
     wasmrt_config config;
@@ -135,37 +160,16 @@ int oci_guest_prepare(oci_guest *guest, const oci_spec *spec, oci_error *err)
         if (guest->listen_fd < 0)
             return oci_fail(err, "process.env %s: %s", OCI_GUEST_LISTEN_ENV, why);
     }
-    return 0;
+    return oci_guest_context(guest, spec, err);
 }
 
 int oci_guest_run(oci_guest *guest)
 {
-    const oci_spec *spec = guest->spec;
-    wasmrt_wasi_preopen preopens[2] = {{"/", "/"}, {spec->cwd, "."}};
-    wasmrt_wasi_config config;
-    wasmrt_wasi_config_default(&config);
-    int argc = 0;
-    while (spec->args[argc])
-        argc++;
-    config.argc = argc;
-    config.argv = spec->args;
-    config.envc = (int)spec->env_count;
-    config.envp = spec->env;
-    /* the container's root, and its working directory for relative paths */
-    config.preopen_count = strcmp(spec->cwd, "/") == 0 ? 1 : 2;
-    config.preopens = preopens;
-    config.listen_fd_count = guest->listen_fd >= 0 ? 1 : 0;
-    config.listen_fds = &guest->listen_fd;
     wasmrt_error error;
     memset(&error, 0, sizeof error);
-    wasmrt_wasi *wasi = NULL;
-    wasmrt_linker *linker = NULL;
     wasmrt_instance *instance = NULL;
     int exit_code = 0;
-    wasmrt_status status = wasmrt_wasi_new(&config, &wasi, &error);
-    if (status == WASMRT_OK) status = wasmrt_linker_new(guest->engine, &linker, &error);
-    if (status == WASMRT_OK) status = wasmrt_wasi_define(linker, wasi, &error);
-    if (status == WASMRT_OK) status = wasmrt_instance_new(linker, guest->module, &instance, &error);
+    wasmrt_status status = wasmrt_instance_new(guest->linker, guest->module, &instance, &error);
     if (status == WASMRT_OK) status = wasmrt_wasi_run_command(instance, &exit_code, &error);
     if (status == WASMRT_OK) return exit_code;
     if (status == WASMRT_ERR_EXIT) return error.exit_code;

@@ -2,10 +2,11 @@
  * linked into this binary. prepare runs in the container's init during `create`, after
  * pivot_root and as the container's user: it finds process.args[0] (a path, or a name
  * searched in process.env's PATH), checks it is a module by its magic bytes (a native
- * program is refused, saying so), loads and validates it, and binds the listening
- * socket WASMRT_LISTEN=ADDR:PORT in process.env asks for. run is what `start` releases:
- * a WASI context (process.args, process.env, "/" preopened as the container's root,
- * stdio as inherited, the socket after the preopens), an instance, _start. */
+ * program is refused, saying so), loads and validates it, binds the listening socket
+ * WASMRT_LISTEN=ADDR:PORT in process.env asks for, and makes the WASI context
+ * (process.args, process.env, "/" preopened as the container's root and process.cwd as
+ * ".", stdio as inherited, the socket after the preopens). run is what `start`
+ * releases: an instance, _start. Nothing of the spec is needed after prepare. */
 #ifndef OCI_GUEST_H
 #define OCI_GUEST_H
 
@@ -17,10 +18,11 @@
 #define OCI_GUEST_LISTEN_ENV "WASMRT_LISTEN"
 
 typedef struct oci_guest {
-    const oci_spec *spec;
     char path[4096]; /* the module, in the container */
     wasmrt_engine *engine;
     wasmrt_module *module;
+    wasmrt_wasi *wasi;
+    wasmrt_linker *linker;
     int listen_fd; /* -1: none */
 } oci_guest;
 

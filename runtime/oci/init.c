@@ -12,9 +12,11 @@
 #include <malloc.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -194,15 +196,32 @@ static int oci_init_setup(const oci_init_args *args, oci_guest *guest, int *peer
     if (oci_rootfs_finish(spec, err) != 0) return -1;
     if (chdir(spec->cwd) != 0)
         return oci_fail(err, "process.cwd %s: %s", spec->cwd, strerror(errno));
-    if (oci_security_identity(spec, err) != 0 || oci_guest_prepare(guest, spec, err) != 0)
-        return -1;
-    int keep[] = {args->sync_fd, args->fifo_fd, guest->listen_fd, *peer};
+    if (oci_security_identity(spec, err) != 0) return -1;
+    /* what the runtime had open is not the container's (the guest opens its own next) */
+    int keep[] = {args->sync_fd, args->fifo_fd, *peer};
     oci_log_close(); /* the log is the runtime's: from here on the init is the container */
     oci_init_close_fds(args->preserve_fds, keep, sizeof keep / sizeof *keep);
+    if (oci_guest_prepare(guest, spec, err) != 0) return -1;
     if (spec->terminal && oci_console_attach(*peer, err) != 0) return -1;
     oci_init_signals(spec);
     oci_init_title(args);
     return oci_security_lock(spec, err);
+}
+
+/* An idle container is this process waiting: what set-up touched and the module will
+ * not use goes back to the kernel before it waits. The heap's free pages, and the stack
+ * below this frame, which the runtime's parsing dirtied before the clone (the pages
+ * are copies now, the init's own). */
+static void oci_init_release_memory(void)
+{
+    malloc_trim(0);
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    volatile char here = 0;
+    /* a page of margin below the live frames; then down to the stack's lowest page */
+    uintptr_t top = ((uintptr_t)&here & ~(page - 1)) - page;
+    for (uintptr_t at = top - page; at > page; at -= page)
+        if (madvise((void *)at, page, MADV_DONTNEED) != 0) break;
+    (void)here;
 }
 
 int oci_init_main(const oci_init_args *args)
@@ -219,9 +238,12 @@ int oci_init_main(const oci_init_args *args)
     }
     if (oci_sync_send(args->sync_fd, OCI_SYNC_READY, NULL) != 0) return 1;
     close(args->sync_fd);
-    /* The runtime is gone from here on; what this process keeps until start is the
-     * module: give the set-up's garbage back. */
-    malloc_trim(0);
+    const oci_hook_list *start_hooks = &args->spec->hooks[OCI_HOOK_START_CONTAINER];
+    if (!start_hooks->count) { /* else they still point into the spec */
+        oci_spec_free(args->spec);
+        json_decref(args->cgroup_plan);
+    }
+    oci_init_release_memory();
     char byte;
     ssize_t n;
     do
@@ -229,7 +251,6 @@ int oci_init_main(const oci_init_args *args)
     while (n < 0 && errno == EINTR);
     close(args->fifo_fd);
     if (n != 1) return 1;
-    const oci_hook_list *start_hooks = &args->spec->hooks[OCI_HOOK_START_CONTAINER];
     if (start_hooks->count) {
         json_t *state_json = json_loads(state, 0, NULL);
         json_object_set_new(state_json, "status", json_string("created"));

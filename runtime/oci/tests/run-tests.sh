@@ -234,6 +234,30 @@ states=$(sed 's/^[a-zA-Z]* //' "$WORK/hooks.log" | jq -r '.status + ":" + (.pid 
     tr '\n' ' ')
 check "hooks: each gets the state JSON with its status and pid" "$states" \
     test "$states" = "creating:true creating:true running:true stopped:false "
+# createContainer runs in the container's namespaces before pivot_root (host paths
+# still resolve); startContainer inside the container, after start, before the module:
+# its path is the container's, a static program in the rootfs.
+printf 'int main(int c, char **v) { return c > 1 ? 3 : 0; }\n' >"$WORK/hook.c"
+if gcc -static -O2 "$WORK/hook.c" -o "$WORK/static-hook" 2>"$WORK/err"; then
+    : >"$WORK/hooks.log"
+    b=$(bundle inner '["/probe.wasm", "hello"]' \
+        ".hooks = {createContainer: [{path: \"$hook\", args: [\"hook\", \"createContainer\"]}],
+                   startContainer: [{path: \"/static-hook\"}]}")
+    cp "$WORK/static-hook" "$b/rootfs/"
+    run_container inner 0 "$b" && expect "hooks: startContainer runs in the container before the module" \
+        "hello from wasm"
+    check "hooks: createContainer gets the state, creating" "$(cat "$WORK/hooks.log")" \
+        json_holds '.status == "creating"' <(sed 's/^[a-zA-Z]* //' "$WORK/hooks.log")
+    b=$(bundle innerfail '["/probe.wasm", "hello"]' \
+        '.hooks = {startContainer: [{path: "/static-hook", args: ["static-hook", "fail"]}]}')
+    cp "$WORK/static-hook" "$b/rootfs/"
+    run_container innerfail 1 "$b" &&
+        check "hooks: a failing startContainer hook ends the container before the module" \
+            "stdout $(cat "$WORK/out"), stderr $(cat "$WORK/err")" \
+            grep -qF "hook startContainer[0] (/static-hook): expected exit status 0, found 3" "$WORK/err"
+else
+    skip "hooks in the container's namespaces" "gcc -static failed: $(head -c 200 "$WORK/err")"
+fi
 run_container hookfail 1 "$(bundle hookfail '["/probe.wasm", "hello"]' \
     '.hooks = {prestart: [{path: "/bin/false"}]}')" &&
     check "hooks: a failing prestart hook fails the create, naming it" "$(cat "$WORK/err")" \
