@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +53,13 @@ static int target_docker_probe_runtime(target *t, wasmvs_error *why)
     json_t *info = NULL;
     if (docker_api_json(&state->api, "GET", "/info", NULL, 10000, &status, &info, why) != 0)
         return wasmvs_wrap(why, "%s: GET /info", t->name);
-    char expected[4096];
+    char expected[4096], resolved[PATH_MAX], registered[PATH_MAX];
     snprintf(expected, sizeof expected, "%s/build/bin/wasmrt-oci", paths_root());
     const char *path = json_string_value(
         json_object_get(json_object_get(json_object_get(info, "Runtimes"), "wasmrt"), "path"));
+    /* the same file, however each path is spelled */
+    if (realpath(expected, resolved)) snprintf(expected, sizeof expected, "%s", resolved);
+    if (path && realpath(path, registered)) path = registered;
     int result = 0;
     if (!path)
         result = wasmvs_fail(why,

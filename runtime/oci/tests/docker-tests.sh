@@ -9,7 +9,7 @@
 # Skips, saying why, without root, a Docker daemon, or dockerd knowing this build of
 # the runtime. Closes with "oci-docker: N passed, N failed, N skipped".
 set -u
-OCI=$1 WASM=$2
+OCI=$(realpath "$1") WASM=$(realpath "$2")
 passed=0 failed=0 skipped=0
 ok() { printf 'ok %s\n' "$1"; passed=$((passed + 1)); }
 fail() { printf 'FAIL %s: %s\n' "$1" "$2"; failed=$((failed + 1)); }
