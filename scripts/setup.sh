@@ -105,12 +105,18 @@ fi
 if [ "$oci_registered" = 1 ] && docker_answers; then
     daemon_pid=$(cat /var/run/docker.pid 2>/dev/null)
     if [ -n "$daemon_pid" ] && kill -HUP "$daemon_pid" 2>/dev/null; then
+        reloaded=0
         for _ in $(seq 1 20); do
             curl -sf --max-time 2 --unix-socket "$docker_socket" http://localhost/info 2>/dev/null |
-                jq -e --arg path "$oci_runtime" '.Runtimes.wasmrt.path == $path' >/dev/null && break
+                jq -e --arg path "$oci_runtime" '.Runtimes.wasmrt.path == $path' >/dev/null &&
+                reloaded=1 && break
             sleep 0.25
         done
-        say "dockerd reloaded its configuration: runtime wasmrt -> $oci_runtime"
+        if [ "$reloaded" = 1 ]; then
+            say "dockerd reloaded its configuration: runtime wasmrt -> $oci_runtime"
+        else
+            warn "dockerd did not take the runtime wasmrt after a reload; restart it to apply $daemon_json"
+        fi
     else
         warn "could not signal dockerd (pid file /var/run/docker.pid) to reload $daemon_json"
     fi
