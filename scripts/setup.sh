@@ -61,7 +61,7 @@ register_oci_runtime() {
     current=$(jq -r '.runtimes.wasmrt.path // empty' "$daemon_json" 2>/dev/null)
     [ "$current" = "$oci_runtime" ] && return 0
     if [ -s "$daemon_json" ]; then
-        merged=$(jq --arg path "$oci_runtime" '.runtimes.wasmrt = {path: $path}' "$daemon_json") || {
+        merged=$(jq --arg path "$oci_runtime" '.runtimes.wasmrt = {path: $path}' "$daemon_json" 2>/dev/null) || {
             warn "$daemon_json is not valid JSON: not registering the wasmrt runtime"
             return 1
         }

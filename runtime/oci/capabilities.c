@@ -85,7 +85,7 @@ static int oci_capability_last(void)
     return last;
 }
 
-int oci_capabilities_apply(const oci_capabilities *caps, oci_error *err)
+int oci_capabilities_bound(const oci_capabilities *caps, oci_error *err)
 {
     int last = oci_capability_last();
     for (int cap = 0; cap <= last; cap++) {
@@ -95,6 +95,12 @@ int oci_capabilities_apply(const oci_capabilities *caps, oci_error *err)
                             oci_capability_name(cap) ? oci_capability_name(cap) : "?",
                             strerror(errno));
     }
+    return 0;
+}
+
+int oci_capabilities_apply(const oci_capabilities *caps, oci_error *err)
+{
+    int last = oci_capability_last();
     struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
     struct __user_cap_data_struct data[2];
     memset(data, 0, sizeof data);

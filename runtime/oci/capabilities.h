@@ -11,9 +11,12 @@ int oci_capability_number(const char *name);
 /* The name of capability n, or NULL past the last known one. */
 const char *oci_capability_name(int n);
 
-/* Drops from the bounding set what the spec leaves out, then sets the effective,
- * permitted and inheritable sets and the ambient ones. Called after the user is set
- * (with keep-capabilities on), as the last privileged step but seccomp. */
+/* Drops from the bounding set what the spec leaves out: while still root (it takes
+ * CAP_SETPCAP in the effective set, which a change of user clears). */
+int oci_capabilities_bound(const oci_capabilities *caps, oci_error *err);
+
+/* Sets the effective, permitted and inheritable sets and the ambient ones. Called after
+ * the user is set (with keep-capabilities on, so the permitted set survives). */
 int oci_capabilities_apply(const oci_capabilities *caps, oci_error *err);
 
 #endif

@@ -60,8 +60,9 @@ static int oci_hooks_run_one(const oci_hook *hook, const char *name, const char 
         _exit(127);
     }
     close(input[0]);
-    /* a hook that does not read its stdin must not block the runtime */
-    signal(SIGPIPE, SIG_IGN);
+    /* a hook that does not read its stdin must not kill the runtime: EPIPE instead */
+    struct sigaction ignore = {.sa_handler = SIG_IGN}, previous;
+    sigaction(SIGPIPE, &ignore, &previous);
     size_t length = strlen(state_text);
     for (size_t done = 0; done < length;) {
         ssize_t n = write(input[1], state_text + done, length - done);
@@ -70,6 +71,7 @@ static int oci_hooks_run_one(const oci_hook *hook, const char *name, const char 
         done += (size_t)n;
     }
     close(input[1]);
+    sigaction(SIGPIPE, &previous, NULL);
     int status = 0;
     long long deadline = hook->timeout_s ? oci_hooks_now_ms() + hook->timeout_s * 1000LL : 0;
     int waited = oci_hooks_wait(pid, deadline, &status);

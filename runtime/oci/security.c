@@ -50,6 +50,8 @@ int oci_security_limits(const oci_spec *spec, oci_error *err)
 
 int oci_security_identity(const oci_spec *spec, oci_error *err)
 {
+    if (spec->has_capabilities && oci_capabilities_bound(&spec->capabilities, err) != 0)
+        return oci_wrap(err, "process.capabilities");
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
         return oci_fail(err, "prctl(PR_SET_KEEPCAPS): %s", strerror(errno));
     if (setgroups(spec->group_count, spec->groups) != 0)

@@ -198,6 +198,25 @@ refused "create: an id in use is refused" "container $id already exists" \
     oci create --bundle "$b" "$id"
 oci delete --force "$id"
 
+id=$ID_PREFIX-user
+b=$(bundle user '["/probe.wasm", "sleep"]' \
+    '.process.user = {uid: 1000, gid: 1000, additionalGids: [5]} |
+     .process.capabilities = {bounding: ["CAP_KILL"], effective: ["CAP_KILL"], permitted: ["CAP_KILL"]}')
+if oci run --detach --bundle "$b" "$id" >"$WORK/user.out" 2>&1 && wait_for ready "$WORK/user.out"; then
+    pid=$(state_field "$id" .pid)
+    status=$(grep -E '^(Uid|Gid|Groups|CapEff|CapBnd|NoNewPrivs):' /proc/"$pid"/status | tr -s '\t ' ' ')
+    check "process.user and process.capabilities: the module runs as uid 1000 with CAP_KILL alone" \
+        "$status" test "$(printf '%s\n' "$status" | tr '\n' '|')" = \
+        "Uid: 1000 1000 1000 1000|Gid: 1000 1000 1000 1000|Groups: 5 |CapEff: 0000000000000020|CapBnd: 0000000000000020|NoNewPrivs: 1|"
+    printf '{"memory": {"limit": 33554432}, "pids": {"limit": 10}}' >"$WORK/resources.json"
+    oci update --resources "$WORK/resources.json" "$id"
+    check "update --resources: the limits reach the container's cgroup" "$(cat \
+        /sys/fs/cgroup/pids/"$id"/pids.max 2>&1)" grep -qx 10 /sys/fs/cgroup/pids/"$id"/pids.max
+else
+    fail "run --detach as uid 1000" "$(cat "$WORK/user.out")"
+fi
+oci delete --force "$id"
+
 # ---- refusals -------------------------------------------------------------------------
 id=$ID_PREFIX-native
 b=$(bundle native '["/native"]')
