@@ -48,8 +48,8 @@ docker_answers() {
 # The OCI runtime wasmrt-oci (runtime/oci) registered with dockerd as the runtime
 # "wasmrt" (the docker:wasmrt target): merged into /etc/docker/daemon.json, keeping what
 # is there. The path is this checkout's build/bin/wasmrt-oci, which `make` builds after
-# this script: dockerd only checks it when a container starts with the runtime, and a
-# start before the build fails with "exec: ... no such file or directory". A running
+# this script: dockerd takes the entry as it is, and only a container start with the
+# runtime before the build fails ("fork/exec ...: no such file or directory"). A running
 # daemon is told with SIGHUP (a configuration reload: `runtimes` is reloadable, and
 # unlike a restart it leaves other containers alone), only when the entry is new or
 # its path changed; a daemon this script starts reads the file anyway.
