@@ -1,6 +1,7 @@
-/* spec.c: config.json into an oci_spec (see spec.h). Every field is checked for its
- * type and range as it is read; an error names the field as config.json spells it
- * ("process.args[0]") and says what was expected and what was found. */
+/* spec.c: config.json into an oci_spec (see spec.h): the document, process, root,
+ * mounts (and their options) and hooks; the "linux" object is spec_linux.c's. Every
+ * field is checked for its type and range as it is read; an error names the field as
+ * config.json spells it ("process.args[0]") and says what was expected and found. */
 #include "spec.h"
 
 #include <errno.h>
@@ -17,112 +18,7 @@
 
 #include "capabilities.h"
 #include "log.h"
-
-/* What a JSON value is, for "found ..." in messages. */
-static const char *oci_spec_kind(const json_t *value)
-{
-    switch (json_typeof(value)) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-        return "an integer";
-    case JSON_REAL:
-        return "a real number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "a boolean";
-    default:
-        return "null";
-    }
-}
-
-/* A string member; *out stays NULL when absent and not required. */
-static int oci_spec_string(json_t *object, const char *key, const char *where, bool required,
-                           const char **out, oci_error *err)
-{
-    json_t *value = json_object_get(object, key);
-    if (!value) {
-        if (required) return oci_fail(err, "field %s%s: expected a string, found none", where, key);
-        return 0;
-    }
-    if (!json_is_string(value))
-        return oci_fail(err, "field %s%s: expected a string, found %s", where, key,
-                        oci_spec_kind(value));
-    *out = json_string_value(value);
-    return 0;
-}
-
-static int oci_spec_bool(json_t *object, const char *key, const char *where, bool *out,
-                         oci_error *err)
-{
-    json_t *value = json_object_get(object, key);
-    if (!value) return 0;
-    if (!json_is_boolean(value))
-        return oci_fail(err, "field %s%s: expected true or false, found %s", where, key,
-                        oci_spec_kind(value));
-    *out = json_is_true(value);
-    return 0;
-}
-
-/* An integer member within [low, high]; *present says whether it was there. */
-static int oci_spec_integer(json_t *object, const char *key, const char *where, long long low,
-                            long long high, long long *out, bool *present, oci_error *err)
-{
-    json_t *value = json_object_get(object, key);
-    if (present) *present = value != NULL;
-    if (!value) return 0;
-    if (!json_is_integer(value) || json_integer_value(value) < low ||
-        json_integer_value(value) > high)
-        return oci_fail(err, "field %s%s: expected an integer from %lld to %lld, found %s", where,
-                        key, low, high,
-                        json_is_integer(value) ? "one out of range" : oci_spec_kind(value));
-    *out = json_integer_value(value);
-    return 0;
-}
-
-/* An array of strings into a malloc'ed NULL-terminated list of borrowed pointers;
- * absent: an empty list. */
-static int oci_spec_strings(json_t *object, const char *key, const char *where, const char ***out,
-                            size_t *count, oci_error *err)
-{
-    json_t *array = json_object_get(object, key);
-    if (array && !json_is_array(array))
-        return oci_fail(err, "field %s%s: expected an array of strings, found %s", where, key,
-                        oci_spec_kind(array));
-    size_t n = array ? json_array_size(array) : 0;
-    const char **list = calloc(n + 1, sizeof *list);
-    if (!list) return oci_fail(err, "field %s%s: out of memory", where, key);
-    for (size_t i = 0; i < n; i++) {
-        json_t *item = json_array_get(array, i);
-        if (!json_is_string(item)) {
-            free(list);
-            return oci_fail(err, "field %s%s[%zu]: expected a string, found %s", where, key, i,
-                            oci_spec_kind(item));
-        }
-        list[i] = json_string_value(item);
-    }
-    *out = list;
-    if (count) *count = n;
-    return 0;
-}
-
-/* An optional member that must be an object when present. */
-static int oci_spec_object(json_t *object, const char *key, const char *where, json_t **out,
-                           oci_error *err)
-{
-    json_t *value = json_object_get(object, key);
-    *out = NULL;
-    if (!value || json_is_null(value)) return 0;
-    if (!json_is_object(value))
-        return oci_fail(err, "field %s%s: expected an object, found %s", where, key,
-                        oci_spec_kind(value));
-    *out = value;
-    return 0;
-}
+#include "spec_fields.h"
 
 /* ---- mount options ---- */
 
@@ -173,6 +69,14 @@ static const oci_mount_flag *oci_mount_find(const oci_mount_flag *table, size_t 
     for (size_t i = 0; i < count; i++)
         if (strcmp(table[i].name, name) == 0) return &table[i];
     return NULL;
+}
+
+unsigned long oci_mount_propagation(const char *name)
+{
+    const oci_mount_flag *flag =
+        oci_mount_find(oci_mount_propagations,
+                       sizeof oci_mount_propagations / sizeof *oci_mount_propagations, name);
+    return flag ? flag->flag : 0;
 }
 
 int oci_mount_options(json_t *options, const char *where, oci_mount *mount, oci_error *err)
@@ -512,192 +416,6 @@ int oci_hooks_parse(json_t *hooks, oci_hook_list lists[OCI_HOOK_KINDS], oci_erro
                                 hook->path);
         }
     }
-    return 0;
-}
-
-/* ---- linux ---- */
-
-static const struct {
-    const char *name;
-    int flag;
-} oci_namespace_names[] = {
-    {"pid", CLONE_NEWPID},   {"network", CLONE_NEWNET},
-    {"mount", CLONE_NEWNS},  {"ipc", CLONE_NEWIPC},
-    {"uts", CLONE_NEWUTS},   {"cgroup", CLONE_NEWCGROUP},
-    {"user", CLONE_NEWUSER}, {"time", 0x00000080 /* CLONE_NEWTIME */},
-};
-
-static int oci_spec_namespaces(json_t *array, oci_spec *spec, oci_error *err)
-{
-    if (!array) return 0;
-    if (!json_is_array(array))
-        return oci_fail(err, "field linux.namespaces: expected an array, found %s",
-                        oci_spec_kind(array));
-    spec->namespaces = calloc(json_array_size(array) + 1, sizeof *spec->namespaces);
-    if (!spec->namespaces) return oci_fail(err, "linux.namespaces: out of memory");
-    size_t i;
-    json_t *item;
-    json_array_foreach(array, i, item)
-    {
-        char where[48];
-        snprintf(where, sizeof where, "linux.namespaces[%zu].", i);
-        const char *type = NULL, *path = NULL;
-        if (!json_is_object(item))
-            return oci_fail(err, "field linux.namespaces[%zu]: expected an object, found %s", i,
-                            oci_spec_kind(item));
-        if (oci_spec_string(item, "type", where, true, &type, err) != 0 ||
-            oci_spec_string(item, "path", where, false, &path, err) != 0)
-            return -1;
-        size_t k = 0;
-        while (k < sizeof oci_namespace_names / sizeof *oci_namespace_names &&
-               strcmp(oci_namespace_names[k].name, type) != 0)
-            k++;
-        if (k == sizeof oci_namespace_names / sizeof *oci_namespace_names)
-            return oci_fail(err,
-                            "field %stype: expected pid, network, mount, ipc, uts, cgroup, user "
-                            "or time, found \"%s\"",
-                            where, type);
-        int flag = oci_namespace_names[k].flag;
-        if (flag == CLONE_NEWUSER || strcmp(type, "time") == 0)
-            return oci_fail(err,
-                            "field %stype: %s namespaces are not supported by wasmrt-oci (it "
-                            "runs containers with pid, network, mount, ipc, uts and cgroup "
-                            "namespaces)",
-                            where, type);
-        if (oci_spec_namespace(spec, flag))
-            return oci_fail(err, "field %stype: expected each namespace once, found \"%s\" again",
-                            where, type);
-        if (path && path[0] != '/')
-            return oci_fail(err, "field %spath: expected an absolute path, found \"%s\"", where,
-                            path);
-        spec->namespaces[spec->namespace_count].flag = flag;
-        spec->namespaces[spec->namespace_count++].path = path;
-    }
-    return 0;
-}
-
-const oci_namespace *oci_spec_namespace(const oci_spec *spec, int flag)
-{
-    for (size_t i = 0; i < spec->namespace_count; i++)
-        if (spec->namespaces[i].flag == flag) return &spec->namespaces[i];
-    return NULL;
-}
-
-static int oci_spec_devices(json_t *array, oci_spec *spec, oci_error *err)
-{
-    if (!array) return 0;
-    if (!json_is_array(array))
-        return oci_fail(err, "field linux.devices: expected an array, found %s",
-                        oci_spec_kind(array));
-    spec->devices = calloc(json_array_size(array) + 1, sizeof *spec->devices);
-    if (!spec->devices) return oci_fail(err, "linux.devices: out of memory");
-    size_t i;
-    json_t *item;
-    json_array_foreach(array, i, item)
-    {
-        char where[48];
-        snprintf(where, sizeof where, "linux.devices[%zu].", i);
-        if (!json_is_object(item))
-            return oci_fail(err, "field linux.devices[%zu]: expected an object, found %s", i,
-                            oci_spec_kind(item));
-        oci_device *device = &spec->devices[spec->device_count++];
-        const char *type = NULL;
-        long long major = 0, minor = 0, mode = 0666, uid = 0, gid = 0;
-        if (oci_spec_string(item, "path", where, true, &device->path, err) != 0 ||
-            oci_spec_string(item, "type", where, true, &type, err) != 0 ||
-            oci_spec_integer(item, "major", where, 0, 0xfff, &major, NULL, err) != 0 ||
-            oci_spec_integer(item, "minor", where, 0, 0xfffff, &minor, NULL, err) != 0 ||
-            oci_spec_integer(item, "fileMode", where, 0, 07777, &mode, NULL, err) != 0 ||
-            oci_spec_integer(item, "uid", where, 0, UINT32_MAX - 1, &uid, NULL, err) != 0 ||
-            oci_spec_integer(item, "gid", where, 0, UINT32_MAX - 1, &gid, NULL, err) != 0)
-            return -1;
-        if (strcmp(type, "c") == 0 || strcmp(type, "u") == 0)
-            device->type = S_IFCHR;
-        else if (strcmp(type, "b") == 0)
-            device->type = S_IFBLK;
-        else if (strcmp(type, "p") == 0)
-            device->type = S_IFIFO;
-        else
-            return oci_fail(err, "field %stype: expected c, b, u or p, found \"%s\"", where, type);
-        if (strncmp(device->path, "/dev/", 5) != 0)
-            return oci_fail(err, "field %spath: expected a path under /dev/, found \"%s\"", where,
-                            device->path);
-        device->major = (unsigned)major;
-        device->minor = (unsigned)minor;
-        device->mode = (mode_t)mode;
-        device->uid = (uid_t)uid;
-        device->gid = (gid_t)gid;
-    }
-    return 0;
-}
-
-static int oci_spec_sysctl(json_t *sysctl, oci_spec *spec, oci_error *err)
-{
-    if (!sysctl) return 0;
-    if (!json_is_object(sysctl))
-        return oci_fail(err, "field linux.sysctl: expected an object, found %s",
-                        oci_spec_kind(sysctl));
-    size_t n = json_object_size(sysctl);
-    spec->sysctl_keys = calloc(n + 1, sizeof *spec->sysctl_keys);
-    spec->sysctl_values = calloc(n + 1, sizeof *spec->sysctl_values);
-    if (!spec->sysctl_keys || !spec->sysctl_values)
-        return oci_fail(err, "linux.sysctl: out of memory");
-    const char *key;
-    json_t *value;
-    json_object_foreach(sysctl, key, value)
-    {
-        if (!json_is_string(value))
-            return oci_fail(err, "field linux.sysctl.%s: expected a string, found %s", key,
-                            oci_spec_kind(value));
-        if (strstr(key, "..") || strchr(key, '/'))
-            return oci_fail(err,
-                            "field linux.sysctl: expected a name like net.ipv4.ip_forward, "
-                            "found \"%s\"",
-                            key);
-        spec->sysctl_keys[spec->sysctl_count] = key;
-        spec->sysctl_values[spec->sysctl_count++] = json_string_value(value);
-    }
-    return 0;
-}
-
-static int oci_spec_propagation(json_t *linux_, oci_spec *spec, oci_error *err)
-{
-    const char *name = NULL;
-    if (oci_spec_string(linux_, "rootfsPropagation", "linux.", false, &name, err) != 0) return -1;
-    if (!name || !*name) return 0;
-    const oci_mount_flag *flag =
-        oci_mount_find(oci_mount_propagations,
-                       sizeof oci_mount_propagations / sizeof *oci_mount_propagations, name);
-    if (!flag)
-        return oci_fail(err,
-                        "field linux.rootfsPropagation: expected private, shared, slave or "
-                        "unbindable (with or without an r), found \"%s\"",
-                        name);
-    spec->rootfs_propagation = flag->flag;
-    return 0;
-}
-
-static int oci_spec_linux(json_t *linux_, oci_spec *spec, oci_error *err)
-{
-    const char *where = "linux.";
-    json_t *value;
-    if (oci_spec_namespaces(json_object_get(linux_, "namespaces"), spec, err) != 0 ||
-        oci_spec_devices(json_object_get(linux_, "devices"), spec, err) != 0 ||
-        oci_spec_sysctl(json_object_get(linux_, "sysctl"), spec, err) != 0 ||
-        oci_spec_propagation(linux_, spec, err) != 0 ||
-        oci_spec_string(linux_, "cgroupsPath", where, false, &spec->cgroups_path, err) != 0 ||
-        oci_spec_object(linux_, "resources", where, &spec->resources, err) != 0 ||
-        oci_spec_object(linux_, "seccomp", where, &spec->seccomp, err) != 0 ||
-        oci_spec_strings(linux_, "maskedPaths", where, &spec->masked_paths, NULL, err) != 0 ||
-        oci_spec_strings(linux_, "readonlyPaths", where, &spec->readonly_paths, NULL, err) != 0)
-        return -1;
-    if (((value = json_object_get(linux_, "uidMappings")) && json_array_size(value)) ||
-        ((value = json_object_get(linux_, "gidMappings")) && json_array_size(value)))
-        return oci_fail(err, "field linux.uidMappings/gidMappings: user namespaces are not "
-                             "supported by wasmrt-oci, expected no mappings");
-    if ((value = json_object_get(linux_, "intelRdt")) && json_object_size(value))
-        return oci_fail(err, "field linux.intelRdt: Intel RDT is not supported by wasmrt-oci, "
-                             "expected none");
     return 0;
 }
 
