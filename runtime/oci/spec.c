@@ -154,12 +154,9 @@ static const struct {
 static int oci_spec_rlimits(json_t *process, oci_spec *spec, oci_error *err)
 {
     json_t *array = json_object_get(process, "rlimits");
-    if (!array) return 0;
-    if (!json_is_array(array))
-        return oci_fail(err, "field process.rlimits: expected an array, found %s",
-                        oci_spec_kind(array));
-    spec->rlimits = calloc(json_array_size(array) + 1, sizeof *spec->rlimits);
-    if (!spec->rlimits) return oci_fail(err, "process.rlimits: out of memory");
+    if (oci_spec_objects(array, "process.rlimits", sizeof *spec->rlimits, (void **)&spec->rlimits,
+                         err) != 0)
+        return -1;
     size_t i;
     json_t *item;
     json_array_foreach(array, i, item)
@@ -167,9 +164,6 @@ static int oci_spec_rlimits(json_t *process, oci_spec *spec, oci_error *err)
         char where[64];
         snprintf(where, sizeof where, "process.rlimits[%zu].", i);
         const char *type = NULL;
-        if (!json_is_object(item))
-            return oci_fail(err, "field %.*s: expected an object, found %s", (int)strlen(where) - 1,
-                            where, oci_spec_kind(item));
         if (oci_spec_string(item, "type", where, true, &type, err) != 0) return -1;
         size_t k = 0;
         while (k < sizeof oci_rlimit_names / sizeof *oci_rlimit_names &&
@@ -329,20 +323,14 @@ static int oci_spec_root(json_t *root, const char *bundle, oci_spec *spec, oci_e
 
 static int oci_spec_mounts(json_t *mounts, oci_spec *spec, oci_error *err)
 {
-    if (!mounts) return 0;
-    if (!json_is_array(mounts))
-        return oci_fail(err, "field mounts: expected an array, found %s", oci_spec_kind(mounts));
-    spec->mounts = calloc(json_array_size(mounts) + 1, sizeof *spec->mounts);
-    if (!spec->mounts) return oci_fail(err, "mounts: out of memory");
+    if (oci_spec_objects(mounts, "mounts", sizeof *spec->mounts, (void **)&spec->mounts, err) != 0)
+        return -1;
     size_t i;
     json_t *item;
     json_array_foreach(mounts, i, item)
     {
         char where[48];
         snprintf(where, sizeof where, "mounts[%zu].", i);
-        if (!json_is_object(item))
-            return oci_fail(err, "field mounts[%zu]: expected an object, found %s", i,
-                            oci_spec_kind(item));
         oci_mount *mount = &spec->mounts[spec->mount_count++];
         mount->type = "";
         mount->source = "";
@@ -387,22 +375,17 @@ int oci_hooks_parse(json_t *hooks, oci_hook_list lists[OCI_HOOK_KINDS], oci_erro
         return oci_fail(err, "field hooks: expected an object, found %s", oci_spec_kind(hooks));
     for (int kind = 0; kind < OCI_HOOK_KINDS; kind++) {
         json_t *array = json_object_get(hooks, oci_hook_names[kind]);
-        if (!array) continue;
-        if (!json_is_array(array))
-            return oci_fail(err, "field hooks.%s: expected an array, found %s",
-                            oci_hook_names[kind], oci_spec_kind(array));
         oci_hook_list *list = &lists[kind];
-        list->hooks = calloc(json_array_size(array) + 1, sizeof *list->hooks);
-        if (!list->hooks) return oci_fail(err, "hooks: out of memory");
+        char field[32];
+        snprintf(field, sizeof field, "hooks.%s", oci_hook_names[kind]);
+        if (oci_spec_objects(array, field, sizeof *list->hooks, (void **)&list->hooks, err) != 0)
+            return -1;
         size_t i;
         json_t *item;
         json_array_foreach(array, i, item)
         {
             char where[64];
             snprintf(where, sizeof where, "hooks.%s[%zu].", oci_hook_names[kind], i);
-            if (!json_is_object(item))
-                return oci_fail(err, "field %.*s: expected an object, found %s",
-                                (int)strlen(where) - 1, where, oci_spec_kind(item));
             oci_hook *hook = &list->hooks[list->count++];
             long long timeout = 0;
             if (oci_spec_string(item, "path", where, true, &hook->path, err) != 0 ||

@@ -108,3 +108,21 @@ int oci_spec_object(json_t *object, const char *key, const char *where, json_t *
     *out = value;
     return 0;
 }
+
+int oci_spec_objects(json_t *array, const char *field, size_t size, void **out, oci_error *err)
+{
+    *out = NULL;
+    if (!array) return 0;
+    if (!json_is_array(array))
+        return oci_fail(err, "field %s: expected an array, found %s", field, oci_spec_kind(array));
+    size_t i;
+    json_t *item;
+    json_array_foreach(array, i, item)
+    {
+        if (!json_is_object(item))
+            return oci_fail(err, "field %s[%zu]: expected an object, found %s", field, i,
+                            oci_spec_kind(item));
+    }
+    *out = calloc(json_array_size(array) + 1, size);
+    return *out ? 0 : oci_fail(err, "field %s: out of memory", field);
+}

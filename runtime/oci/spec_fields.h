@@ -30,6 +30,10 @@ int oci_spec_strings(json_t *object, const char *key, const char *where, const c
 int oci_spec_object(json_t *object, const char *key, const char *where, json_t **out,
                     oci_error *err);
 
+/* An array member (absent: none) whose items must all be objects: checked, and *out
+ * allocated zeroed with room for one element of size bytes per item, plus one. */
+int oci_spec_objects(json_t *array, const char *field, size_t size, void **out, oci_error *err);
+
 /* MS_PRIVATE, MS_SLAVE | MS_REC, ... for "private", "rslave", ...; 0 when unknown. */
 unsigned long oci_mount_propagation(const char *name);
 

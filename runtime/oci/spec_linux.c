@@ -23,12 +23,9 @@ static const struct {
 
 static int oci_spec_namespaces(json_t *array, oci_spec *spec, oci_error *err)
 {
-    if (!array) return 0;
-    if (!json_is_array(array))
-        return oci_fail(err, "field linux.namespaces: expected an array, found %s",
-                        oci_spec_kind(array));
-    spec->namespaces = calloc(json_array_size(array) + 1, sizeof *spec->namespaces);
-    if (!spec->namespaces) return oci_fail(err, "linux.namespaces: out of memory");
+    if (oci_spec_objects(array, "linux.namespaces", sizeof *spec->namespaces,
+                         (void **)&spec->namespaces, err) != 0)
+        return -1;
     size_t i;
     json_t *item;
     json_array_foreach(array, i, item)
@@ -36,9 +33,6 @@ static int oci_spec_namespaces(json_t *array, oci_spec *spec, oci_error *err)
         char where[48];
         snprintf(where, sizeof where, "linux.namespaces[%zu].", i);
         const char *type = NULL, *path = NULL;
-        if (!json_is_object(item))
-            return oci_fail(err, "field linux.namespaces[%zu]: expected an object, found %s", i,
-                            oci_spec_kind(item));
         if (oci_spec_string(item, "type", where, true, &type, err) != 0 ||
             oci_spec_string(item, "path", where, false, &path, err) != 0)
             return -1;
@@ -79,21 +73,15 @@ const oci_namespace *oci_spec_namespace(const oci_spec *spec, int flag)
 
 static int oci_spec_devices(json_t *array, oci_spec *spec, oci_error *err)
 {
-    if (!array) return 0;
-    if (!json_is_array(array))
-        return oci_fail(err, "field linux.devices: expected an array, found %s",
-                        oci_spec_kind(array));
-    spec->devices = calloc(json_array_size(array) + 1, sizeof *spec->devices);
-    if (!spec->devices) return oci_fail(err, "linux.devices: out of memory");
+    if (oci_spec_objects(array, "linux.devices", sizeof *spec->devices, (void **)&spec->devices,
+                         err) != 0)
+        return -1;
     size_t i;
     json_t *item;
     json_array_foreach(array, i, item)
     {
         char where[48];
         snprintf(where, sizeof where, "linux.devices[%zu].", i);
-        if (!json_is_object(item))
-            return oci_fail(err, "field linux.devices[%zu]: expected an object, found %s", i,
-                            oci_spec_kind(item));
         oci_device *device = &spec->devices[spec->device_count++];
         const char *type = NULL;
         long long major = 0, minor = 0, mode = 0666, uid = 0, gid = 0;

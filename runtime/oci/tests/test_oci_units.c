@@ -152,6 +152,8 @@ static void bad_configs_are_refused_naming_the_field(void **state)
                  "mounts[0].destination");
     refused_with(CONFIG_HEAD CONFIG_PROCESS ", \"mounts\": [{\"destination\": \"/x\"}]}",
                  "mounts[0].type");
+    refused_with(CONFIG_HEAD CONFIG_PROCESS ", \"mounts\": [1]}",
+                 "field mounts[0]: expected an object, found an integer");
     refused_with(CONFIG_HEAD CONFIG_PROCESS ", \"mounts\": [{\"destination\": \"/x\", \"type\":"
                                             " \"tmpfs\", \"options\": [\"tmpcopyup\"]}]}",
                  "not supported");
