@@ -57,6 +57,14 @@ int target_command_module(target *t, const workload_invocation *w, const char *s
     return 0;
 }
 
+size_t target_command_wasm_listen(const workload_invocation *w, char *env, size_t size)
+{
+    env[0] = '\0';
+    if (!w->serves_http || w->arg_count < 1) return 0;
+    snprintf(env, size, "WASMRT_LISTEN=%s", w->args[0]);
+    return 1;
+}
+
 void target_command_details(target *t, const char *cold_start)
 {
     json_object_set_new(t->details, "execution_model", json_string("process per instance"));

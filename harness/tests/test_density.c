@@ -175,6 +175,19 @@ static void sweep_runc(void **state)
     sweep_one("runc", NULL);
 }
 
+/* The Wasm module in a container: wasmrt-oci straight and through dockerd. */
+static void sweep_runc_wasmrt(void **state)
+{
+    (void)state;
+    sweep_one("runc:wasmrt", NULL);
+}
+
+static void sweep_docker_wasmrt(void **state)
+{
+    (void)state;
+    sweep_one("docker:wasmrt", NULL);
+}
+
 static void sweep_docker(void **state)
 {
     (void)state;
@@ -253,6 +266,8 @@ int main(void)
         cmocka_unit_test(sweep_wasmrt_explicit),
         cmocka_unit_test(sweep_runc),
         cmocka_unit_test(sweep_docker),
+        cmocka_unit_test(sweep_runc_wasmrt),
+        cmocka_unit_test(sweep_docker_wasmrt),
         cmocka_unit_test(ctrl_c_removes_every_instance),
     };
     return cmocka_run_group_tests(tests, become_subreaper, NULL);

@@ -44,8 +44,8 @@
 #define HTTP_TEST_SANITIZED 0
 #endif
 
-static const char *const server_targets[] = {"native", "runc", "docker:host", "docker:bridge",
-                                             "wasmrt-cli"};
+static const char *const server_targets[] = {
+    "native", "runc", "docker:host", "docker:bridge", "wasmrt-cli", "runc:wasmrt", "docker:wasmrt"};
 #define SERVER_TARGET_COUNT (sizeof server_targets / sizeof server_targets[0])
 
 /* ---- options and scenario checks ---- */

@@ -3,6 +3,8 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include <stddef.h>
+
 #include "wasmrt.h"
 
 /* Exit statuses of `wasmrt` itself; a guest's own proc_exit code passes through. */
@@ -18,6 +20,11 @@ int cli_run(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 /* `wasmrt bench-instantiate MODULE [RUNS]`: in-process load/instantiate/start times. */
 int cli_bench_instantiate(int argc, char **argv);
+
+/* Binds and listens on "A.B.C.D:PORT", "localhost:PORT" or "[v6]:PORT"; returns the
+ * socket, or -1 with why filled (a bad address, or the system's reason). For port 0,
+ * *chosen_port gets the port the kernel picked (0 otherwise). */
+int cli_listen(const char *spec, int *chosen_port, char *why, size_t why_size);
 
 /* Reads and loads a module, printing "wasmrt: <path>: <what went wrong>" on failure. */
 wasmrt_status cli_module_load(wasmrt_engine *engine, const char *path, wasmrt_module **out);
