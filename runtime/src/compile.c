@@ -26,14 +26,13 @@ static int compile_blocktype(compiler *c, const wasmrt_valtype **params, uint32_
         r->p++;
         return 1;
     }
-    if (b == 0x7f || b == 0x7e || b == 0x7d || b == 0x7c || b == 0x70 || b == 0x6f) {
+    if (b == 0x7f || b == 0x7e || b == 0x7d || b == 0x7c || b == 0x7b || b == 0x70 ||
+        b == 0x6f) {
         r->p++;
         *single = (wasmrt_valtype)b;
         *nr = 1;
         return 1;
     }
-    if (b == 0x7b)
-        return emit_fail(c, WASMRT_ERR_UNSUPPORTED, "SIMD not supported yet (v128 block type)");
     int64_t idx;
     if (!reader_sleb(r, 33, &idx)) {
         c->failed = 1;
@@ -316,10 +315,9 @@ static int compile_body(compiler *c)
                     c->failed = 1;
                     return 0;
                 }
-                if (vt == 0x7b)
-                    return emit_fail(c, WASMRT_ERR_UNSUPPORTED, "SIMD not supported yet (v128 select)");
                 t = (wasmrt_valtype)vt;
-                if (t != WASMRT_I32 && t != WASMRT_I64 && t != WASMRT_F32 && t != WASMRT_F64 && !valtype_is_ref(t))
+                if (t != WASMRT_I32 && t != WASMRT_I64 && t != WASMRT_F32 && t != WASMRT_F64 &&
+                    t != WASMRT_V128 && !valtype_is_ref(t))
                     return emit_fail(c, WASMRT_ERR_MALFORMED, "malformed value type");
             }
             if (!emit_pop(c, WASMRT_I32, &cond) || !emit_pop(c, t, &y) || !emit_pop(c, t, &x))
@@ -333,7 +331,7 @@ static int compile_body(compiler *c)
             }
             if (emit_live(c)) {
                 uint32_t sx = emit_src(c, &x), sy = emit_src(c, &y), sc = emit_src(c, &cond);
-                emit_op(c, OP_SELECT);
+                emit_op(c, t == WASMRT_V128 ? OP_V128_SELECT : OP_SELECT);
                 emit_result(c, t);
                 emit_word(c, sx);
                 emit_word(c, sy);
@@ -364,7 +362,7 @@ static int compile_body(compiler *c)
             if (a >= m->global_count)
                 return emit_fail(c, WASMRT_ERR_INVALID, "unknown global %u", a);
             if (emit_live(c)) {
-                emit_op(c, OP_GLOBAL_GET);
+                emit_op(c, m->globals[a].type == WASMRT_V128 ? OP_V128_GLOBAL_GET : OP_GLOBAL_GET);
                 emit_result(c, m->globals[a].type);
                 emit_word(c, a);
             } else {
@@ -383,7 +381,8 @@ static int compile_body(compiler *c)
                 return 0;
             if (emit_live(c)) {
                 uint32_t s = emit_src(c, &v);
-                compile_words(c, OP_GLOBAL_SET, (uint32_t[]){a, s}, 2);
+                compile_words(c, m->globals[a].type == WASMRT_V128 ? OP_V128_GLOBAL_SET : OP_GLOBAL_SET,
+                              (uint32_t[]){a, s}, 2);
             }
             break;
         }
@@ -551,8 +550,9 @@ static int compile_body(compiler *c)
                 return 0;
             break;
         case 0xfd:
-            r->p--;
-            return emit_fail(c, WASMRT_ERR_UNSUPPORTED, "SIMD not supported yet (opcode 0xfd)");
+            if (!compile_simd(c))
+                return 0;
+            break;
         default:
             if (op >= 0x45 && op <= 0xc4) {
                 compile_numeric(c, op);
@@ -724,6 +724,8 @@ wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, cod
     emit_ctrl_push(&c, CTRL_FUNC, NULL, 0, t->results, t->result_count, TYPE_UNKNOWN);
     if (c.metered)
         emit_op(&c, OP_CHECK);
+    if (c.emit)
+        compile_simd_prologue(&c);
     compile_body(&c);
     if (c.failed || c.r.status != WASMRT_OK) {
         wasmrt_status s = c.r.status != WASMRT_OK ? c.r.status : WASMRT_ERR_INVALID;

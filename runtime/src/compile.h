@@ -203,4 +203,15 @@ int compile_prefixed(compiler *c);
 void compile_const(compiler *c, wasmrt_valtype t, uint64_t bits);
 void compile_numeric(compiler *c, uint8_t op);
 
+/* compile_simd.c: the 0xfd instructions and the v128 moves */
+/* One 0xfd instruction, its prefix byte read. */
+int compile_simd(compiler *c);
+/* Copies the v128 in slot src to slot dst (both halves). */
+void compile_simd_move(compiler *c, uint32_t dst, uint32_t src);
+/* Whether the function returns a v128 (its returns move both halves), and that return. */
+int compile_simd_returns(const compiler *c);
+void compile_simd_return(compiler *c);
+/* Zeroes the high halves of v128 locals at entry (the interpreter zeroes the rest). */
+void compile_simd_prologue(compiler *c);
+
 #endif

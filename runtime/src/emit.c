@@ -151,6 +151,10 @@ static void emit_move(compiler *c, uint32_t dst, const operand *o)
         emit_word(c, (uint32_t)o->bits);
     } else {
         uint32_t src = o->kind == OPERAND_LOCAL ? o->local : emit_slot(c, o->pos);
+        if (o->type == WASMRT_V128) {
+            compile_simd_move(c, dst, src);
+            return;
+        }
         if (src == dst || emit_copy_pair(c, dst, src))
             return;
         emit_op(c, OP_COPY);
@@ -429,6 +433,10 @@ static void emit_target(compiler *c, ctrl *f)
 void emit_return(compiler *c)
 {
     uint32_t n = c->fn->type->result_count;
+    if (emit_live(c) && n && compile_simd_returns(c)) {
+        compile_simd_return(c);
+        return;
+    }
     if (emit_live(c) && n == 1 && c->stack[c->height - 1].kind != OPERAND_STACK) {
         /* a local is returned from where it is; a constant or local + constant is
            computed straight into the result slot 0 */
