@@ -72,7 +72,10 @@ int trap_ensure(void);
     X(memory_copy, OP_MEMORY_COPY) X(memory_fill, OP_MEMORY_FILL)                        \
     X(memory_init, OP_MEMORY_INIT) X(table_get, OP_TABLE_GET) X(table_set, OP_TABLE_SET) \
     X(table_grow, OP_TABLE_GROW) X(table_fill, OP_TABLE_FILL)                            \
-    X(table_copy, OP_TABLE_COPY) X(table_init, OP_TABLE_INIT)
+    X(table_copy, OP_TABLE_COPY) X(table_init, OP_TABLE_INIT)                            \
+    X(v128_op, OP_V128_OP) X(v128_load, OP_V128_LOAD_GUARD)                              \
+    X(v128_load, OP_V128_LOAD_CHECKED) X(v128_store, OP_V128_STORE_GUARD)                \
+    X(v128_store, OP_V128_STORE_CHECKED)
 #define EXEC_OP_DECLARE(name, op)                                                        \
     wasmrt_trap_kind exec_op_##name(wasmrt_instance *inst, uint64_t *fp, const uint64_t *pc);
 EXEC_SHARED_OPS(EXEC_OP_DECLARE)

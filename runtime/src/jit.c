@@ -31,6 +31,7 @@
 #include "memory.h"
 #include "numeric.h"
 #include "ops.h"
+#include "simd.h"
 
 #if defined(__x86_64__) && defined(__linux__)
 #define JIT_X64 1
@@ -860,8 +861,18 @@ static uint32_t op_words(int op, const uint64_t *pc)
     case OP_MOVE_GUARD8: case OP_MOVE_CHECKED1: case OP_MOVE_CHECKED2: case OP_MOVE_CHECKED4:
     case OP_MOVE_CHECKED8:
         return 7;
-    case OP_FUNNEL_STORE_GUARD: case OP_FUNNEL_STORE_CHECKED:
+    case OP_FUNNEL_STORE_GUARD: case OP_FUNNEL_STORE_CHECKED: case OP_V128_OP:
         return 8;
+    case OP_V128_COPY: case OP_V128_RETURN: case OP_V128_GLOBAL_GET: case OP_V128_GLOBAL_SET:
+        return 3;
+    case OP_V128_CONST:
+        return 4;
+    case OP_V128_SELECT:
+        return 5;
+    case OP_V128_STORE_GUARD: case OP_V128_STORE_CHECKED:
+        return 6;
+    case OP_V128_LOAD_GUARD: case OP_V128_LOAD_CHECKED:
+        return 7;
     case OP_BR_TABLE:
         return pc[2] < UINT32_MAX ? 4 + (uint32_t)pc[2] : 0;
     default:
@@ -1065,6 +1076,13 @@ static int emit_instruction(jit *j, int op, uint32_t k)
         ld(j, W, RAX, pc[1]);
         st(j, RAX, 0);
         goto leave_ok;
+    case OP_V128_RETURN:
+        for (uint64_t i = 0; i < pc[1]; i++)
+            for (uint64_t half = 0; half <= EXEC_V128_HI; half += EXEC_V128_HI) {
+                ld(j, W, RAX, pc[2] + i + half);
+                st(j, RAX, i + half);
+            }
+        goto leave_ok;
     case OP_RETURN0:
         goto leave_ok;
     case OP_CALL:
@@ -1217,6 +1235,77 @@ static int emit_instruction(jit *j, int op, uint32_t k)
         op_mem(j, 0, 0x8b, 1, RAX, RAX, -1, 0, (int32_t)offsetof(wasmrt_table, size));
         st(j, RAX, pc[1]);
         return 1;
+    /* 128-bit SIMD: the moves here (both halves, the high one EXEC_V128_HI slots up),
+       the lane work and memory access in exec_ops.c's shared C */
+    case OP_V128_CONST:
+        for (int h = 0; h < 2; h++) {
+            mov_imm(j, RAX, pc[2 + h]);
+            st(j, RAX, pc[1] + (h ? EXEC_V128_HI : 0));
+        }
+        return 1;
+    case OP_V128_COPY:
+        ld(j, W, RAX, pc[2]);
+        ld(j, W, RCX, pc[2] + EXEC_V128_HI);
+        st(j, RAX, pc[1]);
+        st(j, RCX, pc[1] + EXEC_V128_HI);
+        return 1;
+    case OP_V128_SELECT:
+        /* [op, dst, a, b, cond]: both halves chosen before either is written */
+        ld(j, W, RAX, pc[3]);
+        ld(j, W, RCX, pc[3] + EXEC_V128_HI);
+        op_mem(j, 0, 0x83, 1, 7, RBX, -1, 0, slot_disp(pc[4]));
+        b1(j, 0);
+        op_mem(j, W, 0x450f, 2, RAX, RBX, -1, 0, slot_disp(pc[2]));
+        op_mem(j, W, 0x450f, 2, RCX, RBX, -1, 0, slot_disp(pc[2] + EXEC_V128_HI));
+        st(j, RAX, pc[1]);
+        st(j, RCX, pc[1] + EXEC_V128_HI);
+        return 1;
+    case OP_V128_GLOBAL_GET:
+        op_mem(j, W, 0x8b, 1, RAX, R15, -1, 0, (int32_t)offsetof(wasmrt_instance, globals));
+        op_mem(j, W, 0x8b, 1, RAX, RAX, -1, 0, (int32_t)(pc[2] * 8));
+        op_mem(j, W, 0x8b, 1, RCX, RAX, -1, 0, (int32_t)offsetof(wasmrt_global, value));
+        op_mem(j, W, 0x8b, 1, RDX, RAX, -1, 0, (int32_t)offsetof(wasmrt_global, value_hi));
+        st(j, RCX, pc[1]);
+        st(j, RDX, pc[1] + EXEC_V128_HI);
+        return 1;
+    case OP_V128_GLOBAL_SET:
+        op_mem(j, W, 0x8b, 1, RAX, R15, -1, 0, (int32_t)offsetof(wasmrt_instance, globals));
+        op_mem(j, W, 0x8b, 1, RAX, RAX, -1, 0, (int32_t)(pc[1] * 8));
+        ld(j, W, RCX, pc[2]);
+        ld(j, W, RDX, pc[2] + EXEC_V128_HI);
+        op_mem(j, W, 0x89, 1, RCX, RAX, -1, 0, (int32_t)offsetof(wasmrt_global, value));
+        op_mem(j, W, 0x89, 1, RDX, RAX, -1, 0, (int32_t)offsetof(wasmrt_global, value_hi));
+        return 1;
+    case OP_V128_LOAD_GUARD:
+    case OP_V128_LOAD_CHECKED:
+        if (pc[4] != SIMD_v128_load)
+            break; /* the others: exec_ops.c */
+        /* [op, dst, addr, offset, sub, vector, lane]: 16 bytes as two 8-byte halves */
+        {
+            int32_t disp = mem_address(j, pc[2], 0, pc[3], 16, op == OP_V128_LOAD_CHECKED, RAX);
+            load_rcx(j, 8, disp);
+            op_mem(j, W, 0x8b, 1, RDX, R13, RAX, 0, disp + 8);
+            st(j, RCX, pc[1]);
+            st(j, RDX, pc[1] + EXEC_V128_HI);
+        }
+        return 1;
+    case OP_V128_STORE_GUARD:
+    case OP_V128_STORE_CHECKED:
+        if (pc[4] != SIMD_v128_store)
+            break;
+        /* [op, addr, vector, offset, sub, lane] */
+        {
+            int32_t disp = mem_address(j, pc[1], 0, pc[3], 16, op == OP_V128_STORE_CHECKED, RDX);
+            ld(j, W, RCX, pc[2]);
+            store_rcx(j, 8, RDX, disp);
+            ld(j, W, RCX, pc[2] + EXEC_V128_HI);
+            store_rcx(j, 8, RDX, disp + 8);
+        }
+        return 1;
+    default:
+        break;
+    }
+    switch (op) {
 #define CASE_SHARED(name, op)                                                            \
     case op:                                                                             \
         call_shared(j, (const void *)exec_op_##name, pc);                                \
