@@ -1,8 +1,15 @@
 /* exec_simd.c: the lane operations of the 128-bit SIMD instructions (simd.h), written
  * once for every tier: the interpreter's handlers and compiled code call these, so a
- * lane, a saturation or a NaN comes out the same whichever tier ran. Floats follow
- * the scalar instructions' rules (numeric.h): min/max propagate NaN and order signed
- * zeros, rounding quiets a signalling NaN, pmin/pmax return an operand as it is. */
+ * lane, a saturation or a NaN comes out the same whichever tier ran.
+ *
+ * Which NaN a float lane gives is pinned down here, not left to the C compiler (which
+ * may swap the operands of a commutative op), and chosen as x86's SSE instructions
+ * give it with the first operand first, so that inline SSE code (simd_x64.c) returns
+ * the same bits: add, sub, mul, div and sqrt return the first NaN operand quieted,
+ * else the second quieted, else the default NaN (sign set, payload only the quiet
+ * bit); min and max return the default NaN when either operand is a NaN (and order
+ * signed zeros); rounding quiets a signalling NaN; pmin/pmax return an operand as it
+ * is. All of these are NaNs the spec allows. */
 #include <string.h>
 
 #include "numeric.h"
@@ -53,6 +60,36 @@ static uint16_t sat_u16(int32_t x)
 static uint32_t f32_to(float f)
 {
     return (uint32_t)num_f32_bits(f);
+}
+
+/* A float lane's result r of a op b by the rule above (b = a for unary ops). */
+static float f32_nan(float r, float a, float b)
+{
+    if (!isnan(r)) return r;
+    uint32_t bits = isnan(a) ? f32_to(a) : isnan(b) ? f32_to(b) : 0xffc00000u;
+    return num_f32(bits | 0x00400000u);
+}
+static double f64_nan(double r, double a, double b)
+{
+    if (!isnan(r)) return r;
+    uint64_t bits = isnan(a) ? num_f64_bits(a) : isnan(b) ? num_f64_bits(b) : 0xfff8000000000000ull;
+    return num_f64(bits | 0x0008000000000000ull);
+}
+static float f32_min(float a, float b)
+{
+    return isnan(a) || isnan(b) ? num_f32(0xffc00000u) : num_f32_min(a, b);
+}
+static float f32_max(float a, float b)
+{
+    return isnan(a) || isnan(b) ? num_f32(0xffc00000u) : num_f32_max(a, b);
+}
+static double f64_min(double a, double b)
+{
+    return isnan(a) || isnan(b) ? num_f64(0xfff8000000000000ull) : num_f64_min(a, b);
+}
+static double f64_max(double a, double b)
+{
+    return isnan(a) || isnan(b) ? num_f64(0xfff8000000000000ull) : num_f64_max(a, b);
 }
 
 /* Lane loops: N lanes of field F, r.F[i] = expression of a.F[i], b.F[i]. */
@@ -633,25 +670,25 @@ void simd_apply(uint32_t sub, v128 *out, const v128 *a, const v128 *b, const v12
         BIN(4, u32, a->u32[i] ^ 0x80000000u);
         break;
     case SIMD_f32x4_sqrt:
-        BIN(4, f32, sqrtf(a->f32[i]));
+        BIN(4, f32, f32_nan(sqrtf(a->f32[i]), a->f32[i], a->f32[i]));
         break;
     case SIMD_f32x4_add:
-        BIN(4, f32, a->f32[i] + b->f32[i]);
+        BIN(4, f32, f32_nan(a->f32[i] + b->f32[i], a->f32[i], b->f32[i]));
         break;
     case SIMD_f32x4_sub:
-        BIN(4, f32, a->f32[i] - b->f32[i]);
+        BIN(4, f32, f32_nan(a->f32[i] - b->f32[i], a->f32[i], b->f32[i]));
         break;
     case SIMD_f32x4_mul:
-        BIN(4, f32, a->f32[i] * b->f32[i]);
+        BIN(4, f32, f32_nan(a->f32[i] * b->f32[i], a->f32[i], b->f32[i]));
         break;
     case SIMD_f32x4_div:
-        BIN(4, f32, a->f32[i] / b->f32[i]);
+        BIN(4, f32, f32_nan(a->f32[i] / b->f32[i], a->f32[i], b->f32[i]));
         break;
     case SIMD_f32x4_min:
-        BIN(4, u32, f32_to(num_f32_min(a->f32[i], b->f32[i])));
+        BIN(4, u32, f32_to(f32_min(a->f32[i], b->f32[i])));
         break;
     case SIMD_f32x4_max:
-        BIN(4, u32, f32_to(num_f32_max(a->f32[i], b->f32[i])));
+        BIN(4, u32, f32_to(f32_max(a->f32[i], b->f32[i])));
         break;
     case SIMD_f32x4_pmin:
         BIN(4, u32, b->f32[i] < a->f32[i] ? b->u32[i] : a->u32[i]);
@@ -692,25 +729,25 @@ void simd_apply(uint32_t sub, v128 *out, const v128 *a, const v128 *b, const v12
         BIN(2, u64, a->u64[i] ^ 0x8000000000000000ull);
         break;
     case SIMD_f64x2_sqrt:
-        BIN(2, f64, sqrt(a->f64[i]));
+        BIN(2, f64, f64_nan(sqrt(a->f64[i]), a->f64[i], a->f64[i]));
         break;
     case SIMD_f64x2_add:
-        BIN(2, f64, a->f64[i] + b->f64[i]);
+        BIN(2, f64, f64_nan(a->f64[i] + b->f64[i], a->f64[i], b->f64[i]));
         break;
     case SIMD_f64x2_sub:
-        BIN(2, f64, a->f64[i] - b->f64[i]);
+        BIN(2, f64, f64_nan(a->f64[i] - b->f64[i], a->f64[i], b->f64[i]));
         break;
     case SIMD_f64x2_mul:
-        BIN(2, f64, a->f64[i] * b->f64[i]);
+        BIN(2, f64, f64_nan(a->f64[i] * b->f64[i], a->f64[i], b->f64[i]));
         break;
     case SIMD_f64x2_div:
-        BIN(2, f64, a->f64[i] / b->f64[i]);
+        BIN(2, f64, f64_nan(a->f64[i] / b->f64[i], a->f64[i], b->f64[i]));
         break;
     case SIMD_f64x2_min:
-        BIN(2, u64, num_f64_bits(num_f64_min(a->f64[i], b->f64[i])));
+        BIN(2, u64, num_f64_bits(f64_min(a->f64[i], b->f64[i])));
         break;
     case SIMD_f64x2_max:
-        BIN(2, u64, num_f64_bits(num_f64_max(a->f64[i], b->f64[i])));
+        BIN(2, u64, num_f64_bits(f64_max(a->f64[i], b->f64[i])));
         break;
     case SIMD_f64x2_pmin:
         BIN(2, u64, b->f64[i] < a->f64[i] ? b->u64[i] : a->u64[i]);

@@ -32,6 +32,7 @@
 #include "numeric.h"
 #include "ops.h"
 #include "simd.h"
+#include "simd_x64.h"
 
 #if defined(__x86_64__) && defined(__linux__)
 #define JIT_X64 1
@@ -914,6 +915,64 @@ static int emit_inline_unary(jit *j, int op, const uint64_t *pc)
     }
 }
 
+/* ---- 128-bit SIMD: a v128 slot's halves to and from an xmm register ---- */
+
+/* [pfx] 0F opc with xmm (0-7) and [rbx + disp32] */
+static void sse_slot(jit *j, int pfx, unsigned opc, int xmm, int32_t disp)
+{
+    if (pfx)
+        b1(j, (unsigned)pfx);
+    b1(j, 0x0f);
+    b1(j, opc);
+    b1(j, 0x80 | (unsigned)(xmm & 7) << 3 | (RBX & 7));
+    b4(j, (uint32_t)disp);
+}
+
+static void xmm_load(jit *j, int xmm, uint64_t slot)
+{
+    sse_slot(j, 0xf3, 0x7e, xmm, slot_disp(slot));              /* movq xmm, [lo] */
+    sse_slot(j, 0, 0x16, xmm, slot_disp(slot + EXEC_V128_HI)); /* movhps xmm, [hi] */
+}
+
+static void xmm_store(jit *j, int xmm, uint64_t slot)
+{
+    sse_slot(j, 0x66, 0xd6, xmm, slot_disp(slot));             /* movq [lo], xmm */
+    sse_slot(j, 0, 0x17, xmm, slot_disp(slot + EXEC_V128_HI)); /* movhps [hi], xmm */
+}
+
+/* OP_V128_OP ([op, dst, sub, a, b, c, imm, imm]) as SSE code (simd_x64.c): the
+ * operands into xmm0-2 (a scalar one into rax), the result from xmm0 or rax; 0 when
+ * the operation has no SSE form on this CPU. */
+static int v128_inline(jit *j, const uint64_t *pc)
+{
+    static const simd_x64_regs regs = {0, 1, 2, {3, 4, 5}, RAX, RCX};
+    uint8_t code[SIMD_X64_MAX];
+    uint32_t sub = (uint32_t)pc[2];
+    size_t n = simd_x64_lower(code, sub, (const uint8_t *)&pc[6], &regs, simd_x64_features());
+    if (!n || sub > 0xff)
+        return 0;
+    uint8_t sig = simd_table[sub].sig;
+    if (sig == SIMD_SPLAT)
+        ld(j, W, RAX, pc[3]);
+    else
+        xmm_load(j, 0, pc[3]);
+    if (sig == SIMD_VV_V || sig == SIMD_VVV_V || sig == SIMD_SHUFFLE)
+        xmm_load(j, 1, pc[4]);
+    else if (sig == SIMD_VI_V || sig == SIMD_REPLACE)
+        ld(j, W, RAX, pc[4]);
+    if (sig == SIMD_VVV_V)
+        xmm_load(j, 2, pc[5]);
+    if (!jit_grow(j, n))
+        return 1;
+    memcpy(j->b + j->len, code, n);
+    j->len += n;
+    if (sig == SIMD_V_I32 || sig == SIMD_EXTRACT)
+        st(j, RAX, pc[1]);
+    else
+        xmm_store(j, 0, pc[1]);
+    return 1;
+}
+
 /* Writes the machine code of the instruction at word k; 0 if it cannot. */
 static int emit_instruction(jit *j, int op, uint32_t k)
 {
@@ -1276,6 +1335,10 @@ static int emit_instruction(jit *j, int op, uint32_t k)
         op_mem(j, W, 0x89, 1, RCX, RAX, -1, 0, (int32_t)offsetof(wasmrt_global, value));
         op_mem(j, W, 0x89, 1, RDX, RAX, -1, 0, (int32_t)offsetof(wasmrt_global, value_hi));
         return 1;
+    case OP_V128_OP:
+        if (v128_inline(j, pc))
+            return 1;
+        break; /* exec_ops.c */
     case OP_V128_LOAD_GUARD:
     case OP_V128_LOAD_CHECKED:
         if (pc[4] != SIMD_v128_load)

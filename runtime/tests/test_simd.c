@@ -189,6 +189,78 @@ static void test_v128_memory_and_bounds(void **state)
     }
 }
 
+/* The float lane operations give the same bits in both tiers (the interpreter's C and
+ * the compiler's SSE code), NaN payloads and signs included, and the NaN rules
+ * exec_simd.c names: min/max give the default NaN, add the first NaN operand quieted. */
+static void test_float_lanes_agree_between_tiers(void **state)
+{
+    (void)state;
+    static const char *const ops[] = {"f32x4.add",
+                                      "f32x4.sub",
+                                      "f32x4.mul",
+                                      "f32x4.div",
+                                      "f32x4.min",
+                                      "f32x4.max",
+                                      "f32x4.pmin",
+                                      "f32x4.pmax",
+                                      "f64x2.add",
+                                      "f64x2.sub",
+                                      "f64x2.mul",
+                                      "f64x2.div",
+                                      "f64x2.min",
+                                      "f64x2.max",
+                                      "f64x2.pmin",
+                                      "f64x2.pmax",
+                                      "f32x4.sqrt",
+                                      "f32x4.ceil",
+                                      "f32x4.nearest",
+                                      "f64x2.sqrt",
+                                      "f64x2.floor",
+                                      "f64x2.trunc",
+                                      "f32x4.demote_f64x2_zero",
+                                      "f64x2.promote_low_f32x4",
+                                      "i32x4.trunc_sat_f32x4_u",
+                                      "i32x4.trunc_sat_f64x2_s_zero"};
+    /* f32 lanes: a quiet NaN with a payload, a signalling one, -1, +0, -0, inf, 2.5,
+       4e9; as f64 lanes the same bits pair up into other NaNs and numbers */
+    static const uint32_t lanes[] = {0x7fc01234u, 0xff800001u, 0xbf800000u, 0x00000000u,
+                                     0x80000000u, 0x7f800000u, 0x40200000u, 0x4f6e6b28u};
+    static const uint64_t f64[] = {0x7ff0000000000001ull, 0xfff8000000abcdefull,
+                                   0xbff0000000000000ull, 0x8000000000000000ull,
+                                   0x7ff0000000000000ull, 0x41f0000000000000ull};
+    test_env env[2];
+    simd_env(&env[0], &simd_cases[0]); /* interp, guard */
+    simd_env(&env[1], &simd_cases[2]); /* jit, guard */
+    for (size_t op = 0; op < sizeof ops / sizeof ops[0]; op++)
+        for (size_t i = 0; i < 8; i++)
+            for (size_t k = 0; k < 8; k++) {
+                wasmrt_value args[2] = {
+                    v128_i32x4(lanes[i], lanes[k], lanes[(i + 3) % 8], lanes[(k + 5) % 8]),
+                    v128_i32x4(lanes[k], lanes[(i + 1) % 8], lanes[(k + 2) % 8], lanes[i])};
+                if (i < 6 && k < 6) { /* f64 lanes for the f64x2 operations */
+                    args[0].of.v128[0] = f64[i];
+                    args[1].of.v128[0] = f64[k];
+                }
+                wasmrt_value r0 = simd_call(&env[0], ops[op], args, 2);
+                wasmrt_value r1 = simd_call(&env[1], ops[op], args, 2);
+                if (r0.of.v128[0] != r1.of.v128[0] || r0.of.v128[1] != r1.of.v128[1])
+                    fail_msg("%s (inputs %zu, %zu): interp %016llx%016llx, jit %016llx%016llx",
+                             ops[op], i, k, (unsigned long long)r0.of.v128[1],
+                             (unsigned long long)r0.of.v128[0], (unsigned long long)r1.of.v128[1],
+                             (unsigned long long)r1.of.v128[0]);
+            }
+    /* min of a NaN lane is the default NaN; add returns the first NaN operand quieted */
+    wasmrt_value args[2] = {v128_i32x4(0x7fc01234u, 1, 0xff800001u, 0),
+                            v128_i32x4(0x3f800000u, 0x7fc05678u, 0x7fc05678u, 0)};
+    wasmrt_value r = simd_call(&env[1], "f32x4.min", args, 2);
+    assert_int_equal(r.of.v128[0], 0xffc00000ffc00000ull);
+    r = simd_call(&env[1], "f32x4.add", args, 2);
+    assert_int_equal(r.of.v128[0], 0x7fc056787fc01234ull);
+    assert_int_equal((uint32_t)r.of.v128[1], 0xffc00001u);
+    test_env_free(&env[0]);
+    test_env_free(&env[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_v128_globals),
         cmocka_unit_test(test_v128_select_branch_and_two_results),
         cmocka_unit_test(test_v128_memory_and_bounds),
+        cmocka_unit_test(test_float_lanes_agree_between_tiers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
