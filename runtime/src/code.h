@@ -26,7 +26,8 @@ static inline uint32_t *code_relocs(code *cd)
     return (uint32_t *)(cd->words + cd->word_count);
 }
 
-/* Validates (out == NULL) or translates one defined function (compile.c). */
+/* Translates one defined function to the interpreter's code (emit.c; the pass
+ * of compile.h with the interpreter's backend). */
 wasmrt_status compile_function(const wasmrt_module *module, const func_entry *fn, code **out,
                                wasmrt_error *error);
 /* The compiled code of fn, translating it on first use (thread-safe). */

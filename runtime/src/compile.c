@@ -1,18 +1,179 @@
-/* compile.c: one pass over a function body, opcode by opcode, that validates it (the
- * spec's type-checking algorithm) and, when translating, emits the internal code of
- * ops.h through emit.c. Used twice: validate-only for every function at load, and
- * translate on a function's first call (lazy) or at load (eager). */
+/* compile.c: the validator's loop over a function body and its control instructions.
+ * compile_pass reads each opcode and calls its handler from compile_ops (the table in
+ * compile_ops.c); a handler reads the immediates, checks the operand types with the
+ * spec's algorithm (a type stack and control frames) and, for reachable code while
+ * translating, tells the backend (compile.h). Used for every function at load
+ * (validate only) and by each backend when it translates a function. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compile.h"
 #include "engine.h"
-#include "interp.h"
+
+int compile_fail(compiler *c, wasmrt_status status, const char *fmt, ...)
+{
+    if (!c->failed) {
+        char msg[200];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        c->failed = 1;
+        c->r.status = error_set(c->error, status, reader_offset(&c->r), "%s", msg);
+        if (c->error) c->error->func_index = c->fn->index;
+    }
+    return 0;
+}
+
+int compile_grow_types(compiler *c)
+{
+    uint32_t cap = c->stack_cap ? c->stack_cap * 2 : 64;
+    wasmrt_valtype *grown = realloc(c->types, cap * sizeof *grown);
+    if (!grown)
+        return compile_fail(c, WASMRT_ERR_RESOURCE, "out of memory validating the function");
+    c->types = grown;
+    c->stack_cap = cap;
+    return 1;
+}
+
+static const char *compile_type_name(wasmrt_valtype t)
+{
+    switch (t) {
+    case WASMRT_I32:
+        return "i32";
+    case WASMRT_I64:
+        return "i64";
+    case WASMRT_F32:
+        return "f32";
+    case WASMRT_F64:
+        return "f64";
+    case WASMRT_FUNCREF:
+        return "funcref";
+    case WASMRT_EXTERNREF:
+        return "externref";
+    case WASMRT_V128:
+        return "v128";
+    default:
+        return "nothing";
+    }
+}
+
+int compile_pop(compiler *c, wasmrt_valtype expect, wasmrt_valtype *found)
+{
+    const ctrl *f = &c->ctrls[c->depth - 1];
+    if (c->height == f->height) {
+        if (f->unreachable) {
+            *found = TYPE_UNKNOWN;
+            return 1;
+        }
+        return compile_fail(c, WASMRT_ERR_INVALID,
+                            "type mismatch: expected %s, found an empty stack",
+                            compile_type_name(expect));
+    }
+    wasmrt_valtype t = c->types[--c->height];
+    if (expect != TYPE_UNKNOWN && t != TYPE_UNKNOWN && t != expect)
+        return compile_fail(c, WASMRT_ERR_INVALID, "type mismatch: expected %s, found %s",
+                            compile_type_name(expect), compile_type_name(t));
+    *found = t;
+    return 1;
+}
+
+const wasmrt_valtype *compile_ctrl_results(const ctrl *f)
+{
+    return f->results ? f->results : &f->single;
+}
+
+const wasmrt_valtype *compile_label_types(const ctrl *f, uint32_t *n)
+{
+    if (f->kind == CTRL_LOOP) {
+        *n = f->nparams;
+        return f->params;
+    }
+    *n = f->nresults;
+    return compile_ctrl_results(f);
+}
+
+ctrl *compile_label(compiler *c, uint32_t label)
+{
+    if (label >= c->depth) {
+        compile_fail(c, WASMRT_ERR_INVALID, "unknown label %u", label);
+        return NULL;
+    }
+    return &c->ctrls[c->depth - 1 - label];
+}
+
+void compile_set_unreachable(compiler *c)
+{
+    ctrl *f = &c->ctrls[c->depth - 1];
+    c->height = f->height;
+    f->unreachable = 1;
+}
+
+static ctrl *compile_ctrl_push(compiler *c, int kind, const wasmrt_valtype *params, uint32_t np,
+                               const wasmrt_valtype *results, uint32_t nr, wasmrt_valtype single)
+{
+    if (c->depth == c->ctrl_cap) {
+        uint32_t cap = c->ctrl_cap ? c->ctrl_cap * 2 : 16;
+        ctrl *grown = realloc(c->ctrls, cap * sizeof *grown);
+        if (!grown) {
+            compile_fail(c, WASMRT_ERR_RESOURCE, "out of memory validating the function");
+            return NULL;
+        }
+        c->ctrls = grown;
+        c->ctrl_cap = cap;
+    }
+    ctrl *f = &c->ctrls[c->depth++];
+    f->kind = (uint8_t)kind;
+    f->unreachable = 0;
+    f->dead = c->depth > 1 && (c->ctrls[c->depth - 2].unreachable || c->ctrls[c->depth - 2].dead);
+    f->height = c->height - np;
+    f->nparams = np;
+    f->nresults = nr;
+    f->params = params;
+    f->results = results;
+    f->single = single;
+    return f;
+}
+
+/* At the end of a block (or before else): the results must be exactly on the stack. */
+static int compile_check_results(compiler *c, ctrl *f)
+{
+    const wasmrt_valtype *res = compile_ctrl_results(f);
+    wasmrt_valtype t;
+    for (uint32_t i = f->nresults; i-- > 0;)
+        if (!compile_pop(c, res[i], &t)) return 0;
+    if (c->height != f->height)
+        return compile_fail(c, WASMRT_ERR_INVALID,
+                            "type mismatch: %u values left on the stack at the end of a block",
+                            c->height - f->height);
+    return 1;
+}
+
+/* Type-checks the label's values on the stack, leaving them there: with the label's
+ * types (br, br_if) or with what was found (br_table, whose labels may differ where
+ * the stack is polymorphic). */
+static int compile_check_label(compiler *c, const ctrl *f, int keep_types)
+{
+    uint32_t n;
+    const wasmrt_valtype *types = compile_label_types(f, &n);
+    wasmrt_valtype tmp[16], *vals = n <= 16 ? tmp : malloc(n * sizeof *vals);
+    if (!vals) return compile_fail(c, WASMRT_ERR_RESOURCE, "out of memory");
+    int ok = 1;
+    for (uint32_t i = n; i-- > 0;)
+        if (!compile_pop(c, types[i], &vals[i])) {
+            ok = 0;
+            break;
+        }
+    if (ok)
+        for (uint32_t i = 0; i < n; i++)
+            compile_push(c, keep_types ? vals[i] : types[i]);
+    if (vals != tmp) free(vals);
+    return ok;
+}
 
 static int compile_blocktype(compiler *c, const wasmrt_valtype **params, uint32_t *np,
-                             const wasmrt_valtype **results, uint32_t *nr,
-                             wasmrt_valtype *single)
+                             const wasmrt_valtype **results, uint32_t *nr, wasmrt_valtype *single)
 {
     reader *r = &c->r;
     *params = *results = NULL;
@@ -39,7 +200,7 @@ static int compile_blocktype(compiler *c, const wasmrt_valtype **params, uint32_
         return 0;
     }
     if (idx < 0 || idx >= c->m->type_count)
-        return emit_fail(c, WASMRT_ERR_INVALID, "unknown type %lld", (long long)idx);
+        return compile_fail(c, WASMRT_ERR_INVALID, "unknown type %lld", (long long)idx);
     const functype *t = c->m->types[idx];
     *params = t->params;
     *np = t->param_count;
@@ -48,571 +209,249 @@ static int compile_blocktype(compiler *c, const wasmrt_valtype **params, uint32_
     return 1;
 }
 
-/* Notes that the next word emitted holds a host pointer (module.h, code relocations). */
-static void compile_reloc(compiler *c, int kind)
-{
-    if (!c->emit || c->failed)
-        return;
-    if (c->nrelocs == c->reloc_cap) {
-        uint32_t cap = c->reloc_cap ? c->reloc_cap * 2 : 16;
-        uint32_t *grown = realloc(c->relocs, cap * sizeof *grown);
-        if (!grown) {
-            emit_fail(c, WASMRT_ERR_RESOURCE, "out of memory translating the function");
-            return;
-        }
-        c->relocs = grown;
-        c->reloc_cap = cap;
-    }
-    c->relocs[c->nrelocs++] = (uint32_t)c->len << 1 | (uint32_t)kind;
-}
+/* ---- control instructions ---------------------------------------------------------- */
 
-/* A call: the arguments become the callee's first slots, so they are materialized
- * in place; the results come back in the same slots. */
-static int compile_call(compiler *c, uint32_t fidx, const functype *t, int indirect,
-                        uint32_t table)
+int compile_op_unreachable(compiler *c, uint32_t op)
 {
-    operand elem;
-    if (indirect && !emit_pop(c, WASMRT_I32, &elem))
-        return 0;
-    for (uint32_t i = t->param_count; i-- > 0;) {
-        operand o;
-        if (!emit_pop(c, t->params[i], &o))
-            return 0;
-    }
-    if (emit_live(c)) {
-        uint32_t base = c->height;
-        for (uint32_t i = base; i < base + t->param_count; i++)
-            emit_materialize(c, i);
-        if (indirect) {
-            uint32_t es = emit_src(c, &elem);
-            emit_op(c, OP_CALL_INDIRECT);
-            compile_reloc(c, CODE_RELOC_TYPE);
-            emit_word(c, (uint64_t)(uintptr_t)t);
-            emit_word(c, table);
-            emit_word(c, es);
-        } else if (fidx >= c->m->imported_funcs) {
-            emit_op(c, OP_CALL);
-            compile_reloc(c, CODE_RELOC_FUNC);
-            emit_word(c, (uint64_t)(uintptr_t)&c->m->funcs[fidx]);
-            emit_word(c, emit_slot(c, base));
-            emit_word(c, 0); /* the callee's code, filled in by the first call */
-            goto pushed;
-        } else {
-            emit_op(c, OP_CALL_FUNC);
-            emit_word(c, fidx);
-        }
-        emit_word(c, emit_slot(c, base));
-    }
-pushed:
-    for (uint32_t i = 0; i < t->result_count; i++)
-        emit_push(c, t->results[i]);
-    /* the callee's frame starts at the arguments and may use every slot above */
-    if (c->height + 1 > c->max_height)
-        c->max_height = c->height + 1;
+    (void)op;
+    if (compile_live(c)) c->be->unreachable(c->bs);
+    compile_set_unreachable(c);
     return 1;
 }
+
+int compile_op_nop(compiler *c, uint32_t op)
+{
+    (void)c;
+    (void)op;
+    return 1;
+}
+
+/* block 0x02, loop 0x03, if 0x04 */
+int compile_op_block(compiler *c, uint32_t op)
+{
+    const wasmrt_valtype *params, *results;
+    uint32_t np, nr;
+    wasmrt_valtype single = TYPE_UNKNOWN, t;
+    if (!compile_blocktype(c, &params, &np, &results, &nr, &single)) return 0;
+    if (op == 0x04 && !compile_pop(c, WASMRT_I32, &t)) return 0;
+    if (np > 64) return compile_fail(c, WASMRT_ERR_RESOURCE, "block with %u parameters", np);
+    for (uint32_t i = np; i-- > 0;)
+        if (!compile_pop(c, params[i], &t)) return 0;
+    for (uint32_t i = 0; i < np; i++)
+        compile_push(c, params[i]);
+    ctrl *f = compile_ctrl_push(c,
+                                op == 0x02   ? CTRL_BLOCK
+                                : op == 0x03 ? CTRL_LOOP
+                                             : CTRL_IF,
+                                params, np, results, nr, single);
+    if (!f) return 0;
+    if (c->be && !f->dead && !c->failed) c->be->block(c->bs, c->depth - 1);
+    return 1;
+}
+
+int compile_op_else(compiler *c, uint32_t op)
+{
+    (void)op;
+    ctrl *f = &c->ctrls[c->depth - 1];
+    if (f->kind != CTRL_IF)
+        return compile_fail(c, WASMRT_ERR_INVALID, "else without a matching if");
+    if (!compile_check_results(c, f)) return 0;
+    if (c->be && !f->dead) c->be->else_(c->bs, c->depth - 1, !f->unreachable);
+    f->kind = CTRL_ELSE;
+    f->unreachable = 0;
+    for (uint32_t i = 0; i < f->nparams; i++)
+        compile_push(c, f->params[i]);
+    return 1;
+}
+
+int compile_op_end(compiler *c, uint32_t op)
+{
+    (void)op;
+    ctrl *f = &c->ctrls[c->depth - 1];
+    if (!compile_check_results(c, f)) return 0;
+    if (f->kind == CTRL_IF &&
+        (f->nparams != f->nresults || (f->nparams && memcmp(f->params, compile_ctrl_results(f),
+                                                            f->nparams * sizeof *f->params))))
+        /* no else: the false path must turn the parameters into the results */
+        return compile_fail(c, WASMRT_ERR_INVALID,
+                            "type mismatch: if without else must not change the stack");
+    if (c->be && !f->dead) c->be->end(c->bs, c->depth - 1, !f->unreachable);
+    c->depth--;
+    if (f->kind != CTRL_FUNC)
+        for (uint32_t i = 0; i < f->nresults; i++)
+            compile_push(c, compile_ctrl_results(f)[i]);
+    return 1;
+}
+
+int compile_op_br(compiler *c, uint32_t op)
+{
+    (void)op;
+    uint32_t label;
+    ctrl *f;
+    if (!compile_index(c, &label) || !(f = compile_label(c, label)) ||
+        !compile_check_label(c, f, 0))
+        return 0;
+    if (compile_live(c)) c->be->br(c->bs, c->depth - 1 - label);
+    compile_set_unreachable(c);
+    return 1;
+}
+
+int compile_op_br_if(compiler *c, uint32_t op)
+{
+    (void)op;
+    uint32_t label;
+    wasmrt_valtype t;
+    ctrl *f;
+    if (!compile_index(c, &label) || !compile_pop(c, WASMRT_I32, &t) ||
+        !(f = compile_label(c, label)) || !compile_check_label(c, f, 0))
+        return 0;
+    if (compile_live(c)) c->be->br_if(c->bs, c->depth - 1 - label);
+    return 1;
+}
+
+int compile_op_br_table(compiler *c, uint32_t op)
+{
+    (void)op;
+    reader *r = &c->r;
+    uint32_t n;
+    wasmrt_valtype t;
+    if (!compile_index(c, &n)) return 0;
+    if (n > (size_t)(r->end - r->p))
+        return compile_fail(c, WASMRT_ERR_MALFORMED, "unexpected end of section or function");
+    uint32_t *labels = malloc(((size_t)n + 1) * sizeof *labels);
+    if (!labels) return compile_fail(c, WASMRT_ERR_RESOURCE, "out of memory");
+    int ok = 1;
+    for (uint32_t i = 0; i <= n && ok; i++)
+        ok = compile_index(c, &labels[i]);
+    const ctrl *def = NULL;
+    ok = ok && compile_pop(c, WASMRT_I32, &t) && (def = compile_label(c, labels[n]));
+    uint32_t arity = 0;
+    if (ok) compile_label_types(def, &arity);
+    for (uint32_t i = 0; i <= n && ok; i++) {
+        const ctrl *f = compile_label(c, labels[i]);
+        uint32_t k;
+        if (!f) {
+            ok = 0;
+            break;
+        }
+        compile_label_types(f, &k);
+        if (k != arity)
+            ok = compile_fail(c, WASMRT_ERR_INVALID,
+                              "type mismatch: br_table labels have different arities (%u and %u)",
+                              k, arity);
+        else
+            ok = compile_check_label(c, f, 1);
+    }
+    if (ok && compile_live(c)) c->be->br_table(c->bs, labels, n);
+    free(labels);
+    if (!ok) return 0;
+    compile_set_unreachable(c);
+    return 1;
+}
+
+int compile_op_return(compiler *c, uint32_t op)
+{
+    (void)op;
+    const functype *t = c->fn->type;
+    wasmrt_valtype found;
+    for (uint32_t i = t->result_count; i-- > 0;)
+        if (!compile_pop(c, t->results[i], &found)) return 0;
+    if (compile_live(c)) c->be->return_(c->bs);
+    compile_set_unreachable(c);
+    return 1;
+}
+
+/* A call's arguments (and call_indirect's element index) are popped, its results
+ * pushed. */
+static int compile_call_types(compiler *c, const functype *t, int indirect)
+{
+    wasmrt_valtype found;
+    if (indirect && !compile_pop(c, WASMRT_I32, &found)) return 0;
+    for (uint32_t i = t->param_count; i-- > 0;)
+        if (!compile_pop(c, t->params[i], &found)) return 0;
+    return 1;
+}
+
+int compile_op_call(compiler *c, uint32_t op)
+{
+    (void)op;
+    uint32_t a;
+    if (!compile_index(c, &a)) return 0;
+    if (a >= c->m->func_count) return compile_fail(c, WASMRT_ERR_INVALID, "unknown function %u", a);
+    const functype *t = c->m->funcs[a].type;
+    if (!compile_call_types(c, t, 0)) return 0;
+    if (compile_live(c)) c->be->call(c->bs, a);
+    for (uint32_t i = 0; i < t->result_count; i++)
+        compile_push(c, t->results[i]);
+    return 1;
+}
+
+int compile_op_call_indirect(compiler *c, uint32_t op)
+{
+    (void)op;
+    const wasmrt_module *m = c->m;
+    uint32_t a, b;
+    if (!compile_index(c, &a) || !compile_index(c, &b)) return 0;
+    if (b >= m->table_count) return compile_fail(c, WASMRT_ERR_INVALID, "unknown table %u", b);
+    if (a >= m->type_count) return compile_fail(c, WASMRT_ERR_INVALID, "unknown type %u", a);
+    if (m->tables[b].elem != WASMRT_FUNCREF)
+        return compile_fail(c, WASMRT_ERR_INVALID,
+                            "type mismatch: call_indirect on a table of externref");
+    const functype *t = m->types[a];
+    if (!compile_call_types(c, t, 1)) return 0;
+    if (compile_live(c)) c->be->call_indirect(c->bs, a, b);
+    for (uint32_t i = 0; i < t->result_count; i++)
+        compile_push(c, t->results[i]);
+    return 1;
+}
+
+/* ---- the pass ------------------------------------------------------------------------ */
 
 static int compile_body(compiler *c)
 {
     reader *r = &c->r;
     const wasmrt_module *m = c->m;
     while (!c->failed) {
-        uint8_t op;
-        uint32_t a, b;
         if (c->depth == 0) {
             if (r->p != r->end)
-                return emit_fail(c, WASMRT_ERR_MALFORMED,
-                                 "section size mismatch: the function's END is not at its end");
+                return compile_fail(c, WASMRT_ERR_MALFORMED,
+                                    "section size mismatch: the function's END is not at its end");
             return 1;
         }
         if (r->p >= r->end) {
             /* the reference decoder reads on into the next section, so a missing END
                is a size mismatch unless the file ends here */
             if (r->end == m->bytes + m->size)
-                return emit_fail(c, WASMRT_ERR_MALFORMED,
-                                 "unexpected end of section or function: END opcode expected");
+                return compile_fail(c, WASMRT_ERR_MALFORMED,
+                                    "unexpected end of section or function: END opcode expected");
             if (r->end < m->bytes + m->code_end)
-                return emit_fail(c, WASMRT_ERR_MALFORMED, "END opcode expected");
-            return emit_fail(c, WASMRT_ERR_MALFORMED,
-                             "section size mismatch: function body ends without END");
+                return compile_fail(c, WASMRT_ERR_MALFORMED, "END opcode expected");
+            return compile_fail(c, WASMRT_ERR_MALFORMED,
+                                "section size mismatch: function body ends without END");
         }
-        op = *r->p++;
-        switch (op) {
-        case 0x00:
-            if (emit_live(c))
-                emit_op(c, OP_UNREACHABLE);
-            emit_set_unreachable(c);
-            break;
-        case 0x01:
-            break;
-        case 0x02: case 0x03: case 0x04: {
-            const wasmrt_valtype *params, *results;
-            uint32_t np, nr;
-            wasmrt_valtype single = TYPE_UNKNOWN;
-            operand cond;
-            int64_t patch = -1;
-            if (!compile_blocktype(c, &params, &np, &results, &nr, &single))
-                return 0;
-            if (op == 0x04 && !emit_pop(c, WASMRT_I32, &cond))
-                return 0;
-            if (np > 64)
-                return emit_fail(c, WASMRT_ERR_RESOURCE, "block with %u parameters", np);
-            operand ps[64];
-            for (uint32_t i = np; i-- > 0;)
-                if (!emit_pop(c, params[i], &ps[i]))
-                    return 0;
-            for (uint32_t i = 0; i < np; i++) {
-                ps[i].type = params[i];
-                emit_push_operand(c, ps[i]);
-            }
-            if (op == 0x04 && cond.kind == OPERAND_CONST && emit_live(c))
-                emit_src(c, &cond);
-            if (emit_live(c)) {
-                /* everything becomes a real slot so a local.set inside the block
-                   cannot change a value the merge point still needs */
-                for (uint32_t i = 0; i < c->height; i++)
-                    if (c->stack[i].kind != OPERAND_STACK && !(op == 0x04 && i == cond.pos))
-                        emit_materialize(c, i);
-            }
-            if (op == 0x04)
-                emit_cond_branch(c, &cond, 1, &patch);
-            emit_barrier(c);
-            ctrl *f = emit_ctrl_push(c, op == 0x02 ? CTRL_BLOCK : op == 0x03 ? CTRL_LOOP : CTRL_IF,
-                                     params, np, results, nr, single);
-            if (!f)
-                return 0;
-            f->else_patch = patch;
-            if (op == 0x03)
-                c->straight = 0; /* a loop head is reached again from below */
-            if (op == 0x03 && c->metered && emit_live(c)) {
-                emit_op(c, OP_CHECK);
-                f->loop_pc = c->len - 1;
-            }
-            break;
-        }
-        case 0x05: {
-            ctrl *f = &c->ctrls[c->depth - 1];
-            if (f->kind != CTRL_IF)
-                return emit_fail(c, WASMRT_ERR_INVALID, "else without a matching if");
-            if (!emit_check_results(c, f))
-                return 0;
-            if (emit_live(c)) {
-                emit_op(c, OP_BR);
-                emit_word(c, (uint64_t)f->patches);
-                if (c->emit && !c->failed)
-                    f->patches = (int64_t)c->len - 1;
-            }
-            emit_patch_here(c, f->else_patch);
-            f->else_patch = -1;
-            emit_barrier(c);
-            f->kind = CTRL_ELSE;
-            c->straight = 0;
-            f->unreachable = 0;
-            for (uint32_t i = 0; i < f->nparams; i++)
-                emit_push(c, f->params[i]);
-            break;
-        }
-        case 0x0b: {
-            ctrl *f = &c->ctrls[c->depth - 1];
-            if (!emit_check_results(c, f))
-                return 0;
-            if (f->kind == CTRL_IF) {
-                /* no else: the false path must turn the parameters into the results */
-                if (f->nparams != f->nresults ||
-                    (f->nparams && memcmp(f->params, emit_ctrl_results(f), f->nparams * sizeof *f->params)))
-                    return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: if without else must not change the stack");
-                emit_patch_here(c, f->else_patch);
-            }
-            if (f->kind == CTRL_FUNC) {
-                c->height += f->nresults;
-                emit_return(c);
-                c->depth--;
-                break;
-            }
-            emit_place_label(c, f);
-            c->depth--;
-            for (uint32_t i = 0; i < f->nresults; i++)
-                emit_push(c, emit_ctrl_results(f)[i]);
-            break;
-        }
-        case 0x0c:
-            if (!compile_index(c, &a) || !emit_branch(c, a))
-                return 0;
-            break;
-        case 0x0d:
-            if (!compile_index(c, &a) || !emit_br_if(c, a, 0))
-                return 0;
-            break;
-        case 0x0e: {
-            uint32_t n;
-            if (!compile_index(c, &n))
-                return 0;
-            if (n > (size_t)(r->end - r->p))
-                return emit_fail(c, WASMRT_ERR_MALFORMED, "unexpected end of section or function");
-            uint32_t *labels = malloc(((size_t)n + 1) * sizeof *labels);
-            if (!labels)
-                return emit_fail(c, WASMRT_ERR_RESOURCE, "out of memory");
-            int ok = 1;
-            for (uint32_t i = 0; i <= n && ok; i++)
-                ok = compile_index(c, &labels[i]);
-            ok = ok && emit_br_table(c, labels, n);
-            free(labels);
-            if (!ok)
-                return 0;
-            break;
-        }
-        case 0x0f: {
-            const functype *t = c->fn->type;
-            for (uint32_t i = t->result_count; i-- > 0;) {
-                operand o;
-                if (!emit_pop(c, t->results[i], &o))
-                    return 0;
-            }
-            c->height += t->result_count;
-            if (c->ctrls[c->depth - 1].unreachable)
-                c->height = c->ctrls[c->depth - 1].height;
-            emit_return(c);
-            emit_set_unreachable(c);
-            break;
-        }
-        case 0x10:
-            if (!compile_index(c, &a))
-                return 0;
-            if (a >= m->func_count)
-                return emit_fail(c, WASMRT_ERR_INVALID, "unknown function %u", a);
-            if (!compile_call(c, a, m->funcs[a].type, 0, 0))
-                return 0;
-            break;
-        case 0x11:
-            if (!compile_index(c, &a) || !compile_index(c, &b))
-                return 0;
-            if (b >= m->table_count)
-                return emit_fail(c, WASMRT_ERR_INVALID, "unknown table %u", b);
-            if (a >= m->type_count)
-                return emit_fail(c, WASMRT_ERR_INVALID, "unknown type %u", a);
-            if (m->tables[b].elem != WASMRT_FUNCREF)
-                return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: call_indirect on a table of externref");
-            if (!compile_call(c, 0, m->types[a], 1, b))
-                return 0;
-            break;
-        case 0x1a: {
-            operand o;
-            if (!emit_pop(c, TYPE_UNKNOWN, &o))
-                return 0;
-            break;
-        }
-        case 0x1b: case 0x1c: {
-            operand cond, x, y;
-            wasmrt_valtype t = TYPE_UNKNOWN;
-            if (op == 0x1c) {
-                uint32_t n;
-                uint8_t vt;
-                if (!compile_index(c, &n))
-                    return 0;
-                if (n != 1)
-                    return emit_fail(c, WASMRT_ERR_INVALID, "invalid result arity %u for select", n);
-                if (!reader_byte(r, &vt)) {
-                    c->failed = 1;
-                    return 0;
-                }
-                t = (wasmrt_valtype)vt;
-                if (t != WASMRT_I32 && t != WASMRT_I64 && t != WASMRT_F32 && t != WASMRT_F64 &&
-                    t != WASMRT_V128 && !valtype_is_ref(t))
-                    return emit_fail(c, WASMRT_ERR_MALFORMED, "malformed value type");
-            }
-            if (!emit_pop(c, WASMRT_I32, &cond) || !emit_pop(c, t, &y) || !emit_pop(c, t, &x))
-                return 0;
-            if (op == 0x1b) {
-                if (valtype_is_ref(x.type) || valtype_is_ref(y.type))
-                    return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: select without a type on references");
-                if (x.type != TYPE_UNKNOWN && y.type != TYPE_UNKNOWN && x.type != y.type)
-                    return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: select operands differ");
-                t = x.type != TYPE_UNKNOWN ? x.type : y.type;
-            }
-            if (emit_live(c)) {
-                uint32_t sx = emit_src(c, &x), sy = emit_src(c, &y), sc = emit_src(c, &cond);
-                emit_op(c, t == WASMRT_V128 ? OP_V128_SELECT : OP_SELECT);
-                emit_result(c, t);
-                emit_word(c, sx);
-                emit_word(c, sy);
-                emit_word(c, sc);
-            } else {
-                emit_push(c, t);
-            }
-            break;
-        }
-        case 0x20: {
-            if (!compile_index(c, &a))
-                return 0;
-            if (a >= c->nlocals)
-                return emit_fail(c, WASMRT_ERR_INVALID, "unknown local %u", a);
-            emit_push_fields(c, c->local_types[a], OPERAND_LOCAL, a, 0);
-            break;
-        }
-        case 0x21: case 0x22:
-            if (!compile_index(c, &a))
-                return 0;
-            if (a >= c->nlocals)
-                return emit_fail(c, WASMRT_ERR_INVALID, "unknown local %u", a);
-            emit_local_set(c, a, op == 0x22);
-            break;
-        case 0x23:
-            if (!compile_index(c, &a))
-                return 0;
-            if (a >= m->global_count)
-                return emit_fail(c, WASMRT_ERR_INVALID, "unknown global %u", a);
-            if (emit_live(c)) {
-                emit_op(c, m->globals[a].type == WASMRT_V128 ? OP_V128_GLOBAL_GET : OP_GLOBAL_GET);
-                emit_result(c, m->globals[a].type);
-                emit_word(c, a);
-            } else {
-                emit_push(c, m->globals[a].type);
-            }
-            break;
-        case 0x24: {
-            operand v;
-            if (!compile_index(c, &a))
-                return 0;
-            if (a >= m->global_count)
-                return emit_fail(c, WASMRT_ERR_INVALID, "unknown global %u", a);
-            if (!m->globals[a].mutable_)
-                return emit_fail(c, WASMRT_ERR_INVALID, "global is immutable: global.set %u", a);
-            if (!emit_pop(c, m->globals[a].type, &v))
-                return 0;
-            if (emit_live(c)) {
-                uint32_t s = emit_src(c, &v);
-                compile_words(c, m->globals[a].type == WASMRT_V128 ? OP_V128_GLOBAL_SET : OP_GLOBAL_SET,
-                              (uint32_t[]){a, s}, 2);
-            }
-            break;
-        }
-        case 0x25: case 0x26: {
-            uint32_t slots[2];
-            if (!compile_table(c, &a))
-                return 0;
-            wasmrt_valtype t[2] = {WASMRT_I32, m->tables[a].elem};
-            if (!compile_pop_slots(c, t, op == 0x25 ? 1 : 2, slots))
-                return 0;
-            if (op == 0x26) {
-                compile_words(c, OP_TABLE_SET, (uint32_t[]){a, slots[0], slots[1]}, 3);
-            } else if (emit_live(c)) {
-                emit_op(c, OP_TABLE_GET);
-                emit_result(c, t[1]);
-                emit_word(c, a);
-                emit_word(c, slots[0]);
-            } else {
-                emit_push(c, t[1]);
-            }
-            break;
-        }
-        case 0x28: case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d: case 0x2e:
-        case 0x2f: case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35: {
-            static const uint8_t natural[14] = {2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1, 2, 2};
-            static const char out[14] = "ILFDIIIILLLLLL";
-            wasmrt_valtype t = out[op - 0x28] == 'I' ? WASMRT_I32 : out[op - 0x28] == 'L' ? WASMRT_I64
-                               : out[op - 0x28] == 'F' ? WASMRT_F32 : WASMRT_F64;
-            operand addr;
-            if (!compile_memarg(c, natural[op - 0x28], &a) || !emit_pop(c, WASMRT_I32, &addr))
-                return 0;
-            if (emit_live(c)) {
-                uint32_t s, imm = 0;
-                if (!emit_take_address_add(c, &addr, &s, &imm))
-                    s = emit_src(c, &addr);
-                if (imm == 0 && emit_step_load(c, op, t, s, a))
-                    break;
-                int64_t start = (int64_t)c->len;
-                emit_op(c, (c->checked ? OP_MEM_CHECKED : OP_MEM_GUARD) + op);
-                emit_result(c, t);
-                emit_word(c, s);
-                emit_word(c, a);
-                emit_word(c, imm);
-                c->last_start = start; /* a store of this value may absorb the load */
-                c->last_cmp = OP_LOADED + op;
-            } else {
-                emit_push(c, t);
-            }
-            break;
-        }
-        case 0x36: case 0x37: case 0x38: case 0x39: case 0x3a: case 0x3b: case 0x3c:
-        case 0x3d: case 0x3e: {
-            static const uint8_t natural[9] = {2, 3, 2, 3, 0, 1, 0, 1, 2};
-            static const char in[9] = "ILFDIILLL";
-            wasmrt_valtype t = in[op - 0x36] == 'I' ? WASMRT_I32 : in[op - 0x36] == 'L' ? WASMRT_I64
-                               : in[op - 0x36] == 'F' ? WASMRT_F32 : WASMRT_F64;
-            operand addr, v;
-            if (!compile_memarg(c, natural[op - 0x36], &a) || !emit_pop(c, t, &v) ||
-                !emit_pop(c, WASMRT_I32, &addr))
-                return 0;
-            if (emit_live(c) && (emit_memory_move(c, op, &addr, &v, a) ||
-                                 emit_funnel_store(c, op, &addr, &v, a)))
-                break;
-            if (emit_live(c)) {
-                uint32_t sa, imm = 0;
-                if (!emit_take_address_add(c, &addr, &sa, &imm))
-                    sa = emit_src(c, &addr);
-                uint32_t sv = emit_src(c, &v);
-                compile_words(c, (c->checked ? OP_MEM_CHECKED : OP_MEM_GUARD) + op,
-                              (uint32_t[]){sa, sv, a, imm}, 4);
-            }
-            break;
-        }
-        case 0x3f: case 0x40: {
-            operand d;
-            if (!compile_zero_byte(c) || !compile_need_memory(c))
-                return 0;
-            if (op == 0x40 && !emit_pop(c, WASMRT_I32, &d))
-                return 0;
-            if (emit_live(c)) {
-                uint32_t s = op == 0x40 ? emit_src(c, &d) : 0;
-                emit_op(c, op == 0x3f ? OP_MEMORY_SIZE : OP_MEMORY_GROW);
-                emit_result(c, WASMRT_I32);
-                if (op == 0x40)
-                    emit_word(c, s);
-            } else {
-                emit_push(c, WASMRT_I32);
-            }
-            break;
-        }
-        case 0x41: {
-            int64_t v;
-            if (!reader_sleb(r, 32, &v)) {
-                c->failed = 1;
-                return 0;
-            }
-            compile_const(c, WASMRT_I32, (uint32_t)v);
-            break;
-        }
-        case 0x42: {
-            int64_t v;
-            if (!reader_sleb(r, 64, &v)) {
-                c->failed = 1;
-                return 0;
-            }
-            compile_const(c, WASMRT_I64, (uint64_t)v);
-            break;
-        }
-        case 0x43: {
-            uint32_t v;
-            if (!reader_fixed32(r, &v)) {
-                c->failed = 1;
-                return 0;
-            }
-            compile_const(c, WASMRT_F32, v);
-            break;
-        }
-        case 0x44: {
-            uint64_t v;
-            if (!reader_fixed64(r, &v)) {
-                c->failed = 1;
-                return 0;
-            }
-            compile_const(c, WASMRT_F64, v);
-            break;
-        }
-        case 0xd0: {
-            uint8_t t;
-            if (!reader_byte(r, &t)) {
-                c->failed = 1;
-                return 0;
-            }
-            if (t != 0x70 && t != 0x6f)
-                return emit_fail(c, WASMRT_ERR_MALFORMED, "malformed reference type");
-            compile_const(c, (wasmrt_valtype)t, 0);
-            break;
-        }
-        case 0xd1: {
-            operand o;
-            if (!emit_pop(c, TYPE_UNKNOWN, &o))
-                return 0;
-            if (o.type != TYPE_UNKNOWN && !valtype_is_ref(o.type))
-                return emit_fail(c, WASMRT_ERR_INVALID, "type mismatch: ref.is_null on a number");
-            emit_push_operand(c, o);
-            emit_unary(c, 0x50, o.type, WASMRT_I32); /* null is 0: i64.eqz */
-            break;
-        }
-        case 0xd2:
-            if (!compile_index(c, &a))
-                return 0;
-            if (a >= m->func_count)
-                return emit_fail(c, WASMRT_ERR_INVALID, "unknown function %u", a);
-            if (!m->declared_funcs[a])
-                return emit_fail(c, WASMRT_ERR_INVALID, "undeclared function reference %u", a);
-            if (emit_live(c)) {
-                emit_op(c, OP_REF_FUNC);
-                emit_result(c, WASMRT_FUNCREF);
-                emit_word(c, a);
-            } else {
-                emit_push(c, WASMRT_FUNCREF);
-            }
-            break;
-        case 0xfc:
-            if (!compile_prefixed(c))
-                return 0;
-            break;
-        case 0xfd:
-            if (!compile_simd(c))
-                return 0;
-            break;
-        default:
-            if (op >= 0x45 && op <= 0xc4) {
-                compile_numeric(c, op);
-                break;
-            }
+        uint8_t op = *r->p++;
+        compile_op_fn handler = compile_ops[op];
+        if (!handler) {
             r->p--;
-            return emit_fail(c, WASMRT_ERR_MALFORMED, "illegal opcode 0x%02x", op);
+            return compile_fail(c, WASMRT_ERR_MALFORMED, "illegal opcode 0x%02x", op);
         }
+        if (!handler(c, op)) return 0;
     }
     return 0;
 }
 
-/* Debugging aid (WASMRT_DUMP_CODE=1): the translated code, one instruction a line as
- * the internal opcode (ops.h) and its operand words. */
-static void compile_dump(const func_entry *fn, const code *cd)
-{
-    fprintf(stderr, "func %u: %u slots, %u words", fn->index, cd->frame_slots, cd->word_count);
-    for (uint32_t k = 0; k < cd->word_count; k++) {
-        int op = -1;
-        for (int o = 0; o < OP_COUNT && op < 0; o++)
-            if (interp_labels[o] && (uint64_t)(uintptr_t)interp_labels[o] == cd->words[k])
-                op = o;
-        if (op >= 0)
-            fprintf(stderr, "\n  %#x", op);
-        else
-            fprintf(stderr, " %lld", (long long)cd->words[k]);
-    }
-    fprintf(stderr, "\n");
-}
-
-/* WASMRT_DUMP_CODE, read once: getenv scans the environment, once per translated
- * function otherwise */
-static int compile_dump_wanted(void)
-{
-    static atomic_int wanted = -1; /* threads may translate at once */
-    int w = atomic_load_explicit(&wanted, memory_order_relaxed);
-    if (w < 0) {
-        w = getenv("WASMRT_DUMP_CODE") != NULL;
-        atomic_store_explicit(&wanted, w, memory_order_relaxed);
-    }
-    return w;
-}
-
-/* The growable buffers of a translation, kept between functions on each thread.
- * Validating or translating a module's functions one after another would otherwise
- * allocate and free the same few buffers hundreds of times, and musl's allocator (the
- * command's libc) answers each with an mmap and a munmap: most of a cold start
- * without caches. Buffers past COMPILE_SCRATCH_KEEP bytes are freed, not kept. */
+/* The validator's growable buffers, kept between functions on each thread. Validating
+ * or translating a module's functions one after another would otherwise allocate and
+ * free the same few buffers hundreds of times, and musl's allocator (the command's
+ * libc) answers each with an mmap and a munmap: most of a cold start without caches.
+ * Buffers past COMPILE_SCRATCH_KEEP bytes are freed, not kept. */
 typedef struct compile_scratch {
     wasmrt_valtype *local_types;
-    uint8_t *local_zero;
-    size_t locals_cap; /* entries in both */
-    operand *stack;
+    size_t locals_cap;
+    wasmrt_valtype *types;
     uint32_t stack_cap;
     ctrl *ctrls;
     uint32_t ctrl_cap;
-    uint64_t *code;
-    size_t code_cap;
-    uint32_t *relocs;
-    uint32_t reloc_cap;
 } compile_scratch;
 
 #define COMPILE_SCRATCH_KEEP ((size_t)1 << 20)
@@ -625,11 +464,8 @@ static void compile_scratch_release(void *p)
 {
     compile_scratch *s = p;
     free(s->local_types);
-    free(s->local_zero);
-    free(s->stack);
+    free(s->types);
     free(s->ctrls);
-    free(s->code);
-    free(s->relocs);
     memset(s, 0, sizeof *s);
 }
 
@@ -638,137 +474,87 @@ static void compile_key_create(void)
     pthread_key_create(&compile_key, compile_scratch_release);
 }
 
-/* This thread's buffers, with room for nlocals + 1 locals; NULL when out of memory. */
-static compile_scratch *compile_scratch_take(size_t locals)
+/* This thread's buffers, with room for `locals` locals; NULL when out of memory. A
+ * pass may run inside another on the same thread (a backend compiling a callee
+ * first), so the buffers are taken, and given back by compiler_free. */
+static compile_scratch *compile_scratch_take(compile_scratch *own, size_t locals)
 {
     compile_scratch *s = &compile_tls;
     pthread_once(&compile_key_once, compile_key_create);
-    if (!pthread_getspecific(compile_key))
-        pthread_setspecific(compile_key, s);
-    if (s->locals_cap < locals) {
-        size_t cap = locals > 2 * s->locals_cap ? locals : 2 * s->locals_cap;
-        wasmrt_valtype *types = realloc(s->local_types, cap * sizeof *types);
-        if (types)
-            s->local_types = types;
-        uint8_t *zero = types ? realloc(s->local_zero, cap) : NULL;
-        if (!zero)
+    if (!pthread_getspecific(compile_key)) pthread_setspecific(compile_key, s);
+    *own = *s;
+    memset(s, 0, sizeof *s);
+    if (own->locals_cap < locals) {
+        size_t cap = locals > 2 * own->locals_cap ? locals : 2 * own->locals_cap;
+        wasmrt_valtype *types = realloc(own->local_types, cap * sizeof *types);
+        if (!types) {
+            compile_scratch_release(own);
             return NULL;
-        s->local_zero = zero;
-        s->locals_cap = cap;
+        }
+        own->local_types = types;
+        own->locals_cap = cap;
     }
-    return s;
+    return own;
 }
 
-/* Hands the buffers back for the next function (emit.c may have grown them). */
-static void compiler_free(compiler *c)
+/* Hands the buffers back for the next function (the pass may have grown them). */
+static void compiler_free(compiler *c, compile_scratch *own)
 {
+    own->local_types = c->local_types;
+    own->types = c->types;
+    own->stack_cap = c->stack_cap;
+    own->ctrls = c->ctrls;
+    own->ctrl_cap = c->ctrl_cap;
     compile_scratch *s = &compile_tls;
-    s->stack = c->stack;
-    s->stack_cap = c->stack_cap;
-    s->ctrls = c->ctrls;
-    s->ctrl_cap = c->ctrl_cap;
-    s->code = c->code;
-    s->code_cap = c->code_cap;
-    s->relocs = c->relocs;
-    s->reloc_cap = c->reloc_cap;
-    if (s->locals_cap * (sizeof *s->local_types + 1) > COMPILE_SCRATCH_KEEP ||
-        s->stack_cap * sizeof *s->stack > COMPILE_SCRATCH_KEEP ||
-        s->ctrl_cap * sizeof *s->ctrls > COMPILE_SCRATCH_KEEP ||
-        s->code_cap * sizeof *s->code > COMPILE_SCRATCH_KEEP ||
-        s->reloc_cap * sizeof *s->relocs > COMPILE_SCRATCH_KEEP)
-        compile_scratch_release(s); /* one huge function: do not keep its memory */
+    if (own->locals_cap * sizeof *own->local_types > COMPILE_SCRATCH_KEEP ||
+        own->stack_cap * sizeof *own->types > COMPILE_SCRATCH_KEEP ||
+        own->ctrl_cap * sizeof *own->ctrls > COMPILE_SCRATCH_KEEP || s->local_types) {
+        /* one huge function, or a nested pass gave its buffers back already */
+        compile_scratch_release(own);
+        return;
+    }
+    *s = *own;
 }
 
-wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, code **out,
-                               wasmrt_error *error)
+wasmrt_status compile_pass(const wasmrt_module *m, const func_entry *fn, const compile_backend *be,
+                           void *bs, wasmrt_error *error)
 {
     compiler c;
     memset(&c, 0, sizeof c);
     c.m = m;
     c.fn = fn;
     c.error = error;
-    c.emit = out != NULL;
-    c.checked = m->engine->config.bounds == WASMRT_BOUNDS_EXPLICIT;
-    c.metered = m->engine->config.fuel || m->engine->config.deadline_ns;
-    c.last_dst = c.last_start = -1;
-    c.shifts[0].start = c.shifts[1].start = -1;
+    c.be = be;
+    c.bs = bs;
     c.r.base = m->bytes;
     c.r.p = m->bytes + fn->body_offset;
     c.r.end = c.r.p + fn->body_size;
     c.r.error = error;
     const functype *t = fn->type;
     c.nlocals = t->param_count + fn->local_count;
-    compile_scratch *s = compile_scratch_take((size_t)c.nlocals + 1);
-    if (!s)
+    compile_scratch own;
+    if (!compile_scratch_take(&own, (size_t)c.nlocals + 1))
         return error_set(error, WASMRT_ERR_RESOURCE, fn->body_offset, "out of memory");
-    c.local_types = s->local_types;
-    c.stack = s->stack;
-    c.stack_cap = s->stack_cap;
-    c.ctrls = s->ctrls;
-    c.ctrl_cap = s->ctrl_cap;
-    c.code = s->code;
-    c.code_cap = s->code_cap;
-    c.relocs = s->relocs;
-    c.reloc_cap = s->reloc_cap;
+    c.local_types = own.local_types;
+    c.types = own.types;
+    c.stack_cap = own.stack_cap;
+    c.ctrls = own.ctrls;
+    c.ctrl_cap = own.ctrl_cap;
     memcpy(c.local_types, t->params, t->param_count * sizeof *t->params);
     uint32_t k = t->param_count;
     for (uint32_t i = 0; i < fn->local_run_count; i++)
         for (uint32_t j = 0; j < fn->local_run_counts[i]; j++)
             c.local_types[k++] = fn->local_run_types[i];
-    if (c.emit) {
-        c.local_zero = s->local_zero;
-        memset(c.local_zero, 0, (size_t)c.nlocals + 1);
-        memset(c.local_zero + t->param_count, 1, fn->local_count);
-        c.straight = 1;
-    }
-    emit_ctrl_push(&c, CTRL_FUNC, NULL, 0, t->results, t->result_count, TYPE_UNKNOWN);
-    if (c.metered)
-        emit_op(&c, OP_CHECK);
-    if (c.emit)
-        compile_simd_prologue(&c);
+    if (be) be->begin(bs, &c);
+    if (compile_ctrl_push(&c, CTRL_FUNC, NULL, 0, t->results, t->result_count, TYPE_UNKNOWN) &&
+        be && !c.failed)
+        be->block(bs, 0);
     compile_body(&c);
+    wasmrt_status s = WASMRT_OK;
     if (c.failed || c.r.status != WASMRT_OK) {
-        wasmrt_status s = c.r.status != WASMRT_OK ? c.r.status : WASMRT_ERR_INVALID;
-        if (error)
-            error->func_index = fn->index;
-        compiler_free(&c);
-        return s;
+        s = c.r.status != WASMRT_OK ? c.r.status : WASMRT_ERR_INVALID;
+        if (error) error->func_index = fn->index;
     }
-    if (out) {
-        code *cd = malloc(sizeof *cd + c.len * sizeof(uint64_t) + c.nrelocs * sizeof(uint32_t));
-        if (!cd) {
-            compiler_free(&c);
-            return error_set(error, WASMRT_ERR_RESOURCE, fn->body_offset, "out of memory");
-        }
-        cd->param_slots = t->param_count;
-        cd->local_slots = fn->local_count;
-        /* results are written at slot 0.. so the frame holds at least that many */
-        uint32_t need = c.nlocals + c.max_height + 1;
-        cd->frame_slots = need > t->result_count ? need : t->result_count;
-        cd->word_count = (uint32_t)c.len;
-        cd->func_index = fn->index;
-        memcpy(cd->words, c.code, c.len * sizeof(uint64_t));
-        cd->reloc_count = c.nrelocs;
-        if (c.nrelocs)
-            memcpy(code_relocs(cd), c.relocs, c.nrelocs * sizeof(uint32_t));
-        if (compile_dump_wanted())
-            compile_dump(fn, cd);
-        *out = cd;
-    }
-    compiler_free(&c);
-    return WASMRT_OK;
-}
-
-code *compile_get(func_entry *fn, wasmrt_error *error)
-{
-    code *cd = atomic_load_explicit(&fn->compiled, memory_order_acquire);
-    if (cd)
-        return cd;
-    wasmrt_module *m = fn->module;
-    pthread_mutex_lock(&m->lock);
-    cd = atomic_load_explicit(&fn->compiled, memory_order_relaxed);
-    if (!cd && compile_function(m, fn, &cd, error) == WASMRT_OK)
-        atomic_store_explicit(&fn->compiled, cd, memory_order_release);
-    pthread_mutex_unlock(&m->lock);
-    return cd;
+    compiler_free(&c, &own);
+    return s;
 }

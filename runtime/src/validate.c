@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "code.h"
+#include "compile.h"
 #include "engine.h"
 #include "load.h"
 #include "module.h"
@@ -138,7 +138,7 @@ wasmrt_status validate_module(wasmrt_module *m, int check_bodies, wasmrt_error *
     if ((s = validate_segments(m, error)) != WASMRT_OK)
         return s;
     for (uint32_t i = m->imported_funcs; check_bodies && i < m->func_count; i++)
-        if ((s = compile_function(m, &m->funcs[i], NULL, error)) != WASMRT_OK)
+        if ((s = compile_pass(m, &m->funcs[i], NULL, NULL, error)) != WASMRT_OK)
             return s;
     return WASMRT_OK;
 }

@@ -7,7 +7,9 @@
 # the default, and the interpreter). One script alone: build/runtime/tests/spec/spec-runner --dir
 # build/runtime/spec --file address -v
 
-SPEC_SRC_DIR  := $(TOP)/../shared/wasm-spec-tests
+# beside the repository, or beside the folder of worktrees a repository sits in
+SPEC_SRC_DIR  ?= $(firstword $(wildcard $(TOP)/../shared/wasm-spec-tests \
+                   $(TOP)/../../shared/wasm-spec-tests) $(TOP)/../shared/wasm-spec-tests)
 SPEC_OUT      := $(B)/spec
 SPEC_WAST     := $(wildcard $(SPEC_SRC_DIR)/*.wast)
 SPEC_JSON     := $(SPEC_WAST:$(SPEC_SRC_DIR)/%.wast=$(SPEC_OUT)/%.json)
