@@ -973,6 +973,75 @@ static int v128_inline(jit *j, const uint64_t *pc)
     return 1;
 }
 
+/* The lane operation that finishes a SIMD memory access once its bytes are in rax (a
+ * load) or that takes them out of xmm0 into rax (a lane store), or -1 for none. */
+static int v128_memory_step(uint32_t sub)
+{
+    switch ((enum simd_op)sub) {
+    case SIMD_v128_load8x8_s: return SIMD_i16x8_extend_low_i8x16_s;
+    case SIMD_v128_load8x8_u: return SIMD_i16x8_extend_low_i8x16_u;
+    case SIMD_v128_load16x4_s: return SIMD_i32x4_extend_low_i16x8_s;
+    case SIMD_v128_load16x4_u: return SIMD_i32x4_extend_low_i16x8_u;
+    case SIMD_v128_load32x2_s: return SIMD_i64x2_extend_low_i32x4_s;
+    case SIMD_v128_load32x2_u: return SIMD_i64x2_extend_low_i32x4_u;
+    case SIMD_v128_load8_splat: return SIMD_i8x16_splat;
+    case SIMD_v128_load16_splat: return SIMD_i16x8_splat;
+    case SIMD_v128_load32_splat: return SIMD_i32x4_splat;
+    case SIMD_v128_load64_splat: return SIMD_i64x2_splat;
+    case SIMD_v128_load8_lane: return SIMD_i8x16_replace_lane;
+    case SIMD_v128_load16_lane: return SIMD_i16x8_replace_lane;
+    case SIMD_v128_load32_lane: return SIMD_i32x4_replace_lane;
+    case SIMD_v128_load64_lane: return SIMD_i64x2_replace_lane;
+    case SIMD_v128_store8_lane: return SIMD_i8x16_extract_lane_u;
+    case SIMD_v128_store16_lane: return SIMD_i16x8_extract_lane_u;
+    case SIMD_v128_store32_lane: return SIMD_i32x4_extract_lane;
+    case SIMD_v128_store64_lane: return SIMD_i64x2_extract_lane;
+    default: return -1; /* load32_zero, load64_zero: the bytes as they are */
+    }
+}
+
+/* The SIMD loads other than v128.load ([op, dst, addr, offset, sub, vector, lane]) and
+ * the lane stores ([op, addr, vector, offset, sub, lane]) as machine code: the address
+ * into rdx, the bytes through rax, the lane work by simd_x64.c; 0 when it has none. */
+static int v128_memory_inline(jit *j, int op, const uint64_t *pc)
+{
+    static const simd_x64_regs regs = {0, 1, 2, {3, 4, 5}, RAX, RCX};
+    int store = op == OP_V128_STORE_GUARD || op == OP_V128_STORE_CHECKED;
+    int checked = op == OP_V128_LOAD_CHECKED || op == OP_V128_STORE_CHECKED;
+    uint32_t sub = (uint32_t)pc[4] & 0xff, lane = (uint32_t)pc[store ? 5 : 6];
+    unsigned n = 1u << simd_table[sub].arg;
+    int step = v128_memory_step(sub);
+    uint8_t code[SIMD_X64_MAX], lane_imm[16] = {(uint8_t)lane};
+    size_t len = 0;
+    if (step >= 0 && !(len = simd_x64_lower(code, (uint32_t)step, lane_imm, &regs,
+                                            simd_x64_features())))
+        return 0;
+    int sig = simd_table[sub].sig;
+    int32_t disp = mem_address(j, pc[store ? 1 : 2], 0, pc[3], n, checked, RDX);
+    if (store) {
+        xmm_load(j, 0, pc[2]);
+    } else {
+        static const uint32_t load_opc[4] = {0xb60f, 0xb70f, 0x8b, 0x8b};
+        op_mem(j, n == 8 ? W : 0, load_opc[simd_table[sub].arg], n <= 2 ? 2 : 1, RAX, R13, RDX,
+               0, disp);
+        if (sig == SIMD_LOAD_LANE)
+            xmm_load(j, 0, pc[5]);
+        else if (step < 0 || step < SIMD_i8x16_splat || step > SIMD_f64x2_splat)
+            op_rr(j, W | P16, 0x6e0f, 2, 0, RAX); /* movq xmm0, rax: extended next, or as is */
+    }
+    if (len && jit_grow(j, len)) {
+        memcpy(j->b + j->len, code, len);
+        j->len += len;
+    }
+    if (store) {
+        op_rr(j, W, 0x89, 1, RAX, RCX); /* mov rcx, rax */
+        store_rcx(j, n, RDX, disp);
+    } else {
+        xmm_store(j, 0, pc[1]);
+    }
+    return 1;
+}
+
 /* Writes the machine code of the instruction at word k; 0 if it cannot. */
 static int emit_instruction(jit *j, int op, uint32_t k)
 {
@@ -1341,8 +1410,11 @@ static int emit_instruction(jit *j, int op, uint32_t k)
         break; /* exec_ops.c */
     case OP_V128_LOAD_GUARD:
     case OP_V128_LOAD_CHECKED:
-        if (pc[4] != SIMD_v128_load)
-            break; /* the others: exec_ops.c */
+        if (pc[4] != SIMD_v128_load) {
+            if (v128_memory_inline(j, op, pc))
+                return 1;
+            break; /* exec_ops.c */
+        }
         /* [op, dst, addr, offset, sub, vector, lane]: 16 bytes as two 8-byte halves */
         {
             int32_t disp = mem_address(j, pc[2], 0, pc[3], 16, op == OP_V128_LOAD_CHECKED, RAX);
@@ -1354,8 +1426,11 @@ static int emit_instruction(jit *j, int op, uint32_t k)
         return 1;
     case OP_V128_STORE_GUARD:
     case OP_V128_STORE_CHECKED:
-        if (pc[4] != SIMD_v128_store)
-            break;
+        if (pc[4] != SIMD_v128_store) {
+            if (v128_memory_inline(j, op, pc))
+                return 1;
+            break; /* exec_ops.c */
+        }
         /* [op, addr, vector, offset, sub, lane] */
         {
             int32_t disp = mem_address(j, pc[1], 0, pc[3], 16, op == OP_V128_STORE_CHECKED, RDX);
