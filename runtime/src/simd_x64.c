@@ -2,9 +2,9 @@
  * instruction where SSE has it (paddd, pminub, cmpps, pshufb, ...), a short sequence
  * where Wasm's rule differs from SSE's (unsigned compares through min/max, min/max
  * with NaN propagation and signed zeros, saturating truncations, unsigned
- * conversions, i64x2.mul, popcnt, q15mulr's one overflow). Operations with no short
- * sequence here (the i8x16 shifts, i64x2.shr_s) return 0 and stay calls into
- * simd_apply. Register-to-register forms only; constants go through a GPR. */
+ * conversions, i64x2.mul, popcnt, q15mulr's one overflow, the byte shifts through
+ * word shifts, i64x2.shr_s through a logical shift). Register-to-register forms only;
+ * constants go through a GPR. */
 #include "simd_x64.h"
 
 #if defined(__x86_64__)
@@ -195,6 +195,61 @@ static void pshufb_const(sx *o, const simd_x64_regs *g, int x, int t, uint64_t l
 {
     const128(o, g, t, lo, hi);
     P38(0x00, x, t);
+}
+
+/* r32 op= imm8 (83 /ext ib: 0 add, 4 and, 5 sub) */
+static void gpr_imm(sx *o, int ext, int r, int imm)
+{
+    if (r & 8) put(o, 0x41);
+    put(o, 0x83);
+    put(o, 0xc0 | (unsigned)ext << 3 | (unsigned)(r & 7));
+    IMM(imm);
+}
+
+/* The shifts SSE has no instruction for, the count in r. Bytes: shl clears the bits
+ * a word shift would carry into the next byte, then shifts words; shr_u shifts
+ * words, then clears what came in; both with the mask 0xff >> n in every byte
+ * (all-ones words shifted right by n + 8, packed). shr_s widens the bytes to the
+ * high halves of words, shifts them arithmetically by n + 8 and packs them back.
+ * i64x2.shr_s: ((a >>> n) ^ m) - m with m = the sign bit >>> n. */
+static void byte_shift(sx *o, const simd_x64_regs *g, uint32_t sub)
+{
+    int d = g->d, t0 = g->t[0], t1 = g->t[1], t2 = g->t[2], r = g->r;
+    if (sub == SIMD_i64x2_shr_s) {
+        gpr_imm(o, 4, r, 63);
+        enc(o, 0x66, 0, 0x6e, t1, r, 0, 0);
+        const128(o, g, t0, 0x8000000000000000ull, 0x8000000000000000ull);
+        P66(0xd3, t0, t1); /* psrlq */
+        P66(0xd3, d, t1);
+        P66(0xef, d, t0);
+        P66(0xfb, d, t0);
+        return;
+    }
+    gpr_imm(o, 4, r, 7);
+    if (sub == SIMD_i8x16_shr_s) {
+        gpr_imm(o, 0, r, 8);
+        enc(o, 0x66, 0, 0x6e, t0, r, 0, 0);
+        MOVDQA(t1, d);
+        P66(0x68, t1, t1); /* punpckhbw */
+        P66(0xe1, t1, t0); /* psraw */
+        P66(0x60, d, d);   /* punpcklbw */
+        P66(0xe1, d, t0);
+        P66(0x63, d, t1); /* packsswb */
+        return;
+    }
+    enc(o, 0x66, 0, 0x6e, t0, r, 0, 0); /* n */
+    gpr_imm(o, 0, r, 8);
+    enc(o, 0x66, 0, 0x6e, t2, r, 0, 0); /* n + 8 */
+    ALL_ONES(t1);
+    P66(0xd1, t1, t2); /* psrlw: 0xff >> n in the low byte of each word */
+    P66(0x67, t1, t1); /* packuswb: in every byte */
+    if (sub == SIMD_i8x16_shl) {
+        P66(0xdb, d, t1);
+        P66(0xf1, d, t0); /* psllw */
+    } else {
+        P66(0xd1, d, t0); /* psrlw */
+        P66(0xdb, d, t1);
+    }
 }
 
 static size_t sx_lower(sx *o, uint32_t sub, const uint8_t *imm, const simd_x64_regs *g, unsigned f)
@@ -460,6 +515,13 @@ static size_t sx_lower(sx *o, uint32_t sub, const uint8_t *imm, const simd_x64_r
         P66(opc, d, t0);
         return o->n;
     }
+
+    case SIMD_i8x16_shl:
+    case SIMD_i8x16_shr_u:
+    case SIMD_i8x16_shr_s:
+    case SIMD_i64x2_shr_s:
+        byte_shift(o, g, sub);
+        return o->n;
 
     case SIMD_i8x16_splat:
         enc(o, 0x66, 0, 0x6e, d, r, 0, 0);
