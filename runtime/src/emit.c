@@ -155,7 +155,7 @@ static void emit_local_get(void *s, uint32_t index)
 {
     emitter *e = s;
     emit_push_fields(e, OPERAND_LOCAL, index, 0);
-    e->stack[e->height - 1].v128 = e->c->local_types[index] == WASMRT_V128;
+    if (e->v128_locals) e->stack[e->height - 1].v128 = e->c->local_types[index] == WASMRT_V128;
 }
 
 static void emit_local_set(void *s, uint32_t index, int tee)
@@ -522,7 +522,13 @@ static void emit_call_indirect(void *s, uint32_t type, uint32_t table)
 
 static void emit_begin(void *s, compiler *c)
 {
-    ((emitter *)s)->c = c;
+    emitter *e = s;
+    e->c = c;
+    const functype *t = c->fn->type;
+    for (uint32_t i = 0; i < t->param_count; i++)
+        e->v128_locals |= t->params[i] == WASMRT_V128;
+    for (uint32_t i = 0; i < c->fn->local_run_count; i++)
+        e->v128_locals |= c->fn->local_run_types[i] == WASMRT_V128;
 }
 
 static const compile_backend emit_backend = {

@@ -74,6 +74,7 @@ typedef struct emitter {
        their initial zero, so storing zero into them again can be dropped. */
     int straight;
     uint8_t *local_zero;
+    int v128_locals; /* some parameter or local is a v128 */
 } emitter;
 
 /* emit.c */

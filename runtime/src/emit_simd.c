@@ -124,6 +124,7 @@ void emit_v128_return(emitter *e)
 void emit_v128_zero_locals(emitter *e)
 {
     const compiler *c = e->c;
+    if (!e->v128_locals) return;
     for (uint32_t i = c->fn->type->param_count; i < c->nlocals; i++)
         if (c->local_types[i] == WASMRT_V128) {
             emit_op(e, OP_V128_CONST);
