@@ -42,9 +42,11 @@ static const target_entry target_registry[] = {
     {"wasmrt:interp", "interp", target_wasmrt_init},
     {"wasmrt:guard", "guard", target_wasmrt_init},
     {"wasmrt:explicit", "explicit", target_wasmrt_init},
+    {"wasmrt:simd", "simd", target_wasmrt_init},
     {"wasmrt-cli", "", target_wasmrt_cli_init},
     {"wasmrt-cli:cached", "cached", target_wasmrt_cli_init},
     {"wasmrt-cli:interp", "interp", target_wasmrt_cli_init},
+    {"wasmrt-cli:simd", "simd", target_wasmrt_cli_init},
     /* a name ending in ':' is a prefix: the rest of the name is the variant */
     {"wasm-cli:", NULL, target_wasm_cli_init},
 };

@@ -9,6 +9,9 @@
  * fork that isolates it is recorded apart (isolation_wall_ns), because an embedder
  * does not pay it. The process itself is warm: the engine's code is already mapped.
  *
+ * `wasmrt:simd` runs the workload's -msimd128 build (build/workloads/wasm/NAME-simd.wasm,
+ * compute workloads only) instead of the scalar one, otherwise as `wasmrt`.
+ *
  * Long-lived instances (density) are reactors inside one density host process
  * (wasmrt_host.c). Serverless requests each get a fresh instance of a module the front
  * end's process loaded once (serve_open, serve). */
@@ -96,9 +99,13 @@ static int target_wasmrt_prepare(target *t, const workload_invocation *w, wasmvs
 {
     target_wasmrt *state = t->state;
     /* a long-lived instance is a reactor kept by the host, not a blocked command */
-    if (target_command_module(t, w, w->long_lived ? "-reactor" : "", state->module,
-                              sizeof state->module, err) != 0)
+    bool simd = strcmp(t->variant, "simd") == 0;
+    if (target_command_module(t, w, w->long_lived ? "-reactor" : simd ? "-simd" : "",
+                              state->module, sizeof state->module, err) != 0)
         return -1;
+    json_object_set_new(t->details, "build",
+                        json_string(simd ? "the workload's -msimd128 build (128-bit SIMD)"
+                                         : "the workload's scalar build"));
     json_object_set_new(t->details, "execution_model", json_string("in-process"));
     json_object_set_new(t->details, "bounds_checks",
                         json_string(target_wasmrt_bounds_text(state->host.config.bounds)));

@@ -8,8 +8,9 @@
  * outside the timed region, as a user's second start of the same module finds it: the
  * start skips type-checking the bodies and adopts the code the warming run translated
  * (a function no earlier run reached is still translated on its first call).
- * The module is build/workloads/wasm/NAME.wasm, built from the same source as the
- * native binary. */
+ * `wasmrt-cli:simd` is `wasmrt-cli` on the workload's -msimd128 build.
+ * The module is build/workloads/wasm/NAME.wasm (NAME-simd.wasm for :simd), built from
+ * the same source as the native binary. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ typedef struct target_wasmrt_cli {
     char module[4096];
     char cache_dir[4096]; /* wasmrt-cli:cached: the run's own cache directory */
     int interp;           /* wasmrt-cli:interp: --interp */
+    int simd;             /* wasmrt-cli:simd: the -msimd128 build */
 } target_wasmrt_cli;
 
 /* The command line; argv has room for WORKLOAD_MAX_ARGS + 8 entries. A server (httpd)
@@ -90,9 +92,13 @@ static long long target_wasmrt_cli_cache_bytes(const char *dir)
 static int target_wasmrt_cli_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
 {
     target_wasmrt_cli *state = t->state;
-    if (target_command_module(t, w, "", state->module, sizeof state->module, err) != 0)
+    if (target_command_module(t, w, state->simd ? "-simd" : "", state->module,
+                              sizeof state->module, err) != 0)
         return -1;
     target_record_artifact(t, "runtime_bytes", state->engine);
+    json_object_set_new(t->details, "build",
+                        json_string(state->simd ? "the workload's -msimd128 build (128-bit SIMD)"
+                                                : "the workload's scalar build"));
     if (!state->cache_dir[0]) {
         target_command_details(t, state->interp
                                       ? "launch of wasmrt --no-cache --interp, which reads, "
@@ -178,6 +184,7 @@ int target_wasmrt_cli_init(target *t, wasmvs_error *err)
     t->ops = &target_wasmrt_cli_ops;
     t->counts_perf = true;
     ((target_wasmrt_cli *)t->state)->interp = strcmp(t->variant, "interp") == 0;
+    ((target_wasmrt_cli *)t->state)->simd = strcmp(t->variant, "simd") == 0;
     if (strcmp(t->variant, "cached") == 0) {
         target_wasmrt_cli *state = t->state;
         /* Per harness process, so no earlier run's entries count as warm. */

@@ -50,7 +50,7 @@ typedef enum wasmrt_valtype {
     WASMRT_I64 = 0x7e,
     WASMRT_F32 = 0x7d,
     WASMRT_F64 = 0x7c,
-    WASMRT_V128 = 0x7b, /* not supported yet: modules using it are rejected */
+    WASMRT_V128 = 0x7b, /* 128-bit vector (of.v128: lanes little-endian, as in memory) */
     WASMRT_FUNCREF = 0x70,
     WASMRT_EXTERNREF = 0x6f,
 } wasmrt_valtype;
@@ -66,6 +66,7 @@ typedef struct wasmrt_value {
         uint32_t f32_bits;
         uint64_t f64_bits;
         void *ref;
+        uint64_t v128[2]; /* bytes 0-7, bytes 8-15 */
     } of;
 } wasmrt_value;
 
@@ -97,7 +98,7 @@ typedef enum wasmrt_status {
     WASMRT_OK = 0,
     WASMRT_ERR_MALFORMED,     /* the binary cannot be decoded */
     WASMRT_ERR_INVALID,       /* decoded, but fails validation */
-    WASMRT_ERR_UNSUPPORTED,   /* a feature not implemented yet (e.g. SIMD) */
+    WASMRT_ERR_UNSUPPORTED,   /* a feature not implemented (e.g. threads, memory64) */
     WASMRT_ERR_LINK,          /* an import is missing or has the wrong type */
     WASMRT_ERR_TRAP,          /* execution trapped; see wasmrt_error.trap */
     WASMRT_ERR_EXIT,          /* the guest asked to exit; see wasmrt_error.exit_code */
@@ -273,7 +274,7 @@ typedef wasmrt_status (*wasmrt_host_fn)(wasmrt_caller *caller, void *user,
                                         const wasmrt_value *args, wasmrt_value *results);
 
 /* Signature strings: params ":" results, one letter each: i=i32 I=i64 f=f32 F=f64
- * r=externref R=funcref. "iiii:i" takes four i32 and returns one; ":" takes and
+ * v=v128 r=externref R=funcref. "iiii:i" takes four i32 and returns one; ":" takes and
  * returns nothing. */
 wasmrt_status wasmrt_func_new_host(wasmrt_engine *engine, const char *signature,
                                    wasmrt_host_fn fn, void *user, wasmrt_func **out,

@@ -7,6 +7,8 @@
 #include "exec.h"
 #include "instance.h"
 #include "numeric.h"
+#include "ops.h"
+#include "simd.h"
 
 #define SLOT(i) fp[pc[i]]
 #define R32(i) ((uint32_t)fp[pc[i]])
@@ -110,6 +112,66 @@ wasmrt_trap_kind exec_op_table_init(wasmrt_instance *inst, uint64_t *fp, const u
         return WASMRT_TRAP_TABLE_OUT_OF_BOUNDS;
     for (uint64_t k = 0; k < n; k++)
         tab->items[d + k] = instance_elem_item(inst, seg, (uint32_t)(s + k));
+    return WASMRT_TRAP_NONE;
+}
+
+/* ---- 128-bit SIMD (ops.h OP_V128_*): a v128 in slot s has its high half at
+   s + EXEC_V128_HI. Compiled code calls these; the interpreter has its own handlers
+   around the same lane operations (simd_apply, simd_load, simd_store_bytes). */
+
+static void exec_v128_get(const uint64_t *fp, uint64_t slot, v128 *v)
+{
+    v->u64[0] = fp[slot];
+    v->u64[1] = fp[slot + EXEC_V128_HI];
+}
+
+static void exec_v128_put(uint64_t *fp, uint64_t slot, const v128 *v)
+{
+    fp[slot] = v->u64[0];
+    fp[slot + EXEC_V128_HI] = v->u64[1];
+}
+
+/* [op, dst, sub, a, b, c, imm, imm] */
+wasmrt_trap_kind exec_op_v128_op(wasmrt_instance *inst, uint64_t *fp, const uint64_t *pc)
+{
+    (void)inst;
+    v128 a, b, c, r;
+    exec_v128_get(fp, pc[3], &a);
+    exec_v128_get(fp, pc[4], &b);
+    exec_v128_get(fp, pc[5], &c);
+    simd_apply((uint32_t)pc[2], &r, &a, &b, &c, (const uint8_t *)&pc[6]);
+    exec_v128_put(fp, pc[1], &r);
+    return WASMRT_TRAP_NONE;
+}
+
+/* [op, dst, addr, offset, sub, vector, lane]: bounds checked in both modes */
+wasmrt_trap_kind exec_op_v128_load(wasmrt_instance *inst, uint64_t *fp, const uint64_t *pc)
+{
+    const wasmrt_memory *mem = inst->memory;
+    uint32_t sub = (uint32_t)pc[4] & 0xff;
+    uint64_t ea = (uint64_t)R32(2) + pc[3], n = 1u << simd_table[sub].arg;
+    if (ea + n > mem->size)
+        return WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS;
+    v128 vec, r;
+    exec_v128_get(fp, pc[5], &vec);
+    simd_load(sub, &r, mem->base + ea, &vec, (uint32_t)pc[6]);
+    exec_v128_put(fp, pc[1], &r);
+    return WASMRT_TRAP_NONE;
+}
+
+/* [op, addr, vector, offset, sub, lane] */
+wasmrt_trap_kind exec_op_v128_store(wasmrt_instance *inst, uint64_t *fp, const uint64_t *pc)
+{
+    const wasmrt_memory *mem = inst->memory;
+    uint32_t sub = (uint32_t)pc[4] & 0xff;
+    uint64_t ea = (uint64_t)R32(1) + pc[3], n = 1u << simd_table[sub].arg;
+    if (ea + n > mem->size)
+        return WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS;
+    v128 vec;
+    uint8_t bytes[16];
+    exec_v128_get(fp, pc[2], &vec);
+    simd_store_bytes(sub, bytes, &vec, (uint32_t)pc[5]);
+    memcpy(mem->base + ea, bytes, n);
     return WASMRT_TRAP_NONE;
 }
 

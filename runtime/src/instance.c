@@ -313,13 +313,15 @@ wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *mo
         globals[i].mutable_ = gt->mutable_;
         inst->globals[m->imported_globals + i] = &globals[i];
         const_eval(inst, &gt->init, &globals[i].value);
+        globals[i].value_hi = gt->init.opcode == 0x23 ? inst->globals[gt->init.index]->value_hi
+                                                      : gt->init.bits_hi;
     }
     int segments_started = s == WASMRT_OK;
     if (s == WASMRT_OK)
         s = instance_segments(inst, image_mapped, error);
     if (s == WASMRT_OK && m->has_start) {
         uint64_t none = 0;
-        s = exec_call(inst->funcs[m->start], &none, &none, error);
+        s = exec_call(inst->funcs[m->start], &none, NULL, &none, NULL, error);
     }
     if (s != WASMRT_OK) {
         if (segments_started)

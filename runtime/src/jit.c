@@ -31,6 +31,8 @@
 #include "memory.h"
 #include "numeric.h"
 #include "ops.h"
+#include "simd.h"
+#include "simd_x64.h"
 
 #if defined(__x86_64__) && defined(__linux__)
 #define JIT_X64 1
@@ -860,8 +862,18 @@ static uint32_t op_words(int op, const uint64_t *pc)
     case OP_MOVE_GUARD8: case OP_MOVE_CHECKED1: case OP_MOVE_CHECKED2: case OP_MOVE_CHECKED4:
     case OP_MOVE_CHECKED8:
         return 7;
-    case OP_FUNNEL_STORE_GUARD: case OP_FUNNEL_STORE_CHECKED:
+    case OP_FUNNEL_STORE_GUARD: case OP_FUNNEL_STORE_CHECKED: case OP_V128_OP:
         return 8;
+    case OP_V128_COPY: case OP_V128_RETURN: case OP_V128_GLOBAL_GET: case OP_V128_GLOBAL_SET:
+        return 3;
+    case OP_V128_CONST:
+        return 4;
+    case OP_V128_SELECT:
+        return 5;
+    case OP_V128_STORE_GUARD: case OP_V128_STORE_CHECKED:
+        return 6;
+    case OP_V128_LOAD_GUARD: case OP_V128_LOAD_CHECKED:
+        return 7;
     case OP_BR_TABLE:
         return pc[2] < UINT32_MAX ? 4 + (uint32_t)pc[2] : 0;
     default:
@@ -901,6 +913,133 @@ static int emit_inline_unary(jit *j, int op, const uint64_t *pc)
     default:
         return 0;
     }
+}
+
+/* ---- 128-bit SIMD: a v128 slot's halves to and from an xmm register ---- */
+
+/* [pfx] 0F opc with xmm (0-7) and [rbx + disp32] */
+static void sse_slot(jit *j, int pfx, unsigned opc, int xmm, int32_t disp)
+{
+    if (pfx)
+        b1(j, (unsigned)pfx);
+    b1(j, 0x0f);
+    b1(j, opc);
+    b1(j, 0x80 | (unsigned)(xmm & 7) << 3 | (RBX & 7));
+    b4(j, (uint32_t)disp);
+}
+
+static void xmm_load(jit *j, int xmm, uint64_t slot)
+{
+    sse_slot(j, 0xf3, 0x7e, xmm, slot_disp(slot));              /* movq xmm, [lo] */
+    sse_slot(j, 0, 0x16, xmm, slot_disp(slot + EXEC_V128_HI)); /* movhps xmm, [hi] */
+}
+
+static void xmm_store(jit *j, int xmm, uint64_t slot)
+{
+    sse_slot(j, 0x66, 0xd6, xmm, slot_disp(slot));             /* movq [lo], xmm */
+    sse_slot(j, 0, 0x17, xmm, slot_disp(slot + EXEC_V128_HI)); /* movhps [hi], xmm */
+}
+
+/* OP_V128_OP ([op, dst, sub, a, b, c, imm, imm]) as SSE code (simd_x64.c): the
+ * operands into xmm0-2 (a scalar one into rax), the result from xmm0 or rax; 0 when
+ * the operation has no SSE form on this CPU. */
+static int v128_inline(jit *j, const uint64_t *pc)
+{
+    static const simd_x64_regs regs = {0, 1, 2, {3, 4, 5}, RAX, RCX};
+    uint8_t code[SIMD_X64_MAX];
+    uint32_t sub = (uint32_t)pc[2];
+    size_t n = simd_x64_lower(code, sub, (const uint8_t *)&pc[6], &regs, simd_x64_features());
+    if (!n || sub > 0xff)
+        return 0;
+    uint8_t sig = simd_table[sub].sig;
+    if (sig == SIMD_SPLAT)
+        ld(j, W, RAX, pc[3]);
+    else
+        xmm_load(j, 0, pc[3]);
+    if (sig == SIMD_VV_V || sig == SIMD_VVV_V || sig == SIMD_SHUFFLE)
+        xmm_load(j, 1, pc[4]);
+    else if (sig == SIMD_VI_V || sig == SIMD_REPLACE)
+        ld(j, W, RAX, pc[4]);
+    if (sig == SIMD_VVV_V)
+        xmm_load(j, 2, pc[5]);
+    if (!jit_grow(j, n))
+        return 1;
+    memcpy(j->b + j->len, code, n);
+    j->len += n;
+    if (sig == SIMD_V_I32 || sig == SIMD_EXTRACT)
+        st(j, RAX, pc[1]);
+    else
+        xmm_store(j, 0, pc[1]);
+    return 1;
+}
+
+/* The lane operation that finishes a SIMD memory access once its bytes are in rax (a
+ * load) or that takes them out of xmm0 into rax (a lane store), or -1 for none. */
+static int v128_memory_step(uint32_t sub)
+{
+    switch ((enum simd_op)sub) {
+    case SIMD_v128_load8x8_s: return SIMD_i16x8_extend_low_i8x16_s;
+    case SIMD_v128_load8x8_u: return SIMD_i16x8_extend_low_i8x16_u;
+    case SIMD_v128_load16x4_s: return SIMD_i32x4_extend_low_i16x8_s;
+    case SIMD_v128_load16x4_u: return SIMD_i32x4_extend_low_i16x8_u;
+    case SIMD_v128_load32x2_s: return SIMD_i64x2_extend_low_i32x4_s;
+    case SIMD_v128_load32x2_u: return SIMD_i64x2_extend_low_i32x4_u;
+    case SIMD_v128_load8_splat: return SIMD_i8x16_splat;
+    case SIMD_v128_load16_splat: return SIMD_i16x8_splat;
+    case SIMD_v128_load32_splat: return SIMD_i32x4_splat;
+    case SIMD_v128_load64_splat: return SIMD_i64x2_splat;
+    case SIMD_v128_load8_lane: return SIMD_i8x16_replace_lane;
+    case SIMD_v128_load16_lane: return SIMD_i16x8_replace_lane;
+    case SIMD_v128_load32_lane: return SIMD_i32x4_replace_lane;
+    case SIMD_v128_load64_lane: return SIMD_i64x2_replace_lane;
+    case SIMD_v128_store8_lane: return SIMD_i8x16_extract_lane_u;
+    case SIMD_v128_store16_lane: return SIMD_i16x8_extract_lane_u;
+    case SIMD_v128_store32_lane: return SIMD_i32x4_extract_lane;
+    case SIMD_v128_store64_lane: return SIMD_i64x2_extract_lane;
+    default: return -1; /* load32_zero, load64_zero: the bytes as they are */
+    }
+}
+
+/* The SIMD loads other than v128.load ([op, dst, addr, offset, sub, vector, lane]) and
+ * the lane stores ([op, addr, vector, offset, sub, lane]) as machine code: the address
+ * into rdx, the bytes through rax, the lane work by simd_x64.c; 0 when it has none. */
+static int v128_memory_inline(jit *j, int op, const uint64_t *pc)
+{
+    static const simd_x64_regs regs = {0, 1, 2, {3, 4, 5}, RAX, RCX};
+    int store = op == OP_V128_STORE_GUARD || op == OP_V128_STORE_CHECKED;
+    int checked = op == OP_V128_LOAD_CHECKED || op == OP_V128_STORE_CHECKED;
+    uint32_t sub = (uint32_t)pc[4] & 0xff, lane = (uint32_t)pc[store ? 5 : 6];
+    unsigned n = 1u << simd_table[sub].arg;
+    int step = v128_memory_step(sub);
+    uint8_t code[SIMD_X64_MAX], lane_imm[16] = {(uint8_t)lane};
+    size_t len = 0;
+    if (step >= 0 && !(len = simd_x64_lower(code, (uint32_t)step, lane_imm, &regs,
+                                            simd_x64_features())))
+        return 0;
+    int sig = simd_table[sub].sig;
+    int32_t disp = mem_address(j, pc[store ? 1 : 2], 0, pc[3], n, checked, RDX);
+    if (store) {
+        xmm_load(j, 0, pc[2]);
+    } else {
+        static const uint32_t load_opc[4] = {0xb60f, 0xb70f, 0x8b, 0x8b};
+        op_mem(j, n == 8 ? W : 0, load_opc[simd_table[sub].arg], n <= 2 ? 2 : 1, RAX, R13, RDX,
+               0, disp);
+        if (sig == SIMD_LOAD_LANE)
+            xmm_load(j, 0, pc[5]);
+        else if (step < 0 || step < SIMD_i8x16_splat || step > SIMD_f64x2_splat)
+            op_rr(j, W | P16, 0x6e0f, 2, 0, RAX); /* movq xmm0, rax: extended next, or as is */
+    }
+    if (len && jit_grow(j, len)) {
+        memcpy(j->b + j->len, code, len);
+        j->len += len;
+    }
+    if (store) {
+        op_rr(j, W, 0x89, 1, RAX, RCX); /* mov rcx, rax */
+        store_rcx(j, n, RDX, disp);
+    } else {
+        xmm_store(j, 0, pc[1]);
+    }
+    return 1;
 }
 
 /* Writes the machine code of the instruction at word k; 0 if it cannot. */
@@ -1065,6 +1204,13 @@ static int emit_instruction(jit *j, int op, uint32_t k)
         ld(j, W, RAX, pc[1]);
         st(j, RAX, 0);
         goto leave_ok;
+    case OP_V128_RETURN:
+        for (uint64_t i = 0; i < pc[1]; i++)
+            for (uint64_t half = 0; half <= EXEC_V128_HI; half += EXEC_V128_HI) {
+                ld(j, W, RAX, pc[2] + i + half);
+                st(j, RAX, i + half);
+            }
+        goto leave_ok;
     case OP_RETURN0:
         goto leave_ok;
     case OP_CALL:
@@ -1217,6 +1363,87 @@ static int emit_instruction(jit *j, int op, uint32_t k)
         op_mem(j, 0, 0x8b, 1, RAX, RAX, -1, 0, (int32_t)offsetof(wasmrt_table, size));
         st(j, RAX, pc[1]);
         return 1;
+    /* 128-bit SIMD: the moves here (both halves, the high one EXEC_V128_HI slots up),
+       the lane work and memory access in exec_ops.c's shared C */
+    case OP_V128_CONST:
+        for (int h = 0; h < 2; h++) {
+            mov_imm(j, RAX, pc[2 + h]);
+            st(j, RAX, pc[1] + (h ? EXEC_V128_HI : 0));
+        }
+        return 1;
+    case OP_V128_COPY:
+        ld(j, W, RAX, pc[2]);
+        ld(j, W, RCX, pc[2] + EXEC_V128_HI);
+        st(j, RAX, pc[1]);
+        st(j, RCX, pc[1] + EXEC_V128_HI);
+        return 1;
+    case OP_V128_SELECT:
+        /* [op, dst, a, b, cond]: both halves chosen before either is written */
+        ld(j, W, RAX, pc[3]);
+        ld(j, W, RCX, pc[3] + EXEC_V128_HI);
+        op_mem(j, 0, 0x83, 1, 7, RBX, -1, 0, slot_disp(pc[4]));
+        b1(j, 0);
+        op_mem(j, W, 0x450f, 2, RAX, RBX, -1, 0, slot_disp(pc[2]));
+        op_mem(j, W, 0x450f, 2, RCX, RBX, -1, 0, slot_disp(pc[2] + EXEC_V128_HI));
+        st(j, RAX, pc[1]);
+        st(j, RCX, pc[1] + EXEC_V128_HI);
+        return 1;
+    case OP_V128_GLOBAL_GET:
+        op_mem(j, W, 0x8b, 1, RAX, R15, -1, 0, (int32_t)offsetof(wasmrt_instance, globals));
+        op_mem(j, W, 0x8b, 1, RAX, RAX, -1, 0, (int32_t)(pc[2] * 8));
+        op_mem(j, W, 0x8b, 1, RCX, RAX, -1, 0, (int32_t)offsetof(wasmrt_global, value));
+        op_mem(j, W, 0x8b, 1, RDX, RAX, -1, 0, (int32_t)offsetof(wasmrt_global, value_hi));
+        st(j, RCX, pc[1]);
+        st(j, RDX, pc[1] + EXEC_V128_HI);
+        return 1;
+    case OP_V128_GLOBAL_SET:
+        op_mem(j, W, 0x8b, 1, RAX, R15, -1, 0, (int32_t)offsetof(wasmrt_instance, globals));
+        op_mem(j, W, 0x8b, 1, RAX, RAX, -1, 0, (int32_t)(pc[1] * 8));
+        ld(j, W, RCX, pc[2]);
+        ld(j, W, RDX, pc[2] + EXEC_V128_HI);
+        op_mem(j, W, 0x89, 1, RCX, RAX, -1, 0, (int32_t)offsetof(wasmrt_global, value));
+        op_mem(j, W, 0x89, 1, RDX, RAX, -1, 0, (int32_t)offsetof(wasmrt_global, value_hi));
+        return 1;
+    case OP_V128_OP:
+        if (v128_inline(j, pc))
+            return 1;
+        break; /* exec_ops.c */
+    case OP_V128_LOAD_GUARD:
+    case OP_V128_LOAD_CHECKED:
+        if (pc[4] != SIMD_v128_load) {
+            if (v128_memory_inline(j, op, pc))
+                return 1;
+            break; /* exec_ops.c */
+        }
+        /* [op, dst, addr, offset, sub, vector, lane]: 16 bytes as two 8-byte halves */
+        {
+            int32_t disp = mem_address(j, pc[2], 0, pc[3], 16, op == OP_V128_LOAD_CHECKED, RAX);
+            load_rcx(j, 8, disp);
+            op_mem(j, W, 0x8b, 1, RDX, R13, RAX, 0, disp + 8);
+            st(j, RCX, pc[1]);
+            st(j, RDX, pc[1] + EXEC_V128_HI);
+        }
+        return 1;
+    case OP_V128_STORE_GUARD:
+    case OP_V128_STORE_CHECKED:
+        if (pc[4] != SIMD_v128_store) {
+            if (v128_memory_inline(j, op, pc))
+                return 1;
+            break; /* exec_ops.c */
+        }
+        /* [op, addr, vector, offset, sub, lane] */
+        {
+            int32_t disp = mem_address(j, pc[1], 0, pc[3], 16, op == OP_V128_STORE_CHECKED, RDX);
+            ld(j, W, RCX, pc[2]);
+            store_rcx(j, 8, RDX, disp);
+            ld(j, W, RCX, pc[2] + EXEC_V128_HI);
+            store_rcx(j, 8, RDX, disp + 8);
+        }
+        return 1;
+    default:
+        break;
+    }
+    switch (op) {
 #define CASE_SHARED(name, op)                                                            \
     case op:                                                                             \
         call_shared(j, (const void *)exec_op_##name, pc);                                \
