@@ -101,13 +101,13 @@ static int main_targets(void)
         target *t = NULL;
         wasmvs_error err = {{0}};
         if (target_create(name, &t, &err) != 0) {
-            printf("%-16s unavailable: %s\n", name, err.message);
+            printf("%-18s unavailable: %s\n", name, err.message);
             continue;
         }
         if (t->ops->probe(t, &err) == 0)
-            printf("%-16s available    %s\n", name, t->version);
+            printf("%-18s available    %s\n", name, t->version);
         else
-            printf("%-16s unavailable  %s\n", name, err.message);
+            printf("%-18s unavailable  %s\n", name, err.message);
         target_free(t);
     }
     return 0;
