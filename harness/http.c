@@ -480,7 +480,17 @@ static int http_sweep(const target_instance *instance, const http_options *o,
     return status;
 }
 
-/* ---- one target ---- */
+/* ---- one target: a session from server start to stop ---- */
+
+struct http_session {
+    target *t;
+    json_t *entry;
+    http_options options;
+    http_placement placement;
+    char url[64];
+    target_instance *instance;
+    json_t *kept; /* the load objects of the good measured rounds */
+};
 
 static void http_fail(json_t *entry, const char *name, const char *why, const char *output)
 {
@@ -490,24 +500,38 @@ static void http_fail(json_t *entry, const char *name, const char *why, const ch
     results_add_sample(entry, false, false, why, output, json_object(), NULL);
 }
 
-int http_measure_target(target *t, scenario *s, json_t *entry)
+bool http_servers_side_by_side(const scenario *s)
 {
-    http_options o;
+    return json_integer_value(json_object_get(json_object_get(s->json, "parameters"), "port")) <= 0;
+}
+
+int http_session_open(target *t, scenario *s, json_t *entry, http_session **out)
+{
+    *out = NULL;
     wasmvs_error err = {{0}};
-    if (http_options_from_json(s->file, json_object_get(s->json, "load"), &o, &err) != 0) {
-        http_fail(entry, t->name, err.message, NULL);
+    http_session *session = calloc(1, sizeof *session);
+    if (!session) {
+        http_fail(entry, t->name, "out of memory", NULL);
         return 1;
     }
-    http_placement p;
-    http_place(&o, &p);
+    session->t = t;
+    session->entry = entry;
+    if (http_options_from_json(s->file, json_object_get(s->json, "load"), &session->options,
+                               &err) != 0) {
+        http_fail(entry, t->name, err.message, NULL);
+        free(session);
+        return 1;
+    }
+    http_placement *p = &session->placement;
+    http_place(&session->options, p);
     json_object_set_new(entry, "placement",
-                        json_pack("{s:i, s:i, s:s}", "server_cpu", p.server_cpu, "load_cpu",
-                                  p.load_cpu, "how", p.how));
+                        json_pack("{s:i, s:i, s:s}", "server_cpu", p->server_cpu, "load_cpu",
+                                  p->load_cpu, "how", p->how));
     fprintf(stderr, "%s: starting the server\n", t->name);
-    char url[64];
     target_instance *instance = NULL;
     uint64_t first_ok_ns = 0;
-    if (http_start(t, s, url, sizeof url, &instance, &first_ok_ns, &err) != 0) {
+    if (http_start(t, s, session->url, sizeof session->url, &instance, &first_ok_ns, &err) != 0) {
+        free(session);
         if (cancel_requested()) {
             target_instance_stop(t, instance);
             return -1;
@@ -518,47 +542,63 @@ int http_measure_target(target *t, scenario *s, json_t *entry)
         target_instance_stop(t, instance);
         return 1;
     }
+    session->instance = instance;
+    session->kept = json_array();
     json_object_set_new(entry, "cold_start_to_first_response_ns",
                         json_integer((json_int_t)first_ok_ns));
     json_object_set_new(entry, "cold_start_to_ready_line_ns",
                         json_integer((json_int_t)instance->start_ns));
     json_object_set_new(entry, "server",
-                        json_pack("{s:s, s:i, s:i}", "url", url, "port", s->invocation.listen_port,
-                                  "pid", (int)instance->main_pid));
-    if (p.server_cpu >= 0 && http_pin(instance->main_pid, p.server_cpu, &err) != 0) {
+                        json_pack("{s:s, s:i, s:i}", "url", session->url, "port",
+                                  s->invocation.listen_port, "pid", (int)instance->main_pid));
+    if (p->server_cpu >= 0 && http_pin(instance->main_pid, p->server_cpu, &err) != 0) {
         fprintf(stderr, "%s: %s (the server runs unpinned)\n", t->name, err.message);
         json_object_set_new(json_object_get(entry, "placement"), "server_cpu", json_integer(-1));
         json_object_set_new(json_object_get(entry, "placement"), "pin_error",
                             json_string(err.message));
     }
+    *out = session;
+    return 0;
+}
 
-    int result = 0, rounds = s->warmup + s->repetitions;
-    json_t *kept = json_array();
-    for (int i = 0; i < rounds && result >= 0; i++) {
-        bool warmup = i < s->warmup;
-        fprintf(stderr, "%s: wrk round %d of %d%s\n", t->name, i + 1, rounds,
-                warmup ? " (warm-up)" : "");
-        json_t *load = NULL;
-        int good = http_round(instance, &o, &p, url, warmup, entry, &load);
-        if (good < 0) result = -1;
-        if (good == 0) result = 1;
-        if (load) json_array_append(kept, load);
-        if (good == 0 && !http_server_alive(instance)) break;
-    }
+int http_session_round(http_session *session, bool warmup)
+{
+    fprintf(stderr, "%s: wrk round%s\n", session->t->name, warmup ? " (warm-up)" : "");
+    json_t *load = NULL;
+    int good = http_round(session->instance, &session->options, &session->placement, session->url,
+                          warmup, session->entry, &load);
+    if (load) json_array_append(session->kept, load);
+    return good;
+}
+
+bool http_session_alive(const http_session *session)
+{
+    return http_server_alive(session->instance);
+}
+
+int http_session_close(http_session *session)
+{
+    if (!session) return 0;
+    int result = 0;
+    json_t *kept = session->kept, *entry = session->entry;
+    wasmvs_error err = {{0}};
     if (json_array_size(kept) > 0) {
         /* the median round (by requests/s) is the target's `load`; all are in samples */
         json_t **sorted = malloc(json_array_size(kept) * sizeof *sorted);
-        for (size_t i = 0; i < json_array_size(kept); i++)
+        for (size_t i = 0; sorted && i < json_array_size(kept); i++)
             sorted[i] = json_array_get(kept, i);
-        qsort(sorted, json_array_size(kept), sizeof *sorted, http_compare_rate);
-        json_t *load = json_deep_copy(sorted[(json_array_size(kept) - 1) / 2]);
+        if (sorted) qsort(sorted, json_array_size(kept), sizeof *sorted, http_compare_rate);
+        json_t *load = json_deep_copy(sorted ? sorted[(json_array_size(kept) - 1) / 2]
+                                             : json_array_get(kept, 0));
         free(sorted);
         json_object_set_new(load, "rounds", json_integer((json_int_t)json_array_size(kept)));
         json_object_set_new(load, "round_choice", json_string("median by requests/s"));
         json_object_set_new(entry, "load", load);
-        if (o.sweep_enabled && result >= 0 && http_server_alive(instance)) {
-            fprintf(stderr, "%s: open-loop rate sweep\n", t->name);
-            if (http_sweep(instance, &o, &p, url, load, &err) != 0) {
+        if (session->options.sweep_enabled && !cancel_requested() &&
+            http_server_alive(session->instance)) {
+            fprintf(stderr, "%s: open-loop rate sweep\n", session->t->name);
+            if (http_sweep(session->instance, &session->options, &session->placement, session->url,
+                           load, &err) != 0) {
                 if (cancel_requested())
                     result = -1;
                 else
@@ -567,11 +607,12 @@ int http_measure_target(target *t, scenario *s, json_t *entry)
         }
     }
     json_decref(kept);
-    char *output = http_server_output(instance);
+    char *output = http_server_output(session->instance);
     if (output)
         json_object_set_new(json_object_get(entry, "server"), "output", json_string(output));
     free(output);
-    target_instance_stop(t, instance);
+    target_instance_stop(session->t, session->instance);
+    free(session);
     return result;
 }
 

@@ -2,8 +2,9 @@
  * (httpd) as a long-lived instance on a free loopback port while a libcurl probe polls
  * it, so the time from the launch call to the first `200 OK` is measured beside the
  * time to its ready line; pin the server to one CPU and the load to another; run the
- * closed-loop wrk rounds (warm-up and measured), then the open-loop rate sweep; record
- * everything in the target's results entry; stop the server. A server that does not
+ * closed-loop wrk rounds (warm-up and measured) as the run's plan orders them, then
+ * the open-loop rate sweep; record everything in the target's results entry; stop the
+ * server. A server that does not
  * start or answer within the scenario's timeout is recorded as a failed sample with its
  * output, and the next target runs. The load options are the scenario's "load" object
  * (README.md, "HTTP"). */
@@ -42,10 +43,30 @@ int http_options_from_json(const char *path, json_t *load, http_options *out, wa
 /* The options with every default filled in, as recorded in the results' scenario. */
 json_t *http_options_to_json(const http_options *options);
 
-/* Measures one prepared target as described above and records it in its results entry
- * (samples, load, sweep, cold start, placement). Returns 0 when every measured round
- * was good, 1 when something failed (recorded), -1 when interrupted. */
-int http_measure_target(struct target *t, struct scenario *s, json_t *entry);
+/* One target's server from start to stop, driven by the run's plan (run.c): open,
+ * rounds in the order the plan gives, close. */
+typedef struct http_session http_session;
+
+/* Whether the servers of several targets can run at once (each on a free port), so the
+ * plan can interleave their rounds; not when the scenario fixes parameters.port. */
+bool http_servers_side_by_side(const struct scenario *s);
+
+/* Starts the target's server on a free port (or the scenario's) while the probe waits
+ * for its first 200 OK, pins it, and records placement, server and both cold-start times
+ * in the entry. Returns 0 with *out set; 1 when it failed (recorded as a failed sample
+ * with the server's output); -1 when interrupted. */
+int http_session_open(struct target *t, struct scenario *s, json_t *entry, http_session **out);
+
+/* One wrk round recorded as a sample: 1 good, 0 failed (recorded), -1 interrupted. */
+int http_session_round(http_session *session, bool warmup);
+
+/* Whether the server still runs (after a failed round: if not, it takes no more). */
+bool http_session_alive(const http_session *session);
+
+/* The median good round becomes the entry's `load`, then the open-loop sweep (unless
+ * interrupted or the server ended), the server's output; stops the server and frees
+ * the session (NULL is fine). Returns 0, or -1 when interrupted during the sweep. */
+int http_session_close(http_session *session);
 
 /* The closing note: requests/s, p99 and the first response per target, and the ratio of
  * each target's requests/s to the baseline's. */

@@ -18,7 +18,9 @@ static void main_usage(FILE *out)
             "usage: wasmvs COMMAND [OPTIONS]\n"
             "\n"
             "  run SCENARIO.json [--targets a,b] [--reps N] [--warmup N] [--out FILE] [--seed N]\n"
-            "        run a scenario; results go to results/NAME-TIME.json unless --out\n"
+            "                    [--target-ci PCT]\n"
+            "        run a scenario; results go to results/NAME-TIME.json unless --out;\n"
+            "        --target-ci: more rounds until each median's 95%% CI is within PCT%% of it\n"
             "  targets            which targets work here, with version, or why not\n"
             "  env                the host facts recorded in every result (JSON)\n"
             "  report RESULTS.json... [--out DIR]   charts and report.md/.html\n"
@@ -43,16 +45,14 @@ static int main_parse_count(const char *option, const char *text, int *out)
 
 static int main_run(int argc, char **argv)
 {
-    static const struct option options[] = {{"targets", required_argument, NULL, 't'},
-                                            {"reps", required_argument, NULL, 'n'},
-                                            {"warmup", required_argument, NULL, 'w'},
-                                            {"out", required_argument, NULL, 'o'},
-                                            {"seed", required_argument, NULL, 's'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
+    static const struct option options[] = {
+        {"targets", required_argument, NULL, 't'}, {"reps", required_argument, NULL, 'n'},
+        {"warmup", required_argument, NULL, 'w'},  {"out", required_argument, NULL, 'o'},
+        {"seed", required_argument, NULL, 's'},    {"target-ci", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     run_options run = {.repetitions = -1, .warmup = -1};
     int option;
-    while ((option = getopt_long(argc, argv, "t:n:w:o:s:h", options, NULL)) != -1) {
+    while ((option = getopt_long(argc, argv, "t:n:w:o:s:c:h", options, NULL)) != -1) {
         switch (option) {
         case 't':
             run.targets = optarg;
@@ -73,6 +73,19 @@ static int main_run(int argc, char **argv)
         case 's':
             run.seed = strtoull(optarg, NULL, 0);
             break;
+        case 'c': {
+            char *end = NULL;
+            run.target_ci_pct = strtod(optarg, &end);
+            if (*optarg == '\0' || *end != '\0' || !(run.target_ci_pct >= 0.01) ||
+                run.target_ci_pct > 100) {
+                fprintf(stderr,
+                        "wasmvs run: --target-ci: expected a percentage from 0.01 to 100, found "
+                        "\"%s\"\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        }
         case 'h':
             main_usage(stdout);
             return 0;
