@@ -12,7 +12,7 @@
 #include "meters/memory.h"
 #include "stats.h"
 
-static const long density_default_steps[] = {1,    10,   50,    100,   200,   500,    1000,
+static const long density_default_steps[] = {1,    10,   50,    100,   200,   500,   1000,
                                              2000, 5000, 10000, 20000, 50000, 100000};
 
 static int density_number(const char *path, json_t *object, const char *field, double low,
@@ -20,8 +20,7 @@ static int density_number(const char *path, json_t *object, const char *field, d
 {
     json_t *value = json_object_get(object, field);
     if (!value) return 0;
-    if (!json_is_number(value) || json_number_value(value) < low ||
-        json_number_value(value) > high)
+    if (!json_is_number(value) || json_number_value(value) < low || json_number_value(value) > high)
         return wasmvs_fail(err, "%s: field \"density.%s\": expected a number in [%g, %g], found %s",
                            path, field, low, high,
                            json_is_number(value) ? "a number out of range" : "another JSON value");
@@ -29,8 +28,7 @@ static int density_number(const char *path, json_t *object, const char *field, d
     return 0;
 }
 
-int density_options_parse(const char *path, json_t *value, density_options *out,
-                          wasmvs_error *err)
+int density_options_parse(const char *path, json_t *value, density_options *out, wasmvs_error *err)
 {
     memset(out, 0, sizeof *out);
     out->budget_mib = 2048;
@@ -42,9 +40,9 @@ int density_options_parse(const char *path, json_t *value, density_options *out,
     if (value && !json_is_object(value))
         return wasmvs_fail(err, "%s: field \"density\": expected an object, found another value",
                            path);
-    static const char *const fields[] = {"steps",    "budget_mib",      "max_n",
-                                         "time_limit_s", "settle_s", "start_timeout_s",
-                                         "min_available_mib", NULL};
+    static const char *const fields[] = {
+        "steps",           "budget_mib",        "max_n", "time_limit_s", "settle_s",
+        "start_timeout_s", "min_available_mib", NULL};
     const char *key;
     json_t *item;
     json_object_foreach(value, key, item)
@@ -65,8 +63,7 @@ int density_options_parse(const char *path, json_t *value, density_options *out,
         density_number(path, value, "time_limit_s", 0.1, 86400, &out->time_limit_s, err) ||
         density_number(path, value, "settle_s", 0, 600, &out->settle_s, err) ||
         density_number(path, value, "start_timeout_s", 0.1, 600, &out->start_timeout_s, err) ||
-        density_number(path, value, "min_available_mib", 0, 1 << 24, &out->min_available_mib,
-                       err))
+        density_number(path, value, "min_available_mib", 0, 1 << 24, &out->min_available_mib, err))
         return -1;
     out->max_n = (long)max_n;
     json_t *steps = json_object_get(value, "steps");
@@ -75,8 +72,7 @@ int density_options_parse(const char *path, json_t *value, density_options *out,
         json_array_foreach(steps, i, item)
         {
             if (!json_is_integer(item) || json_integer_value(item) < 1 ||
-                (i > 0 && json_integer_value(item) <= out->steps[i - 1]) ||
-                i >= DENSITY_MAX_STEPS)
+                (i > 0 && json_integer_value(item) <= out->steps[i - 1]) || i >= DENSITY_MAX_STEPS)
                 return wasmvs_fail(err,
                                    "%s: field \"density.steps[%zu]\": expected a positive integer "
                                    "above the previous one (at most %d steps), found %s",
@@ -141,8 +137,7 @@ static const char *density_must_stop(density_run *run)
 {
     const density_options *o = run->options;
     if (cancel_requested()) return "interrupted";
-    if ((double)(meter_clock_ns() - run->started_ns) / 1e9 >= o->time_limit_s)
-        return "time limit";
+    if ((double)(meter_clock_ns() - run->started_ns) / 1e9 >= o->time_limit_s) return "time limit";
     long long available = density_memory_available_kib(NULL);
     if (available >= 0 && (double)available < o->min_available_mib * 1024)
         return "machine short of memory";
@@ -215,16 +210,22 @@ static json_t *density_measure(density_run *run, uint64_t batch_ns, wasmvs_error
     free(roots);
     if (status != 0) return NULL;
     long long available = density_available();
-    json_t *step = json_pack("{s:I, s:I, s:I, s:o, s:I, s:I}", "n", (json_int_t)run->count,
-                             "pss_kib", (json_int_t)forest.pss_kib, "memavailable_drop_kib",
-                             (json_int_t)(run->available_start_kib - available), "cgroup_kib",
-                             with_cgroup ? json_integer(cgroup_bytes / 1024) : json_null(),
-                             "batch_start_ns", (json_int_t)batch_ns, "processes",
-                             (json_int_t)forest.processes);
+    json_t *step =
+        json_pack("{s:I, s:I, s:I, s:o, s:I, s:I}", "n", (json_int_t)run->count, "pss_kib",
+                  (json_int_t)forest.pss_kib, "memavailable_drop_kib",
+                  (json_int_t)(run->available_start_kib - available), "cgroup_kib",
+                  with_cgroup ? json_integer(cgroup_bytes / 1024) : json_null(), "batch_start_ns",
+                  (json_int_t)batch_ns, "processes", (json_int_t)forest.processes);
     return step;
 }
 
-/* The least-squares fit of PSS over N, or null with fewer than two steps. */
+static json_t *density_number_or_null(double value)
+{
+    return isfinite(value) ? json_real(value) : json_null();
+}
+
+/* The least-squares fit of PSS over N with a pairs-bootstrap 95% interval of its slope
+ * (and so of instances per GiB) and R^2, or null with fewer than two steps. */
 static json_t *density_fit(json_t *steps, const char *y_field, const char *stop_reason)
 {
     size_t n = json_array_size(steps);
@@ -243,11 +244,17 @@ static json_t *density_fit(json_t *steps, const char *y_field, const char *stop_
         }
         stats_line line;
         stats_fit_line(x, y, n, &line);
-        fit = json_pack("{s:f, s:f, s:f, s:o, s:I, s:s}", "slope_kib_per_instance", line.slope,
-                        "slope_stderr", line.slope_stderr, "intercept_kib", line.intercept,
-                        "instances_per_gib",
-                        line.slope > 0 ? json_real(1048576.0 / line.slope) : json_null(),
-                        "max_n", (json_int_t)max_n, "stop_reason", stop_reason);
+        double low, high;
+        stats_fit_line_slope_interval(x, y, n, STATS_DEFAULT_SEED, &low, &high);
+        fit = json_pack(
+            "{s:f, s:f, s:o, s:o, s:f, s:f, s:o, s:o, s:o, s:I, s:s}", "slope_kib_per_instance",
+            line.slope, "slope_stderr", line.slope_stderr, "slope_ci_low",
+            density_number_or_null(low), "slope_ci_high", density_number_or_null(high), "r2",
+            line.r2, "intercept_kib", line.intercept, "instances_per_gib",
+            line.slope > 0 ? json_real(1048576.0 / line.slope) : json_null(),
+            "instances_per_gib_ci_low", high > 0 ? json_real(1048576.0 / high) : json_null(),
+            "instances_per_gib_ci_high", low > 0 ? json_real(1048576.0 / low) : json_null(),
+            "max_n", (json_int_t)max_n, "stop_reason", stop_reason);
     }
     free(x);
     free(y);
@@ -270,8 +277,7 @@ int density_sweep(const scenario *s, target *t, json_t *entry, wasmvs_error *err
         return -1;
     density_run run = {.options = &options, .t = t};
     if (!json_object_get(t->details, "idle_definition")) /* native, runc, Docker */
-        json_object_set_new(t->details, "idle_definition",
-                            json_string("process blocked waiting"));
+        json_object_set_new(t->details, "idle_definition", json_string("process blocked waiting"));
     density_sleep(options.settle_s); /* let the previous target's teardown settle */
     run.available_start_kib = density_available();
     density_memory_available_kib(&run.total_kib);
@@ -308,7 +314,9 @@ int density_sweep(const scenario *s, target *t, json_t *entry, wasmvs_error *err
     }
     if (!run.stop_reason[0])
         snprintf(run.stop_reason, sizeof run.stop_reason, "%s",
-                 cancel_requested() ? "interrupted" : status ? "measurement failed" : "steps done");
+                 cancel_requested() ? "interrupted"
+                 : status           ? "measurement failed"
+                                    : "steps done");
     fprintf(stderr, "%s: stopping %zu instances (%s)\n", t->name, run.count, run.stop_reason);
     density_teardown(&run);
     json_object_set_new(entry, "fit", density_fit(steps, "pss_kib", run.stop_reason));
@@ -332,8 +340,8 @@ void density_table_print(FILE *out, json_t *doc)
     json_t *scenario = json_object_get(doc, "scenario");
     fprintf(out, "\n%s: idle instances per target (slope of PSS over N)\n",
             json_string_value(json_object_get(scenario, "name")));
-    fprintf(out, "%-20s %18s %16s %14s %8s  %s\n", "target", "KiB/instance", "MemAvail KiB/inst",
-            "instances/GiB", "max N", "stopped by");
+    fprintf(out, "%-20s %18s %20s %6s %16s %14s %8s  %s\n", "target", "KiB/instance", "95% CI",
+            "R^2", "MemAvail KiB/inst", "instances/GiB", "max N", "stopped by");
     size_t i;
     json_t *entry;
     json_array_foreach(json_object_get(doc, "targets"), i, entry)
@@ -344,20 +352,26 @@ void density_table_print(FILE *out, json_t *doc)
                     json_string_value(json_object_get(entry, "reason")));
             continue;
         }
-        json_t *fit = json_object_get(entry, "fit"), *drop = json_object_get(entry, "fit_memavailable");
+        json_t *fit = json_object_get(entry, "fit"),
+               *drop = json_object_get(entry, "fit_memavailable");
         if (!json_is_object(fit)) {
             fprintf(out, "%-20s %d step(s) measured, no fit: %s\n", name,
                     (int)json_array_size(json_object_get(entry, "steps")),
                     json_string_value(json_object_get(entry, "stop_reason")));
             continue;
         }
-        char slope[40], dropped[40];
+        char slope[40], interval[48] = "-", dropped[40];
         snprintf(slope, sizeof slope, "%.1f +/- %.1f",
                  json_number_value(json_object_get(fit, "slope_kib_per_instance")),
                  json_number_value(json_object_get(fit, "slope_stderr")));
+        if (json_is_number(json_object_get(fit, "slope_ci_low")))
+            snprintf(interval, sizeof interval, "[%.1f, %.1f]",
+                     json_number_value(json_object_get(fit, "slope_ci_low")),
+                     json_number_value(json_object_get(fit, "slope_ci_high")));
         snprintf(dropped, sizeof dropped, "%.1f",
                  json_number_value(json_object_get(drop, "slope_kib_per_instance")));
-        fprintf(out, "%-20s %18s %16s %14.0f %8lld  %s\n", name, slope, dropped,
+        fprintf(out, "%-20s %18s %20s %6.3f %16s %14.0f %8lld  %s\n", name, slope, interval,
+                json_number_value(json_object_get(fit, "r2")), dropped,
                 json_number_value(json_object_get(fit, "instances_per_gib")),
                 (long long)json_integer_value(json_object_get(fit, "max_n")),
                 json_string_value(json_object_get(fit, "stop_reason")));
