@@ -1,4 +1,4 @@
-/* http.h: the `http` scenario kind. For each target in turn: start the server workload
+/* http.h: the `http` scenario kind. For each target: start the server workload
  * (httpd) as a long-lived instance on a free loopback port while a libcurl probe polls
  * it, so the time from the launch call to the first `200 OK` is measured beside the
  * time to its ready line; pin the server to one CPU and the load to another; run the
