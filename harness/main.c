@@ -18,9 +18,10 @@ static void main_usage(FILE *out)
             "usage: wasmvs COMMAND [OPTIONS]\n"
             "\n"
             "  run SCENARIO.json [--targets a,b] [--reps N] [--warmup N] [--out FILE] [--seed N]\n"
-            "                    [--target-ci PCT]\n"
+            "                    [--target-ci PCT] [--perf-counters]\n"
             "        run a scenario; results go to results/NAME-TIME.json unless --out;\n"
             "        --target-ci: more rounds until each median's 95%% CI is within PCT%% of it\n"
+            "        --perf-counters: attach perf counters to each instance (they cost it time)\n"
             "  targets            which targets work here, with version, or why not\n"
             "  env                the host facts recorded in every result (JSON)\n"
             "  report RESULTS.json... [--out DIR]   charts and report.md/.html\n"
@@ -45,14 +46,18 @@ static int main_parse_count(const char *option, const char *text, int *out)
 
 static int main_run(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"targets", required_argument, NULL, 't'}, {"reps", required_argument, NULL, 'n'},
-        {"warmup", required_argument, NULL, 'w'},  {"out", required_argument, NULL, 'o'},
-        {"seed", required_argument, NULL, 's'},    {"target-ci", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"targets", required_argument, NULL, 't'},
+                                            {"reps", required_argument, NULL, 'n'},
+                                            {"warmup", required_argument, NULL, 'w'},
+                                            {"out", required_argument, NULL, 'o'},
+                                            {"seed", required_argument, NULL, 's'},
+                                            {"target-ci", required_argument, NULL, 'c'},
+                                            {"perf-counters", no_argument, NULL, 'p'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     run_options run = {.repetitions = -1, .warmup = -1};
     int option;
-    while ((option = getopt_long(argc, argv, "t:n:w:o:s:c:h", options, NULL)) != -1) {
+    while ((option = getopt_long(argc, argv, "t:n:w:o:s:c:ph", options, NULL)) != -1) {
         switch (option) {
         case 't':
             run.targets = optarg;
@@ -86,6 +91,9 @@ static int main_run(int argc, char **argv)
             }
             break;
         }
+        case 'p':
+            run.perf_counters = true;
+            break;
         case 'h':
             main_usage(stdout);
             return 0;

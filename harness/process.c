@@ -145,8 +145,8 @@ static void process_child_prepare(process_child_args *a, const process_spec *spe
 static pid_t process_clone(process_child_args *a, void **stack)
 {
     const size_t size = 64 * 1024;
-    *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
-                  -1, 0);
+    *stack =
+        mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (*stack == MAP_FAILED) {
         *stack = NULL;
         return -1;
@@ -236,13 +236,12 @@ int process_run(const process_spec *spec, process_result *result, wasmvs_error *
     if (pid < 0) {
         int saved = errno;
         process_close_pipes(all, 5);
-        return wasmvs_fail(err, "%s: cannot start a process: %s", spec->argv[0],
-                           strerror(saved));
+        return wasmvs_fail(err, "%s: cannot start a process: %s", spec->argv[0], strerror(saved));
     }
     /* The child waits at the gate while the counters are attached: that time is the
        harness's, not the program's, and is left out of wall_ns. */
     uint64_t attach_from = meter_clock_ns();
-    setpgid(pid, pid); /* also here, so the group exists whichever side runs first */
+    setpgid(pid, pid);     /* also here, so the group exists whichever side runs first */
     process_close(&in[0]); /* the child has its own copies of the descriptors */
     process_close(&out[1]);
     process_close(&errp[1]);
@@ -343,18 +342,24 @@ int process_run(const process_spec *spec, process_result *result, wasmvs_error *
                 const char *peak_from = "rusage";
                 if (taskstats && meter_taskstats_peak_rss(pid, &peak)) {
                     peak_from = "taskstats";
-                    if ((uint64_t)usage.ru_maxrss > launcher_kib && (uint64_t)usage.ru_maxrss > peak)
+                    if ((uint64_t)usage.ru_maxrss > launcher_kib &&
+                        (uint64_t)usage.ru_maxrss > peak)
                         peak = (uint64_t)usage.ru_maxrss;
                 } else {
                     peak = (uint64_t)usage.ru_maxrss;
                     peak_from = "rusage, including the launcher's peak";
                 }
+                /* page faults and context switches from rusage: attached perf
+                   counters, when there are, give their own counts instead */
                 result->metrics = json_pack(
-                    "{s:I, s:I, s:I, s:I, s:s}", "wall_ns", (json_int_t)result->wall_ns, "user_ns",
+                    "{s:I, s:I, s:I, s:I, s:s, s:I, s:I}", "wall_ns", (json_int_t)result->wall_ns,
+                    "user_ns",
                     (json_int_t)usage.ru_utime.tv_sec * 1000000000 + usage.ru_utime.tv_usec * 1000,
                     "sys_ns",
                     (json_int_t)usage.ru_stime.tv_sec * 1000000000 + usage.ru_stime.tv_usec * 1000,
-                    "max_rss_kib", (json_int_t)peak, "max_rss_from", peak_from);
+                    "max_rss_kib", (json_int_t)peak, "max_rss_from", peak_from, "page_faults",
+                    (json_int_t)(usage.ru_minflt + usage.ru_majflt), "context_switches",
+                    (json_int_t)(usage.ru_nvcsw + usage.ru_nivcsw));
                 /* Grandchildren that kept the pipes open (a daemonised helper) must not
                  * hold the sample: kill the rest of the group once the leader is gone. */
                 if (!spec->keep_descendants) kill(-pid, SIGKILL);
@@ -399,8 +404,7 @@ int process_spawn(const process_spec *spec, pid_t *pid, wasmvs_error *err)
     if (*pid < 0) {
         if (null_fd >= 0) close(null_fd);
         process_close_pipes(all, 3);
-        return wasmvs_fail(err, "%s: cannot start a process: %s", spec->argv[0],
-                           strerror(saved));
+        return wasmvs_fail(err, "%s: cannot start a process: %s", spec->argv[0], strerror(saved));
     }
     setpgid(*pid, *pid);
     process_close(&report[1]);

@@ -213,6 +213,10 @@ static const run_kind *run_kind_of(const scenario *s)
 static void run_record_counters(run_target *rt)
 {
     json_t *available, *missing;
+    if (!meter_perf_attaching()) { /* not asked for: rusage's page faults and switches */
+        results_set_counters(rt->entry, json_array(), json_array());
+        return;
+    }
     meter_perf_availability(&available, &missing);
     if (!rt->target->counts_perf) { /* the instance runs outside our process tree */
         json_array_extend(missing, available);
@@ -243,7 +247,8 @@ static void run_open_target(json_t *doc, const scenario *s, const char *name, bo
         if (status != 0) wasmvs_wrap(&err, "prepare failed");
     }
     if (status != 0) {
-        fprintf(stderr, "%s: skipped: %s\n", name, err.message);
+        fprintf(stderr, "%s: %s: %s\n", probe ? "noise probe (noop)" : name,
+                probe ? "left out, no launch floor in this result" : "skipped", err.message);
         if (!probe)
             rt->entry = results_add_target(doc, name, false, t->version[0] ? t->version : NULL,
                                            err.message, json_deep_copy(t->details));
@@ -349,6 +354,8 @@ static int run_execute(scenario *s, const run_options *options)
                   "seed", (json_int_t)seed, "warmup", s->warmup, "repetitions", s->repetitions,
                   "stop", kind->repeats ? plan_stop_rule_json(&s->stop) : json_null()));
     json_object_set_new(json_object_get(doc, "run"), "drop_caches", json_boolean(s->drop_caches));
+    json_object_set_new(json_object_get(doc, "run"), "perf_counters",
+                        json_boolean(s->perf_counters));
     if (s->drop_caches && run_drop_caches() != 0) {
         fprintf(stderr,
                 "wasmvs: %s: drop_caches: cannot write /proc/sys/vm/drop_caches (root "
@@ -358,6 +365,7 @@ static int run_execute(scenario *s, const run_options *options)
         return 2;
     }
 
+    meter_perf_set_attach(s->perf_counters); /* they cost the counted process time */
     validity_watch watch;
     validity_watch_begin(&watch);
     run_target targets[SCENARIO_MAX_TARGETS + 1];
@@ -415,6 +423,7 @@ static int run_execute(scenario *s, const run_options *options)
     }
     kind->print(stdout, doc);
     json_decref(doc);
+    meter_perf_set_attach(true);
     return interrupted ? 128 + cancel_signal() : status;
 }
 
@@ -447,6 +456,10 @@ int run_scenario(const run_options *options)
             return 2;
         }
         s.stop.ci_width_pct = options->target_ci_pct;
+    }
+    if (options->perf_counters) {
+        s.perf_counters = true;
+        json_object_set_new(s.json, "perf_counters", json_true());
     }
     if (s.stop.ci_width_pct > 0) {
         if (s.stop.max_repetitions < s.repetitions) s.stop.max_repetitions = s.repetitions;

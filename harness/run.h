@@ -21,6 +21,7 @@ typedef struct run_options {
     const char *out;      /* results file, or NULL for results/NAME-TIME.json */
     uint64_t seed;        /* order shuffling; 0: from the clock (recorded either way) */
     double target_ci_pct; /* > 0: adaptive stopping at this CI width (--target-ci) */
+    bool perf_counters;   /* attach perf counters whatever the scenario says */
 } run_options;
 
 /* Returns the process exit status: 0 when every available target gave ok samples,

@@ -11,8 +11,9 @@
 #include "target.h"
 
 static const char *const scenario_fields[] = {
-    "name",        "description", "kind",        "workload", "parameters", "targets", "warmup",
-    "repetitions", "timeout_s",   "drop_caches", "density",  "load",       "stop",    NULL};
+    "name",    "description", "kind",        "workload",      "parameters",
+    "targets", "warmup",      "repetitions", "timeout_s",     "drop_caches",
+    "density", "load",        "stop",        "perf_counters", NULL};
 
 static const char *scenario_type_name(json_t *value)
 {
@@ -203,7 +204,7 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
                 err,
                 "%s: field \"%s\": unknown field; expected only name, description, "
                 "kind, workload, parameters, targets, warmup, repetitions, timeout_s, "
-                "drop_caches, density, load, stop",
+                "drop_caches, density, load, stop, perf_counters",
                 path, key);
     }
     if (scenario_string(path, doc, "name", out->name, sizeof out->name, NULL, err) ||
@@ -244,6 +245,13 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
         goto fail;
     }
     out->drop_caches = json_is_true(drop_caches);
+    json_t *perf_counters = json_object_get(doc, "perf_counters");
+    if (perf_counters && !json_is_boolean(perf_counters)) {
+        wasmvs_fail(err, "%s: field \"perf_counters\": expected a boolean, found %s", path,
+                    scenario_type_name(perf_counters));
+        goto fail;
+    }
+    out->perf_counters = json_is_true(perf_counters);
     density_options density;
     if (strcmp(out->kind, "density") == 0
             ? density_options_parse(path, json_object_get(doc, "density"), &density, err) != 0
@@ -320,6 +328,7 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
     json_object_set_new(out->json, "warmup", json_integer(out->warmup));
     json_object_set_new(out->json, "timeout_s", json_real(out->timeout_s));
     json_object_set_new(out->json, "drop_caches", json_boolean(out->drop_caches));
+    json_object_set_new(out->json, "perf_counters", json_boolean(out->perf_counters));
     if (http) json_object_set_new(out->json, "load", http_options_to_json(&load));
     if (out->stop.ci_width_pct > 0)
         json_object_set_new(out->json, "stop", plan_stop_rule_json(&out->stop));

@@ -28,6 +28,7 @@ typedef struct scenario {
     double timeout_s;
     bool drop_caches;               /* drop the page cache before each sample (root only) */
     plan_stop_rule stop;            /* adaptive stopping ("stop"); ci_width_pct 0 when off */
+    bool perf_counters;             /* attach perf_event counters to each launched instance */
     json_t *json;                   /* the scenario as parsed, with defaults filled in */
     workload_invocation invocation; /* what each sample runs and must answer */
 } scenario;

@@ -2,7 +2,8 @@
  * for what makes a result trustworthy: adaptive stopping records why each target
  * stopped and takes no more samples than needed, every one-shot result carries its
  * validity checks and the noise floor measured by the noop probe beside the targets,
- * and `noop` named as a target is judged by its exit status and is then the floor. */
+ * `noop` named as a target is judged by its exit status and is then the floor, and perf
+ * counters (which cost the counted process time) are attached only when asked. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,14 +31,15 @@ static void write_scenario(const char *targets, int repetitions, const char *sto
     fclose(f);
 }
 
-static json_t *run_and_load(double target_ci_pct)
+static json_t *run_with(double target_ci_pct, bool perf_counters)
 {
     run_options options = {.scenario_path = SCENARIO_PATH,
                            .repetitions = -1,
                            .warmup = -1,
                            .out = RESULTS_PATH,
                            .seed = 5,
-                           .target_ci_pct = target_ci_pct};
+                           .target_ci_pct = target_ci_pct,
+                           .perf_counters = perf_counters};
     assert_int_equal(run_scenario(&options), 0);
     json_t *doc = NULL;
     wasmvs_error err = {{0}};
@@ -45,6 +47,11 @@ static json_t *run_and_load(double target_ci_pct)
     remove(SCENARIO_PATH);
     remove(RESULTS_PATH);
     return doc;
+}
+
+static json_t *run_and_load(double target_ci_pct)
+{
+    return run_with(target_ci_pct, false);
 }
 
 static double number_at(json_t *object, const char *a, const char *b)
@@ -137,12 +144,40 @@ static void noop_named_as_a_target_is_the_floor(void **state)
     json_decref(doc);
 }
 
+/* Without perf counters a sample's page faults and context switches come from rusage;
+ * with them, the counters' own figures and task-clock, and the run says which. */
+static void perf_counters_attach_only_when_asked(void **state)
+{
+    (void)state;
+    write_scenario("\"native\"", 3, NULL);
+    json_t *doc = run_with(0, false);
+    json_t *native = results_find_target(doc, "native");
+    json_t *metrics =
+        json_object_get(json_array_get(json_object_get(native, "samples"), 1), "metrics");
+    assert_true(json_integer_value(json_object_get(metrics, "page_faults")) > 0);
+    assert_true(json_is_integer(json_object_get(metrics, "context_switches")));
+    assert_null(json_object_get(metrics, "task_clock_ns"));
+    assert_int_equal(json_array_size(json_object_get(native, "counters_available")), 0);
+    assert_false(json_is_true(json_object_get(json_object_get(doc, "run"), "perf_counters")));
+    json_decref(doc);
+
+    write_scenario("\"native\"", 3, NULL);
+    doc = run_with(0, true);
+    native = results_find_target(doc, "native");
+    metrics = json_object_get(json_array_get(json_object_get(native, "samples"), 1), "metrics");
+    assert_true(json_integer_value(json_object_get(metrics, "task_clock_ns")) > 0);
+    assert_true(json_array_size(json_object_get(native, "counters_available")) > 0);
+    assert_true(json_is_true(json_object_get(json_object_get(doc, "run"), "perf_counters")));
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(adaptive_run_records_why_each_target_stopped),
         cmocka_unit_test(oneshot_result_carries_validity_and_the_noise_floor),
         cmocka_unit_test(noop_named_as_a_target_is_the_floor),
+        cmocka_unit_test(perf_counters_attach_only_when_asked),
     };
     return cmocka_run_group_tests_name("validity", tests, NULL, NULL);
 }

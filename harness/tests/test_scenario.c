@@ -236,6 +236,9 @@ static void broken_stop_rules(void **state)
     expect_error("{\"name\": \"h\", \"workload\": \"hello\", \"stop\": {\"ci_width_pct\": 2, "
                  "\"min\": 2}, " VALID_TAIL "}",
                  "stop.min", "unknown field");
+    expect_error(
+        "{\"name\": \"h\", \"workload\": \"hello\", \"perf_counters\": \"yes\", " VALID_TAIL "}",
+        "\"perf_counters\"", "expected a boolean, found a string");
     expect_error("{\"name\": \"d\", \"kind\": \"density\", \"workload\": \"idle\", "
                  "\"targets\": [\"native\"], \"stop\": {\"ci_width_pct\": 2}}",
                  "\"stop\"", "one sweep per target");
