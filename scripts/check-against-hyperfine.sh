@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # check-against-hyperfine.sh [ROUNDS] [RUNS]: wasmvs's timing of a process launch beside
 # hyperfine's (`hyperfine -N`, Debian's), on the same static binaries in one session,
-# alternating the two tools ROUNDS times (default 5) with RUNS samples each (default
-# 100), so both see the same machine. Commands: the static hello (wasmvs gives it its
+# alternating the two tools ROUNDS times (default 20) in short blocks of RUNS samples
+# each (default 30), so both see the same machine: on a shared machine load comes in
+# bursts of seconds, and the median of the per-round ratios looks past them. Commands: the static hello (wasmvs gives it its
 # JSON line on stdin; hyperfine 1.15 has no --input, so its stdin is /dev/null and hello
 # takes its error path, exit 2, run with -i: the same launch, a few microseconds less
 # work), `fib 1` (no input: the identical command) and the empty `noop` binary (the
@@ -10,7 +11,7 @@
 # wasmvs / hyperfine, and the median ratio per command against the goal (within 5%).
 set -u
 cd "$(dirname "$0")/.."
-rounds=${1:-5} runs=${2:-100}
+rounds=${1:-20} runs=${2:-30}
 command -v hyperfine >/dev/null || { echo "hyperfine not installed (scripts/setup.sh installs it)"; exit 2; }
 tmp=$(mktemp -d /tmp/wasmvs-hyperfine-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
