@@ -61,8 +61,9 @@ static double number_at(json_t *object, const char *a, const char *b)
     return json_number_value(value);
 }
 
-/* A 100% bound is met by the minimum of samples; a 0.01% bound never is, so the cap
- * ends the target; both say so, and the summary counts what the stop counted. */
+/* A 100% bound is met long before the cap (at the minimum of 5 on a quiet machine, a
+ * few more on a busy one); a 0.01% bound never is, so the cap ends the target; both say
+ * so, and the summary counts what the stop counted. */
 static void adaptive_run_records_why_each_target_stopped(void **state)
 {
     (void)state;
@@ -74,8 +75,10 @@ static void adaptive_run_records_why_each_target_stopped(void **state)
     const char *reason = json_string_value(json_object_get(stop, "reason"));
     printf("  100%% bound: %s: %s\n", reason, json_string_value(json_object_get(stop, "detail")));
     assert_string_equal(reason, "ci within bound");
-    assert_int_equal(json_integer_value(json_object_get(stop, "measured")), 5);
-    assert_int_equal(number_at(json_object_get(native, "summary"), "wall_ns", "n"), 5);
+    json_int_t measured = json_integer_value(json_object_get(stop, "measured"));
+    assert_true(measured >= 5 && measured < 40);
+    assert_true(json_real_value(json_object_get(stop, "ci_width_pct")) <= 100);
+    assert_int_equal(number_at(json_object_get(native, "summary"), "wall_ns", "n"), measured);
     assert_true(number_at(json_object_get(doc, "run"), "stop", "ci_width_pct") == 100);
     json_decref(doc);
 
