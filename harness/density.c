@@ -12,7 +12,7 @@
 #include "meters/memory.h"
 #include "stats.h"
 
-static const long density_default_steps[] = {1,    10,   50,    100,   200,   500,   1000,
+static const long density_default_steps[] = {1,    10,   50,    100,   200,   500,    1000,
                                              2000, 5000, 10000, 20000, 50000, 100000};
 
 static int density_number(const char *path, json_t *object, const char *field, double low,
@@ -20,7 +20,8 @@ static int density_number(const char *path, json_t *object, const char *field, d
 {
     json_t *value = json_object_get(object, field);
     if (!value) return 0;
-    if (!json_is_number(value) || json_number_value(value) < low || json_number_value(value) > high)
+    if (!json_is_number(value) || json_number_value(value) < low ||
+        json_number_value(value) > high)
         return wasmvs_fail(err, "%s: field \"density.%s\": expected a number in [%g, %g], found %s",
                            path, field, low, high,
                            json_is_number(value) ? "a number out of range" : "another JSON value");
@@ -28,7 +29,8 @@ static int density_number(const char *path, json_t *object, const char *field, d
     return 0;
 }
 
-int density_options_parse(const char *path, json_t *value, density_options *out, wasmvs_error *err)
+int density_options_parse(const char *path, json_t *value, density_options *out,
+                          wasmvs_error *err)
 {
     memset(out, 0, sizeof *out);
     out->budget_mib = 2048;
@@ -40,9 +42,9 @@ int density_options_parse(const char *path, json_t *value, density_options *out,
     if (value && !json_is_object(value))
         return wasmvs_fail(err, "%s: field \"density\": expected an object, found another value",
                            path);
-    static const char *const fields[] = {
-        "steps",           "budget_mib",        "max_n", "time_limit_s", "settle_s",
-        "start_timeout_s", "min_available_mib", NULL};
+    static const char *const fields[] = {"steps",    "budget_mib",      "max_n",
+                                         "time_limit_s", "settle_s", "start_timeout_s",
+                                         "min_available_mib", NULL};
     const char *key;
     json_t *item;
     json_object_foreach(value, key, item)
@@ -63,7 +65,8 @@ int density_options_parse(const char *path, json_t *value, density_options *out,
         density_number(path, value, "time_limit_s", 0.1, 86400, &out->time_limit_s, err) ||
         density_number(path, value, "settle_s", 0, 600, &out->settle_s, err) ||
         density_number(path, value, "start_timeout_s", 0.1, 600, &out->start_timeout_s, err) ||
-        density_number(path, value, "min_available_mib", 0, 1 << 24, &out->min_available_mib, err))
+        density_number(path, value, "min_available_mib", 0, 1 << 24, &out->min_available_mib,
+                       err))
         return -1;
     out->max_n = (long)max_n;
     json_t *steps = json_object_get(value, "steps");
@@ -72,7 +75,8 @@ int density_options_parse(const char *path, json_t *value, density_options *out,
         json_array_foreach(steps, i, item)
         {
             if (!json_is_integer(item) || json_integer_value(item) < 1 ||
-                (i > 0 && json_integer_value(item) <= out->steps[i - 1]) || i >= DENSITY_MAX_STEPS)
+                (i > 0 && json_integer_value(item) <= out->steps[i - 1]) ||
+                i >= DENSITY_MAX_STEPS)
                 return wasmvs_fail(err,
                                    "%s: field \"density.steps[%zu]\": expected a positive integer "
                                    "above the previous one (at most %d steps), found %s",
@@ -137,7 +141,8 @@ static const char *density_must_stop(density_run *run)
 {
     const density_options *o = run->options;
     if (cancel_requested()) return "interrupted";
-    if ((double)(meter_clock_ns() - run->started_ns) / 1e9 >= o->time_limit_s) return "time limit";
+    if ((double)(meter_clock_ns() - run->started_ns) / 1e9 >= o->time_limit_s)
+        return "time limit";
     long long available = density_memory_available_kib(NULL);
     if (available >= 0 && (double)available < o->min_available_mib * 1024)
         return "machine short of memory";
@@ -210,12 +215,12 @@ static json_t *density_measure(density_run *run, uint64_t batch_ns, wasmvs_error
     free(roots);
     if (status != 0) return NULL;
     long long available = density_available();
-    json_t *step =
-        json_pack("{s:I, s:I, s:I, s:o, s:I, s:I}", "n", (json_int_t)run->count, "pss_kib",
-                  (json_int_t)forest.pss_kib, "memavailable_drop_kib",
-                  (json_int_t)(run->available_start_kib - available), "cgroup_kib",
-                  with_cgroup ? json_integer(cgroup_bytes / 1024) : json_null(), "batch_start_ns",
-                  (json_int_t)batch_ns, "processes", (json_int_t)forest.processes);
+    json_t *step = json_pack("{s:I, s:I, s:I, s:o, s:I, s:I}", "n", (json_int_t)run->count,
+                             "pss_kib", (json_int_t)forest.pss_kib, "memavailable_drop_kib",
+                             (json_int_t)(run->available_start_kib - available), "cgroup_kib",
+                             with_cgroup ? json_integer(cgroup_bytes / 1024) : json_null(),
+                             "batch_start_ns", (json_int_t)batch_ns, "processes",
+                             (json_int_t)forest.processes);
     return step;
 }
 
@@ -277,7 +282,8 @@ int density_sweep(const scenario *s, target *t, json_t *entry, wasmvs_error *err
         return -1;
     density_run run = {.options = &options, .t = t};
     if (!json_object_get(t->details, "idle_definition")) /* native, runc, Docker */
-        json_object_set_new(t->details, "idle_definition", json_string("process blocked waiting"));
+        json_object_set_new(t->details, "idle_definition",
+                            json_string("process blocked waiting"));
     density_sleep(options.settle_s); /* let the previous target's teardown settle */
     run.available_start_kib = density_available();
     density_memory_available_kib(&run.total_kib);
@@ -314,9 +320,7 @@ int density_sweep(const scenario *s, target *t, json_t *entry, wasmvs_error *err
     }
     if (!run.stop_reason[0])
         snprintf(run.stop_reason, sizeof run.stop_reason, "%s",
-                 cancel_requested() ? "interrupted"
-                 : status           ? "measurement failed"
-                                    : "steps done");
+                 cancel_requested() ? "interrupted" : status ? "measurement failed" : "steps done");
     fprintf(stderr, "%s: stopping %zu instances (%s)\n", t->name, run.count, run.stop_reason);
     density_teardown(&run);
     json_object_set_new(entry, "fit", density_fit(steps, "pss_kib", run.stop_reason));
@@ -352,8 +356,7 @@ void density_table_print(FILE *out, json_t *doc)
                     json_string_value(json_object_get(entry, "reason")));
             continue;
         }
-        json_t *fit = json_object_get(entry, "fit"),
-               *drop = json_object_get(entry, "fit_memavailable");
+        json_t *fit = json_object_get(entry, "fit"), *drop = json_object_get(entry, "fit_memavailable");
         if (!json_is_object(fit)) {
             fprintf(out, "%-20s %d step(s) measured, no fit: %s\n", name,
                     (int)json_array_size(json_object_get(entry, "steps")),

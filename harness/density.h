@@ -34,7 +34,8 @@ typedef struct density_options {
 
 /* Reads the scenario's "density" object (may be NULL: every default). Errors name
  * path and the field. */
-int density_options_parse(const char *path, json_t *value, density_options *out, wasmvs_error *err);
+int density_options_parse(const char *path, json_t *value, density_options *out,
+                          wasmvs_error *err);
 
 /* Sweeps one probed and prepared target; adds "steps" and "fit" to its results entry
  * (fit is null when fewer than two steps were measured). Returns 0 when at least one

@@ -145,8 +145,8 @@ static void process_child_prepare(process_child_args *a, const process_spec *spe
 static pid_t process_clone(process_child_args *a, void **stack)
 {
     const size_t size = 64 * 1024;
-    *stack =
-        mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+                  -1, 0);
     if (*stack == MAP_FAILED) {
         *stack = NULL;
         return -1;
@@ -236,12 +236,13 @@ int process_run(const process_spec *spec, process_result *result, wasmvs_error *
     if (pid < 0) {
         int saved = errno;
         process_close_pipes(all, 5);
-        return wasmvs_fail(err, "%s: cannot start a process: %s", spec->argv[0], strerror(saved));
+        return wasmvs_fail(err, "%s: cannot start a process: %s", spec->argv[0],
+                           strerror(saved));
     }
     /* The child waits at the gate while the counters are attached: that time is the
        harness's, not the program's, and is left out of wall_ns. */
     uint64_t attach_from = meter_clock_ns();
-    setpgid(pid, pid);     /* also here, so the group exists whichever side runs first */
+    setpgid(pid, pid); /* also here, so the group exists whichever side runs first */
     process_close(&in[0]); /* the child has its own copies of the descriptors */
     process_close(&out[1]);
     process_close(&errp[1]);
@@ -342,8 +343,7 @@ int process_run(const process_spec *spec, process_result *result, wasmvs_error *
                 const char *peak_from = "rusage";
                 if (taskstats && meter_taskstats_peak_rss(pid, &peak)) {
                     peak_from = "taskstats";
-                    if ((uint64_t)usage.ru_maxrss > launcher_kib &&
-                        (uint64_t)usage.ru_maxrss > peak)
+                    if ((uint64_t)usage.ru_maxrss > launcher_kib && (uint64_t)usage.ru_maxrss > peak)
                         peak = (uint64_t)usage.ru_maxrss;
                 } else {
                     peak = (uint64_t)usage.ru_maxrss;
@@ -404,7 +404,8 @@ int process_spawn(const process_spec *spec, pid_t *pid, wasmvs_error *err)
     if (*pid < 0) {
         if (null_fd >= 0) close(null_fd);
         process_close_pipes(all, 3);
-        return wasmvs_fail(err, "%s: cannot start a process: %s", spec->argv[0], strerror(saved));
+        return wasmvs_fail(err, "%s: cannot start a process: %s", spec->argv[0],
+                           strerror(saved));
     }
     setpgid(*pid, *pid);
     process_close(&report[1]);

@@ -257,9 +257,8 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
             ? density_options_parse(path, json_object_get(doc, "density"), &density, err) != 0
             : json_object_get(doc, "density") != NULL) {
         if (strcmp(out->kind, "density") != 0)
-            wasmvs_fail(err,
-                        "%s: field \"density\": expected only with kind \"density\", found "
-                        "kind \"%s\"",
+            wasmvs_fail(err, "%s: field \"density\": expected only with kind \"density\", found "
+                             "kind \"%s\"",
                         path, out->kind);
         goto fail;
     }

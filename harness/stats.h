@@ -39,8 +39,8 @@ typedef struct stats_ratio {
     double ci_low, ci_high; /* bootstrap 95% interval of that ratio */
 } stats_ratio;
 
-void stats_ratio_of_medians(const double *a, size_t na, const double *b, size_t nb, uint64_t seed,
-                            stats_ratio *out);
+void stats_ratio_of_medians(const double *a, size_t na, const double *b, size_t nb,
+                            uint64_t seed, stats_ratio *out);
 
 typedef struct stats_mann_whitney {
     double u;       /* U statistic of sample a */
