@@ -265,7 +265,13 @@ static json_t *density_measure(density_run *run, uint64_t batch_ns, wasmvs_error
     return step;
 }
 
-/* The least-squares fit of PSS over N, or null with fewer than two steps. */
+static json_t *density_number_or_null(double value)
+{
+    return isfinite(value) ? json_real(value) : json_null();
+}
+
+/* The least-squares fit of PSS over N with a pairs-bootstrap 95% interval of its slope
+ * (and so of instances per GiB) and R^2, or null with fewer than two steps. */
 static json_t *density_fit(json_t *steps, const char *y_field, const char *stop_reason)
 {
     size_t n = json_array_size(steps);
@@ -284,11 +290,17 @@ static json_t *density_fit(json_t *steps, const char *y_field, const char *stop_
         }
         stats_line line;
         stats_fit_line(x, y, n, &line);
-        fit = json_pack("{s:f, s:f, s:f, s:o, s:I, s:s}", "slope_kib_per_instance", line.slope,
-                        "slope_stderr", line.slope_stderr, "intercept_kib", line.intercept,
-                        "instances_per_gib",
-                        line.slope > 0 ? json_real(1048576.0 / line.slope) : json_null(),
-                        "max_n", (json_int_t)max_n, "stop_reason", stop_reason);
+        double low, high;
+        stats_fit_line_slope_interval(x, y, n, STATS_DEFAULT_SEED, &low, &high);
+        fit = json_pack(
+            "{s:f, s:f, s:o, s:o, s:f, s:f, s:o, s:o, s:o, s:I, s:s}", "slope_kib_per_instance",
+            line.slope, "slope_stderr", line.slope_stderr, "slope_ci_low",
+            density_number_or_null(low), "slope_ci_high", density_number_or_null(high), "r2",
+            line.r2, "intercept_kib", line.intercept, "instances_per_gib",
+            line.slope > 0 ? json_real(1048576.0 / line.slope) : json_null(),
+            "instances_per_gib_ci_low", high > 0 ? json_real(1048576.0 / high) : json_null(),
+            "instances_per_gib_ci_high", low > 0 ? json_real(1048576.0 / low) : json_null(),
+            "max_n", (json_int_t)max_n, "stop_reason", stop_reason);
     }
     free(x);
     free(y);
@@ -378,8 +390,8 @@ void density_table_print(FILE *out, json_t *doc)
     json_t *scenario = json_object_get(doc, "scenario");
     fprintf(out, "\n%s: idle instances per target (slope of PSS over N)\n",
             json_string_value(json_object_get(scenario, "name")));
-    fprintf(out, "%-20s %18s %16s %14s %8s  %s\n", "target", "KiB/instance", "MemAvail KiB/inst",
-            "instances/GiB", "max N", "stopped by");
+    fprintf(out, "%-20s %18s %20s %6s %16s %14s %8s  %s\n", "target", "KiB/instance", "95% CI",
+            "R^2", "MemAvail KiB/inst", "instances/GiB", "max N", "stopped by");
     size_t i;
     json_t *entry;
     json_array_foreach(json_object_get(doc, "targets"), i, entry)
@@ -397,13 +409,18 @@ void density_table_print(FILE *out, json_t *doc)
                     json_string_value(json_object_get(entry, "stop_reason")));
             continue;
         }
-        char slope[40], dropped[40];
+        char slope[40], interval[48] = "-", dropped[40];
         snprintf(slope, sizeof slope, "%.1f +/- %.1f",
                  json_number_value(json_object_get(fit, "slope_kib_per_instance")),
                  json_number_value(json_object_get(fit, "slope_stderr")));
+        if (json_is_number(json_object_get(fit, "slope_ci_low")))
+            snprintf(interval, sizeof interval, "[%.1f, %.1f]",
+                     json_number_value(json_object_get(fit, "slope_ci_low")),
+                     json_number_value(json_object_get(fit, "slope_ci_high")));
         snprintf(dropped, sizeof dropped, "%.1f",
                  json_number_value(json_object_get(drop, "slope_kib_per_instance")));
-        fprintf(out, "%-20s %18s %16s %14.0f %8lld  %s\n", name, slope, dropped,
+        fprintf(out, "%-20s %18s %20s %6.3f %16s %14.0f %8lld  %s\n", name, slope, interval,
+                json_number_value(json_object_get(fit, "r2")), dropped,
                 json_number_value(json_object_get(fit, "instances_per_gib")),
                 (long long)json_integer_value(json_object_get(fit, "max_n")),
                 json_string_value(json_object_get(fit, "stop_reason")));

@@ -1,12 +1,13 @@
-/* http.h: the `http` scenario kind. For each target in turn: start the server workload
+/* http.h: the `http` scenario kind. For each target: start the server workload
  * (httpd) as a long-lived instance on a free loopback port while a libcurl probe polls
  * it, so the time from the launch call to the first `200 OK` is measured beside the
  * time to its ready line; pin the server to one CPU and the load to another; run the
- * closed-loop wrk rounds (warm-up and measured), then the open-loop rate sweep; record
- * everything in the target's results entry; stop the server. A server that does not
- * start or answer within the scenario's timeout is recorded as a failed sample with its
- * output, and the next target runs. The load options are the scenario's "load" object
- * (README.md, "HTTP"). */
+ * closed-loop wrk rounds (warm-up and measured) as the run's plan orders them, then
+ * the open-loop rate sweep; record everything in the target's results entry; stop the
+ * server. A server that does not start or answer within the scenario's timeout is
+ * recorded as a failed sample with its output, and the next target runs. The load
+ * options are the scenario's "load" object (README.md, "HTTP"). The same session of
+ * rounds, sweep and placement drives the serverless kind's front end (serverless.h). */
 #ifndef WASMVS_HTTP_H
 #define WASMVS_HTTP_H
 
@@ -43,48 +44,41 @@ int http_options_from_json(const char *path, json_t *load, http_options *out, wa
 /* The options with every default filled in, as recorded in the results' scenario. */
 json_t *http_options_to_json(const http_options *options);
 
-/* Measures one prepared target as described above and records it in its results entry
- * (samples, load, sweep, cold start, placement). Returns 0 when every measured round
- * was good, 1 when something failed (recorded), -1 when interrupted. */
-int http_measure_target(struct target *t, struct scenario *s, json_t *entry);
+/* A session: one server under wrk rounds, from its start to its stop, driven by the run's
+ * plan (run.c): open (or attach), one round per step in the order the plan gives, close.
+ * The serverless kind attaches a session to its front end (serverless.c). */
+typedef struct http_session http_session;
 
-/* ---- the parts another HTTP scenario kind reuses (serverless.c) ---- */
+/* Whether the servers of several targets can run at once (each on a free port), so the
+ * plan can interleave their rounds; not when the scenario fixes parameters.port. */
+bool http_servers_side_by_side(const struct scenario *s);
 
-typedef struct http_placement {
-    int server_cpu, load_cpu; /* -1: not pinned */
-    char how[160];
-} http_placement;
+/* Starts the target's server on a free port (or the scenario's) while the probe waits
+ * for its first 200 OK, pins it, and records placement, server and both cold-start times
+ * in the entry. Returns 0 with *out set; 1 when it failed (recorded as a failed sample
+ * with the server's output); -1 when interrupted. */
+int http_session_open(struct target *t, struct scenario *s, json_t *entry, http_session **out);
 
-/* Server and load on different CPUs when wasmvs may use two or more. */
-void http_place(const http_options *o, http_placement *p);
+/* A session for a server the caller started and stops (after http_session_close): the
+ * one at url, process server_pid (the rounds measure its CPU). Places server and load
+ * as http_session_open does (recorded in the entry's "placement") and pins the server.
+ * NULL when out of memory. */
+http_session *http_session_attach(json_t *entry, const http_options *options, const char *url,
+                                  pid_t server_pid);
 
-/* {"server_cpu", "load_cpu", "how"}: a target entry's "placement". */
-json_t *http_placement_to_json(const http_placement *p);
+/* One wrk round recorded as a sample of the entry: 1 good, 0 failed (recorded), -1
+ * interrupted (nothing recorded). *sample, unless sample is NULL, gets the recorded
+ * sample (the entry's), or NULL. */
+int http_session_round(http_session *session, bool warmup, json_t **sample);
 
-/* Pins the server pid to p's server CPU (when it has one); a failure is said on stderr and
- * recorded in entry's "placement" (server_cpu -1, pin_error), and the server runs on. */
-void http_pin_server(pid_t pid, const http_placement *p, json_t *entry);
+/* Whether the server still runs (after a failed round: if not, it takes no more). */
+bool http_session_alive(const http_session *session);
 
-/* Whether pid runs: exists and is not a zombie (a native server that ended stays one
- * until its stop reaps it). */
-bool http_pid_alive(pid_t pid);
-
-/* Told before each wrk round and after it, with the round's sample (already recorded) to
- * add figures measured beside the load. */
-typedef struct http_round_observer {
-    void (*before)(void *context, bool warmup);
-    void (*after)(void *context, json_t *sample);
-    void *context;
-} http_round_observer;
-
-/* The scenario's wrk rounds (warm-up, then measured), each a sample of entry, against the
- * server at url (process server_pid, whose CPU is measured), then the open-loop sweep
- * when o enables it; the median measured round becomes entry's "load" with the sweep in
- * it. observer may be NULL. Returns 0 when every round was good, 1 when one failed, -1
- * when interrupted. */
-int http_load_rounds(const struct scenario *s, const http_options *o, const http_placement *p,
-                     const char *url, pid_t server_pid, const http_round_observer *observer,
-                     json_t *entry);
+/* The median good round becomes the entry's `load`, then the open-loop sweep (unless
+ * interrupted or the server ended); for a server the session started, records its
+ * output and stops it. Frees the session (NULL is fine). Returns 0, or -1 when
+ * interrupted during the sweep. */
+int http_session_close(http_session *session);
 
 /* The closing note: requests/s, p99 and the first response per target, and the ratio of
  * each target's requests/s to the baseline's. */

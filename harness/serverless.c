@@ -130,6 +130,7 @@ typedef struct serverless_sampler {
     long long available_before_kib; /* before the front end started */
     double *pss_kib, *drop_kib;
     size_t count, capacity;
+    int running; /* the thread runs (during a round) */
 } serverless_sampler;
 
 static void *serverless_sampler_run(void *context)
@@ -161,28 +162,119 @@ static void *serverless_sampler_run(void *context)
     return NULL;
 }
 
-/* ---- one target ---- */
+/* ---- one target: a session from the front end's start to its stop ---- */
 
-/* What the round observer works with. */
-typedef struct serverless_run {
-    serverless_gateway *gateway;
-    double timeout_s;
+struct serverless_session {
+    target *t;
+    json_t *entry;
+    serverless_gateway gateway;
+    http_session *rounds; /* http.c's wrk rounds and sweep against the front end */
+    double timeout_s;     /* for the front end's answers (reset, snapshot, stop) */
     serverless_sampler sampler;
-    int sampling;
-    char name[64];
-} serverless_run;
+};
 
-static void serverless_round_before(void *context, bool warmup)
+static void serverless_fail(json_t *entry, const char *name, const char *why)
 {
-    (void)warmup;
-    serverless_run *run = context;
+    fprintf(stderr, "%s: failed: %s\n", name, why);
+    results_add_sample(entry, false, false, why, NULL, json_object(), NULL);
+}
+
+/* How the front end makes each request's instance, for the results. */
+static const char *serverless_instance_kind(const target *t)
+{
+    if (t->ops->serve)
+        return "a fresh instance of the module loaded once by the front end's engine "
+               "(in-process, one at a time)";
+    return "one run_once sample of the target per request (a process or a container made, "
+           "run to its exit and removed), launched by the front end";
+}
+
+static void serverless_stop_front_end(serverless_session *session)
+{
+    /* a request in hand finishes first (a container is removed); after Ctrl-C, briefly:
+       clean-up sweeps what a killed front end left */
+    serverless_gateway_stop(&session->gateway, cancel_requested() ? 1 : session->timeout_s);
+    free(session->sampler.pss_kib);
+    free(session->sampler.drop_kib);
+    free(session);
+}
+
+int serverless_session_open(target *t, scenario *s, json_t *entry, serverless_session **out)
+{
+    *out = NULL;
+    http_options o;
     wasmvs_error err = {{0}};
-    if (serverless_gateway_reset(run->gateway, run->timeout_s, &err) != 0)
-        fprintf(stderr, "%s: %s\n", run->name, err.message);
-    run->sampler.count = 0;
-    atomic_store(&run->sampler.stop, 0);
-    run->sampling =
-        pthread_create(&run->sampler.thread, NULL, serverless_sampler_run, &run->sampler) == 0;
+    json_t *load_json = serverless_load_for(s->json, t->name);
+    int parsed = http_options_from_json(s->file, load_json, &o, &err);
+    json_decref(load_json);
+    if (parsed != 0) {
+        serverless_fail(entry, t->name, err.message);
+        return 1;
+    }
+    serverless_session *session = calloc(1, sizeof *session);
+    if (!session) {
+        serverless_fail(entry, t->name, "out of memory");
+        return 1;
+    }
+    session->t = t;
+    session->entry = entry;
+    session->timeout_s = s->timeout_s + 5;
+    session->sampler.interval_s = serverless_memory_interval(s->json);
+    session->sampler.available_before_kib = density_memory_available_kib(NULL);
+    fprintf(stderr, "%s: starting the serverless front end\n", t->name);
+    serverless_gateway *gateway = &session->gateway;
+    if (serverless_gateway_start(t, &s->invocation, s->timeout_s, s->timeout_s, gateway, &err) !=
+        0) {
+        free(session);
+        if (cancel_requested()) return -1;
+        serverless_fail(entry, t->name, err.message);
+        return 1;
+    }
+    session->sampler.pid = gateway->process.pid;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", gateway->port);
+    session->rounds = http_session_attach(entry, &o, url, gateway->process.pid);
+    if (!session->rounds) {
+        serverless_fail(entry, t->name, "out of memory");
+        serverless_stop_front_end(session);
+        return 1;
+    }
+
+    /* the first request: the first instance pays what later ones share (lazy compile) */
+    uint64_t first_ns = 0;
+    load_probe *probe = load_probe_new(url, &err);
+    load_probe_options probe_options = {.start_ns = meter_clock_ns(), .timeout_s = s->timeout_s};
+    int first = probe ? load_probe_first_ok(probe, &probe_options, &first_ns, &err) : -1;
+    load_probe_free(probe);
+    json_t *front_end =
+        json_pack("{s:s, s:i, s:i, s:I, s:s, s:i, s:s}", "url", url, "port", gateway->port, "pid",
+                  (int)gateway->process.pid, "ready_ns", (json_int_t)gateway->ready_ns, "instance",
+                  serverless_instance_kind(t), "concurrency", 1, "input",
+                  "each request's body, or for a request without one the workload's stdin; "
+                  "its stdout is the response body");
+    json_object_set_new(entry, "serverless", json_pack("{s:o}", "front_end", front_end));
+    if (first != 0) {
+        int interrupted = cancel_requested();
+        if (!interrupted) serverless_fail(entry, t->name, err.message);
+        http_session_close(session->rounds);
+        serverless_stop_front_end(session);
+        return interrupted ? -1 : 1;
+    }
+    json_object_set_new(front_end, "first_response_ns", json_integer((json_int_t)first_ns));
+    *out = session;
+    return 0;
+}
+
+/* Before a round: the front end's figures start from zero, memory is sampled during it. */
+static void serverless_round_begin(serverless_session *session)
+{
+    wasmvs_error err = {{0}};
+    if (serverless_gateway_reset(&session->gateway, session->timeout_s, &err) != 0)
+        fprintf(stderr, "%s: %s\n", session->t->name, err.message);
+    serverless_sampler *m = &session->sampler;
+    m->count = 0;
+    atomic_store(&m->stop, 0);
+    m->running = pthread_create(&m->thread, NULL, serverless_sampler_run, m) == 0;
 }
 
 static void serverless_set(json_t *metrics, const char *name, double value)
@@ -190,16 +282,18 @@ static void serverless_set(json_t *metrics, const char *name, double value)
     json_object_set_new(metrics, name, json_integer((json_int_t)llround(value)));
 }
 
-static void serverless_round_after(void *context, json_t *sample)
+/* After a round: the memory sampled and the front end's figures into its sample (NULL
+ * when the round was interrupted before one was recorded). */
+static void serverless_round_end(serverless_session *session, json_t *sample)
 {
-    serverless_run *run = context;
-    if (run->sampling) {
-        atomic_store(&run->sampler.stop, 1);
-        pthread_join(run->sampler.thread, NULL);
-        run->sampling = 0;
+    serverless_sampler *m = &session->sampler;
+    if (m->running) {
+        atomic_store(&m->stop, 1);
+        pthread_join(m->thread, NULL);
+        m->running = 0;
     }
+    if (!sample) return;
     json_t *metrics = json_object_get(sample, "metrics");
-    serverless_sampler *m = &run->sampler;
     if (m->count > 0) {
         serverless_set(metrics, "pss_kib", stats_quantile(m->pss_kib, m->count, 0.5));
         serverless_set(metrics, "pss_max_kib", stats_quantile(m->pss_kib, m->count, 1.0));
@@ -208,11 +302,11 @@ static void serverless_round_after(void *context, json_t *sample)
         serverless_set(metrics, "memory_samples", (double)m->count);
     }
     wasmvs_error err = {{0}};
-    if (serverless_gateway_snapshot(run->gateway, run->timeout_s, &err) != 0) {
-        fprintf(stderr, "%s: %s\n", run->name, err.message);
+    if (serverless_gateway_snapshot(&session->gateway, session->timeout_s, &err) != 0) {
+        fprintf(stderr, "%s: %s\n", session->t->name, err.message);
         return;
     }
-    const serverless_stats *s = run->gateway->shared;
+    const serverless_stats *s = session->gateway.shared;
     serverless_set(metrics, "instances", (double)s->requests);
     serverless_set(metrics, "instance_failures", (double)s->failures);
     if (s->elapsed_ns > 0)
@@ -247,10 +341,18 @@ static void serverless_round_after(void *context, json_t *sample)
     json_object_set_new(sample, "serverless", detail);
 }
 
-static void serverless_fail(json_t *entry, const char *name, const char *why)
+int serverless_session_round(serverless_session *session, bool warmup)
 {
-    fprintf(stderr, "%s: failed: %s\n", name, why);
-    results_add_sample(entry, false, false, why, NULL, json_object(), NULL);
+    serverless_round_begin(session);
+    json_t *sample = NULL;
+    int good = http_session_round(session->rounds, warmup, &sample);
+    serverless_round_end(session, sample);
+    return good;
+}
+
+bool serverless_session_alive(const serverless_session *session)
+{
+    return http_session_alive(session->rounds);
 }
 
 /* The measured good sample whose load became the target's (the median round). */
@@ -271,83 +373,16 @@ static json_t *serverless_chosen_sample(json_t *entry)
     return NULL;
 }
 
-/* How the front end makes each request's instance, for the results. */
-static const char *serverless_instance_kind(const target *t)
+int serverless_session_close(serverless_session *session)
 {
-    if (t->ops->serve)
-        return "a fresh instance of the module loaded once by the front end's engine "
-               "(in-process, one at a time)";
-    return "one run_once sample of the target per request (a process or a container made, "
-           "run to its exit and removed), launched by the front end";
-}
-
-int serverless_measure_target(target *t, scenario *s, json_t *entry)
-{
-    http_options o;
-    wasmvs_error err = {{0}};
-    json_t *load_json = serverless_load_for(s->json, t->name);
-    int parsed = http_options_from_json(s->file, load_json, &o, &err);
-    json_decref(load_json);
-    if (parsed != 0) {
-        serverless_fail(entry, t->name, err.message);
-        return 1;
-    }
-    http_placement p;
-    http_place(&o, &p);
-    json_object_set_new(entry, "placement", http_placement_to_json(&p));
-    serverless_run run = {.timeout_s = s->timeout_s + 5};
-    snprintf(run.name, sizeof run.name, "%s", t->name);
-    run.sampler.interval_s = serverless_memory_interval(s->json);
-    run.sampler.available_before_kib = density_memory_available_kib(NULL);
-    fprintf(stderr, "%s: starting the serverless front end\n", t->name);
-    serverless_gateway gateway;
-    if (serverless_gateway_start(t, &s->invocation, s->timeout_s, s->timeout_s, &gateway, &err) !=
-        0) {
-        if (cancel_requested()) return -1;
-        serverless_fail(entry, t->name, err.message);
-        return 1;
-    }
-    run.gateway = &gateway;
-    run.sampler.pid = gateway.process.pid;
-    http_pin_server(gateway.process.pid, &p, entry);
-    char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d/", gateway.port);
-
-    /* the first request: the first instance pays what later ones share (lazy compile) */
-    uint64_t first_ns = 0;
-    load_probe *probe = load_probe_new(url, &err);
-    load_probe_options probe_options = {.start_ns = meter_clock_ns(), .timeout_s = s->timeout_s};
-    int first = probe ? load_probe_first_ok(probe, &probe_options, &first_ns, &err) : -1;
-    load_probe_free(probe);
-    json_t *front_end =
-        json_pack("{s:s, s:i, s:i, s:I, s:s, s:i, s:s}", "url", url, "port", gateway.port, "pid",
-                  (int)gateway.process.pid, "ready_ns", (json_int_t)gateway.ready_ns, "instance",
-                  serverless_instance_kind(t), "concurrency", 1, "input",
-                  "each request's body, or for a request without one the workload's stdin; "
-                  "its stdout is the response body");
-    json_object_set_new(entry, "serverless", json_pack("{s:o}", "front_end", front_end));
-    int result;
-    if (first != 0) {
-        if (cancel_requested()) {
-            serverless_gateway_stop(&gateway, 0);
-            return -1;
-        }
-        serverless_fail(entry, t->name, err.message);
-        result = 1;
-    } else {
-        json_object_set_new(front_end, "first_response_ns", json_integer((json_int_t)first_ns));
-        http_round_observer observer = {serverless_round_before, serverless_round_after, &run};
-        result = http_load_rounds(s, &o, &p, url, gateway.process.pid, &observer, entry);
-        json_t *chosen = serverless_chosen_sample(entry);
-        if (chosen)
-            json_object_set(json_object_get(entry, "serverless"), "histograms",
-                            json_object_get(chosen, "serverless"));
-    }
-    free(run.sampler.pss_kib);
-    free(run.sampler.drop_kib);
-    /* a request in hand finishes first (a container is removed); after Ctrl-C, briefly:
-       clean-up sweeps what a killed front end left */
-    serverless_gateway_stop(&gateway, cancel_requested() ? 1 : s->timeout_s + 5);
+    if (!session) return 0;
+    int result = http_session_close(session->rounds);
+    json_t *chosen =
+        json_object_get(session->entry, "load") ? serverless_chosen_sample(session->entry) : NULL;
+    if (chosen)
+        json_object_set(json_object_get(session->entry, "serverless"), "histograms",
+                        json_object_get(chosen, "serverless"));
+    serverless_stop_front_end(session);
     return result;
 }
 

@@ -97,6 +97,7 @@ struct target {
     char version[256];           /* filled by probe */
     bool counts_perf;            /* samples carry perf counters of the instance's process tree
                                     (the serverless front end turns them off in its copy) */
+    bool runs_workload;          /* false for `noop`: its samples are checked for exit 0 only */
     json_t *details;             /* facts recorded with the target's results (owned) */
     void *state;                 /* the implementation's own */
     target_instance **instances; /* live long-lived instances */

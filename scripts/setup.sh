@@ -2,14 +2,26 @@
 # Idempotent machine set-up for wasmvs: installs the Debian packages the build, the
 # tests and the benchmarks need, and starts dockerd when no daemon answers. Fast when
 # nothing is missing. Says plainly what it could not do instead of failing silently.
+#   scripts/setup.sh            the packages every build, test and run needs
+#   scripts/setup.sh --browser  also Debian's chromium, for the test that renders
+#                               report.html in a headless browser (only that test asks)
 set -u
 
 packages=(
     build-essential clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
     libjansson-dev libcurl4-openssl-dev libcpuid-dev libcmocka-dev
     gnuplot-nox wabt runc docker.io wrk curl jq procps iproute2 util-linux musl-tools
-    libseccomp-dev
+    libseccomp-dev hyperfine
 )
+for argument in "$@"; do
+    case "$argument" in
+    --browser) packages+=(chromium) ;;
+    *)
+        printf 'setup: unknown option %s; expected --browser or nothing\n' "$argument" >&2
+        exit 2
+        ;;
+    esac
+done
 
 say() { printf 'setup: %s\n' "$*"; }
 warn() { printf 'setup: warning: %s\n' "$*" >&2; }

@@ -19,6 +19,7 @@ int target_docker_init(target *t, wasmvs_error *err);
 int target_wasmrt_cli_init(target *t, wasmvs_error *err);
 int target_wasm_cli_init(target *t, wasmvs_error *err);
 int target_wasmrt_init(target *t, wasmvs_error *err);
+int target_noop_init(target *t, wasmvs_error *err);
 /* The wasm-cli:NAME names of the runtime templates file, comma-separated. */
 void target_wasm_cli_names(char *out, size_t size);
 
@@ -47,6 +48,7 @@ static const target_entry target_registry[] = {
     {"wasmrt-cli:cached", "cached", target_wasmrt_cli_init},
     {"wasmrt-cli:interp", "interp", target_wasmrt_cli_init},
     {"wasmrt-cli:simd", "simd", target_wasmrt_cli_init},
+    {"noop", "", target_noop_init},
     /* a name ending in ':' is a prefix: the rest of the name is the variant */
     {"wasm-cli:", NULL, target_wasm_cli_init},
 };
@@ -96,6 +98,7 @@ int target_create(const char *name, target **out, wasmvs_error *err)
     snprintf(t->variant, sizeof t->variant, "%s",
              entry->variant ? entry->variant : name + strlen(entry->name));
     t->details = json_object();
+    t->runs_workload = true;
     if (entry->init(t, err) != 0) {
         json_decref(t->details);
         free(t);

@@ -128,7 +128,13 @@ static void sweep_one(const char *name, const char *mode)
                      1048576.0 / slope) < 1e-6 * 1048576.0 / slope);
     assert_int_equal(json_integer_value(json_object_get(fit, "max_n")), 5);
     assert_string_equal(json_string_value(json_object_get(fit, "stop_reason")), "steps done");
-    printf("  %s: %.1f KiB per instance\n", name, slope);
+    /* the slope's bootstrap interval holds it; R^2 says how straight the line is */
+    double low = json_real_value(json_object_get(fit, "slope_ci_low"));
+    double high = json_real_value(json_object_get(fit, "slope_ci_high"));
+    assert_true(low <= slope && slope <= high);
+    double r2 = json_real_value(json_object_get(fit, "r2"));
+    assert_true(r2 >= 0 && r2 <= 1);
+    printf("  %s: %.1f KiB per instance [%.1f, %.1f], R^2 %.4f\n", name, slope, low, high, r2);
     json_t *modes = json_object_get(entry, "instance_modes");
     if (mode) {
         /* one run holding all five, and each step's count of that mode */

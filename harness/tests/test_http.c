@@ -416,6 +416,32 @@ static void tiny_run_records_every_target_and_leaves_nothing(void **state)
     remove(RESULTS_PATH);
 }
 
+/* Two servers on free ports run side by side, so the plan interleaves their wrk rounds
+ * in shuffled rounds; each keeps its own port. */
+static void servers_on_free_ports_share_shuffled_rounds(void **state)
+{
+    (void)state;
+    write_scenario("\"native\", \"native-clang\"", "{}", 1);
+    json_t *doc = run_and_load(0);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "run"), "order")),
+                        "shuffled rounds");
+    json_t *native = results_find_target(doc, "native");
+    json_t *clang = results_find_target(doc, "native-clang");
+    json_int_t port =
+        json_integer_value(json_object_get(json_object_get(native, "server"), "port"));
+    assert_true(port > 0);
+    assert_int_not_equal(
+        port, json_integer_value(json_object_get(json_object_get(clang, "server"), "port")));
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(clang, "stop"), "reason")),
+        "repetitions done");
+    assert_non_null(json_object_get(native, "load"));
+    assert_non_null(json_object_get(clang, "load"));
+    json_decref(doc);
+    remove(SCENARIO_PATH);
+    remove(RESULTS_PATH);
+}
+
 /* A socket bound to a loopback port (listening or not); returns it, port in *port. */
 static int hold_port(bool listening, int *port)
 {
@@ -447,6 +473,23 @@ static void port_listened_by_another_process_is_a_clear_error(void **state)
     const char *error = json_string_value(json_object_get(sample, "error"));
     assert_non_null(error);
     assert_non_null(strstr(error, "found another process listening there"));
+    json_decref(doc);
+    remove(SCENARIO_PATH);
+    remove(RESULTS_PATH);
+}
+
+/* A fixed port cannot serve two servers at once: the plan takes the targets in turn. */
+static void fixed_port_takes_targets_in_turn(void **state)
+{
+    (void)state;
+    int port;
+    close(hold_port(false, &port)); /* a port free a moment ago */
+    char parameters[64];
+    snprintf(parameters, sizeof parameters, "{\"port\": %d}", port);
+    write_scenario("\"native\", \"native-clang\"", parameters, 1);
+    json_t *doc = run_and_load(0);
+    const char *order = json_string_value(json_object_get(json_object_get(doc, "run"), "order"));
+    assert_non_null(strstr(order, "targets in turn"));
     json_decref(doc);
     remove(SCENARIO_PATH);
     remove(RESULTS_PATH);
@@ -594,6 +637,8 @@ int main(void)
         cmocka_unit_test(external_runtime_serves_through_its_listen_template),
         cmocka_unit_test(docker_none_refuses_a_server),
         cmocka_unit_test(tiny_run_records_every_target_and_leaves_nothing),
+        cmocka_unit_test(servers_on_free_ports_share_shuffled_rounds),
+        cmocka_unit_test(fixed_port_takes_targets_in_turn),
         cmocka_unit_test(port_in_use_marks_each_target_failed_with_output),
         cmocka_unit_test(port_listened_by_another_process_is_a_clear_error),
         cmocka_unit_test(server_killed_during_the_round_fails_the_target),

@@ -1,7 +1,8 @@
 /* test_report.c: `wasmvs report` rendered for real from the fixture results in
  * harness/tests/fixtures/: gnuplot runs, every chart exists as a valid PNG and SVG, the
  * tables hold the expected rows, the HTML embeds the charts; a subset of scenarios and
- * merged files work; without gnuplot the tables are still written; bad input exits 2.
+ * merged files work; without gnuplot the tables are still written; bad input exits 2;
+ * --reproduction opens the report with a verdict for every published figure.
  * Runs from the top of the tree (harness/Makefile's check does so). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -264,6 +265,34 @@ static void test_report_serverless_density_50k_and_artifacts(void **state)
     free(gp);
 }
 
+/* The reproduction page comes first: each published figure with the one measured here,
+ * measured / published, and a verdict that says why when it was not reproduced. */
+static void test_report_reproduction_page_judges_each_published_figure(void **state)
+{
+    (void)state;
+    char *dir = out_dir("reproduction");
+    assert_int_equal(run_report(dir, NULL, "--reproduction", FIXTURES "/cold-start.json",
+                                FIXTURES "/density.json", NULL),
+                     0);
+    char *md = read_text(dir, "report.md", NULL);
+    assert_non_null(md);
+    char *first_heading = strstr(md, "\n## ");
+    assert_non_null(first_heading);
+    assert_ptr_equal(first_heading, strstr(md, "\n## Reproduction of the published tables\n"));
+    assert_null(strstr(md, "## Published figures beside measured")); /* not twice */
+    /* the fixture's docker 269 ms falls in S4's 100-500 ms */
+    assert_contains(md, "| 269 ms [244 ms, 273 ms] | docker, wall_ns, run cold-start | 1.20x | "
+                        "reproduced: within the published range 100 ms - 500 ms |");
+    /* a ratio off its range names both sides against the published parts, and the setup */
+    assert_contains(md, "not reproduced: above the published range 36x - 56.2x; the same "
+                        "direction as published. docker 269 ms here vs 180 ms published");
+    assert_contains(md, "Why: Docker here starts a one-file image");
+    /* fib and http runs are absent: their figures say so */
+    assert_contains(md, "not measured: no matching run in these results");
+    assert_contains(md, "figures reproduced within the published range");
+    free(md);
+}
+
 static void test_report_without_gnuplot_still_writes_tables(void **state)
 {
     (void)state;
@@ -316,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_report_merges_files_of_one_scenario),
         cmocka_unit_test(test_report_reads_the_load_modules_spelling),
         cmocka_unit_test(test_report_serverless_density_50k_and_artifacts),
+        cmocka_unit_test(test_report_reproduction_page_judges_each_published_figure),
         cmocka_unit_test(test_report_without_gnuplot_still_writes_tables),
         cmocka_unit_test(test_report_bad_input_exits_2),
     };

@@ -6,7 +6,9 @@
  * time, and nothing is left after the stop; on Docker (when this machine has it) one
  * request runs in a container that is gone afterwards; and a tiny whole run records the
  * per-round figures (instances, instance and instantiate times, memory) and the front
- * end, and leaves no process behind. About 10 s without Docker. */
+ * end, and leaves no process behind; the run's plan takes the front ends in turn with
+ * warm-up and repetitions, each round one sample, and records why each target stopped.
+ * About 15 s without Docker. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -68,6 +70,8 @@ static void options_errors_name_the_field(void **state)
         "{\"name\": \"s\", \"workload\": \"hello\", \"targets\": [\"native\"], "
         "\"repetitions\": 1, \"serverless\": {}}",
         "expected only with kind \"serverless\"");
+    target_test_scenario_error(SCENARIO_HEAD ", \"stop\": {\"max_repetitions\": 5}}",
+                               "\"stop.ci_width_pct\"");
 }
 
 static void options_recorded_with_defaults(void **state)
@@ -305,6 +309,62 @@ static void tiny_run_records_the_front_end_figures(void **state)
     remove(results_path);
 }
 
+/* The plan drives serverless as it drives every kind: one front end at a time, its
+ * warm-up round first, then its measured rounds, each a sample with the front end's
+ * figures; every target records why it stopped and its validity checks. */
+static void plan_takes_front_ends_in_turn_with_warmup(void **state)
+{
+    (void)state;
+    char scenario_path[64], results_path[64];
+    snprintf(scenario_path, sizeof scenario_path, "/tmp/wasmvs-test-serverless-plan-%ld.json",
+             (long)getpid());
+    snprintf(results_path, sizeof results_path, "/tmp/wasmvs-test-serverless-plan-%ld.out.json",
+             (long)getpid());
+    FILE *f = fopen(scenario_path, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "{\"name\": \"serverless-plan\", \"kind\": \"serverless\", \"workload\": "
+            "\"hello\", \"targets\": [%s], \"warmup\": 1, \"repetitions\": 2, "
+            "\"timeout_s\": 10, \"load\": {\"threads\": 1, \"connections\": 2, "
+            "\"duration_s\": 1, \"warmup_duration_s\": 1, \"sweep\": false}}\n",
+            SERVERLESS_TEST_SANITIZED ? "\"native\"" : "\"wasmrt\", \"native\"");
+    fclose(f);
+    run_options options = {.scenario_path = scenario_path,
+                           .repetitions = -1,
+                           .warmup = -1,
+                           .out = results_path,
+                           .seed = 11};
+    assert_int_equal(run_scenario(&options), 0);
+    json_t *doc = NULL;
+    wasmvs_error err = {{0}};
+    if (results_load(results_path, &doc, &err) != 0) fail_msg("%s", err.message);
+    const char *order = json_string_value(json_object_get(json_object_get(doc, "run"), "order"));
+    assert_non_null(strstr(order, "targets in turn"));
+    size_t i;
+    json_t *entry;
+    json_array_foreach(json_object_get(doc, "targets"), i, entry)
+    {
+        json_t *samples = json_object_get(entry, "samples");
+        assert_int_equal(json_array_size(samples), 3);
+        for (size_t k = 0; k < 3; k++) {
+            json_t *sample = json_array_get(samples, k);
+            assert_int_equal(json_is_true(json_object_get(sample, "warmup")), k == 0);
+            assert_true(json_is_true(json_object_get(sample, "ok")));
+            assert_true(json_integer_value(
+                            json_object_get(json_object_get(sample, "metrics"), "instances")) > 0);
+        }
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(entry, "stop"), "reason")),
+            "repetitions done");
+        assert_int_equal(
+            json_integer_value(json_object_get(json_object_get(entry, "load"), "rounds")), 2);
+        assert_true(json_is_object(json_object_get(entry, "validity")));
+    }
+    json_decref(doc);
+    remove(scenario_path);
+    remove(results_path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +375,7 @@ int main(void)
         cmocka_unit_test(wrong_answer_is_a_500_with_the_reason),
         cmocka_unit_test(docker_front_end_runs_a_container_per_request),
         cmocka_unit_test(tiny_run_records_the_front_end_figures),
+        cmocka_unit_test(plan_takes_front_ends_in_turn_with_warmup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

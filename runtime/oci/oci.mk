@@ -19,7 +19,8 @@ OCI_UNIT      := $(OCI_OUT)/test_oci_units
 OCI_WASM_SRCS := $(wildcard oci/tests/wasm/*.c)
 OCI_WASM      := $(OCI_WASM_SRCS:oci/tests/wasm/%.c=$(OCI_OUT)/wasm/%.wasm)
 
-ALL    += $(OCI_BIN) $(OCI_UNIT) $(OCI_UNIT)-asan $(OCI_WASM)
+ALL     += $(OCI_BIN) $(OCI_UNIT) $(OCI_UNIT)-asan $(OCI_WASM)
+RUN_ALL += $(OCI_BIN)
 CHECKS += oci-check
 
 $(OCI_BIN): $(OCI_OBJS) $(LIB)
