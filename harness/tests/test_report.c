@@ -266,13 +266,14 @@ static void test_report_serverless_density_50k_and_artifacts(void **state)
 }
 
 /* The reproduction page comes first: each published figure with the one measured here,
- * measured / published, and a verdict that says why when it was not reproduced. */
+ * measured / published, and a verdict that says why when it was not reproduced; the
+ * serverless and artifact-size figures among them. */
 static void test_report_reproduction_page_judges_each_published_figure(void **state)
 {
     (void)state;
     char *dir = out_dir("reproduction");
     assert_int_equal(run_report(dir, NULL, "--reproduction", FIXTURES "/cold-start.json",
-                                FIXTURES "/density.json", NULL),
+                                FIXTURES "/density.json", FIXTURES "/serverless.json", NULL),
                      0);
     char *md = read_text(dir, "report.md", NULL);
     assert_non_null(md);
@@ -287,6 +288,13 @@ static void test_report_reproduction_page_judges_each_published_figure(void **st
     assert_contains(md, "not reproduced: above the published range 36x - 56.2x; the same "
                         "direction as published. docker 269 ms here vs 180 ms published");
     assert_contains(md, "Why: Docker here starts a one-file image");
+    /* serverless and artifact figures get verdicts too, with their setup differences */
+    assert_contains(md, "| 42630x [39131x, 53237x] | docker / wasmrt, instance_p50_ns, run "
+                        "serverless");
+    assert_contains(md, "not reproduced: above the published range 214x - 334x");
+    assert_contains(md, "| 745 KiB | docker, details.artifact.image_bytes, run serverless | "
+                        "0.00x | not reproduced: below the published range 47.7 MiB - 477 MiB. "
+                        "Why: The image here holds only the workload's static binary");
     /* fib and http runs are absent: their figures say so */
     assert_contains(md, "not measured: no matching run in these results");
     assert_contains(md, "figures reproduced within the published range");
