@@ -60,6 +60,18 @@ static int scenario_string(const char *path, json_t *doc, const char *field, cha
     return 0;
 }
 
+/* An optional boolean field (false when absent). */
+static int scenario_boolean(const char *path, json_t *doc, const char *field, bool *out,
+                            wasmvs_error *err)
+{
+    json_t *value = json_object_get(doc, field);
+    if (value && !json_is_boolean(value))
+        return wasmvs_fail(err, "%s: field \"%s\": expected a boolean, found %s", path, field,
+                           scenario_type_name(value));
+    *out = json_is_true(value);
+    return 0;
+}
+
 static int scenario_integer(const char *path, json_t *doc, const char *field, int minimum,
                             int maximum, int fallback, int *out, wasmvs_error *err)
 {
@@ -251,20 +263,9 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
                         path, out->kind);
         goto fail;
     }
-    json_t *drop_caches = json_object_get(doc, "drop_caches");
-    if (drop_caches && !json_is_boolean(drop_caches)) {
-        wasmvs_fail(err, "%s: field \"drop_caches\": expected a boolean, found %s", path,
-                    scenario_type_name(drop_caches));
+    if (scenario_boolean(path, doc, "drop_caches", &out->drop_caches, err) ||
+        scenario_boolean(path, doc, "perf_counters", &out->perf_counters, err))
         goto fail;
-    }
-    out->drop_caches = json_is_true(drop_caches);
-    json_t *perf_counters = json_object_get(doc, "perf_counters");
-    if (perf_counters && !json_is_boolean(perf_counters)) {
-        wasmvs_fail(err, "%s: field \"perf_counters\": expected a boolean, found %s", path,
-                    scenario_type_name(perf_counters));
-        goto fail;
-    }
-    out->perf_counters = json_is_true(perf_counters);
     density_options density;
     if (strcmp(out->kind, "density") == 0
             ? density_options_parse(path, json_object_get(doc, "density"), &density, err) != 0

@@ -251,11 +251,11 @@ static void docker_front_end_runs_a_container_per_request(void **state)
     scenario_free(&s);
 }
 
-/* A whole run of one short round on wasmrt and native: every round carries the front
- * end's figures, and no front end is left. */
-static void tiny_run_records_the_front_end_figures(void **state)
+/* Runs a serverless scenario of hello on wasmrt and native (native alone under the
+ * sanitizers) with the given fields after the targets, expecting exit status 0, and
+ * returns its results. */
+static json_t *run_tiny_scenario(const char *fields)
 {
-    (void)state;
     char scenario_path[64], results_path[64];
     snprintf(scenario_path, sizeof scenario_path, "/tmp/wasmvs-test-serverless-%ld.json",
              (long)getpid());
@@ -265,10 +265,8 @@ static void tiny_run_records_the_front_end_figures(void **state)
     assert_non_null(f);
     fprintf(f,
             "{\"name\": \"serverless-test\", \"kind\": \"serverless\", \"workload\": "
-            "\"hello\", \"targets\": [%s], \"warmup\": 0, \"repetitions\": 1, \"timeout_s\": "
-            "10, \"load\": {\"threads\": 1, \"connections\": 4, \"duration_s\": 1, "
-            "\"sweep\": false}, \"serverless\": {\"memory_interval_s\": 0.1}}\n",
-            SERVERLESS_TEST_SANITIZED ? "\"native\"" : "\"wasmrt\", \"native\"");
+            "\"hello\", \"targets\": [%s], \"timeout_s\": 10, %s}\n",
+            SERVERLESS_TEST_SANITIZED ? "\"native\"" : "\"wasmrt\", \"native\"", fields);
     fclose(f);
     run_options options = {.scenario_path = scenario_path,
                            .repetitions = -1,
@@ -279,6 +277,19 @@ static void tiny_run_records_the_front_end_figures(void **state)
     json_t *doc = NULL;
     wasmvs_error err = {{0}};
     if (results_load(results_path, &doc, &err) != 0) fail_msg("%s", err.message);
+    remove(scenario_path);
+    remove(results_path);
+    return doc;
+}
+
+/* A whole run of one short round on wasmrt and native: every round carries the front
+ * end's figures, and no front end is left. */
+static void tiny_run_records_the_front_end_figures(void **state)
+{
+    (void)state;
+    json_t *doc = run_tiny_scenario(
+        "\"warmup\": 0, \"repetitions\": 1, \"load\": {\"threads\": 1, \"connections\": 4, "
+        "\"duration_s\": 1, \"sweep\": false}, \"serverless\": {\"memory_interval_s\": 0.1}");
     size_t i;
     json_t *entry;
     json_array_foreach(json_object_get(doc, "targets"), i, entry)
@@ -305,8 +316,6 @@ static void tiny_run_records_the_front_end_figures(void **state)
                json_integer_value(json_object_get(metrics, "instance_p50_ns")) / 1e3);
     }
     json_decref(doc);
-    remove(scenario_path);
-    remove(results_path);
 }
 
 /* The plan drives serverless as it drives every kind: one front end at a time, its
@@ -315,29 +324,9 @@ static void tiny_run_records_the_front_end_figures(void **state)
 static void plan_takes_front_ends_in_turn_with_warmup(void **state)
 {
     (void)state;
-    char scenario_path[64], results_path[64];
-    snprintf(scenario_path, sizeof scenario_path, "/tmp/wasmvs-test-serverless-plan-%ld.json",
-             (long)getpid());
-    snprintf(results_path, sizeof results_path, "/tmp/wasmvs-test-serverless-plan-%ld.out.json",
-             (long)getpid());
-    FILE *f = fopen(scenario_path, "w");
-    assert_non_null(f);
-    fprintf(f,
-            "{\"name\": \"serverless-plan\", \"kind\": \"serverless\", \"workload\": "
-            "\"hello\", \"targets\": [%s], \"warmup\": 1, \"repetitions\": 2, "
-            "\"timeout_s\": 10, \"load\": {\"threads\": 1, \"connections\": 2, "
-            "\"duration_s\": 1, \"warmup_duration_s\": 1, \"sweep\": false}}\n",
-            SERVERLESS_TEST_SANITIZED ? "\"native\"" : "\"wasmrt\", \"native\"");
-    fclose(f);
-    run_options options = {.scenario_path = scenario_path,
-                           .repetitions = -1,
-                           .warmup = -1,
-                           .out = results_path,
-                           .seed = 11};
-    assert_int_equal(run_scenario(&options), 0);
-    json_t *doc = NULL;
-    wasmvs_error err = {{0}};
-    if (results_load(results_path, &doc, &err) != 0) fail_msg("%s", err.message);
+    json_t *doc = run_tiny_scenario(
+        "\"warmup\": 1, \"repetitions\": 2, \"load\": {\"threads\": 1, \"connections\": 2, "
+        "\"duration_s\": 1, \"warmup_duration_s\": 1, \"sweep\": false}");
     const char *order = json_string_value(json_object_get(json_object_get(doc, "run"), "order"));
     assert_non_null(strstr(order, "targets in turn"));
     size_t i;
@@ -361,8 +350,6 @@ static void plan_takes_front_ends_in_turn_with_warmup(void **state)
         assert_true(json_is_object(json_object_get(entry, "validity")));
     }
     json_decref(doc);
-    remove(scenario_path);
-    remove(results_path);
 }
 
 int main(void)
