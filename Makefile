@@ -8,7 +8,7 @@
 MAKEFLAGS += --no-print-directory
 SUBDIRS := workloads runtime harness
 
-.PHONY: all setup build run check bench bench-engine fuzz clean $(SUBDIRS)
+.PHONY: all setup build run reproduce check bench bench-engine fuzz clean $(SUBDIRS)
 
 all: setup
 	@$(MAKE) build
@@ -28,6 +28,11 @@ harness: runtime workloads
 # The default scenario suite, then the report.
 run: all
 	@scripts/run-suite.sh
+
+# The scenarios behind every published table, then a report that opens with each
+# published figure beside the one measured here and a verdict.
+reproduce: all
+	@scripts/reproduce.sh
 
 check: all
 	@scripts/run-tests.sh $(SUBDIRS)

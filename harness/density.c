@@ -1,6 +1,7 @@
 /* density.c: the density sweep (see density.h). */
 #include "density.h"
 
+#include <malloc.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -113,7 +114,44 @@ typedef struct density_run {
     long long total_kib;
     uint64_t started_ns;
     char stop_reason[200];
+    /* instances' modes where the target varies them (wasmrt's bounds checks), as runs
+     * in start order: [{"mode": "guard", "first": 1, "last": 4096}, ...] */
+    json_t *modes;
 } density_run;
+
+/* Adds the newest instance (number n, from 1) to the runs of modes. */
+static void density_note_mode(density_run *run, const char *mode, size_t n)
+{
+    if (!mode[0]) return;
+    json_t *last = json_array_get(run->modes, json_array_size(run->modes) - 1);
+    if (last && strcmp(json_string_value(json_object_get(last, "mode")), mode) == 0 &&
+        json_integer_value(json_object_get(last, "last")) == (json_int_t)n - 1) {
+        json_object_set_new(last, "last", json_integer((json_int_t)n));
+        return;
+    }
+    json_array_append_new(run->modes, json_pack("{s:s, s:I, s:I}", "mode", mode, "first",
+                                                (json_int_t)n, "last", (json_int_t)n));
+}
+
+/* How many of the first n instances each mode holds: {"guard": 4096, "explicit": 904}. */
+static json_t *density_mode_counts(const density_run *run, size_t n)
+{
+    json_t *counts = json_object();
+    size_t i;
+    json_t *range;
+    json_array_foreach(run->modes, i, range)
+    {
+        json_int_t first = json_integer_value(json_object_get(range, "first"));
+        json_int_t last = json_integer_value(json_object_get(range, "last"));
+        if (first > (json_int_t)n) break;
+        if (last > (json_int_t)n) last = (json_int_t)n;
+        const char *mode = json_string_value(json_object_get(range, "mode"));
+        json_object_set_new(
+            counts, mode,
+            json_integer(json_integer_value(json_object_get(counts, mode)) + last - first + 1));
+    }
+    return counts;
+}
 
 static void density_sleep(double seconds)
 {
@@ -180,6 +218,7 @@ static int density_grow(density_run *run, const scenario *s, long n)
             return -1;
         }
         run->count++;
+        density_note_mode(run, run->live[run->count - 1]->mode, run->count);
     }
     return 0;
 }
@@ -221,10 +260,18 @@ static json_t *density_measure(density_run *run, uint64_t batch_ns, wasmvs_error
                              with_cgroup ? json_integer(cgroup_bytes / 1024) : json_null(),
                              "batch_start_ns", (json_int_t)batch_ns, "processes",
                              (json_int_t)forest.processes);
+    if (json_array_size(run->modes) > 0)
+        json_object_set_new(step, "modes", density_mode_counts(run, run->count));
     return step;
 }
 
-/* The least-squares fit of PSS over N, or null with fewer than two steps. */
+static json_t *density_number_or_null(double value)
+{
+    return isfinite(value) ? json_real(value) : json_null();
+}
+
+/* The least-squares fit of PSS over N with a pairs-bootstrap 95% interval of its slope
+ * (and so of instances per GiB) and R^2, or null with fewer than two steps. */
 static json_t *density_fit(json_t *steps, const char *y_field, const char *stop_reason)
 {
     size_t n = json_array_size(steps);
@@ -243,11 +290,17 @@ static json_t *density_fit(json_t *steps, const char *y_field, const char *stop_
         }
         stats_line line;
         stats_fit_line(x, y, n, &line);
-        fit = json_pack("{s:f, s:f, s:f, s:o, s:I, s:s}", "slope_kib_per_instance", line.slope,
-                        "slope_stderr", line.slope_stderr, "intercept_kib", line.intercept,
-                        "instances_per_gib",
-                        line.slope > 0 ? json_real(1048576.0 / line.slope) : json_null(),
-                        "max_n", (json_int_t)max_n, "stop_reason", stop_reason);
+        double low, high;
+        stats_fit_line_slope_interval(x, y, n, STATS_DEFAULT_SEED, &low, &high);
+        fit = json_pack(
+            "{s:f, s:f, s:o, s:o, s:f, s:f, s:o, s:o, s:o, s:I, s:s}", "slope_kib_per_instance",
+            line.slope, "slope_stderr", line.slope_stderr, "slope_ci_low",
+            density_number_or_null(low), "slope_ci_high", density_number_or_null(high), "r2",
+            line.r2, "intercept_kib", line.intercept, "instances_per_gib",
+            line.slope > 0 ? json_real(1048576.0 / line.slope) : json_null(),
+            "instances_per_gib_ci_low", high > 0 ? json_real(1048576.0 / high) : json_null(),
+            "instances_per_gib_ci_high", low > 0 ? json_real(1048576.0 / low) : json_null(),
+            "max_n", (json_int_t)max_n, "stop_reason", stop_reason);
     }
     free(x);
     free(y);
@@ -261,6 +314,9 @@ static void density_teardown(density_run *run)
     free(run->live);
     run->live = NULL;
     if (run->t->ops->cleanup) run->t->ops->cleanup(run->t);
+    /* tens of thousands of instance records freed: give the pages back, or the next
+       target's helper process (a fork of this one) would share them and count them */
+    malloc_trim(0);
 }
 
 int density_sweep(const scenario *s, target *t, json_t *entry, wasmvs_error *err)
@@ -268,7 +324,7 @@ int density_sweep(const scenario *s, target *t, json_t *entry, wasmvs_error *err
     density_options options;
     if (density_options_parse(s->file, json_object_get(s->json, "density"), &options, err) != 0)
         return -1;
-    density_run run = {.options = &options, .t = t};
+    density_run run = {.options = &options, .t = t, .modes = json_array()};
     if (!json_object_get(t->details, "idle_definition")) /* native, runc, Docker */
         json_object_set_new(t->details, "idle_definition",
                             json_string("process blocked waiting"));
@@ -315,6 +371,8 @@ int density_sweep(const scenario *s, target *t, json_t *entry, wasmvs_error *err
     json_object_set_new(entry, "fit_memavailable",
                         density_fit(steps, "memavailable_drop_kib", run.stop_reason));
     json_object_set_new(entry, "stop_reason", json_string(run.stop_reason));
+    if (json_array_size(run.modes) > 0) json_object_set(entry, "instance_modes", run.modes);
+    json_decref(run.modes);
     size_t measured = json_array_size(steps);
     json_object_set_new(entry, "steps", steps);
     json_object_set_new(entry, "options",
@@ -332,8 +390,8 @@ void density_table_print(FILE *out, json_t *doc)
     json_t *scenario = json_object_get(doc, "scenario");
     fprintf(out, "\n%s: idle instances per target (slope of PSS over N)\n",
             json_string_value(json_object_get(scenario, "name")));
-    fprintf(out, "%-20s %18s %16s %14s %8s  %s\n", "target", "KiB/instance", "MemAvail KiB/inst",
-            "instances/GiB", "max N", "stopped by");
+    fprintf(out, "%-20s %18s %20s %6s %16s %14s %8s  %s\n", "target", "KiB/instance", "95% CI",
+            "R^2", "MemAvail KiB/inst", "instances/GiB", "max N", "stopped by");
     size_t i;
     json_t *entry;
     json_array_foreach(json_object_get(doc, "targets"), i, entry)
@@ -351,15 +409,28 @@ void density_table_print(FILE *out, json_t *doc)
                     json_string_value(json_object_get(entry, "stop_reason")));
             continue;
         }
-        char slope[40], dropped[40];
+        char slope[40], interval[48] = "-", dropped[40];
         snprintf(slope, sizeof slope, "%.1f +/- %.1f",
                  json_number_value(json_object_get(fit, "slope_kib_per_instance")),
                  json_number_value(json_object_get(fit, "slope_stderr")));
+        if (json_is_number(json_object_get(fit, "slope_ci_low")))
+            snprintf(interval, sizeof interval, "[%.1f, %.1f]",
+                     json_number_value(json_object_get(fit, "slope_ci_low")),
+                     json_number_value(json_object_get(fit, "slope_ci_high")));
         snprintf(dropped, sizeof dropped, "%.1f",
                  json_number_value(json_object_get(drop, "slope_kib_per_instance")));
-        fprintf(out, "%-20s %18s %16s %14.0f %8lld  %s\n", name, slope, dropped,
+        fprintf(out, "%-20s %18s %20s %6.3f %16s %14.0f %8lld  %s\n", name, slope, interval,
+                json_number_value(json_object_get(fit, "r2")), dropped,
                 json_number_value(json_object_get(fit, "instances_per_gib")),
                 (long long)json_integer_value(json_object_get(fit, "max_n")),
                 json_string_value(json_object_get(fit, "stop_reason")));
+        size_t k;
+        json_t *range;
+        json_array_foreach(json_object_get(entry, "instance_modes"), k, range)
+            fprintf(out, "%s%s %lld-%lld%s",
+                    k ? ", " : "  instances: ", json_string_value(json_object_get(range, "mode")),
+                    (long long)json_integer_value(json_object_get(range, "first")),
+                    (long long)json_integer_value(json_object_get(range, "last")),
+                    k + 1 == json_array_size(json_object_get(entry, "instance_modes")) ? "\n" : "");
     }
 }

@@ -5,7 +5,8 @@
  * of memory. Each step records the PSS summed over every process involved, the drop in
  * MemAvailable since the start, the containers' cgroup memory and how long the batch
  * took to start; the marginal memory per instance is the slope of a least-squares line
- * over the steps. Everything started is torn down afterwards, also after Ctrl-C.
+ * over the steps, with a bootstrap interval and the fit's R^2. Everything started is torn down
+ * afterwards, also after Ctrl-C.
  *
  * Options live in the scenario's "density" object (README.md, "Density"). */
 #ifndef WASMVS_DENSITY_H
@@ -41,8 +42,9 @@ int density_options_parse(const char *path, json_t *value, density_options *out,
  * step was measured. */
 int density_sweep(const scenario *s, target *t, json_t *entry, wasmvs_error *err);
 
-/* The closing table: per target KiB per instance (slope +/- its error), instances per
- * GiB, largest N and why the sweep stopped. */
+/* The closing table: per target KiB per instance (slope +/- its error, its 95%
+ * bootstrap interval, the fit's R^2), instances per GiB, largest N and why the sweep
+ * stopped. */
 void density_table_print(FILE *out, json_t *doc);
 
 #endif

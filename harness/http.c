@@ -224,6 +224,19 @@ static int http_pin(pid_t pid, int cpu, wasmvs_error *err)
     return status;
 }
 
+/* Pins the server to the placement's server CPU (when it has one); a failure is said on
+ * stderr and recorded in the entry's "placement" (server_cpu -1, pin_error), and the
+ * server runs on unpinned. */
+static void http_pin_server(pid_t pid, const http_placement *p, json_t *entry)
+{
+    wasmvs_error err = {{0}};
+    if (p->server_cpu < 0 || http_pin(pid, p->server_cpu, &err) == 0) return;
+    fprintf(stderr, "%s: %s (the server runs unpinned)\n",
+            json_string_value(json_object_get(entry, "name")), err.message);
+    json_object_set_new(json_object_get(entry, "placement"), "server_cpu", json_integer(-1));
+    json_object_set_new(json_object_get(entry, "placement"), "pin_error", json_string(err.message));
+}
+
 /* ---- start, with the first response probed meanwhile ---- */
 
 typedef struct http_probe_run {
@@ -337,6 +350,53 @@ static int http_start(target *t, scenario *s, char *url, size_t url_size,
     return 0;
 }
 
+/* ---- a session: one server under the plan's wrk rounds, from start to stop ---- */
+
+struct http_session {
+    json_t *entry;
+    const char *name; /* the entry's */
+    http_options options;
+    http_placement placement;
+    char url[64];
+    pid_t server_pid;          /* the process the rounds load and whose CPU they measure */
+    target *t;                 /* with instance: the server http_session_open started */
+    target_instance *instance; /* NULL: the caller's server (http_session_attach) */
+    json_t *kept;              /* the load objects of the good measured rounds */
+};
+
+/* A session of the entry with its placement decided and recorded; no server yet. */
+static http_session *http_session_new(json_t *entry, const http_options *options)
+{
+    http_session *session = calloc(1, sizeof *session);
+    if (!session || !(session->kept = json_array())) {
+        free(session);
+        return NULL;
+    }
+    session->entry = entry;
+    session->name = json_string_value(json_object_get(entry, "name"));
+    session->options = *options;
+    http_placement *p = &session->placement;
+    http_place(options, p);
+    json_object_set_new(entry, "placement",
+                        json_pack("{s:i, s:i, s:s}", "server_cpu", p->server_cpu, "load_cpu",
+                                  p->load_cpu, "how", p->how));
+    return session;
+}
+
+/* The server is up at url as process pid: pinned, and the rounds' to load. */
+static void http_session_serve(http_session *session, const char *url, pid_t pid)
+{
+    snprintf(session->url, sizeof session->url, "%s", url);
+    session->server_pid = pid;
+    http_pin_server(pid, &session->placement, session->entry);
+}
+
+static void http_session_free(http_session *session)
+{
+    json_decref(session->kept);
+    free(session);
+}
+
 /* ---- rounds and sweep ---- */
 
 static json_t *http_round_metrics(const load_result *r)
@@ -374,49 +434,42 @@ static bool http_round_good(const load_result *r, char *why, size_t size)
     return false;
 }
 
-static bool http_server_alive(const target_instance *instance)
-{
-    return http_pid_alive(instance->main_pid);
-}
-
 /* One wrk round, recorded as a sample. Returns 1 when good, 0 when failed, -1 when
- * interrupted; a good measured round's load object goes to *kept. */
-static int http_round(const target_instance *instance, const http_options *o,
-                      const http_placement *p, const char *url, bool warmup, json_t *entry,
-                      json_t **kept)
+ * interrupted; a good measured round's load object is kept for the session's `load`. */
+static int http_round(http_session *session, bool warmup, json_t **recorded)
 {
-    load_wrk_options w = {.url = url,
+    const http_options *o = &session->options;
+    load_wrk_options w = {.url = session->url,
                           .threads = o->threads,
                           .connections = o->connections,
                           .duration_s = warmup ? o->warmup_duration_s : o->duration_s,
                           .timeout_s = o->request_timeout_s,
-                          .cpu = p->load_cpu,
-                          .server_pid = instance->main_pid};
+                          .cpu = session->placement.load_cpu,
+                          .server_pid = session->server_pid};
     load_result r;
     memset(&r, 0, sizeof r);
     wasmvs_error err = {{0}};
     if (load_wrk_run(&w, &r, &err) != 0) {
         if (cancel_requested()) return -1;
-        fprintf(stderr, "%s: round failed: %s\n", json_string_value(json_object_get(entry, "name")),
-                err.message);
-        results_add_sample(entry, warmup, false, err.message, NULL, json_object(), NULL);
+        fprintf(stderr, "%s: round failed: %s\n", session->name, err.message);
+        *recorded = results_add_sample(session->entry, warmup, false, err.message, NULL,
+                                       json_object(), NULL);
         return 0;
     }
     if (cancel_requested()) return -1;
     char why[200];
     bool good = http_round_good(&r, why, sizeof why);
-    if (good && !http_server_alive(instance)) {
+    if (good && !http_pid_alive(session->server_pid)) {
         snprintf(why, sizeof why, "the server ended during the round");
         good = false;
     }
-    if (!good)
-        fprintf(stderr, "%s: round failed: %s\n", json_string_value(json_object_get(entry, "name")),
-                why);
-    json_t *sample = results_add_sample(entry, warmup, good, good ? NULL : why, NULL,
+    if (!good) fprintf(stderr, "%s: round failed: %s\n", session->name, why);
+    json_t *sample = results_add_sample(session->entry, warmup, good, good ? NULL : why, NULL,
                                         http_round_metrics(&r), NULL);
     json_object_set_new(sample, "load", load_result_to_json(&r));
-    if (good && !warmup) *kept = json_object_get(sample, "load");
+    if (good && !warmup) json_array_append(session->kept, json_object_get(sample, "load"));
     load_result_free(&r);
+    *recorded = sample;
     return good;
 }
 
@@ -429,18 +482,18 @@ static int http_compare_rate(const void *a, const void *b)
 
 /* The open-loop sweep into load.sweep; its highest sustained step's histogram (else the
  * first step's) becomes load.histogram, the full latency distribution for the report. */
-static int http_sweep(const target_instance *instance, const http_options *o,
-                      const http_placement *p, const char *url, json_t *load, wasmvs_error *err)
+static int http_sweep(const http_session *session, json_t *load, wasmvs_error *err)
 {
+    const http_options *o = &session->options;
     load_sweep_options options = {
-        .run = {.url = url,
+        .run = {.url = session->url,
                 .connections = o->sweep_connections,
                 .duration_s = o->sweep_duration_s,
                 .warmup_s = o->sweep_warmup_s,
                 .timeout_s = o->request_timeout_s,
                 .threads = 1,
-                .cpu = p->load_cpu,
-                .server_pid = instance->main_pid},
+                .cpu = session->placement.load_cpu,
+                .server_pid = session->server_pid},
         .start_rate_per_s = o->sweep_start_rate,
         .max_rate_per_s = o->sweep_max_rate,
         .growth = o->sweep_growth,
@@ -480,7 +533,7 @@ static int http_sweep(const target_instance *instance, const http_options *o,
     return status;
 }
 
-/* ---- one target ---- */
+/* ---- the http kind's server, and the session's life ---- */
 
 static void http_fail(json_t *entry, const char *name, const char *why, const char *output)
 {
@@ -490,24 +543,31 @@ static void http_fail(json_t *entry, const char *name, const char *why, const ch
     results_add_sample(entry, false, false, why, output, json_object(), NULL);
 }
 
-int http_measure_target(target *t, scenario *s, json_t *entry)
+bool http_servers_side_by_side(const scenario *s)
 {
-    http_options o;
+    return json_integer_value(json_object_get(json_object_get(s->json, "parameters"), "port")) <= 0;
+}
+
+int http_session_open(target *t, scenario *s, json_t *entry, http_session **out)
+{
+    *out = NULL;
     wasmvs_error err = {{0}};
-    if (http_options_from_json(s->file, json_object_get(s->json, "load"), &o, &err) != 0) {
+    http_options options;
+    if (http_options_from_json(s->file, json_object_get(s->json, "load"), &options, &err) != 0) {
         http_fail(entry, t->name, err.message, NULL);
         return 1;
     }
-    http_placement p;
-    http_place(&o, &p);
-    json_object_set_new(entry, "placement",
-                        json_pack("{s:i, s:i, s:s}", "server_cpu", p.server_cpu, "load_cpu",
-                                  p.load_cpu, "how", p.how));
+    http_session *session = http_session_new(entry, &options);
+    if (!session) {
+        http_fail(entry, t->name, "out of memory", NULL);
+        return 1;
+    }
     fprintf(stderr, "%s: starting the server\n", t->name);
     char url[64];
     target_instance *instance = NULL;
     uint64_t first_ok_ns = 0;
     if (http_start(t, s, url, sizeof url, &instance, &first_ok_ns, &err) != 0) {
+        http_session_free(session);
         if (cancel_requested()) {
             target_instance_stop(t, instance);
             return -1;
@@ -518,6 +578,8 @@ int http_measure_target(target *t, scenario *s, json_t *entry)
         target_instance_stop(t, instance);
         return 1;
     }
+    session->t = t;
+    session->instance = instance;
     json_object_set_new(entry, "cold_start_to_first_response_ns",
                         json_integer((json_int_t)first_ok_ns));
     json_object_set_new(entry, "cold_start_to_ready_line_ns",
@@ -525,40 +587,54 @@ int http_measure_target(target *t, scenario *s, json_t *entry)
     json_object_set_new(entry, "server",
                         json_pack("{s:s, s:i, s:i}", "url", url, "port", s->invocation.listen_port,
                                   "pid", (int)instance->main_pid));
-    if (p.server_cpu >= 0 && http_pin(instance->main_pid, p.server_cpu, &err) != 0) {
-        fprintf(stderr, "%s: %s (the server runs unpinned)\n", t->name, err.message);
-        json_object_set_new(json_object_get(entry, "placement"), "server_cpu", json_integer(-1));
-        json_object_set_new(json_object_get(entry, "placement"), "pin_error",
-                            json_string(err.message));
-    }
+    http_session_serve(session, url, instance->main_pid);
+    *out = session;
+    return 0;
+}
 
-    int result = 0, rounds = s->warmup + s->repetitions;
-    json_t *kept = json_array();
-    for (int i = 0; i < rounds && result >= 0; i++) {
-        bool warmup = i < s->warmup;
-        fprintf(stderr, "%s: wrk round %d of %d%s\n", t->name, i + 1, rounds,
-                warmup ? " (warm-up)" : "");
-        json_t *load = NULL;
-        int good = http_round(instance, &o, &p, url, warmup, entry, &load);
-        if (good < 0) result = -1;
-        if (good == 0) result = 1;
-        if (load) json_array_append(kept, load);
-        if (good == 0 && !http_server_alive(instance)) break;
-    }
+http_session *http_session_attach(json_t *entry, const http_options *options, const char *url,
+                                  pid_t server_pid)
+{
+    http_session *session = http_session_new(entry, options);
+    if (session) http_session_serve(session, url, server_pid);
+    return session;
+}
+
+int http_session_round(http_session *session, bool warmup, json_t **sample)
+{
+    fprintf(stderr, "%s: wrk round%s\n", session->name, warmup ? " (warm-up)" : "");
+    json_t *recorded = NULL;
+    int good = http_round(session, warmup, &recorded);
+    if (sample) *sample = recorded;
+    return good;
+}
+
+bool http_session_alive(const http_session *session)
+{
+    return http_pid_alive(session->server_pid);
+}
+
+int http_session_close(http_session *session)
+{
+    if (!session) return 0;
+    int result = 0;
+    json_t *kept = session->kept, *entry = session->entry;
     if (json_array_size(kept) > 0) {
         /* the median round (by requests/s) is the target's `load`; all are in samples */
         json_t **sorted = malloc(json_array_size(kept) * sizeof *sorted);
-        for (size_t i = 0; i < json_array_size(kept); i++)
+        for (size_t i = 0; sorted && i < json_array_size(kept); i++)
             sorted[i] = json_array_get(kept, i);
-        qsort(sorted, json_array_size(kept), sizeof *sorted, http_compare_rate);
-        json_t *load = json_deep_copy(sorted[(json_array_size(kept) - 1) / 2]);
+        if (sorted) qsort(sorted, json_array_size(kept), sizeof *sorted, http_compare_rate);
+        json_t *load = json_deep_copy(sorted ? sorted[(json_array_size(kept) - 1) / 2]
+                                             : json_array_get(kept, 0));
         free(sorted);
         json_object_set_new(load, "rounds", json_integer((json_int_t)json_array_size(kept)));
         json_object_set_new(load, "round_choice", json_string("median by requests/s"));
         json_object_set_new(entry, "load", load);
-        if (o.sweep_enabled && result >= 0 && http_server_alive(instance)) {
-            fprintf(stderr, "%s: open-loop rate sweep\n", t->name);
-            if (http_sweep(instance, &o, &p, url, load, &err) != 0) {
+        if (session->options.sweep_enabled && !cancel_requested() && http_session_alive(session)) {
+            fprintf(stderr, "%s: open-loop rate sweep\n", session->name);
+            wasmvs_error err = {{0}};
+            if (http_sweep(session, load, &err) != 0) {
                 if (cancel_requested())
                     result = -1;
                 else
@@ -566,12 +642,14 @@ int http_measure_target(target *t, scenario *s, json_t *entry)
             }
         }
     }
-    json_decref(kept);
-    char *output = http_server_output(instance);
-    if (output)
-        json_object_set_new(json_object_get(entry, "server"), "output", json_string(output));
-    free(output);
-    target_instance_stop(t, instance);
+    if (session->instance) {
+        char *output = http_server_output(session->instance);
+        if (output)
+            json_object_set_new(json_object_get(entry, "server"), "output", json_string(output));
+        free(output);
+        target_instance_stop(session->t, session->instance);
+    }
+    http_session_free(session);
     return result;
 }
 

@@ -18,7 +18,10 @@ static void main_usage(FILE *out)
             "usage: wasmvs COMMAND [OPTIONS]\n"
             "\n"
             "  run SCENARIO.json [--targets a,b] [--reps N] [--warmup N] [--out FILE] [--seed N]\n"
-            "        run a scenario; results go to results/NAME-TIME.json unless --out\n"
+            "                    [--target-ci PCT] [--perf-counters]\n"
+            "        run a scenario; results go to results/NAME-TIME.json unless --out;\n"
+            "        --target-ci: more rounds until each median's 95%% CI is within PCT%% of it\n"
+            "        --perf-counters: attach perf counters to each instance (they cost it time)\n"
             "  targets            which targets work here, with version, or why not\n"
             "  env                the host facts recorded in every result (JSON)\n"
             "  report RESULTS.json... [--out DIR]   charts and report.md/.html\n"
@@ -48,11 +51,13 @@ static int main_run(int argc, char **argv)
                                             {"warmup", required_argument, NULL, 'w'},
                                             {"out", required_argument, NULL, 'o'},
                                             {"seed", required_argument, NULL, 's'},
+                                            {"target-ci", required_argument, NULL, 'c'},
+                                            {"perf-counters", no_argument, NULL, 'p'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
     run_options run = {.repetitions = -1, .warmup = -1};
     int option;
-    while ((option = getopt_long(argc, argv, "t:n:w:o:s:h", options, NULL)) != -1) {
+    while ((option = getopt_long(argc, argv, "t:n:w:o:s:c:ph", options, NULL)) != -1) {
         switch (option) {
         case 't':
             run.targets = optarg;
@@ -72,6 +77,22 @@ static int main_run(int argc, char **argv)
             break;
         case 's':
             run.seed = strtoull(optarg, NULL, 0);
+            break;
+        case 'c': {
+            char *end = NULL;
+            run.target_ci_pct = strtod(optarg, &end);
+            if (*optarg == '\0' || *end != '\0' || !(run.target_ci_pct >= 0.01) ||
+                run.target_ci_pct > 100) {
+                fprintf(stderr,
+                        "wasmvs run: --target-ci: expected a percentage from 0.01 to 100, found "
+                        "\"%s\"\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        }
+        case 'p':
+            run.perf_counters = true;
             break;
         case 'h':
             main_usage(stdout);
@@ -101,13 +122,13 @@ static int main_targets(void)
         target *t = NULL;
         wasmvs_error err = {{0}};
         if (target_create(name, &t, &err) != 0) {
-            printf("%-16s unavailable: %s\n", name, err.message);
+            printf("%-18s unavailable: %s\n", name, err.message);
             continue;
         }
         if (t->ops->probe(t, &err) == 0)
-            printf("%-16s available    %s\n", name, t->version);
+            printf("%-18s available    %s\n", name, t->version);
         else
-            printf("%-16s unavailable  %s\n", name, err.message);
+            printf("%-18s unavailable  %s\n", name, err.message);
         target_free(t);
     }
     return 0;

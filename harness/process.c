@@ -259,6 +259,7 @@ int process_run(const process_spec *spec, process_result *result, wasmvs_error *
     while ((got = read(report[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
     }
     /* the child has exec'd (the pipe closed with it) or is exiting after reporting */
+    uint64_t exec_ns = meter_clock_ns() - started - attach_ns;
     process_close(&report[0]);
     if (got == (ssize_t)sizeof exec_errno) {
         waitpid(pid, NULL, 0);
@@ -349,12 +350,17 @@ int process_run(const process_spec *spec, process_result *result, wasmvs_error *
                     peak = (uint64_t)usage.ru_maxrss;
                     peak_from = "rusage, including the launcher's peak";
                 }
+                /* page faults and context switches from rusage: attached perf
+                   counters, when there are, give their own counts instead */
                 result->metrics = json_pack(
-                    "{s:I, s:I, s:I, s:I, s:s}", "wall_ns", (json_int_t)result->wall_ns, "user_ns",
+                    "{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:I}", "wall_ns",
+                    (json_int_t)result->wall_ns, "exec_ns", (json_int_t)exec_ns, "user_ns",
                     (json_int_t)usage.ru_utime.tv_sec * 1000000000 + usage.ru_utime.tv_usec * 1000,
                     "sys_ns",
                     (json_int_t)usage.ru_stime.tv_sec * 1000000000 + usage.ru_stime.tv_usec * 1000,
-                    "max_rss_kib", (json_int_t)peak, "max_rss_from", peak_from);
+                    "max_rss_kib", (json_int_t)peak, "max_rss_from", peak_from, "page_faults",
+                    (json_int_t)(usage.ru_minflt + usage.ru_majflt), "context_switches",
+                    (json_int_t)(usage.ru_nvcsw + usage.ru_nivcsw));
                 /* Grandchildren that kept the pipes open (a daemonised helper) must not
                  * hold the sample: kill the rest of the group once the leader is gone. */
                 if (!spec->keep_descendants) kill(-pid, SIGKILL);

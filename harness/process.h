@@ -49,7 +49,10 @@ typedef struct process_result {
     char *err;
     size_t err_length;
     uint64_t wall_ns;
-    json_t *metrics; /* wall_ns, user_ns, sys_ns, max_rss_kib (+ max_rss_from), perf counters */
+    /* wall_ns; exec_ns (from the launch until exec replaced the launcher's image with the
+     * program's: the kernel's part of starting it); user_ns, sys_ns, max_rss_kib (+
+     * max_rss_from), perf counters */
+    json_t *metrics;
 } process_result;
 
 /* Runs spec to completion. Returns 0 when the process was started and ended (in any of

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,15 +29,18 @@ typedef struct report_options {
     char **files;
     size_t file_count;
     const char *out_dir, *templates_dir, *published_dir, *gnuplot;
+    bool reproduction; /* --reproduction: the published figures' verdicts come first */
 } report_options;
 
 static void report_usage(FILE *out)
 {
     fprintf(out,
             "usage: wasmvs report RESULTS.json... [--out DIR] [--templates DIR]\n"
-            "                     [--published DIR] [--gnuplot PROGRAM]\n"
+            "                     [--published DIR] [--gnuplot PROGRAM] [--reproduction]\n"
             "Writes DIR/report.md, DIR/report.html (charts embedded) and the charts as PNG and\n"
             "SVG (default DIR: results/report). Several files merge into one report.\n"
+            "--reproduction: the first page is every published figure beside the one measured\n"
+            "here, with a verdict (reproduced within the published range or not, and why).\n"
             "Exit status: 0 written, 3 written without (some) charts, 2 bad input.\n");
 }
 
@@ -56,6 +60,8 @@ static int report_parse_args(int argc, char **argv, report_options *options, cha
         if (slot && value) {
             *slot = value;
             i++;
+        } else if (!strcmp(arg, "--reproduction")) {
+            options->reproduction = true;
         } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
             report_usage(stdout);
             return 1;
@@ -140,19 +146,30 @@ static int report_build(const report_options *options, report_set *set, report_c
 {
     report_doc doc;
     report_doc_init(&doc);
+    wasmvs_error published_err = {{0}};
+    int published = 0;
+    if (options->reproduction)
+        published =
+            report_published_section(&doc, set, options->published_dir, true, &published_err);
     report_inputs(&doc, options, set);
     if (!charts->gnuplot_found) report_doc_warning(&doc, "%s", charts->first_error);
     report_tables_hosts(&doc, set);
     for (size_t r = 0; r < set->count; r++)
         report_run_section(&doc, charts, &set->runs[r]);
+    report_tables_artifacts(&doc, set);
     report_tables_failures(&doc, set);
-    wasmvs_error published_err = {{0}};
-    int published = report_published_section(&doc, set, options->published_dir, &published_err);
+    if (!options->reproduction)
+        published =
+            report_published_section(&doc, set, options->published_dir, false, &published_err);
     if (published) report_doc_warning(&doc, "published figures: %s", published_err.message);
     if (charts->gnuplot_found && charts->failed)
         report_doc_warning(&doc, "%zu chart%s could not be drawn: %s", charts->failed,
                            charts->failed == 1 ? "" : "s", charts->first_error);
-    int status = report_doc_write(&doc, options->out_dir, "wasmvs report", err);
+    int status = report_doc_write(&doc, options->out_dir,
+                                  options->reproduction
+                                      ? "wasmvs: the published tables reproduced on this machine"
+                                      : "wasmvs report",
+                                  err);
     report_doc_free(&doc);
     if (status) return -1;
     if (published) {

@@ -1,8 +1,10 @@
 /* report_charts.c: gnuplot data files and driver scripts for every chart of a run, and
  * running gnuplot on the templates in report/. Which charts a run gets depends on its
  * kind: oneshot (time per target with CI whiskers; Fibonacci also its ratio to native;
- * Wasm phase split), density (memory against instance count; instances per GiB), http
- * (requests/s; latency percentile spectrum; rate sweep). */
+ * Wasm phase split), density (memory against instance count; instances per GiB; memory
+ * per instance with where explicit bounds checks began), http (requests/s; latency
+ * percentile spectrum; rate sweep), serverless (requests/s; instantiate, instance and
+ * latency per request; the http latency charts). */
 #include "report_charts.h"
 
 #include <math.h>
@@ -106,7 +108,8 @@ static const char *report_charts_color(const char *target)
         {"native", "#7f7f7f"},      {"native-clang", "#3f3f3f"},  {"runc", "#17becf"},
         {"docker", "#1f77b4"},      {"docker-host", "#6baed6"},   {"docker-bridge", "#393b79"},
         {"docker:host", "#6baed6"}, {"docker:bridge", "#393b79"}, {"wasmrt", "#ff7f0e"},
-        {"wasmrt-cli", "#d62728"},
+        {"wasmrt-cli", "#d62728"},  {"wasmrt:explicit", "#8c564b"}, {"wasmrt:guard", "#bcbd22"},
+        {"wasmrt:eager", "#ffbb78"}, {"wasmrt:interp", "#9467bd"}, {"wasmrt-cli:cached", "#ff9896"},
     };
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
         if (!strcmp(target, known[i][0])) return known[i][1];
@@ -358,6 +361,20 @@ static void report_charts_figure_bars(report_charts *charts, const report_run *r
     report_charts_render(charts, doc, name, "bars.gp", title, arrays);
 }
 
+/* Density: the number of the first instance that got explicit bounds checks (wasmrt's
+ * instance_modes), or NaN when none did or the target records no modes. */
+static double report_charts_first_explicit(json_t *target)
+{
+    size_t i;
+    json_t *range;
+    json_array_foreach(json_object_get(target, "instance_modes"), i, range)
+    {
+        if (!strcmp(json_string_value(json_object_get(range, "mode")) ?: "", "explicit"))
+            return json_number_value(json_object_get(range, "first"));
+    }
+    return NAN;
+}
+
 /* Line charts with one data block per target; returns how many blocks were written. The
  * template gets arrays titles[] and colors[]. */
 typedef size_t (*report_charts_block_fn)(FILE *data, json_t *target);
@@ -374,7 +391,8 @@ static void report_charts_lines(report_charts *charts, const report_run *run, re
     const char **titles = calloc(capacity, sizeof *titles);
     const char **colors = calloc(capacity, sizeof *colors);
     double *slopes = calloc(capacity, sizeof *slopes),
-           *intercepts = calloc(capacity, sizeof *intercepts);
+           *intercepts = calloc(capacity, sizeof *intercepts),
+           *explicit_from = calloc(capacity, sizeof *explicit_from);
     json_t *target;
     json_array_foreach(run->targets, i, target)
     {
@@ -386,6 +404,7 @@ static void report_charts_lines(report_charts *charts, const report_run *run, re
             slopes[count] = NAN;
         if (report_target_figure(target, "fit.intercept_kib", &intercepts[count]))
             intercepts[count] = NAN;
+        explicit_from[count] = report_charts_first_explicit(target);
         count++;
     }
     fclose(data);
@@ -397,13 +416,19 @@ static void report_charts_lines(report_charts *charts, const report_run *run, re
         report_charts_array(stream, "titles", titles, count);
         report_charts_array(stream, "colors", colors, count);
         /* density fits, in KiB (NaN where a target has none) */
-        fprintf(stream, "array slopes[%zu]\narray intercepts[%zu]\n", count, count);
+        fprintf(stream, "array slopes[%zu]\narray intercepts[%zu]\narray explicit_from[%zu]\n",
+                count, count, count);
         for (size_t t = 0; t < count; t++) {
             if (isnan(slopes[t]) || isnan(intercepts[t]))
                 fprintf(stream, "slopes[%zu] = NaN\nintercepts[%zu] = NaN\n", t + 1, t + 1);
             else
                 fprintf(stream, "slopes[%zu] = %.9g\nintercepts[%zu] = %.9g\n", t + 1, slopes[t],
                         t + 1, intercepts[t]);
+            /* density: the first instance with explicit bounds checks (NaN: none) */
+            if (isnan(explicit_from[t]))
+                fprintf(stream, "explicit_from[%zu] = NaN\n", t + 1);
+            else
+                fprintf(stream, "explicit_from[%zu] = %.0f\n", t + 1, explicit_from[t]);
         }
         fclose(stream);
         report_charts_render(charts, doc, name, template_name, title, arrays);
@@ -413,23 +438,69 @@ static void report_charts_lines(report_charts *charts, const report_run *run, re
     free(colors);
     free(slopes);
     free(intercepts);
+    free(explicit_from);
 }
 
-static size_t report_charts_density_block(FILE *data, json_t *target)
+/* Density steps: n, then PSS and the MemAvailable drop, in MiB for the whole (per_instance
+ * 0) or in KiB per instance (per_instance 1). */
+static size_t report_charts_steps(FILE *data, json_t *target, int per_instance)
 {
     json_t *steps = json_object_get(target, "steps"), *step;
     size_t i, rows = 0;
-    fputs("# n pss_mib memavailable_drop_mib\n", data);
+    fputs(per_instance ? "# n pss_kib_per_instance memavailable_drop_kib_per_instance\n"
+                       : "# n pss_mib memavailable_drop_mib\n",
+          data);
     json_array_foreach(steps, i, step)
     {
         json_t *n = json_object_get(step, "n"), *pss = json_object_get(step, "pss_kib");
         json_t *drop = json_object_get(step, "memavailable_drop_kib");
-        if (!json_is_number(n) || !json_is_number(pss)) continue;
-        fprintf(data, "%g %.6g %.6g\n", json_number_value(n), json_number_value(pss) / 1024.0,
-                json_is_number(drop) ? json_number_value(drop) / 1024.0 : NAN);
+        double count = json_number_value(n);
+        if (!json_is_number(n) || !json_is_number(pss) || count <= 0) continue;
+        double divisor = per_instance ? count : 1024.0;
+        fprintf(data, "%g %.6g %.6g\n", count, json_number_value(pss) / divisor,
+                json_is_number(drop) ? json_number_value(drop) / divisor : NAN);
         rows++;
     }
     return rows;
+}
+
+static size_t report_charts_density_block(FILE *data, json_t *target)
+{
+    return report_charts_steps(data, target, 0);
+}
+
+static size_t report_charts_per_instance_block(FILE *data, json_t *target)
+{
+    return report_charts_steps(data, target, 1);
+}
+
+/* Serverless: per target the medians of instantiate time, instance time and the client's
+ * p50 latency, clustered. */
+static void report_charts_serverless(report_charts *charts, const report_run *run, report_doc *doc)
+{
+    char name[256], title[512];
+    report_charts_name(run, "per-request", name, sizeof name);
+    FILE *data = report_charts_open(charts, name, "dat");
+    if (!data) return;
+    fputs("# target instantiate_p50_ms instance_p50_ms latency_p50_ms\n", data);
+    size_t rows = 0, i;
+    json_t *target;
+    json_array_foreach(run->targets, i, target)
+    {
+        double instance, instantiate, latency;
+        if (report_target_median(target, "instance_p50_ns", &instance)) continue;
+        if (report_target_median(target, "instantiate_p50_ns", &instantiate)) instantiate = NAN;
+        if (report_target_figure(target, "load.latency_ns.p50", &latency)) latency = NAN;
+        report_charts_label(data, report_target_name(target));
+        fprintf(data, " %.6g %.6g %.6g\n", instantiate / 1e6, instance / 1e6, latency / 1e6);
+        rows++;
+    }
+    fclose(data);
+    if (!rows) return;
+    snprintf(title, sizeof title,
+             "%s: per request with a fresh instance: instantiate, instance life, client latency",
+             run->scenario_name);
+    report_charts_render(charts, doc, name, "serverless.gp", title, NULL);
 }
 
 static int report_charts_compare_buckets(const void *a, const void *b)
@@ -501,10 +572,20 @@ void report_charts_draw_run(report_charts *charts, const report_run *run, report
                  run->scenario_name);
         report_charts_figure_bars(charts, run, doc, "per-gib", "fit.instances_per_gib", 1.0, title,
                                   "instances per GiB (log scale)");
-    } else if (!strcmp(run->kind, "http")) {
-        snprintf(title, sizeof title, "%s: requests per second", run->scenario_name);
+        snprintf(title, sizeof title,
+                 "%s: memory per idle instance against instance count (dotted: first explicit "
+                 "bounds checks)",
+                 run->scenario_name);
+        report_charts_lines(charts, run, doc, "per-instance", "density-per-instance.gp", title,
+                            report_charts_per_instance_block);
+    } else if (!strcmp(run->kind, "http") || !strcmp(run->kind, "serverless")) {
+        int serverless = !strcmp(run->kind, "serverless");
+        snprintf(title, sizeof title, "%s: requests per second%s", run->scenario_name,
+                 serverless ? ", each on a fresh instance" : "");
         report_charts_figure_bars(charts, run, doc, "requests", "load.requests_per_s", 1.0, title,
-                                  "requests/s (log scale)");
+                                  serverless ? "fresh instances (requests) per second (log scale)"
+                                             : "requests/s (log scale)");
+        if (serverless) report_charts_serverless(charts, run, doc);
         snprintf(title, sizeof title, "%s: latency percentile spectrum", run->scenario_name);
         report_charts_lines(charts, run, doc, "latency", "http-latency.gp", title,
                             report_charts_latency_block);

@@ -312,6 +312,9 @@ static void report_doc_html(FILE *out, const report_doc *doc, const char *dir, c
         "img{max-width:100%;border:1px solid #eee}\n"
         "</style>\n</head>\n<body>\n",
         out);
+    fputs("<h1>", out);
+    report_doc_html_text(out, title);
+    fputs("</h1>\n", out);
     size_t b, i;
     json_t *block, *item;
     json_array_foreach(doc->blocks, b, block)

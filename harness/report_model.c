@@ -453,6 +453,8 @@ void report_format_value(const char *metric, double value, char *buf, size_t siz
     } else if (!strcmp(unit, "bytes")) {
         if (magnitude >= 1024.0 * 1024.0)
             snprintf(buf, size, "%.3g MiB", value / (1024.0 * 1024.0));
+        else if (magnitude >= 1024.0)
+            snprintf(buf, size, "%.3g KiB", value / 1024.0);
         else
             snprintf(buf, size, "%.0f B", value);
     } else if (!strcmp(unit, "1/s")) {
@@ -470,6 +472,8 @@ void report_format_ratio(double ratio, char *buf, size_t size)
         snprintf(buf, size, "-");
     else if (fabs(ratio) < 10)
         snprintf(buf, size, "%.2fx", ratio);
-    else
+    else if (fabs(ratio) < 1000)
         snprintf(buf, size, "%.3gx", ratio);
+    else /* 42600x reads better than 4.26e+04x */
+        snprintf(buf, size, "%.0fx", ratio);
 }

@@ -205,10 +205,10 @@ static void report_tables_density(report_doc *doc, const report_run *run)
     if (baseline) report_target_figure(baseline, "fit.slope_kib_per_instance", &base_slope);
     char ratio_header[128];
     snprintf(ratio_header, sizeof ratio_header, ">per instance vs %s", run->baseline);
-    json_t *table =
-        report_doc_table(doc, "target", "idle means", ">max n", ">PSS per instance (fit +- stderr)",
-                         ">intercept", ">MemAvailable drop per instance", ">instances per GiB",
-                         ratio_header, "stopped because", NULL);
+    json_t *table = report_doc_table(doc, "target", "idle means", ">max n",
+                                     ">PSS per instance (fit +- stderr)", ">95% CI (bootstrap)",
+                                     ">R^2", ">intercept", ">MemAvailable drop per instance",
+                                     ">instances per GiB", ratio_header, "stopped because", NULL);
     size_t i;
     json_t *target;
     json_array_foreach(run->targets, i, target)
@@ -226,7 +226,16 @@ static void report_tables_density(report_doc *doc, const report_run *run)
         double drop = NAN, n_last = json_number_value(json_object_get(last, "n"));
         if (json_is_number(json_object_get(last, "memavailable_drop_kib")) && n_last > 0)
             drop = json_number_value(json_object_get(last, "memavailable_drop_kib")) / n_last;
-        report_cell count, per, stderr_text, icpt, dropped, gib, ratio;
+        double low, high, r2;
+        if (report_target_figure(target, "fit.slope_ci_low", &low)) low = NAN;
+        if (report_target_figure(target, "fit.slope_ci_high", &high)) high = NAN;
+        if (report_target_figure(target, "fit.r2", &r2)) r2 = NAN;
+        report_cell count, per, stderr_text, icpt, dropped, gib, ratio, low_text, high_text, fit_r2;
+        char interval[2 * REPORT_CELL + 4];
+        report_tables_value("slope_kib", low, low_text);
+        report_tables_value("slope_kib", high, high_text);
+        snprintf(interval, sizeof interval, isnan(low) ? "-" : "%s - %s", low_text, high_text);
+        snprintf(fit_r2, sizeof fit_r2, isnan(r2) ? "-" : "%.4f", r2);
         char cell_slope[2 * REPORT_CELL + 4];
         snprintf(count, sizeof count, "%.0f", max_n);
         report_tables_value("slope_kib", slope, per);
@@ -237,7 +246,7 @@ static void report_tables_density(report_doc *doc, const report_run *run)
         snprintf(gib, sizeof gib, isnan(per_gib) ? "-" : "%.0f", per_gib);
         report_format_ratio(base_slope == 0 ? NAN : slope / base_slope, ratio, sizeof ratio);
         report_doc_row(table, report_target_name(target), report_tables_idle_definition(target),
-                       count, cell_slope, icpt, dropped, gib, ratio,
+                       count, cell_slope, interval, fit_r2, icpt, dropped, gib, ratio,
                        report_tables_string(fit, "stop_reason", "-"), NULL);
     }
 }
@@ -294,14 +303,164 @@ static void report_tables_http(report_doc *doc, const report_run *run)
     }
 }
 
+/* Serverless: the front end's figures per target (medians over the measured rounds of
+ * each round's percentile), after the HTTP table of the same rounds. */
+static void report_tables_serverless(report_doc *doc, const report_run *run)
+{
+    report_doc_paragraph(doc, "Every request was served by a fresh instance. Per request "
+                              "(medians over the rounds): the instance's whole life, the part "
+                              "until it could run its code, the front end's CPU and that of "
+                              "the processes it launched; memory sampled during the rounds "
+                              "(PSS of the front end's process tree, MemAvailable drop since "
+                              "before it started).");
+    json_t *table = report_doc_table(
+        doc, "target", ">instance p50", ">instance p99", ">instantiate p50", ">instantiate p99",
+        ">front end CPU", ">launched CPU", ">PSS", ">MemAvailable drop", ">first response", NULL);
+    static const char *const metrics[] = {"instance_p50_ns",
+                                          "instance_p99_ns",
+                                          "instantiate_p50_ns",
+                                          "instantiate_p99_ns",
+                                          "front_end_cpu_per_request_ns",
+                                          "launched_cpu_per_request_ns",
+                                          "pss_kib",
+                                          "memavailable_drop_kib",
+                                          "serverless.front_end.first_response_ns"};
+    size_t i;
+    json_t *target;
+    json_array_foreach(run->targets, i, target)
+    {
+        if (!report_target_available(target) || !json_object_get(target, "load")) continue;
+        report_cell cells[9];
+        for (size_t m = 0; m < 9; m++) {
+            const char *metric = metrics[m];
+            const char *unit_name = strrchr(metric, '.') ? strrchr(metric, '.') + 1 : metric;
+            report_tables_value(unit_name, report_tables_median(target, metric), cells[m]);
+        }
+        report_doc_row(table, report_target_name(target), cells[0], cells[1], cells[2], cells[3],
+                       cells[4], cells[5], cells[6], cells[7], cells[8], NULL);
+    }
+}
+
+/* The run's validity checks (README "Validity"): the noise floor, each target's spread,
+ * autocorrelation, drift and why it stopped, and every warning. Results from before
+ * the checks existed have none and get no table. */
+static void report_tables_validity(report_doc *doc, const report_run *run)
+{
+    json_t *validity = json_object_get(run->root, "validity");
+    if (!json_is_object(validity)) return;
+    json_t *floor = json_object_get(validity, "noise_floor");
+    json_t *launch = json_object_get(floor, "launch"), *clock = json_object_get(floor, "clock");
+    report_cell read, median = "", low, high;
+    report_tables_value("read_ns", json_number_value(json_object_get(clock, "read_ns")), read);
+    if (json_is_object(launch)) {
+        report_tables_value("median_ns", json_number_value(json_object_get(launch, "median_ns")),
+                            median);
+        report_tables_value("low_ns", json_number_value(json_object_get(launch, "ci_low_ns")), low);
+        report_tables_value("high_ns", json_number_value(json_object_get(launch, "ci_high_ns")),
+                            high);
+        report_doc_paragraph(doc,
+                             "Validity. Noise floor: a clock read costs %s; launching an empty "
+                             "static binary (the noop probe) takes %s [%s, %s].",
+                             read, median, low, high);
+    } else {
+        report_doc_paragraph(doc, "Validity. Noise floor: a clock read costs %s.", read);
+    }
+    json_t *table = report_doc_table(doc, "target", ">CV", ">lag-1 r",
+                                     ">drift (last third vs first)", "stopped", "warnings", NULL);
+    size_t i;
+    json_t *target;
+    json_array_foreach(run->targets, i, target)
+    {
+        json_t *checks = json_object_get(target, "validity");
+        if (!json_is_object(checks)) continue;
+        report_cell cv, r1, drift;
+        double value = json_number_value(json_object_get(checks, "cv"));
+        snprintf(cv, sizeof cv, "%.1f%%", value * 100);
+        snprintf(r1, sizeof r1, "%.2f",
+                 json_number_value(json_object_get(checks, "lag1_autocorrelation")));
+        json_t *trend = json_object_get(checks, "trend");
+        snprintf(drift, sizeof drift, "%+.1f%% (p %.2g)",
+                 json_number_value(json_object_get(trend, "drift_pct")),
+                 json_number_value(json_object_get(trend, "p_value")));
+        json_t *stop = json_object_get(target, "stop");
+        char stopped[400];
+        snprintf(stopped, sizeof stopped, "%s", report_tables_string(stop, "reason", "-"));
+        char *warnings = NULL;
+        size_t length = 0;
+        FILE *text = open_memstream(&warnings, &length);
+        size_t w;
+        json_t *warning;
+        json_array_foreach(json_object_get(checks, "warnings"), w, warning)
+            fprintf(text, "%s%s", w ? "; " : "", json_string_value(warning));
+        fclose(text);
+        report_doc_row(table, report_target_name(target), cv, r1, drift, stopped,
+                       warnings && *warnings ? warnings : "none", NULL);
+        free(warnings);
+    }
+    report_doc_drop_if_empty(doc, table);
+    size_t w;
+    json_t *warning;
+    json_array_foreach(json_object_get(validity, "warnings"), w, warning)
+        report_doc_warning(doc, "%s", json_string_value(warning));
+}
+
 void report_tables_run(report_doc *doc, const report_run *run)
 {
     if (!strcmp(run->kind, "density"))
         report_tables_density(doc, run);
     else if (!strcmp(run->kind, "http"))
         report_tables_http(doc, run);
-    else
+    else if (!strcmp(run->kind, "serverless")) {
+        report_tables_http(doc, run);
+        report_tables_serverless(doc, run);
+    } else
         report_tables_oneshot(doc, run);
+    report_tables_validity(doc, run);
+}
+
+void report_tables_artifacts(report_doc *doc, const report_set *set)
+{
+    static const char *const keys[] = {"wasm_bytes", "cache_bytes", "binary_bytes", "image_bytes",
+                                       "runtime_bytes"};
+    report_doc_heading(doc, 2, "Artifact sizes");
+    report_doc_paragraph(
+        doc, "What each target runs from, as its results record it (details.artifact): the "
+             "module, compiled code kept for later starts, the native binary, the container "
+             "image as the daemon reports it, and the engine command. Published ranges: Wasm "
+             "artifacts 0.5-10 MB (typical 100 KB-5 MB compressed; S1), modules 100 KB-5 MB (S4), "
+             "500 KB-20 MB (S3); container images 50-500 MB (S1, fleet average 80 MB Alpine "
+             "against 2 MB Wasm), 100-200 MB typical (S4), 50 MB-2 GB+ (S3). The images here "
+             "hold only the workload's static binary (no base image), so they sit far below "
+             "those ranges: what a distribution or Alpine base adds is not measured.");
+    json_t *table =
+        report_doc_table(doc, "target", ">module (.wasm)", ">compiled cache", ">native binary",
+                         ">container image", ">engine command", "workload", NULL);
+    json_t *seen = json_object();
+    for (size_t r = 0; r < set->count; r++) {
+        size_t i;
+        json_t *target;
+        json_array_foreach(set->runs[r].targets, i, target)
+        {
+            json_t *artifact = json_object_get(json_object_get(target, "details"), "artifact");
+            char key[256];
+            snprintf(key, sizeof key, "%s/%s", report_target_name(target), set->runs[r].workload);
+            if (!json_is_object(artifact) || json_object_get(seen, key)) continue;
+            json_object_set_new(seen, key, json_true());
+            report_cell cells[5];
+            for (size_t k = 0; k < 5; k++) {
+                json_t *value = json_object_get(artifact, keys[k]);
+                report_tables_value(keys[k], json_is_number(value) ? json_number_value(value) : NAN,
+                                    cells[k]);
+            }
+            report_doc_row(table, report_target_name(target), cells[0], cells[1], cells[2],
+                           cells[3], cells[4], set->runs[r].workload, NULL);
+        }
+    }
+    json_decref(seen);
+    if (!report_doc_row_count(table)) {
+        report_doc_drop_if_empty(doc, table);
+        report_doc_paragraph(doc, "These results record no artifact sizes (older results).");
+    }
 }
 
 void report_tables_failures(report_doc *doc, const report_set *set)

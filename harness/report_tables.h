@@ -10,8 +10,13 @@
 void report_tables_hosts(report_doc *doc, const report_set *set);
 
 /* The tables of one run: oneshot (time, ratios, Wasm phases), density (fit per target),
- * http (throughput, latency percentiles, rate sweep). */
+ * http (throughput, latency percentiles, rate sweep), serverless (the http table, then
+ * instance and instantiate time, CPU and memory per request). */
 void report_tables_run(report_doc *doc, const report_run *run);
+
+/* What every target runs from (module, compiled cache, native binary, container image,
+ * engine command; details.artifact of each result), beside the published ranges. */
+void report_tables_artifacts(report_doc *doc, const report_set *set);
 
 /* Targets that could not run and samples that failed, with reasons. */
 void report_tables_failures(report_doc *doc, const report_set *set);

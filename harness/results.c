@@ -107,6 +107,15 @@ json_t *results_add_target(json_t *doc, const char *name, bool available, const 
     return target;
 }
 
+json_t *results_add_noise_probe(json_t *doc, const char *version)
+{
+    json_t *scratch = json_pack("{s:[]}", "targets");
+    json_t *probe = json_incref(results_add_target(scratch, "noop", true, version, NULL, NULL));
+    json_decref(scratch);
+    json_object_set_new(doc, "noise_probe", probe);
+    return probe;
+}
+
 json_t *results_find_target(json_t *doc, const char *name)
 {
     size_t i;
@@ -262,6 +271,8 @@ void results_finish(json_t *doc, bool interrupted)
             json_object_size(json_object_get(target, "summary")) > 0)
             baseline = target;
     }
+    json_t *probe = json_object_get(doc, "noise_probe");
+    if (json_is_object(probe)) results_summarize_target(probe);
     json_object_set_new(doc, "baseline_target",
                         baseline ? json_copy(json_object_get(baseline, "name")) : json_null());
     if (!baseline) return;

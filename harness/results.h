@@ -27,6 +27,11 @@ json_t *results_new(json_t *scenario, json_t *host, const char *git_commit);
 json_t *results_add_target(json_t *doc, const char *name, bool available, const char *version,
                            const char *reason, json_t *details);
 
+/* The entry of the noise probe (the `noop` target run beside a one-shot scenario's
+ * targets), shaped as a target's but kept as the document's "noise_probe", apart from
+ * "targets", so no baseline, ratio, report or comparison counts it. Borrowed. */
+json_t *results_add_noise_probe(json_t *doc, const char *version);
+
 /* The target entry of that name, or NULL (borrowed). */
 json_t *results_find_target(json_t *doc, const char *name);
 
@@ -39,8 +44,9 @@ json_t *results_add_sample(json_t *target, bool warmup, bool ok, const char *err
                            const char *output, json_t *metrics, json_t *phases);
 
 /* Marks the end: finished_at, interrupted, baseline_target (the first available target),
- * and for every target a summary of each metric (only ok && !warmup samples) and the
- * ratio of its medians to the baseline's, with bootstrap intervals. */
+ * and for every target (and the noise probe) a summary of each metric (only ok &&
+ * !warmup samples) and the ratio of its medians to the baseline's, with bootstrap
+ * intervals. */
 void results_finish(json_t *doc, bool interrupted);
 
 /* The values of one metric over a target's ok, non-warm-up samples; *n gets the count.

@@ -6,13 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
 #include "density.h"
+#include "http.h"
+#include "serverless.h"
 #include "target.h"
 
 static const char *const scenario_fields[] = {
-    "name",        "description", "kind",        "workload", "parameters", "targets", "warmup",
-    "repetitions", "timeout_s",   "drop_caches", "density",  "load",       NULL};
+    "name",       "description", "kind",          "workload",    "parameters", "targets",
+    "warmup",     "repetitions", "timeout_s",     "drop_caches", "density",    "load",
+    "serverless", "stop",        "perf_counters", NULL};
 
 static const char *scenario_type_name(json_t *value)
 {
@@ -55,6 +57,18 @@ static int scenario_string(const char *path, json_t *doc, const char *field, cha
         return wasmvs_fail(err, "%s: field \"%s\": expected 1 to %zu characters, found %zu", path,
                            field, size - 1, json_string_length(value));
     snprintf(out, size, "%s", json_string_value(value));
+    return 0;
+}
+
+/* An optional boolean field (false when absent). */
+static int scenario_boolean(const char *path, json_t *doc, const char *field, bool *out,
+                            wasmvs_error *err)
+{
+    json_t *value = json_object_get(doc, field);
+    if (value && !json_is_boolean(value))
+        return wasmvs_fail(err, "%s: field \"%s\": expected a boolean, found %s", path, field,
+                           scenario_type_name(value));
+    *out = json_is_true(value);
     return 0;
 }
 
@@ -134,6 +148,56 @@ static int scenario_targets(const char *path, json_t *doc, scenario *s, wasmvs_e
     return 0;
 }
 
+/* One number of the "stop" object, in [minimum, maximum]; integer when asked. */
+static int scenario_stop_number(const char *path, json_t *stop, const char *field, double minimum,
+                                double maximum, bool integer, double *out, wasmvs_error *err)
+{
+    json_t *value = json_object_get(stop, field);
+    if (!value) return 0;
+    if (!json_is_number(value) || (integer && !json_is_integer(value)) ||
+        json_number_value(value) < minimum || json_number_value(value) > maximum)
+        return wasmvs_fail(err, "%s: field \"stop.%s\": expected %s from %g to %g, found %s", path,
+                           field, integer ? "an integer" : "a number", minimum, maximum,
+                           json_is_number(value) ? "a value out of range or not whole"
+                                                 : scenario_type_name(value));
+    *out = json_number_value(value);
+    return 0;
+}
+
+int scenario_stop_rule(const char *path, json_t *stop, plan_stop_rule *out, wasmvs_error *err)
+{
+    *out = (plan_stop_rule){0, PLAN_DEFAULT_MAX_REPETITIONS, PLAN_DEFAULT_MAX_SECONDS};
+    if (!stop) return 0;
+    if (!json_is_object(stop))
+        return wasmvs_fail(err, "%s: field \"stop\": expected an object, found %s", path,
+                           scenario_type_name(stop));
+    const char *key;
+    json_t *value;
+    json_object_foreach(stop, key, value)
+    {
+        if (strcmp(key, "ci_width_pct") && strcmp(key, "max_repetitions") &&
+            strcmp(key, "max_seconds"))
+            return wasmvs_fail(err,
+                               "%s: field \"stop.%s\": unknown field; expected only "
+                               "ci_width_pct, max_repetitions, max_seconds",
+                               path, key);
+    }
+    if (!json_object_get(stop, "ci_width_pct"))
+        return wasmvs_fail(err,
+                           "%s: field \"stop.ci_width_pct\": expected a number from 0.01 to 100, "
+                           "found nothing (required)",
+                           path);
+    double max_repetitions = out->max_repetitions;
+    if (scenario_stop_number(path, stop, "ci_width_pct", 0.01, 100, false, &out->ci_width_pct,
+                             err) ||
+        scenario_stop_number(path, stop, "max_repetitions", 1, 100000, true, &max_repetitions,
+                             err) ||
+        scenario_stop_number(path, stop, "max_seconds", 0.1, 86400, false, &out->max_seconds, err))
+        return -1;
+    out->max_repetitions = (int)max_repetitions;
+    return 0;
+}
+
 int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -153,7 +217,7 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
                 err,
                 "%s: field \"%s\": unknown field; expected only name, description, "
                 "kind, workload, parameters, targets, warmup, repetitions, timeout_s, "
-                "drop_caches, density, load",
+                "drop_caches, density, load, serverless, stop, perf_counters",
                 path, key);
     }
     if (scenario_string(path, doc, "name", out->name, sizeof out->name, NULL, err) ||
@@ -170,30 +234,38 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
         }
     }
     bool http = strcmp(out->kind, "http") == 0;
-    if (strcmp(out->kind, "oneshot") != 0 && strcmp(out->kind, "density") != 0 && !http) {
+    bool serverless = strcmp(out->kind, "serverless") == 0;
+    if (strcmp(out->kind, "oneshot") != 0 && strcmp(out->kind, "density") != 0 && !http &&
+        !serverless) {
         wasmvs_fail(err,
-                    "%s: field \"kind\": expected \"oneshot\", \"density\" or \"http\", found "
-                    "\"%s\"",
+                    "%s: field \"kind\": expected \"oneshot\", \"density\", \"http\" or "
+                    "\"serverless\", found \"%s\"",
                     path, out->kind);
         goto fail;
     }
     http_options load;
-    if (http ? http_options_from_json(path, json_object_get(doc, "load"), &load, err) != 0
-             : json_object_get(doc, "load") != NULL) {
-        if (!http)
+    if (http || serverless
+            ? http_options_from_json(path, json_object_get(doc, "load"), &load, err) != 0
+            : json_object_get(doc, "load") != NULL) {
+        if (!http && !serverless)
             wasmvs_fail(err,
-                        "%s: field \"load\": expected only with kind \"http\", found kind "
-                        "\"%s\"",
+                        "%s: field \"load\": expected only with kind \"http\" or "
+                        "\"serverless\", found kind \"%s\"",
                         path, out->kind);
         goto fail;
     }
-    json_t *drop_caches = json_object_get(doc, "drop_caches");
-    if (drop_caches && !json_is_boolean(drop_caches)) {
-        wasmvs_fail(err, "%s: field \"drop_caches\": expected a boolean, found %s", path,
-                    scenario_type_name(drop_caches));
+    if (serverless ? serverless_options_check(path, doc, err) != 0
+                   : json_object_get(doc, "serverless") != NULL) {
+        if (!serverless)
+            wasmvs_fail(err,
+                        "%s: field \"serverless\": expected only with kind \"serverless\", "
+                        "found kind \"%s\"",
+                        path, out->kind);
         goto fail;
     }
-    out->drop_caches = json_is_true(drop_caches);
+    if (scenario_boolean(path, doc, "drop_caches", &out->drop_caches, err) ||
+        scenario_boolean(path, doc, "perf_counters", &out->perf_counters, err))
+        goto fail;
     density_options density;
     if (strcmp(out->kind, "density") == 0
             ? density_options_parse(path, json_object_get(doc, "density"), &density, err) != 0
@@ -202,6 +274,14 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
             wasmvs_fail(err, "%s: field \"density\": expected only with kind \"density\", found "
                              "kind \"%s\"",
                         path, out->kind);
+        goto fail;
+    }
+    if (scenario_stop_rule(path, json_object_get(doc, "stop"), &out->stop, err) != 0) goto fail;
+    if (out->stop.ci_width_pct > 0 && strcmp(out->kind, "density") == 0) {
+        wasmvs_fail(err,
+                    "%s: field \"stop\": expected only with kinds that repeat their steps "
+                    "(oneshot, http, serverless), found kind \"density\" (one sweep per target)",
+                    path);
         goto fail;
     }
     json_t *description = json_object_get(doc, "description");
@@ -215,6 +295,13 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
                          strcmp(out->kind, "density") == 0 ? 1 : 0, /* one sweep */
                          &out->repetitions, err))
         goto fail;
+    if (out->stop.ci_width_pct > 0 && out->stop.max_repetitions < out->repetitions) {
+        wasmvs_fail(err,
+                    "%s: field \"stop.max_repetitions\": expected at least \"repetitions\" (%d), "
+                    "the minimum taken before the interval is checked, found %d",
+                    path, out->repetitions, out->stop.max_repetitions);
+        goto fail;
+    }
     out->timeout_s = 60.0;
     json_t *timeout = json_object_get(doc, "timeout_s");
     if (timeout) {
@@ -254,7 +341,11 @@ int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_erro
     json_object_set_new(out->json, "warmup", json_integer(out->warmup));
     json_object_set_new(out->json, "timeout_s", json_real(out->timeout_s));
     json_object_set_new(out->json, "drop_caches", json_boolean(out->drop_caches));
-    if (http) json_object_set_new(out->json, "load", http_options_to_json(&load));
+    json_object_set_new(out->json, "perf_counters", json_boolean(out->perf_counters));
+    if (http || serverless) json_object_set_new(out->json, "load", http_options_to_json(&load));
+    if (serverless) json_object_set_new(out->json, "serverless", serverless_options_to_json(doc));
+    if (out->stop.ci_width_pct > 0)
+        json_object_set_new(out->json, "stop", plan_stop_rule_json(&out->stop));
     if (!json_object_get(out->json, "parameters"))
         json_object_set_new(out->json, "parameters", json_object());
     return 0;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "plan.h"
 #include "workload.h"
 
 #define SCENARIO_MAX_TARGETS 16
@@ -25,7 +26,9 @@ typedef struct scenario {
     int warmup;
     int repetitions;
     double timeout_s;
-    bool drop_caches; /* drop the page cache before each sample (root only) */
+    bool drop_caches;               /* drop the page cache before each sample (root only) */
+    plan_stop_rule stop;            /* adaptive stopping ("stop"); ci_width_pct 0 when off */
+    bool perf_counters;             /* attach perf_event counters to each launched instance */
     json_t *json;                   /* the scenario as parsed, with defaults filled in */
     workload_invocation invocation; /* what each sample runs and must answer */
 } scenario;
@@ -35,6 +38,10 @@ int scenario_load(const char *path, scenario *out, wasmvs_error *err);
 
 /* Checks an already parsed document; path is only used in messages. */
 int scenario_from_json(const char *path, json_t *doc, scenario *out, wasmvs_error *err);
+
+/* Reads a "stop" object (NULL: no adaptive stopping; defaults for the caps it leaves
+ * out). Errors name path and the field. */
+int scenario_stop_rule(const char *path, json_t *stop, plan_stop_rule *out, wasmvs_error *err);
 
 /* Replaces the targets (from --targets a,b); names are checked like the file's. */
 int scenario_set_targets(scenario *s, const char *comma_separated, wasmvs_error *err);

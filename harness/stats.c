@@ -1,10 +1,12 @@
 /* stats.c: every statistic wasmvs computes (see stats.h). Order statistics over a
- * sorted copy, a seeded bootstrap for the confidence intervals of the median and of
- * ratios of medians, the Mann-Whitney U test, and an ordinary least-squares line.
+ * sorted copy, a seeded bootstrap for the confidence intervals of the median, of ratios
+ * of medians and of a fitted slope, the Mann-Whitney U test, the lag-1 autocorrelation
+ * and Mann-Kendall trend test of a series, and an ordinary least-squares line.
  * Pure functions: the only state is the generator passed down the bootstrap calls. */
 #include "stats.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,4 +253,111 @@ void stats_fit_line(const double *x, const double *y, size_t n, stats_line *out)
     }
     out->r2 = syy > 0.0 ? 1.0 - residuals / syy : 1.0;
     if (n >= 3) out->slope_stderr = sqrt(residuals / (double)(n - 2) / sxx);
+}
+
+void stats_fit_line_slope_interval(const double *x, const double *y, size_t n, uint64_t seed,
+                                   double *low, double *high)
+{
+    *low = *high = NAN;
+    if (n < 3) return;
+    double *rx = malloc(n * sizeof *rx), *ry = malloc(n * sizeof *ry);
+    double *slopes = malloc(STATS_BOOTSTRAP_RESAMPLES * sizeof *slopes);
+    size_t kept = 0;
+    uint64_t state = seed;
+    for (size_t r = 0; rx && ry && slopes && r < STATS_BOOTSTRAP_RESAMPLES; r++) {
+        bool spread = false;
+        for (size_t i = 0; i < n; i++) {
+            size_t k = stats_random_index(&state, n);
+            rx[i] = x[k];
+            ry[i] = y[k];
+            spread |= rx[i] != rx[0];
+        }
+        if (!spread) continue; /* every point at one x: no slope */
+        stats_line line;
+        stats_fit_line(rx, ry, n, &line);
+        slopes[kept++] = line.slope;
+    }
+    if (kept > 0) {
+        qsort(slopes, kept, sizeof *slopes, stats_compare_doubles);
+        *low = stats_sorted_quantile(slopes, kept, 0.025);
+        *high = stats_sorted_quantile(slopes, kept, 0.975);
+    }
+    free(rx);
+    free(ry);
+    free(slopes);
+}
+
+double stats_lag1_autocorrelation(const double *values, size_t n)
+{
+    if (n < 3) return NAN;
+    double mean = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean += values[i];
+    mean /= (double)n;
+    double products = 0.0, squares = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        squares += (values[i] - mean) * (values[i] - mean);
+        if (i + 1 < n) products += (values[i] - mean) * (values[i + 1] - mean);
+    }
+    return squares > 0.0 ? products / squares : NAN;
+}
+
+static double stats_sign(double value)
+{
+    return (value > 0.0) - (value < 0.0);
+}
+
+void stats_trend_test(const double *values, size_t n, stats_trend *out)
+{
+    memset(out, 0, sizeof *out);
+    out->p_value = 1.0;
+    /* positions keep their true spacing when a long series is thinned */
+    size_t used = n > STATS_TREND_MAX_POINTS ? STATS_TREND_MAX_POINTS : n;
+    out->n_used = used;
+    if (used < 4) return;
+    double *y = malloc(used * sizeof *y), *position = malloc(used * sizeof *position);
+    size_t pairs = used * (used - 1) / 2;
+    double *slopes = malloc(pairs * sizeof *slopes);
+    if (!y || !position || !slopes) {
+        out->p_value = NAN;
+        goto done;
+    }
+    for (size_t i = 0; i < used; i++) {
+        size_t from = used == n ? i : (size_t)((double)i * (double)(n - 1) / (double)(used - 1));
+        y[i] = values[from];
+        position[i] = (double)from;
+    }
+    double s = 0.0;
+    size_t k = 0;
+    for (size_t i = 0; i < used; i++)
+        for (size_t j = i + 1; j < used; j++) {
+            s += stats_sign(y[j] - y[i]);
+            slopes[k++] = (y[j] - y[i]) / (position[j] - position[i]);
+        }
+    qsort(slopes, pairs, sizeof *slopes, stats_compare_doubles);
+    out->slope_per_step = stats_sorted_quantile(slopes, pairs, 0.5);
+    out->tau = s / (double)pairs;
+    /* Var(S) = [n(n-1)(2n+5) - sum over tied groups t(t-1)(2t+5)] / 18 */
+    double m = (double)used;
+    double variance = m * (m - 1.0) * (2.0 * m + 5.0);
+    memcpy(slopes, y, used * sizeof *y); /* reuse as a sorted copy to find ties */
+    qsort(slopes, used, sizeof *slopes, stats_compare_doubles);
+    for (size_t i = 0; i < used;) {
+        size_t j = i;
+        while (j + 1 < used && slopes[j + 1] == slopes[i])
+            j++;
+        double t = (double)(j - i + 1);
+        variance -= t * (t - 1.0) * (2.0 * t + 5.0);
+        i = j + 1;
+    }
+    variance /= 18.0;
+    if (variance <= 0.0) goto done;                             /* every value equal: no trend */
+    double corrected = s > 0 ? s - 1.0 : s < 0 ? s + 1.0 : 0.0; /* continuity */
+    out->z = corrected / sqrt(variance);
+    out->p_value = erfc(fabs(out->z) / sqrt(2.0));
+    if (out->p_value > 1.0) out->p_value = 1.0;
+done:
+    free(y);
+    free(position);
+    free(slopes);
 }

@@ -2,7 +2,9 @@
  *
  * Summaries of one sample set (order statistics, spread, bootstrap confidence interval
  * of the median, outliers), ratios between two sets with a bootstrap interval, the
- * Mann-Whitney U test for comparisons, and a least-squares line for density sweeps.
+ * Mann-Whitney U test for comparisons, checks of a series in the order it was taken
+ * (lag-1 autocorrelation, the Mann-Kendall trend test), and a least-squares line with a
+ * bootstrap interval of its slope for density sweeps.
  * Pure functions over arrays of doubles: no I/O, no global state. The bootstrap uses
  * its own seeded generator so a result file's summaries can be recomputed exactly.
  */
@@ -57,5 +59,30 @@ typedef struct stats_line {
 
 /* Ordinary least squares y = slope * x + intercept; n >= 2. */
 void stats_fit_line(const double *x, const double *y, size_t n, stats_line *out);
+
+/* A 95% interval of the slope of stats_fit_line by a pairs bootstrap (points drawn with
+ * replacement; a draw whose x are all equal has no slope and is not counted). Both NaN
+ * with fewer than 3 points. */
+void stats_fit_line_slope_interval(const double *x, const double *y, size_t n, uint64_t seed,
+                                   double *low, double *high);
+
+/* Lag-1 autocorrelation of values in the order they were taken: near 0 for independent
+ * samples; above about 2 / sqrt(n), successive samples resemble each other (a slow
+ * disturbance spans several). NaN with fewer than 3 values or none differing. */
+double stats_lag1_autocorrelation(const double *values, size_t n);
+
+typedef struct stats_trend {
+    double tau;            /* Kendall's tau between the values and their order, -1..1 */
+    double z, p_value;     /* Mann-Kendall test (normal approximation, ties corrected) */
+    double slope_per_step; /* Theil-Sen slope: median of the pairwise slopes, per position */
+    size_t n_used;         /* values tested: a series longer than STATS_TREND_MAX_POINTS
+                            * is thinned evenly to that many */
+} stats_trend;
+
+#define STATS_TREND_MAX_POINTS 1000
+
+/* Whether values drift with their order (a monotonic trend), two-sided. With fewer than
+ * 4 values: tau and slope 0, p_value 1. */
+void stats_trend_test(const double *values, size_t n, stats_trend *out);
 
 #endif

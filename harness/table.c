@@ -80,6 +80,48 @@ static void table_print_phases(FILE *out, json_t *target)
     free(values);
 }
 
+/* Why an adaptively stopped target stopped, and the findings of its validity checks,
+ * one line each under its row. */
+static void table_print_findings(FILE *out, json_t *target)
+{
+    json_t *stop = json_object_get(target, "stop");
+    const char *reason = json_string_value(json_object_get(stop, "reason"));
+    if (reason && strcmp(reason, "repetitions done") != 0)
+        fprintf(out, "%-16s stopped: %s: %s\n", "", reason,
+                json_string_value(json_object_get(stop, "detail")) ?: "");
+    size_t i;
+    json_t *warning;
+    json_array_foreach(json_object_get(json_object_get(target, "validity"), "warnings"), i, warning)
+        fprintf(out, "%-16s warning: %s\n", "", json_string_value(warning));
+}
+
+/* The noise floor (clock; the launch of an empty static binary) and the run's warnings
+ * about the machine. */
+static void table_print_validity(FILE *out, json_t *doc)
+{
+    json_t *validity = json_object_get(doc, "validity");
+    json_t *floor = json_object_get(validity, "noise_floor");
+    json_t *clock = json_object_get(floor, "clock"), *launch = json_object_get(floor, "launch");
+    if (json_is_object(clock)) {
+        char read[32], median[32] = "", low[32], high[32];
+        table_format_ns(table_number(clock, "read_ns"), read, sizeof read);
+        if (json_is_object(launch)) {
+            table_format_ns(table_number(launch, "median_ns"), median, sizeof median);
+            table_format_ns(table_number(launch, "ci_low_ns"), low, sizeof low);
+            table_format_ns(table_number(launch, "ci_high_ns"), high, sizeof high);
+        }
+        fprintf(out, "noise floor: clock read %s (resolution %.0f ns)", read,
+                table_number(clock, "resolution_ns"));
+        if (median[0])
+            fprintf(out, "; launch of an empty static binary %s [%s, %s]", median, low, high);
+        fputc('\n', out);
+    }
+    size_t i;
+    json_t *warning;
+    json_array_foreach(json_object_get(validity, "warnings"), i, warning)
+        fprintf(out, "warning: %s\n", json_string_value(warning));
+}
+
 void table_print(FILE *out, json_t *doc, const char *metric)
 {
     json_t *scenario = json_object_get(doc, "scenario");
@@ -123,7 +165,9 @@ void table_print(FILE *out, json_t *doc, const char *metric)
                 (long long)json_integer_value(json_object_get(summary, "n")), failed,
                 (long long)json_integer_value(json_object_get(summary, "outliers")));
         table_print_phases(out, target);
+        table_print_findings(out, target);
     }
+    table_print_validity(out, doc);
     json_t *load = json_object_get(json_object_get(doc, "host"), "load_average");
     if (json_is_array(load) && json_number_value(json_array_get(load, 0)) > 1.0)
         fprintf(out, "note: load average %.2f at the start: other work shares these CPUs\n",

@@ -1,7 +1,9 @@
 /* table.h: the summary table printed at the end of `wasmvs run`, in the style of
  * hyperfine: per target the median, its 95% confidence interval, the ratio to the
  * baseline (first target) with its interval, sample counts, and why a target was
- * skipped. Reads only the results document. */
+ * skipped; under a target, why adaptive stopping ended it and the warnings of its
+ * validity checks; after the rows, the noise floor and the run's warnings about the
+ * machine. Reads only the results document. */
 #ifndef WASMVS_TABLE_H
 #define WASMVS_TABLE_H
 

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -38,7 +39,26 @@ typedef struct target_instance {
     char id[96];      /* the container id, or "" */
     char output[256]; /* a file holding the instance's stdout, or "" */
     double start_ns;  /* from the start call until the instance said it was ready */
+    /* How this instance was made where the target varies it per instance (wasmrt: its
+     * bounds checks, "guard" or "explicit"), else "". */
+    char mode[16];
 } target_instance;
+
+/* One request served by a fresh instance (serverless): the instance reads input as its
+ * stdin and its stdout is the answer. */
+typedef struct target_request {
+    const char *input;
+    size_t input_length;
+    /* filled by serve */
+    bool exited;     /* the instance ran to its end by itself */
+    int exit_code;   /* valid when exited */
+    char how[128];   /* how it ended, in words, when !exited */
+    const char *out; /* its stdout; the target's buffer, valid until the next request */
+    size_t out_length;
+    /* from the start of the request until the fresh instance could run its code (the
+     * engine's instance made; a process exec'd; a container started); 0 = not known */
+    uint64_t instantiate_ns;
+} target_request;
 
 typedef struct target_ops {
     /* 0 when the target can run here; fills t->version. Else -1, with why filled. */
@@ -56,6 +76,14 @@ typedef struct target_ops {
     int (*start)(target *t, const workload_invocation *w, double timeout_s,
                  target_instance *instance, wasmvs_error *err);
     void (*stop)(target *t, target_instance *instance);
+    /* Serverless (serverless.c): called in the front end's process, a fork of wasmvs made
+     * after prepare. serve_open loads once what every request shares (the engine and the
+     * module; a connection of the front end's own to the daemon); serve runs one request
+     * on a fresh instance made, run and freed for it. Either may be NULL: without serve
+     * the front end takes each request as a run_once sample (a process, a container per
+     * request), with the workload's stdin replaced by the request's input. */
+    int (*serve_open)(target *t, const workload_invocation *w, wasmvs_error *err);
+    int (*serve)(target *t, target_request *request, wasmvs_error *err);
     /* Removes everything this target started and did not remove yet. Idempotent. */
     void (*cleanup)(target *t);
     /* Frees t->state (after cleanup). */
@@ -67,7 +95,9 @@ struct target {
     char name[64];               /* as the user wrote it: "docker:host" */
     char variant[32];            /* the registry's argument for this name: "host" */
     char version[256];           /* filled by probe */
-    bool counts_perf;            /* samples carry perf counters of the instance's process tree */
+    bool counts_perf;            /* samples carry perf counters of the instance's process tree
+                                    (the serverless front end turns them off in its copy) */
+    bool runs_workload;          /* false for `noop`: its samples are checked for exit 0 only */
     json_t *details;             /* facts recorded with the target's results (owned) */
     void *state;                 /* the implementation's own */
     target_instance **instances; /* live long-lived instances */
@@ -104,6 +134,15 @@ int target_instance_measure(const target_instance *instance, json_t *metrics, wa
 /* For start implementations: a fresh file for the instance's stdout, in a directory of
  * this wasmvs process; its path goes to instance->output. Removed by the stop. */
 int target_instance_output_file(target_instance *instance, wasmvs_error *err);
+
+/* Records what a user ships to run the workload on this target, for the report beside the
+ * published artifact sizes: details.artifact.KEY = the size in bytes of the file at path
+ * (nothing when it cannot be read), or the given bytes. Keys: wasm_bytes (the module),
+ * cache_bytes (compiled code kept for later starts), binary_bytes (the native binary),
+ * image_bytes (the container image as the daemon reports it), runtime_bytes (the engine
+ * command that runs the module). */
+void target_record_artifact(target *t, const char *key, const char *path);
+void target_record_artifact_bytes(target *t, const char *key, long long bytes);
 
 /* Stops and forgets one instance; NULL is fine. */
 void target_instance_stop(target *t, target_instance *instance);

@@ -1,7 +1,8 @@
 /* workload.c: invocations and expected answers of the one-shot workloads (see
  * workload.h): hello (stdin JSON in, transformed JSON out), fib (fib(n) mod 2^32,
- * computed here iteratively), the long-lived idle (ready line, then waits) and httpd
- * (an HTTP server on 127.0.0.1:PORT; ready line once it accepts connections). */
+ * computed here iteratively), matmul (the checksum of an n x n product, computed here
+ * the same way), the long-lived idle (ready line, then waits) and httpd (an HTTP
+ * server on 127.0.0.1:PORT; ready line once it accepts connections). */
 #include "workload.h"
 
 #include <inttypes.h>
@@ -9,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *workload_known = "hello, fib, idle, httpd";
+static const char *workload_known = "hello, fib, idle, httpd, matmul";
 
 const char *workload_names(void)
 {
@@ -101,6 +102,55 @@ static int workload_prepare_fib(json_t *parameters, workload_invocation *out, wa
     return 0;
 }
 
+/* The checksum workloads/matmul.c prints for size n: the entries are small integers,
+ * so the sums are exact whatever order a (vectorizing) compiler adds them in. */
+static uint64_t workload_matmul_checksum(uint32_t n)
+{
+    size_t cells = (size_t)n * n;
+    double *a = malloc(3 * cells * sizeof *a);
+    if (!a) return 0;
+    double *b = a + cells, *c = b + cells;
+    for (uint32_t i = 0; i < n * n; i++) {
+        a[i] = (double)((i * 7u + 3u) % 8u);
+        b[i] = (double)((i * 5u + 1u) % 8u);
+        c[i] = 0.0;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t k = 0; k < n; k++)
+            for (uint32_t j = 0; j < n; j++)
+                c[i * n + j] += a[i * n + k] * b[k * n + j];
+    uint64_t sum = 0;
+    for (uint32_t i = 0; i < n * n; i++)
+        sum = sum * 31u + (uint64_t)c[i];
+    free(a);
+    return sum;
+}
+
+static int workload_prepare_matmul(json_t *parameters, workload_invocation *out,
+                                   wasmvs_error *err)
+{
+    static const char *const allowed[] = {"n", NULL};
+    if (workload_unknown_parameters(parameters, allowed, err)) return -1;
+    json_int_t n = 256;
+    json_t *value = json_object_get(parameters, "n");
+    if (value) {
+        if (!json_is_integer(value) || json_integer_value(value) < 1 ||
+            json_integer_value(value) > 512)
+            return wasmvs_fail(err,
+                               "field \"parameters.n\": expected an integer from 1 to 512 (the "
+                               "matrix size), found %s",
+                               json_is_integer(value) ? "an integer out of range"
+                                                      : "another JSON value");
+        n = json_integer_value(value);
+    }
+    char text[32];
+    snprintf(text, sizeof text, "%lld", (long long)n);
+    out->args[out->arg_count++] = strdup(text);
+    snprintf(text, sizeof text, "%" PRIu64 "\n", workload_matmul_checksum((uint32_t)n));
+    out->expected_stdout = strdup(text);
+    return 0;
+}
+
 /* idle: starts, writes "ready", waits until stopped (density). */
 static int workload_prepare_idle(json_t *parameters, workload_invocation *out, wasmvs_error *err)
 {
@@ -168,6 +218,8 @@ int workload_prepare(const char *name, json_t *parameters, workload_invocation *
         status = workload_prepare_hello(parameters, out, err);
     else if (strcmp(name, "fib") == 0)
         status = workload_prepare_fib(parameters, out, err);
+    else if (strcmp(name, "matmul") == 0)
+        status = workload_prepare_matmul(parameters, out, err);
     else if (strcmp(name, "idle") == 0)
         status = workload_prepare_idle(parameters, out, err);
     else if (strcmp(name, "httpd") == 0)

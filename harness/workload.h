@@ -26,7 +26,7 @@ typedef struct workload_invocation {
     int serves_http; /* answers GET / with 200 once ready */
 } workload_invocation;
 
-/* Builds the invocation of workload name (hello, fib; idle is long-lived) from the scenario's
+/* Builds the invocation of workload name (hello, fib, matmul; idle and httpd are long-lived) from the scenario's
  * parameters object (may be NULL). Errors name the parameter ("parameters.n: expected ..., found
  * ..."). */
 int workload_prepare(const char *name, json_t *parameters, workload_invocation *out,

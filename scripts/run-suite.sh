@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The default scenario suite behind `make run`: the four scenarios of the published
-# tables (cold start, fib(40), HTTP throughput, density) across every available target,
+# The default scenario suite behind `make run`: the five scenarios of the published
+# tables (cold start, fib(40), HTTP throughput, density, serverless) across every
+# available target,
 # each written to results/, then one report over all of them. A scenario
 # that fails still leaves its results file; the suite goes on and says so at the end.
 set -u
@@ -9,7 +10,7 @@ wasmvs=build/bin/wasmvs
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p results
 files=() failed=()
-for name in ${WASMVS_SUITE:-cold-start fib http density}; do
+for name in ${WASMVS_SUITE:-cold-start fib http density serverless}; do
     out=results/$name-$stamp.json
     printf '== wasmvs run scenarios/%s.json\n' "$name"
     "$wasmvs" run "scenarios/$name.json" --out "$out"

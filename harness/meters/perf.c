@@ -40,10 +40,23 @@ static int meter_perf_open_one(const meter_perf_counter *counter, pid_t pid, int
     return (int)syscall(SYS_perf_event_open, &attr, pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
+static bool meter_perf_attach = true;
+
+void meter_perf_set_attach(bool attach)
+{
+    meter_perf_attach = attach;
+}
+
+bool meter_perf_attaching(void)
+{
+    return meter_perf_attach;
+}
+
 void meter_perf_open(meter_perf *perf, pid_t pid)
 {
     for (int i = 0; i < METER_PERF_MAX; i++)
-        perf->fds[i] = meter_perf_open_one(&meter_perf_counters[i], pid, 1);
+        perf->fds[i] =
+            meter_perf_attach ? meter_perf_open_one(&meter_perf_counters[i], pid, 1) : -1;
 }
 
 void meter_perf_read_close(meter_perf *perf, json_t *metrics)

@@ -166,6 +166,13 @@ bool meter_taskstats_peak_rss(pid_t pid, uint64_t *kib)
     }
 }
 
+void meter_taskstats_detach(void)
+{
+    if (taskstats_fd >= 0) close(taskstats_fd);
+    taskstats_fd = -1;
+    taskstats_state = -1;
+}
+
 uint64_t meter_taskstats_self_peak_rss(void)
 {
     FILE *f = fopen("/proc/self/status", "re");

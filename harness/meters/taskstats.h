@@ -23,6 +23,11 @@ void meter_taskstats_drain(void);
  * report for pid is queued (not available, or the report was lost to a full buffer). */
 bool meter_taskstats_peak_rss(pid_t pid, uint64_t *kib);
 
+/* In a fork that launches processes of its own (the serverless front end): stops using
+ * the socket shared with the parent, whose exit reports are the parent's to read; this
+ * process's launches then keep rusage. */
+void meter_taskstats_detach(void);
+
 /* The calling process's own peak RSS in KiB (VmHWM), 0 when unknown. */
 uint64_t meter_taskstats_self_peak_rss(void);
 

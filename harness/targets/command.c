@@ -8,14 +8,14 @@
 #include "../paths.h"
 #include "../process.h"
 
-int target_command_run(char *const *argv, const workload_invocation *w, double timeout_s,
-                       target_outcome *outcome, wasmvs_error *err)
+int target_command_run(const target *t, char *const *argv, const workload_invocation *w,
+                       double timeout_s, target_outcome *outcome, wasmvs_error *err)
 {
     process_spec spec = {.argv = argv,
                          .stdin_data = w->stdin_data,
                          .stdin_length = w->stdin_length,
                          .timeout_s = timeout_s,
-                         .count_perf = true};
+                         .count_perf = t->counts_perf};
     process_result result;
     if (process_run(&spec, &result, err) != 0) return -1;
     target_outcome_from_process(outcome, &result);
@@ -53,7 +53,16 @@ int target_command_module(target *t, const workload_invocation *w, const char *s
                                 "workloads)",
                            path);
     json_object_set_new(t->details, "module", json_string(path));
+    target_record_artifact(t, "wasm_bytes", path);
     return 0;
+}
+
+size_t target_command_wasm_listen(const workload_invocation *w, char *env, size_t size)
+{
+    env[0] = '\0';
+    if (!w->serves_http || w->arg_count < 1) return 0;
+    snprintf(env, size, "WASMRT_LISTEN=%s", w->args[0]);
+    return 1;
 }
 
 void target_command_details(target *t, const char *cold_start)

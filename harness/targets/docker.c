@@ -9,10 +9,15 @@
  * poll the logs for the ready line; their memory is summed from the container's
  * containerd-shim down, as the shim is resident for each container. A server (httpd)
  * listens on 127.0.0.1:PORT with network host, and on 0.0.0.0:PORT inside the container
- * with bridge, published on the host's 127.0.0.1:PORT (through docker-proxy and NAT). */
+ * with bridge, published on the host's 127.0.0.1:PORT (through docker-proxy and NAT).
+ * `docker:wasmrt` runs the workload's Wasm module instead, in a one-file image, with
+ * HostConfig.Runtime "wasmrt": dockerd's registered OCI runtime wasmrt-oci (setup.sh
+ * registers this checkout's build/bin/wasmrt-oci; the probe checks it is that one).
+ * Network none, as `docker`; a server gets host networking, as `docker:host`. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,18 +27,68 @@
 #include "../meters/clock.h"
 #include "../meters/memory.h"
 #include "../paths.h"
+#include "../process.h"
 #include "../target.h"
+#include "command.h"
 #include "docker_api.h"
 #include "tar.h"
 
 typedef struct target_docker {
     docker_api api;
+    bool wasm;          /* docker:wasmrt: the module, run by the runtime "wasmrt" */
+    char network[32];   /* none, host or bridge (docker:wasmrt: none; host for a server) */
     char image[128];    /* wasmvs-NAME:HASH */
     char binary[64];    /* the file name inside the image */
     char live_id[80];   /* a container not removed yet, or "" */
     unsigned long next; /* for unique container names */
     unsigned number;    /* this target among the process's Docker targets */
+    pid_t owner;        /* the wasmvs process whose name prefix containers carry */
+    bool prepared;      /* an image is ready: containers may have been made */
 } target_docker;
+
+/* docker:wasmrt needs dockerd to know the runtime "wasmrt" as this checkout's
+ * build/bin/wasmrt-oci: another path would measure another build. */
+static int target_docker_probe_runtime(target *t, wasmvs_error *why)
+{
+    target_docker *state = t->state;
+    long status = 0;
+    json_t *info = NULL;
+    if (docker_api_json(&state->api, "GET", "/info", NULL, 10000, &status, &info, why) != 0)
+        return wasmvs_wrap(why, "%s: GET /info", t->name);
+    char expected[4096], resolved[PATH_MAX], registered[PATH_MAX];
+    snprintf(expected, sizeof expected, "%s/build/bin/wasmrt-oci", paths_root());
+    const char *path = json_string_value(
+        json_object_get(json_object_get(json_object_get(info, "Runtimes"), "wasmrt"), "path"));
+    /* the same file, however each path is spelled */
+    if (realpath(expected, resolved)) snprintf(expected, sizeof expected, "%s", resolved);
+    if (path && realpath(path, registered)) path = registered;
+    int result = 0;
+    if (!path)
+        result = wasmvs_fail(why,
+                             "%s: dockerd has no runtime \"wasmrt\" (scripts/setup.sh registers "
+                             "%s in /etc/docker/daemon.json)",
+                             t->name, expected);
+    else if (strcmp(path, expected) != 0)
+        result = wasmvs_fail(why,
+                             "%s: dockerd's runtime \"wasmrt\" is %s, not this checkout's %s "
+                             "(run scripts/setup.sh here to register it)",
+                             t->name, path, expected);
+    else if (access(expected, X_OK) != 0)
+        result =
+            wasmvs_fail(why, "%s: the OCI runtime is not built (run make -C runtime)", expected);
+    else {
+        json_object_set_new(t->details, "runtime",
+                            json_pack("{s:s, s:s}", "name", "wasmrt", "path", path));
+        char *argv[] = {expected, "--version", NULL};
+        char *line = process_first_line(argv);
+        size_t used = strlen(t->version);
+        snprintf(t->version + used, sizeof t->version - used, ", runtime %s",
+                 line ? line : "wasmrt-oci");
+        free(line);
+    }
+    json_decref(info);
+    return result;
+}
 
 static int target_docker_probe(target *t, wasmvs_error *why)
 {
@@ -47,7 +102,7 @@ static int target_docker_probe(target *t, wasmvs_error *why)
              json_string_value(json_object_get(version, "ApiVersion")) ?: "?");
     json_object_set(t->details, "server", version);
     json_decref(version);
-    return 0;
+    return state->wasm ? target_docker_probe_runtime(t, why) : 0;
 }
 
 static int target_docker_read_file(const char *path, char **data, size_t *length, wasmvs_error *err)
@@ -104,22 +159,43 @@ static int target_docker_import(target_docker *state, const char *repository, co
     return status;
 }
 
+/* The image's size as the daemon reports it (image inspect: Size), into the artifacts. */
+static void target_docker_image_size(target *t, target_docker *state)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/images/%s/json", state->image);
+    long status = 0;
+    json_t *inspect = NULL;
+    wasmvs_error ignored;
+    if (docker_api_json(&state->api, "GET", path, NULL, 10000, &status, &inspect, &ignored) == 0 &&
+        json_is_integer(json_object_get(inspect, "Size")))
+        target_record_artifact_bytes(
+            t, "image_bytes", (long long)json_integer_value(json_object_get(inspect, "Size")));
+    json_decref(inspect);
+}
+
 static int target_docker_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
 {
     target_docker *state = t->state;
     char path[4096];
-    if (w->serves_http && strcmp(t->variant, "none") == 0)
+    if (state->wasm) /* as docker, or as docker:host for a server */
+        snprintf(state->network, sizeof state->network, "%s", w->serves_http ? "host" : "none");
+    if (w->serves_http && strcmp(state->network, "none") == 0)
         return wasmvs_fail(err,
                            "docker (network none): expected a workload that needs no network, "
                            "found the server %s; use docker:host or docker:bridge",
                            w->name);
-    paths_workload("native", w->name, path, sizeof path);
+    if (state->wasm) {
+        if (target_command_module(t, w, "", path, sizeof path, err) != 0) return -1;
+    } else {
+        paths_workload("native", w->name, path, sizeof path);
+    }
     char *content = NULL;
     size_t length = 0;
     if (target_docker_read_file(path, &content, &length, err) != 0) return -1;
-    snprintf(state->binary, sizeof state->binary, "%s", w->name);
+    snprintf(state->binary, sizeof state->binary, "%s%s", w->name, state->wasm ? ".wasm" : "");
     char repository[64], tag[32];
-    snprintf(repository, sizeof repository, "wasmvs-%s", w->name);
+    snprintf(repository, sizeof repository, "wasmvs-%s%s", w->name, state->wasm ? "-wasm" : "");
     snprintf(tag, sizeof tag, "%016" PRIx64, target_docker_hash(content, length));
     snprintf(state->image, sizeof state->image, "%s:%s", repository, tag);
 
@@ -136,18 +212,25 @@ static int target_docker_prepare(target *t, const workload_invocation *w, wasmvs
     int status = present ? 0 : target_docker_import(state, repository, tag, content, length, err);
     free(content);
     if (status != 0) return -1;
+    state->prepared = true;
+    target_record_artifact(t, "binary_bytes", path);
+    target_docker_image_size(t, state);
     json_object_set_new(t->details, "image", json_string(state->image));
     json_object_set_new(t->details, "image_present_before", json_boolean(present));
     if (!present)
         json_object_set_new(t->details, "image_import_ns",
                             json_integer((json_int_t)(meter_clock_ns() - started)));
-    json_object_set_new(t->details, "binary", json_string(path));
-    json_object_set_new(t->details, "network", json_string(t->variant));
+    json_object_set_new(t->details, state->wasm ? "module" : "binary", json_string(path));
+    json_object_set_new(t->details, "network", json_string(state->network));
     json_object_set_new(t->details, "container_prefix",
-                        json_sprintf("wasmvs-%ld-%u-", (long)getpid(), state->number));
+                        json_sprintf("wasmvs-%ld-%u-", (long)state->owner, state->number));
     json_object_set_new(t->details, "cold_start",
-                        json_string("Engine API: create, attach stdin, start, wait, logs; "
-                                    "remove timed separately"));
+                        json_string(state->wasm ? "Engine API with HostConfig.Runtime wasmrt "
+                                                  "(wasmrt-oci runs the module in the "
+                                                  "container's init): create, attach stdin, "
+                                                  "start, wait, logs; remove timed separately"
+                                                : "Engine API: create, attach stdin, start, "
+                                                  "wait, logs; remove timed separately"));
     json_object_set_new(t->details, "metrics",
                         json_string("wall time and API phases; no rusage or perf counters: the "
                                     "container's process is a child of containerd-shim"));
@@ -190,15 +273,16 @@ static void target_docker_phase(json_t *phases, const char *name, uint64_t *sinc
     *since = now;
 }
 
-static json_t *target_docker_create_body(const target *t, const target_docker *state,
-                                         const workload_invocation *w)
+static json_t *target_docker_create_body(const target_docker *state, const workload_invocation *w)
 {
     json_t *command = json_array();
     char path[80];
     snprintf(path, sizeof path, "/%s", state->binary);
     json_array_append_new(command, json_string(path));
-    bool publish = w->listen_port > 0 && strcmp(t->variant, "bridge") == 0;
-    for (size_t i = 0; i < w->arg_count; i++)
+    bool publish = w->listen_port > 0 && strcmp(state->network, "bridge") == 0;
+    char listen[128] = "";
+    size_t first = state->wasm ? target_command_wasm_listen(w, listen, sizeof listen) : 0;
+    for (size_t i = first; i < w->arg_count; i++)
         json_array_append_new(command, publish && i == 0
                                            ? json_sprintf("0.0.0.0:%d", w->listen_port)
                                            : json_string(w->args[i]));
@@ -206,7 +290,11 @@ static json_t *target_docker_create_body(const target *t, const target_docker *s
     json_t *body = json_pack("{s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:{s:s, s:b}}", "Image",
                              state->image, "Cmd", command, "AttachStdin", input, "AttachStdout", 0,
                              "AttachStderr", 0, "OpenStdin", input, "StdinOnce", input, "Tty", 0,
-                             "HostConfig", "NetworkMode", t->variant, "AutoRemove", 0);
+                             "HostConfig", "NetworkMode", state->network, "AutoRemove", 0);
+    if (state->wasm) {
+        json_object_set_new(json_object_get(body, "HostConfig"), "Runtime", json_string("wasmrt"));
+        if (listen[0]) json_object_set_new(body, "Env", json_pack("[s]", listen));
+    }
     if (publish) {
         char port[32], host_port[16];
         snprintf(port, sizeof port, "%d/tcp", w->listen_port);
@@ -225,9 +313,9 @@ static int target_docker_create(target *t, const workload_invocation *w, char *i
 {
     target_docker *state = t->state;
     char path[256];
-    snprintf(path, sizeof path, "/containers/create?name=wasmvs-%ld-%u-%lu", (long)getpid(),
+    snprintf(path, sizeof path, "/containers/create?name=wasmvs-%ld-%u-%lu", (long)state->owner,
              state->number, state->next++);
-    json_t *body = target_docker_create_body(t, state, w);
+    json_t *body = target_docker_create_body(state, w);
     long status = 0;
     json_t *created = NULL;
     /* Not abortable: a create cut short by Ctrl-C may still make the container, and
@@ -431,7 +519,7 @@ static void target_docker_sweep(target_docker *state)
     snprintf(
         path, sizeof path,
         "/containers/json?all=1&filters=%%7B%%22name%%22%%3A%%5B%%22wasmvs-%ld-%u-%%22%%5D%%7D",
-        (long)getpid(), state->number);
+        (long)state->owner, state->number);
     bool abortable = state->api.abortable;
     state->api.abortable = false;
     long status = 0;
@@ -439,7 +527,7 @@ static void target_docker_sweep(target_docker *state)
     wasmvs_error err;
     if (docker_api_json(&state->api, "GET", path, NULL, 10000, &status, &list, &err) == 0) {
         char prefix[64];
-        snprintf(prefix, sizeof prefix, "/wasmvs-%ld-%u-", (long)getpid(), state->number);
+        snprintf(prefix, sizeof prefix, "/wasmvs-%ld-%u-", (long)state->owner, state->number);
         size_t i;
         json_t *container;
         json_array_foreach(list, i, container)
@@ -456,11 +544,25 @@ static void target_docker_sweep(target_docker *state)
     state->api.abortable = abortable;
 }
 
+/* In the serverless front end (a fork): a connection of its own to the daemon, since the
+ * one inherited is the parent's, which goes on using it afterwards. */
+static int target_docker_serve_open(target *t, const workload_invocation *w, wasmvs_error *err)
+{
+    target_docker *state = t->state;
+    (void)w;
+    char socket_path[sizeof state->api.socket];
+    snprintf(socket_path, sizeof socket_path, "%s", state->api.socket);
+    docker_api_close(&state->api);
+    return docker_api_open(&state->api, socket_path, err);
+}
+
 static void target_docker_cleanup(target *t)
 {
     target_docker *state = t->state;
     target_docker_remove(state, NULL);
-    if (state->next > 0) target_docker_sweep(state); /* only once something was created */
+    /* once something was created, here or in a serverless front end (a fork, whose
+       count this process does not see) */
+    if (state->next > 0 || state->prepared) target_docker_sweep(state);
 }
 
 static void target_docker_destroy(target *t)
@@ -477,6 +579,7 @@ static const target_ops target_docker_ops = {
     .run_once = target_docker_run_once,
     .start = target_docker_start,
     .stop = target_docker_stop,
+    .serve_open = target_docker_serve_open,
     .cleanup = target_docker_cleanup,
     .destroy = target_docker_destroy,
 };
@@ -492,6 +595,9 @@ int target_docker_init(target *t, wasmvs_error *err)
     }
     static unsigned targets_made;
     state->number = targets_made++;
+    state->owner = getpid();
+    state->wasm = strcmp(t->variant, "wasmrt") == 0;
+    snprintf(state->network, sizeof state->network, "%s", state->wasm ? "none" : t->variant);
     t->state = state;
     t->ops = &target_docker_ops;
     t->counts_perf = false;

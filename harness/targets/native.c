@@ -46,6 +46,7 @@ static int target_native_prepare(target *t, const workload_invocation *w, wasmvs
     if (access(path, X_OK) != 0)
         return wasmvs_fail(err, "%s: expected an executable workload binary, found none", path);
     json_object_set_new(t->details, "binary", json_string(path));
+    target_record_artifact(t, "binary_bytes", path);
     json_object_set_new(t->details, "cold_start",
                         json_string("launch (clone + exec) of a static binary; page cache warm"));
     return 0;
@@ -71,7 +72,7 @@ static int target_native_run_once(target *t, const workload_invocation *w, doubl
                          .stdin_data = w->stdin_data,
                          .stdin_length = w->stdin_length,
                          .timeout_s = timeout_s,
-                         .count_perf = true};
+                         .count_perf = t->counts_perf};
     process_result result;
     if (process_run(&spec, &result, err) != 0) return -1;
     target_outcome_from_process(outcome, &result);

@@ -19,6 +19,7 @@ int target_docker_init(target *t, wasmvs_error *err);
 int target_wasmrt_cli_init(target *t, wasmvs_error *err);
 int target_wasm_cli_init(target *t, wasmvs_error *err);
 int target_wasmrt_init(target *t, wasmvs_error *err);
+int target_noop_init(target *t, wasmvs_error *err);
 /* The wasm-cli:NAME names of the runtime templates file, comma-separated. */
 void target_wasm_cli_names(char *out, size_t size);
 
@@ -32,17 +33,24 @@ static const target_entry target_registry[] = {
     {"native", "gcc", target_native_init},
     {"native-clang", "clang", target_native_init},
     {"runc", "", target_runc_init},
+    {"runc:wasmrt", "wasmrt", target_runc_init},
     {"docker", "none", target_docker_init},
     {"docker:host", "host", target_docker_init},
     {"docker:bridge", "bridge", target_docker_init},
+    {"docker:wasmrt", "wasmrt", target_docker_init},
     {"wasmrt", "", target_wasmrt_init},
     {"wasmrt:eager", "eager", target_wasmrt_init},
     {"wasmrt:interp", "interp", target_wasmrt_init},
     {"wasmrt:aot", "aot", target_wasmrt_init},
+    {"wasmrt:guard", "guard", target_wasmrt_init},
+    {"wasmrt:explicit", "explicit", target_wasmrt_init},
+    {"wasmrt:simd", "simd", target_wasmrt_init},
     {"wasmrt-cli", "", target_wasmrt_cli_init},
     {"wasmrt-cli:cached", "cached", target_wasmrt_cli_init},
     {"wasmrt-cli:interp", "interp", target_wasmrt_cli_init},
     {"wasmrt-cli:aot", "aot", target_wasmrt_cli_init},
+    {"wasmrt-cli:simd", "simd", target_wasmrt_cli_init},
+    {"noop", "", target_noop_init},
     /* a name ending in ':' is a prefix: the rest of the name is the variant */
     {"wasm-cli:", NULL, target_wasm_cli_init},
 };
@@ -92,6 +100,7 @@ int target_create(const char *name, target **out, wasmvs_error *err)
     snprintf(t->variant, sizeof t->variant, "%s",
              entry->variant ? entry->variant : name + strlen(entry->name));
     t->details = json_object();
+    t->runs_workload = true;
     if (entry->init(t, err) != 0) {
         json_decref(t->details);
         free(t);
@@ -125,6 +134,22 @@ void target_outcome_from_process(target_outcome *outcome, struct process_result 
     outcome->metrics = result->metrics;
     result->out = result->err = NULL; /* moved */
     result->metrics = NULL;
+}
+
+void target_record_artifact_bytes(target *t, const char *key, long long bytes)
+{
+    json_t *artifact = json_object_get(t->details, "artifact");
+    if (!artifact) {
+        artifact = json_object();
+        json_object_set_new(t->details, "artifact", artifact);
+    }
+    json_object_set_new(artifact, key, json_integer(bytes));
+}
+
+void target_record_artifact(target *t, const char *key, const char *path)
+{
+    struct stat info;
+    if (stat(path, &info) == 0) target_record_artifact_bytes(t, key, (long long)info.st_size);
 }
 
 static char target_output_directory[64]; /* tentative: defined with its helpers below */

@@ -228,7 +228,7 @@ static int target_wasm_cli_run_once(target *t, const workload_invocation *w, dou
 {
     target_wasm_cli *state = t->state;
     if (target_wasm_cli_expand(t, w, err) != 0) return -1;
-    return target_command_run(state->argv, w, timeout_s, outcome, err);
+    return target_command_run(t, state->argv, w, timeout_s, outcome, err);
 }
 
 static int target_wasm_cli_start(target *t, const workload_invocation *w, double timeout_s,

@@ -9,13 +9,18 @@
  * fork that isolates it is recorded apart (isolation_wall_ns), because an embedder
  * does not pay it. The process itself is warm: the engine's code is already mapped.
  *
+ * `wasmrt:simd` runs the workload's -msimd128 build (build/workloads/wasm/NAME-simd.wasm,
+ * compute workloads only) instead of the scalar one, otherwise as `wasmrt`.
+ *
  * Long-lived instances (density) are reactors inside one density host process
- * (wasmrt_host.c).
+ * (wasmrt_host.c). Serverless requests each get a fresh instance of a module the front
+ * end's process loaded once (serve_open, serve).
  *
  * `wasmrt:aot` compiles the module ahead of time, once, in prepare (outside every
  * sample: `wasmrt compile` done through wasmrt.h), and each sample loads the compiled
  * module (.cwasm) instead: its load phase maps the machine code, nothing is compiled.
- * The compile time and the file's size are in details.aot. */
+ * The compile time and the file's size are in details.aot, the file's size also as
+ * details.artifact.cache_bytes. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -37,10 +42,27 @@
 #include "command.h"
 #include "wasmrt_host.h"
 
+/* Serverless: what the front end's process loads once; every request then gets a fresh
+ * WASI context and instance of the loaded module, as `wasmtime serve` gives each request
+ * a fresh instance of a pre-compiled component. */
+typedef struct target_wasmrt_serving {
+    wasmrt_engine *engine;
+    wasmrt_module *module;
+    wasmrt_linker *linker;
+    const char *argv[WORKLOAD_MAX_ARGS + 2];
+    int argc;
+    int in, out; /* memory files, the instances' stdin and stdout, reused by every request */
+    char *input; /* a copy of what `in` holds: the last request's input, or NULL */
+    size_t input_length;
+    char *output; /* the last instance's stdout, NUL-terminated */
+    size_t output_capacity;
+} target_wasmrt_serving;
+
 typedef struct target_wasmrt {
     char module[4096];  /* the .wasm, or for :aot the .cwasm compiled from it */
     char aot_dir[4096]; /* :aot: this run's folder of compiled modules */
     wasmrt_host host;
+    target_wasmrt_serving *serving; /* in the serverless front end's process only */
 } target_wasmrt;
 
 /* What the child reports back through shared memory. */
@@ -53,6 +75,22 @@ typedef struct wasmrt_sample_report {
     uint32_t compiled_at_load, compiled_functions; /* functions translated by then */
     char message[300];
 } wasmrt_sample_report;
+
+/* What a bounds mode means, for details.bounds_checks. */
+static const char *target_wasmrt_bounds_text(wasmrt_bounds_mode bounds)
+{
+    switch (bounds) {
+    case WASMRT_BOUNDS_GUARD:
+        return "guard pages for every memory (8 GiB of address space each; x86-64 holds about "
+               "16,380)";
+    case WASMRT_BOUNDS_EXPLICIT:
+        return "explicit checks for every memory (a mapping of its size)";
+    case WASMRT_BOUNDS_DEFAULT:
+        break;
+    }
+    return "engine default: guard pages while fewer than 4096 memories of the process hold "
+           "them, explicit checks beyond (per instance: instances' mode)";
+}
 
 static int target_wasmrt_probe(target *t, wasmvs_error *why)
 {
@@ -77,8 +115,7 @@ static int target_wasmrt_compile(target *t, target_wasmrt *state, wasmvs_error *
     }
     char out[4096];
     paths_in_folder_with_extension(state->aot_dir, state->module, "cwasm", out, sizeof out);
-    wasmrt_config config;
-    wasmrt_config_default(&config);
+    wasmrt_config config = state->host.config; /* the samples' tier, bounds and metering */
     wasmrt_engine *engine = NULL;
     wasmrt_module *module = NULL;
     wasmrt_error error = {0};
@@ -101,6 +138,7 @@ static int target_wasmrt_compile(target *t, target_wasmrt *state, wasmvs_error *
                                   (json_int_t)(stat(out, &st) == 0 ? st.st_size : -1),
                                   "module_bytes", (json_int_t)stats.binary_size,
                                   "code_section_bytes", (json_int_t)stats.code_size));
+    target_record_artifact(t, "cache_bytes", out);
     memcpy(state->module, out, sizeof out);
     return 0;
 }
@@ -109,13 +147,16 @@ static int target_wasmrt_prepare(target *t, const workload_invocation *w, wasmvs
 {
     target_wasmrt *state = t->state;
     /* a long-lived instance is a reactor kept by the host, not a blocked command */
-    if (target_command_module(t, w, w->long_lived ? "-reactor" : "", state->module,
-                              sizeof state->module, err) != 0)
+    bool simd = strcmp(t->variant, "simd") == 0;
+    if (target_command_module(t, w, w->long_lived ? "-reactor" : simd ? "-simd" : "",
+                              state->module, sizeof state->module, err) != 0)
         return -1;
+    json_object_set_new(t->details, "build",
+                        json_string(simd ? "the workload's -msimd128 build (128-bit SIMD)"
+                                         : "the workload's scalar build"));
     json_object_set_new(t->details, "execution_model", json_string("in-process"));
-    /* the engine's default: each instance's memory reserves 8 GiB of address space (guard
-     * pages), which bounds one density host to about 16k instances on x86-64 */
-    json_object_set_new(t->details, "bounds_checks", json_string("engine default (guard pages)"));
+    json_object_set_new(t->details, "bounds_checks",
+                        json_string(target_wasmrt_bounds_text(state->host.config.bounds)));
     json_object_set_new(
         t->details, "idle_definition",
         json_string("reactor instance in one host process (_initialize run, handle called once)"));
@@ -176,7 +217,7 @@ static char *target_wasmrt_slurp(int fd)
 }
 
 /* The child's whole life: one timed cold cycle, reported through report. */
-static void target_wasmrt_child(const char *module_path, const char *variant,
+static void target_wasmrt_child(const char *module_path, const wasmrt_config *config,
                                 const workload_invocation *w, int in, int out, int errfd,
                                 wasmrt_sample_report *report)
 {
@@ -187,16 +228,10 @@ static void target_wasmrt_child(const char *module_path, const char *variant,
     wasmrt_wasi *wasi = NULL;
     wasmrt_instance *instance = NULL;
     uint64_t start = meter_clock_ns();
-    wasmrt_config config;
-    wasmrt_config_default(&config);
-    if (strcmp(variant, "eager") == 0)
-        config.lazy_compile = 0; /* the load phase translates every function */
-    if (strcmp(variant, "interp") == 0)
-        config.mode = WASMRT_MODE_INTERP;
     /* no engine deadline: its checks slow call-heavy guests down (fib(40): 5.4 s with one
      * against 4.1 s for `wasmrt run` in the same run); the harness kills the child at
      * timeout_s instead */
-    if (wasmrt_engine_new(&config, &engine, &error) != WASMRT_OK ||
+    if (wasmrt_engine_new(config, &engine, &error) != WASMRT_OK ||
         wasmrt_module_load_file(engine, module_path, &module, &error) != WASMRT_OK)
         goto done;
     uint64_t loaded = meter_clock_ns();
@@ -300,8 +335,7 @@ static int target_wasmrt_run_once(target *t, const workload_invocation *w, doubl
     if (pid == 0) {
         signal(SIGINT, SIG_IGN); /* the harness decides; it kills the child on Ctrl-C */
         signal(SIGTERM, SIG_DFL);
-        target_wasmrt_child(state->module, t->variant, w, in, out, errfd,
-                            report);
+        target_wasmrt_child(state->module, &state->host.config, w, in, out, errfd, report);
         _exit(0);
     }
     int wait_status = 0;
@@ -359,13 +393,117 @@ done:
     return status;
 }
 
+static int target_wasmrt_serve_open(target *t, const workload_invocation *w, wasmvs_error *err)
+{
+    target_wasmrt *state = t->state;
+    target_wasmrt_serving *s = calloc(1, sizeof *s);
+    if (!s) return wasmvs_fail(err, "%s: out of memory", t->name);
+    state->serving = s;
+    s->argv[s->argc++] = w->name;
+    for (size_t i = 0; i < w->arg_count; i++)
+        s->argv[s->argc++] = w->args[i];
+    wasmrt_error error = {0};
+    if (wasmrt_engine_new(&state->host.config, &s->engine, &error) != WASMRT_OK ||
+        wasmrt_module_load_file(s->engine, state->module, &s->module, &error) != WASMRT_OK ||
+        wasmrt_linker_new(s->engine, &s->linker, &error) != WASMRT_OK ||
+        wasmrt_wasi_define(s->linker, NULL, &error) != WASMRT_OK)
+        return wasmvs_fail(err, "%s: %s: %s", t->name, wasmrt_status_name(error.status),
+                           error.message);
+    s->in = target_wasmrt_memfile("stdin", NULL, 0);
+    s->out = target_wasmrt_memfile("stdout", NULL, 0);
+    if (s->in < 0 || s->out < 0)
+        return wasmvs_fail(err, "%s: memfd_create: %s", t->name, strerror(errno));
+    return 0; /* nothing is freed: the front end's process ends with its last request */
+}
+
+/* Makes `in` hold input from its start and `out` take writes from its start: two system
+ * calls when the input is the last one's (the workload's), where truncating and rewriting
+ * both would take six. What `out` holds past its position afterwards is never read. */
+static int target_wasmrt_stdio(target_wasmrt_serving *s, const char *input, size_t length)
+{
+    if (!(s->input && length == s->input_length && memcmp(input, s->input, length) == 0)) {
+        free(s->input);
+        s->input = NULL;
+        if (pwrite(s->in, input, length, 0) != (ssize_t)length ||
+            ftruncate(s->in, (off_t)length) != 0)
+            return -1;
+        if (length <= 65536 && (s->input = malloc(length + 1))) {
+            memcpy(s->input, input, length);
+            s->input_length = length;
+        }
+    }
+    return lseek(s->in, 0, SEEK_SET) == 0 && lseek(s->out, 0, SEEK_SET) == 0 ? 0 : -1;
+}
+
+/* Copies the instance's stdout (the memory file up to its position) into s->output. */
+static int target_wasmrt_collect(target_wasmrt_serving *s, size_t *length)
+{
+    off_t size = lseek(s->out, 0, SEEK_CUR);
+    if (size < 0) return -1;
+    if ((size_t)size + 1 > s->output_capacity) {
+        char *grown = realloc(s->output, (size_t)size + 1);
+        if (!grown) return -1;
+        s->output = grown;
+        s->output_capacity = (size_t)size + 1;
+    }
+    ssize_t got = size ? pread(s->out, s->output, (size_t)size, 0) : 0;
+    if (got != size) return -1;
+    s->output[size] = '\0';
+    *length = (size_t)size;
+    return 0;
+}
+
+/* One request on a fresh instance: WASI context and instance made from the loaded module,
+ * _start run with the request as stdin, both freed; the memory goes back to the engine's
+ * pool for the next request. */
+static int target_wasmrt_serve(target *t, target_request *r, wasmvs_error *err)
+{
+    target_wasmrt_serving *s = ((target_wasmrt *)t->state)->serving;
+    if (target_wasmrt_stdio(s, r->input, r->input_length) != 0)
+        return wasmvs_fail(err, "%s: preparing the instance's stdio: %s", t->name, strerror(errno));
+    uint64_t started = meter_clock_ns();
+    wasmrt_wasi_config config;
+    wasmrt_wasi_config_default(&config);
+    config.argc = s->argc;
+    config.argv = s->argv;
+    config.stdin_fd = s->in;
+    config.stdout_fd = s->out;
+    config.stderr_fd = -1; /* the answer is stdout; a trap's message comes back as an error */
+    wasmrt_error error = {0};
+    wasmrt_wasi *wasi = NULL;
+    wasmrt_instance *instance = NULL;
+    if (wasmrt_wasi_new(&config, &wasi, &error) != WASMRT_OK ||
+        wasmrt_instance_new(s->linker, s->module, &instance, &error) != WASMRT_OK) {
+        wasmrt_wasi_free(wasi);
+        return wasmvs_fail(err, "%s: instantiate: %s", t->name, error.message);
+    }
+    wasmrt_instance_set_user(instance, wasi);
+    r->instantiate_ns = meter_clock_ns() - started;
+    int exit_code = 0;
+    wasmrt_status status = wasmrt_wasi_run_command(instance, &exit_code, &error);
+    wasmrt_instance_free(instance);
+    wasmrt_wasi_free(wasi);
+    r->exited = status == WASMRT_OK;
+    r->exit_code = exit_code;
+    if (!r->exited)
+        snprintf(r->how, sizeof r->how, "%s: %.100s", wasmrt_status_name(error.status),
+                 error.message);
+    if (target_wasmrt_collect(s, &r->out_length) != 0)
+        return wasmvs_fail(err, "%s: reading the instance's stdout: %s", t->name, strerror(errno));
+    r->out = s->output;
+    return 0;
+}
+
 static int target_wasmrt_start(target *t, const workload_invocation *w, double timeout_s,
                                target_instance *instance, wasmvs_error *err)
 {
     target_wasmrt *state = t->state;
     (void)w;
-    if (wasmrt_host_add(&state->host, state->module, timeout_s, err) != 0) return -1;
-    instance->main_pid = instance->tree_root = state->host.pid;
+    wasmrt_bounds_mode bounds;
+    if (wasmrt_host_add(&state->host, state->module, timeout_s, &bounds, err) != 0) return -1;
+    instance->main_pid = instance->tree_root = state->host.process.pid;
+    snprintf(instance->mode, sizeof instance->mode, "%s",
+             bounds == WASMRT_BOUNDS_EXPLICIT ? "explicit" : "guard");
     return 0;
 }
 
@@ -396,6 +534,8 @@ static const target_ops target_wasmrt_ops = {
     .run_once = target_wasmrt_run_once,
     .start = target_wasmrt_start,
     .stop = target_wasmrt_stop,
+    .serve_open = target_wasmrt_serve_open,
+    .serve = target_wasmrt_serve,
     .cleanup = target_wasmrt_cleanup,
     .destroy = target_wasmrt_destroy,
 };
@@ -404,7 +544,14 @@ int target_wasmrt_init(target *t, wasmvs_error *err)
 {
     t->state = calloc(1, sizeof(target_wasmrt));
     if (!t->state) return wasmvs_fail(err, "%s: out of memory", t->name);
-    wasmrt_host_init(&((target_wasmrt *)t->state)->host);
+    wasmrt_host *host = &((target_wasmrt *)t->state)->host;
+    wasmrt_host_init(host);
+    /* the engine of every sample and of the density host: the variant's tier (eager: the
+       load phase compiles every function) and bounds mode */
+    if (strcmp(t->variant, "interp") == 0) host->config.mode = WASMRT_MODE_INTERP;
+    if (strcmp(t->variant, "eager") == 0) host->config.lazy_compile = 0;
+    if (strcmp(t->variant, "guard") == 0) host->config.bounds = WASMRT_BOUNDS_GUARD;
+    if (strcmp(t->variant, "explicit") == 0) host->config.bounds = WASMRT_BOUNDS_EXPLICIT;
     t->ops = &target_wasmrt_ops;
     t->counts_perf = false; /* the sample runs in a forked child, not a launched tree */
     return 0;

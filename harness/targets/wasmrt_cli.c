@@ -9,15 +9,17 @@
  * start skips type-checking the bodies and maps the machine code the warming run compiled
  * (a function no earlier run reached is still compiled on its first call).
  * `wasmrt-cli:aot` compiles the module once before the first sample (`wasmrt compile`,
- * outside every sample; its time and the file's size in details.aot) and each sample
- * runs the compiled module (`wasmrt run --no-cache NAME.cwasm`): no compiling at start.
- * The module is build/workloads/wasm/NAME.wasm, built from the same source as the
- * native binary. */
+ * outside every sample; its time and the file's size in details.aot, the file's size as
+ * details.artifact.cache_bytes) and each sample runs the compiled module
+ * (`wasmrt run --no-cache NAME.cwasm`): no compiling at start.
+ * `wasmrt-cli:simd` is `wasmrt-cli` on the workload's -msimd128 build.
+ * The module is build/workloads/wasm/NAME.wasm (NAME-simd.wasm for :simd), built from
+ * the same source as the native binary. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../paths.h"
@@ -31,6 +33,7 @@ typedef struct target_wasmrt_cli {
     char cache_dir[4096]; /* wasmrt-cli:cached: the run's own cache directory */
     char aot_dir[4096];   /* wasmrt-cli:aot: the run's folder of compiled modules */
     int interp;           /* wasmrt-cli:interp: --interp */
+    int simd;             /* wasmrt-cli:simd: the -msimd128 build */
 } target_wasmrt_cli;
 
 /* The command line; argv has room for WORKLOAD_MAX_ARGS + 8 entries. A server (httpd)
@@ -77,6 +80,20 @@ static int target_wasmrt_cli_probe(target *t, wasmvs_error *why)
     return 0;
 }
 
+/* The bytes the cache directory holds: the validation entry and the machine code. */
+static long long target_wasmrt_cli_cache_bytes(const char *dir)
+{
+    long long total = 0;
+    DIR *d = opendir(dir);
+    struct dirent *entry;
+    struct stat info;
+    while (d && (entry = readdir(d)) != NULL)
+        if (entry->d_name[0] != '.' && fstatat(dirfd(d), entry->d_name, &info, 0) == 0)
+            total += (long long)info.st_size;
+    if (d) closedir(d);
+    return total;
+}
+
 /* :aot: `wasmrt compile` of state->module into the run's folder, timed; state->module
  * becomes the compiled module. */
 static int target_wasmrt_cli_compile(target *t, target_wasmrt_cli *state, wasmvs_error *err)
@@ -106,6 +123,7 @@ static int target_wasmrt_cli_compile(target *t, target_wasmrt_cli *state, wasmvs
                                   (json_int_t)(stat(state->module, &mod) == 0 ? mod.st_size : -1),
                                   "compile_output", result.out ? result.out : ""));
     process_result_free(&result);
+    target_record_artifact(t, "cache_bytes", out);
     memcpy(state->module, out, sizeof out);
     return 0;
 }
@@ -113,8 +131,13 @@ static int target_wasmrt_cli_compile(target *t, target_wasmrt_cli *state, wasmvs
 static int target_wasmrt_cli_prepare(target *t, const workload_invocation *w, wasmvs_error *err)
 {
     target_wasmrt_cli *state = t->state;
-    if (target_command_module(t, w, "", state->module, sizeof state->module, err) != 0)
+    if (target_command_module(t, w, state->simd ? "-simd" : "", state->module,
+                              sizeof state->module, err) != 0)
         return -1;
+    target_record_artifact(t, "runtime_bytes", state->engine);
+    json_object_set_new(t->details, "build",
+                        json_string(state->simd ? "the workload's -msimd128 build (128-bit SIMD)"
+                                                : "the workload's scalar build"));
     if (state->aot_dir[0]) {
         if (target_wasmrt_cli_compile(t, state, err) != 0) return -1;
         target_command_details(t, "launch of wasmrt --no-cache on the module compiled ahead "
@@ -130,7 +153,7 @@ static int target_wasmrt_cli_prepare(target *t, const workload_invocation *w, wa
                                         "every time and runs it in the interpreter; page cache "
                                         "warm unless drop_caches"
                                       : "launch of wasmrt --no-cache, which reads, decodes, "
-                                        "validates, translates and compiles to machine code "
+                                        "validates and compiles to machine code "
                                         "every time; page cache warm unless drop_caches");
         return 0;
     }
@@ -143,9 +166,10 @@ static int target_wasmrt_cli_prepare(target *t, const workload_invocation *w, wa
     char *argv[WORKLOAD_MAX_ARGS + 8];
     target_wasmrt_cli_argv(state, w, argv);
     target_outcome warm = {0};
-    if (target_command_run(argv, w, 60, &warm, err) != 0)
+    if (target_command_run(t, argv, w, 60, &warm, err) != 0)
         return wasmvs_wrap(err, "%s: warming the cache", t->name);
     target_outcome_free(&warm);
+    target_record_artifact_bytes(t, "cache_bytes", target_wasmrt_cli_cache_bytes(state->cache_dir));
     return 0;
 }
 
@@ -154,7 +178,7 @@ static int target_wasmrt_cli_run_once(target *t, const workload_invocation *w, d
 {
     char *argv[WORKLOAD_MAX_ARGS + 8];
     target_wasmrt_cli_argv(t->state, w, argv);
-    return target_command_run(argv, w, timeout_s, outcome, err);
+    return target_command_run(t, argv, w, timeout_s, outcome, err);
 }
 
 static int target_wasmrt_cli_start(target *t, const workload_invocation *w, double timeout_s,
@@ -196,6 +220,7 @@ int target_wasmrt_cli_init(target *t, wasmvs_error *err)
     t->ops = &target_wasmrt_cli_ops;
     t->counts_perf = true;
     ((target_wasmrt_cli *)t->state)->interp = strcmp(t->variant, "interp") == 0;
+    ((target_wasmrt_cli *)t->state)->simd = strcmp(t->variant, "simd") == 0;
     if (strcmp(t->variant, "aot") == 0) {
         target_wasmrt_cli *state = t->state;
         snprintf(state->aot_dir, sizeof state->aot_dir, "%s/build/harness/wasmrt-aot-cli/%d",

@@ -1,27 +1,19 @@
-/* wasmrt_host.c: the density host process (see wasmrt_host.h). The harness sends one
- * byte per request ('a' add an instance, 'r' remove the newest); the host answers each,
- * and its start-up, with one fixed-size reply (smaller than PIPE_BUF, so it arrives
- * whole). */
+/* wasmrt_host.c: the density host process (see wasmrt_host.h), a helper (helper.h). The
+ * harness sends one byte per request ('a' add an instance, 'r' remove the newest); the
+ * host answers each, and its start-up, with one fixed-size reply. */
 #include "wasmrt_host.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <wasmrt.h>
 
-#include "../cancel.h"
-#include "../meters/clock.h"
-
 typedef struct wasmrt_host_reply {
     int ok;
-    char message[248];
+    int bounds; /* an added instance's wasmrt_bounds_mode */
+    char message[240];
 } wasmrt_host_reply;
 
 /* The host's loaded module and its live instances. */
@@ -85,6 +77,7 @@ static void wasmrt_host_side_add(wasmrt_host_side *side, wasmrt_host_reply *repl
         side->instances[side->count] = instance;
         side->contexts[side->count++] = wasi;
         reply->ok = 1;
+        reply->bounds = (int)wasmrt_instance_bounds(instance);
         return;
     }
     wasmrt_instance_free(instance);
@@ -92,14 +85,13 @@ static void wasmrt_host_side_add(wasmrt_host_side *side, wasmrt_host_reply *repl
 }
 
 /* The host's whole life; never returns. */
-static void wasmrt_host_main(const char *module_path, int commands, int replies)
+static void wasmrt_host_main(const char *module_path, const wasmrt_config *config, int commands,
+                             int replies)
 {
     wasmrt_host_side side = {0};
     wasmrt_host_reply reply = {0};
     wasmrt_error error = {0};
-    wasmrt_config config;
-    wasmrt_config_default(&config);
-    if (wasmrt_engine_new(&config, &side.engine, &error) != WASMRT_OK ||
+    if (wasmrt_engine_new(config, &side.engine, &error) != WASMRT_OK ||
         wasmrt_module_load_file(side.engine, module_path, &side.module, &error) != WASMRT_OK ||
         wasmrt_linker_new(side.engine, &side.linker, &error) != WASMRT_OK ||
         wasmrt_wasi_define(side.linker, NULL, &error) != WASMRT_OK) {
@@ -127,68 +119,30 @@ static void wasmrt_host_main(const char *module_path, int commands, int replies)
 
 void wasmrt_host_init(wasmrt_host *host)
 {
-    host->pid = -1;
-    host->command_fd = host->reply_fd = -1;
+    helper_init(&host->process);
     host->instances = 0;
+    wasmrt_config_default(&host->config);
 }
 
-/* Reads one reply within timeout_s. */
-static int wasmrt_host_read_reply(wasmrt_host *host, double timeout_s, wasmrt_host_reply *reply,
-                                  wasmvs_error *err)
+/* What the helper needs to start: the module and the engine's configuration. */
+typedef struct wasmrt_host_start {
+    const char *module_path;
+    const wasmrt_config *config;
+} wasmrt_host_start;
+
+static void wasmrt_host_run(void *context, int commands, int replies)
 {
-    uint64_t deadline = meter_clock_ns() + (uint64_t)(timeout_s * 1e9);
-    for (;;) {
-        if (cancel_requested()) return wasmvs_fail(err, "wasmrt host: cancelled while waiting");
-        uint64_t now = meter_clock_ns();
-        if (now >= deadline)
-            return wasmvs_fail(err, "wasmrt host: expected an answer within %.1f s, found none",
-                               timeout_s);
-        struct pollfd fd = {host->reply_fd, POLLIN, 0};
-        int wait_ms = (int)((deadline - now) / 1000000) + 1;
-        if (poll(&fd, 1, wait_ms > 100 ? 100 : wait_ms) <= 0) continue;
-        ssize_t n = read(host->reply_fd, reply, sizeof *reply);
-        if (n == (ssize_t)sizeof *reply) return 0;
-        if (n < 0 && errno == EINTR) continue;
-        return wasmvs_fail(err, "wasmrt host: expected an answer, found the host gone (%s)",
-                           n < 0 ? strerror(errno) : "end of file");
-    }
+    const wasmrt_host_start *start = context;
+    wasmrt_host_main(start->module_path, start->config, commands, replies);
 }
 
 static int wasmrt_host_launch(wasmrt_host *host, const char *module_path, double timeout_s,
                               wasmvs_error *err)
 {
-    int commands[2], replies[2];
-    if (pipe2(commands, O_CLOEXEC) != 0) return wasmvs_fail(err, "pipe: %s", strerror(errno));
-    if (pipe2(replies, O_CLOEXEC) != 0) {
-        close(commands[0]);
-        close(commands[1]);
-        return wasmvs_fail(err, "pipe: %s", strerror(errno));
-    }
-    fflush(NULL);
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(1);
-        setpgid(0, 0); /* Ctrl-C goes to the harness, which ends the host itself */
-        signal(SIGINT, SIG_IGN);
-        signal(SIGTERM, SIG_DFL);
-        close(commands[1]);
-        close(replies[0]);
-        wasmrt_host_main(module_path, commands[0], replies[1]);
-    }
-    close(commands[0]);
-    close(replies[1]);
-    if (pid < 0) {
-        close(commands[1]);
-        close(replies[0]);
-        return wasmvs_fail(err, "fork: %s", strerror(errno));
-    }
-    host->pid = pid;
-    host->command_fd = commands[1];
-    host->reply_fd = replies[0];
+    wasmrt_host_start start = {module_path, &host->config};
+    if (helper_start(&host->process, wasmrt_host_run, &start, err) != 0) return -1;
     wasmrt_host_reply reply;
-    if (wasmrt_host_read_reply(host, timeout_s, &reply, err) != 0) {
+    if (helper_read(&host->process, &reply, sizeof reply, timeout_s, "wasmrt host", err) != 0) {
         wasmrt_host_end(host);
         return -1;
     }
@@ -200,15 +154,18 @@ static int wasmrt_host_launch(wasmrt_host *host, const char *module_path, double
 }
 
 int wasmrt_host_add(wasmrt_host *host, const char *module_path, double timeout_s,
-                    wasmvs_error *err)
+                    wasmrt_bounds_mode *bounds, wasmvs_error *err)
 {
-    if (host->pid < 0 && wasmrt_host_launch(host, module_path, timeout_s, err) != 0) return -1;
+    if (host->process.pid < 0 && wasmrt_host_launch(host, module_path, timeout_s, err) != 0)
+        return -1;
     wasmrt_host_reply reply;
-    if (write(host->command_fd, "a", 1) != 1)
+    if (write(host->process.command_fd, "a", 1) != 1)
         return wasmvs_fail(err, "wasmrt host: cannot send a request: %s", strerror(errno));
-    if (wasmrt_host_read_reply(host, timeout_s, &reply, err) != 0) return -1;
+    if (helper_read(&host->process, &reply, sizeof reply, timeout_s, "wasmrt host", err) != 0)
+        return -1;
     if (!reply.ok) return wasmvs_fail(err, "wasmrt host: %s", reply.message);
     host->instances++;
+    *bounds = (wasmrt_bounds_mode)reply.bounds;
     return 0;
 }
 
@@ -222,18 +179,13 @@ void wasmrt_host_remove(wasmrt_host *host)
     }
     wasmrt_host_reply reply;
     wasmvs_error ignored;
-    if (write(host->command_fd, "r", 1) != 1 ||
-        wasmrt_host_read_reply(host, 10.0, &reply, &ignored) != 0)
+    if (write(host->process.command_fd, "r", 1) != 1 ||
+        helper_read(&host->process, &reply, sizeof reply, 10.0, "wasmrt host", &ignored) != 0)
         wasmrt_host_end(host); /* a host that does not answer is ended with everything */
 }
 
 void wasmrt_host_end(wasmrt_host *host)
 {
-    if (host->pid > 0) {
-        kill(host->pid, SIGKILL);
-        while (waitpid(host->pid, NULL, 0) < 0 && errno == EINTR) {}
-    }
-    if (host->command_fd >= 0) close(host->command_fd);
-    if (host->reply_fd >= 0) close(host->reply_fd);
-    wasmrt_host_init(host);
+    helper_end(&host->process);
+    host->instances = 0; /* the configuration stays: the next host is made the same way */
 }

@@ -28,6 +28,10 @@ check "unknown command" 2 'unknown command "frobnicate"' "$wasmvs" frobnicate
 check "help" 0 "run SCENARIO.json" "$wasmvs" --help
 check "run without scenario" 2 "expected one scenario file" "$wasmvs" run
 check "bad --reps" 2 '--reps: expected an integer' "$wasmvs" run scenarios/quick.json --reps x
+check "bad --target-ci" 2 '--target-ci: expected a percentage from 0.01 to 100, found "0"' \
+    "$wasmvs" run scenarios/quick.json --target-ci 0
+check "--target-ci on a density sweep" 2 'expected a scenario whose steps repeat' \
+    "$wasmvs" run scenarios/density.json --target-ci 5
 check "missing scenario file" 2 "nope.json: cannot open scenario file" "$wasmvs" run "$work/nope.json"
 
 printf '{"name": "x", "workload": "hello", "targets": ["native"], "repetitions": "many"}' >"$work/bad.json"

@@ -1,12 +1,18 @@
 /* target_test.h: what the tests that launch real targets share: open a target or skip
- * with the reason it cannot run here, prepare a workload for it, and take one sample
- * that must exit 0 with the workload's expected output. Header-only (static inline):
+ * with the reason it cannot run here, prepare a workload for it, take one sample that
+ * must exit 0 with the workload's expected output, check that no container of this
+ * process is left, and check that a scenario is refused with a message naming its fault.
+ * Header-only (static inline):
  * every test is one binary built from one file. Include after cmocka.h. */
 #ifndef WASMVS_TARGET_TEST_H
 #define WASMVS_TARGET_TEST_H
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
+#include "../process.h"
+#include "../scenario.h"
 #include "../target.h"
 
 /* Creates and probes a target; skips the test, saying why, when it cannot run here. */
@@ -47,6 +53,29 @@ static inline void target_test_run(target *t, const workload_invocation *w,
         fail_msg("%s: %s (stderr: %s)", t->name, why, outcome->err ? outcome->err : "");
     int64_t wall = json_integer_value(json_object_get(outcome->metrics, "wall_ns"));
     assert_true(wall > 0 && wall < 60000000000);
+}
+
+/* No Docker container named after this process is left (the docker CLI, when present). */
+static inline void target_test_no_containers_left(void)
+{
+    char filter[64];
+    snprintf(filter, sizeof filter, "name=wasmvs-%ld-", (long)getpid());
+    char *argv[] = {"docker", "ps", "-aq", "--filter", filter, NULL};
+    char *line = process_first_line(argv);
+    if (line && *line) fail_msg("containers left behind: %s", line);
+    free(line);
+}
+
+/* The scenario text is refused, with `want` in the message. */
+static inline void target_test_scenario_error(const char *text, const char *want)
+{
+    json_t *doc = json_loads(text, 0, NULL);
+    assert_non_null(doc);
+    scenario s;
+    wasmvs_error err = {{0}};
+    assert_int_equal(scenario_from_json("s.json", doc, &s, &err), -1);
+    if (!strstr(err.message, want)) fail_msg("expected \"%s\" in: %s", want, err.message);
+    json_decref(doc);
 }
 
 #endif

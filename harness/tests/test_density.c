@@ -1,5 +1,6 @@
 /* test_density.c: the density scenario with real instances: options (defaults, errors
- * naming the field), a small sweep (N = 1, 3, 5) on native and wasmrt, and on runc and
+ * naming the field), a small sweep (N = 1, 3, 5) on native and wasmrt (guard and
+ * explicit bounds, each instance's mode recorded), and on runc and
  * Docker with N <= 3 when this machine has them (skipped with the reason otherwise),
  * checking the steps, the fit and that nothing is left running afterwards; and Ctrl-C
  * during a sweep of `wasmvs run`, after which no instance survives. */
@@ -27,6 +28,7 @@
 #include "../paths.h"
 #include "../process.h"
 #include "../scenario.h"
+#include "target_test.h"
 
 /* Children of this process (zombies reaped first); orphans come here too, as the test
  * is a child subreaper. */
@@ -84,8 +86,9 @@ static void load_scenario(const char *targets, scenario *s)
     json_decref(doc);
 }
 
-/* Sweeps one target for real; skips when it cannot run here. */
-static void sweep_one(const char *name)
+/* Sweeps one target for real; skips when it cannot run here. mode: what every
+ * instance's recorded mode must be (wasmrt's bounds checks), or NULL for none. */
+static void sweep_one(const char *name, const char *mode)
 {
     scenario s;
     char quoted[80];
@@ -125,7 +128,26 @@ static void sweep_one(const char *name)
                      1048576.0 / slope) < 1e-6 * 1048576.0 / slope);
     assert_int_equal(json_integer_value(json_object_get(fit, "max_n")), 5);
     assert_string_equal(json_string_value(json_object_get(fit, "stop_reason")), "steps done");
-    printf("  %s: %.1f KiB per instance\n", name, slope);
+    /* the slope's bootstrap interval holds it; R^2 says how straight the line is */
+    double low = json_real_value(json_object_get(fit, "slope_ci_low"));
+    double high = json_real_value(json_object_get(fit, "slope_ci_high"));
+    assert_true(low <= slope && slope <= high);
+    double r2 = json_real_value(json_object_get(fit, "r2"));
+    assert_true(r2 >= 0 && r2 <= 1);
+    printf("  %s: %.1f KiB per instance [%.1f, %.1f], R^2 %.4f\n", name, slope, low, high, r2);
+    json_t *modes = json_object_get(entry, "instance_modes");
+    if (mode) {
+        /* one run holding all five, and each step's count of that mode */
+        assert_int_equal(json_array_size(modes), 1);
+        json_t *range = json_array_get(modes, 0);
+        assert_string_equal(json_string_value(json_object_get(range, "mode")), mode);
+        assert_int_equal(json_integer_value(json_object_get(range, "first")), 1);
+        assert_int_equal(json_integer_value(json_object_get(range, "last")), 5);
+        json_t *counts = json_object_get(json_array_get(steps, 1), "modes");
+        assert_int_equal(json_integer_value(json_object_get(counts, mode)), 3);
+    } else {
+        assert_null(modes);
+    }
     json_decref(entry);
     /* torn down: no instance process is left, and the target holds none */
     assert_int_equal(t->instance_count, 0);
@@ -137,32 +159,46 @@ static void sweep_one(const char *name)
 static void sweep_native(void **state)
 {
     (void)state;
-    sweep_one("native");
+    sweep_one("native", NULL);
 }
 
 static void sweep_wasmrt(void **state)
 {
     (void)state;
-    sweep_one("wasmrt");
+    sweep_one("wasmrt", "guard"); /* far below the engine's guard limit */
+}
+
+/* wasmrt:explicit: every instance with explicit bounds checks, recorded as such */
+static void sweep_wasmrt_explicit(void **state)
+{
+    (void)state;
+    sweep_one("wasmrt:explicit", "explicit");
 }
 
 static void sweep_runc(void **state)
 {
     (void)state;
-    sweep_one("runc");
+    sweep_one("runc", NULL);
+}
+
+/* The Wasm module in a container: wasmrt-oci straight and through dockerd. */
+static void sweep_runc_wasmrt(void **state)
+{
+    (void)state;
+    sweep_one("runc:wasmrt", NULL);
+}
+
+static void sweep_docker_wasmrt(void **state)
+{
+    (void)state;
+    sweep_one("docker:wasmrt", NULL);
 }
 
 static void sweep_docker(void **state)
 {
     (void)state;
-    sweep_one("docker");
-    /* no container of this process is left */
-    char filter[64];
-    snprintf(filter, sizeof filter, "name=wasmvs-%ld-", (long)getpid());
-    char *argv[] = {"docker", "ps", "-aq", "--filter", filter, NULL};
-    char *line = process_first_line(argv);
-    if (line && *line) fail_msg("containers left behind: %s", line);
-    free(line);
+    sweep_one("docker", NULL);
+    target_test_no_containers_left();
 }
 
 static void ctrl_c_removes_every_instance(void **state)
@@ -233,8 +269,11 @@ int main(void)
         cmocka_unit_test(options_defaults_and_errors),
         cmocka_unit_test(sweep_native),
         cmocka_unit_test(sweep_wasmrt),
+        cmocka_unit_test(sweep_wasmrt_explicit),
         cmocka_unit_test(sweep_runc),
         cmocka_unit_test(sweep_docker),
+        cmocka_unit_test(sweep_runc_wasmrt),
+        cmocka_unit_test(sweep_docker_wasmrt),
         cmocka_unit_test(ctrl_c_removes_every_instance),
     };
     return cmocka_run_group_tests(tests, become_subreaper, NULL);

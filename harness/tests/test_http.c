@@ -36,6 +36,7 @@
 #include "../run.h"
 #include "../scenario.h"
 #include "../target.h"
+#include "target_test.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define HTTP_TEST_SANITIZED 1
@@ -43,8 +44,8 @@
 #define HTTP_TEST_SANITIZED 0
 #endif
 
-static const char *const server_targets[] = {"native", "runc", "docker:host", "docker:bridge",
-                                             "wasmrt-cli"};
+static const char *const server_targets[] = {
+    "native", "runc", "docker:host", "docker:bridge", "wasmrt-cli", "runc:wasmrt", "docker:wasmrt"};
 #define SERVER_TARGET_COUNT (sizeof server_targets / sizeof server_targets[0])
 
 /* ---- options and scenario checks ---- */
@@ -112,34 +113,23 @@ static void options_errors_name_the_field(void **state)
     expect_options_error("[]", "field \"load\": expected an object");
 }
 
-static void expect_scenario_error(const char *text, const char *want)
-{
-    json_t *doc = json_loads(text, 0, NULL);
-    assert_non_null(doc);
-    scenario s;
-    wasmvs_error err = {{0}};
-    assert_int_equal(scenario_from_json("s.json", doc, &s, &err), -1);
-    if (!strstr(err.message, want)) fail_msg("expected \"%s\" in: %s", want, err.message);
-    json_decref(doc);
-}
-
 static void scenario_kind_http_checks_workload_and_load(void **state)
 {
     (void)state;
-    expect_scenario_error("{\"name\": \"h\", \"kind\": \"http\", \"workload\": \"hello\", "
-                          "\"targets\": [\"native\"], \"repetitions\": 1}",
-                          "expected a workload that serves HTTP for kind \"http\"");
-    expect_scenario_error("{\"name\": \"h\", \"workload\": \"hello\", \"load\": {}, "
-                          "\"targets\": [\"native\"], \"repetitions\": 1}",
-                          "field \"load\": expected only with kind \"http\"");
-    expect_scenario_error("{\"name\": \"h\", \"kind\": \"http\", \"workload\": \"httpd\", "
-                          "\"load\": {\"duration_s\": 0}, \"targets\": [\"native\"], "
-                          "\"repetitions\": 1}",
-                          "s.json: field \"load.duration_s\"");
-    expect_scenario_error("{\"name\": \"h\", \"kind\": \"http\", \"workload\": \"httpd\", "
-                          "\"parameters\": {\"port\": 70000}, \"targets\": [\"native\"], "
-                          "\"repetitions\": 1}",
-                          "field \"parameters.port\": expected an integer from 0");
+    target_test_scenario_error("{\"name\": \"h\", \"kind\": \"http\", \"workload\": \"hello\", "
+                               "\"targets\": [\"native\"], \"repetitions\": 1}",
+                               "expected a workload that serves HTTP for kind \"http\"");
+    target_test_scenario_error("{\"name\": \"h\", \"workload\": \"hello\", \"load\": {}, "
+                               "\"targets\": [\"native\"], \"repetitions\": 1}",
+                               "field \"load\": expected only with kind \"http\"");
+    target_test_scenario_error("{\"name\": \"h\", \"kind\": \"http\", \"workload\": \"httpd\", "
+                               "\"load\": {\"duration_s\": 0}, \"targets\": [\"native\"], "
+                               "\"repetitions\": 1}",
+                               "s.json: field \"load.duration_s\"");
+    target_test_scenario_error("{\"name\": \"h\", \"kind\": \"http\", \"workload\": \"httpd\", "
+                               "\"parameters\": {\"port\": 70000}, \"targets\": [\"native\"], "
+                               "\"repetitions\": 1}",
+                               "field \"parameters.port\": expected an integer from 0");
     /* the shipped scenario parses, its defaults recorded */
     scenario s;
     wasmvs_error err = {{0}};
@@ -426,6 +416,32 @@ static void tiny_run_records_every_target_and_leaves_nothing(void **state)
     remove(RESULTS_PATH);
 }
 
+/* Two servers on free ports run side by side, so the plan interleaves their wrk rounds
+ * in shuffled rounds; each keeps its own port. */
+static void servers_on_free_ports_share_shuffled_rounds(void **state)
+{
+    (void)state;
+    write_scenario("\"native\", \"native-clang\"", "{}", 1);
+    json_t *doc = run_and_load(0);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "run"), "order")),
+                        "shuffled rounds");
+    json_t *native = results_find_target(doc, "native");
+    json_t *clang = results_find_target(doc, "native-clang");
+    json_int_t port =
+        json_integer_value(json_object_get(json_object_get(native, "server"), "port"));
+    assert_true(port > 0);
+    assert_int_not_equal(
+        port, json_integer_value(json_object_get(json_object_get(clang, "server"), "port")));
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(clang, "stop"), "reason")),
+        "repetitions done");
+    assert_non_null(json_object_get(native, "load"));
+    assert_non_null(json_object_get(clang, "load"));
+    json_decref(doc);
+    remove(SCENARIO_PATH);
+    remove(RESULTS_PATH);
+}
+
 /* A socket bound to a loopback port (listening or not); returns it, port in *port. */
 static int hold_port(bool listening, int *port)
 {
@@ -457,6 +473,23 @@ static void port_listened_by_another_process_is_a_clear_error(void **state)
     const char *error = json_string_value(json_object_get(sample, "error"));
     assert_non_null(error);
     assert_non_null(strstr(error, "found another process listening there"));
+    json_decref(doc);
+    remove(SCENARIO_PATH);
+    remove(RESULTS_PATH);
+}
+
+/* A fixed port cannot serve two servers at once: the plan takes the targets in turn. */
+static void fixed_port_takes_targets_in_turn(void **state)
+{
+    (void)state;
+    int port;
+    close(hold_port(false, &port)); /* a port free a moment ago */
+    char parameters[64];
+    snprintf(parameters, sizeof parameters, "{\"port\": %d}", port);
+    write_scenario("\"native\", \"native-clang\"", parameters, 1);
+    json_t *doc = run_and_load(0);
+    const char *order = json_string_value(json_object_get(json_object_get(doc, "run"), "order"));
+    assert_non_null(strstr(order, "targets in turn"));
     json_decref(doc);
     remove(SCENARIO_PATH);
     remove(RESULTS_PATH);
@@ -604,6 +637,8 @@ int main(void)
         cmocka_unit_test(external_runtime_serves_through_its_listen_template),
         cmocka_unit_test(docker_none_refuses_a_server),
         cmocka_unit_test(tiny_run_records_every_target_and_leaves_nothing),
+        cmocka_unit_test(servers_on_free_ports_share_shuffled_rounds),
+        cmocka_unit_test(fixed_port_takes_targets_in_turn),
         cmocka_unit_test(port_in_use_marks_each_target_failed_with_output),
         cmocka_unit_test(port_listened_by_another_process_is_a_clear_error),
         cmocka_unit_test(server_killed_during_the_round_fails_the_target),

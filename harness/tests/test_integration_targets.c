@@ -243,6 +243,62 @@ static void docker_idle_instances_include_the_shim(void **state)
     idle_instances_start_measure_stop("docker", 2, true);
 }
 
+/* The workload's Wasm module in a container run by wasmrt-oci: the same checks as for
+ * the native binary under runc and Docker, and the details say which runtime ran it. */
+static void runc_wasmrt_hello_and_fib(void **state)
+{
+    (void)state;
+    target *t = target_test_open("runc:wasmrt");
+    workload_invocation w;
+    target_test_prepare(t, "hello", "{\"name\": \"oci\", \"n\": 4}", &w);
+    const char *module = json_string_value(json_object_get(t->details, "module"));
+    assert_non_null(module);
+    assert_non_null(strstr(module, "hello.wasm"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(t->details, "runtime")), "build/bin/wasmrt-oci"));
+    json_t *m = run_checked(t, &w);
+    assert_true(json_integer_value(json_object_get(m, "task_clock_ns")) > 0);
+    json_decref(m);
+    workload_free(&w);
+    target_test_prepare(t, "fib", "{\"n\": 20}", &w);
+    json_decref(run_checked(t, &w));
+    workload_free(&w);
+    target_free(t);
+}
+
+static void docker_wasmrt_hello_and_fib(void **state)
+{
+    (void)state;
+    target *t = target_test_open("docker:wasmrt");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(t->details, "runtime"), "name")),
+        "wasmrt");
+    workload_invocation w;
+    target_test_prepare(t, "hello", "{\"name\": \"docker-oci\", \"n\": 5}", &w);
+    assert_non_null(strstr(json_string_value(json_object_get(t->details, "image")), "-wasm:"));
+    assert_string_equal(json_string_value(json_object_get(t->details, "network")), "none");
+    json_t *m = run_checked(t, &w);
+    assert_true(json_integer_value(json_object_get(json_object_get(m, "phases"), "start_ns")) > 0);
+    json_decref(m);
+    workload_free(&w);
+    target_test_prepare(t, "fib", "{\"n\": 20}", &w);
+    json_decref(run_checked(t, &w));
+    workload_free(&w);
+    target_free(t);
+}
+
+static void runc_wasmrt_idle_instances(void **state)
+{
+    (void)state;
+    idle_instances_start_measure_stop("runc:wasmrt", 1, true);
+}
+
+static void docker_wasmrt_idle_instances_include_the_shim(void **state)
+{
+    (void)state;
+    idle_instances_start_measure_stop("docker:wasmrt", 2, true);
+}
+
 static void write_scenario_of(const char *path, const char *workload, const char *parameters,
                               const char *targets, int repetitions)
 {
@@ -424,6 +480,10 @@ int main(void)
         cmocka_unit_test(native_idle_instances),
         cmocka_unit_test(runc_detached_idle_instances),
         cmocka_unit_test(docker_idle_instances_include_the_shim),
+        cmocka_unit_test(runc_wasmrt_hello_and_fib),
+        cmocka_unit_test(docker_wasmrt_hello_and_fib),
+        cmocka_unit_test(runc_wasmrt_idle_instances),
+        cmocka_unit_test(docker_wasmrt_idle_instances_include_the_shim),
         cmocka_unit_test(whole_run_writes_results_and_skips_unreachable_docker),
         cmocka_unit_test(interrupted_run_cleans_up_and_writes_samples),
         cmocka_unit_test(interrupted_inside_a_runc_sample),

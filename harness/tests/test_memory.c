@@ -38,6 +38,10 @@ static void tree_includes_children_and_grandchildren(void **state)
     assert_int_equal(meter_memory_tree_read(getpid(), &alone, &err), 0);
     assert_true(alone.processes >= 1);
     assert_true(alone.pss_kib > 0);
+    /* the child says when its pages are touched and its own child started (a fixed
+       sleep was too short on a loaded machine) */
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
     pid_t child = fork();
     if (child == 0) {
         /* a child holding 8 MiB of its own pages, with a grandchild; one process group
@@ -48,16 +52,22 @@ static void tree_includes_children_and_grandchildren(void **state)
         for (size_t i = 0; i < size; i += 4096)
             block[i] = 1;
         if (fork() == 0) pause();
+        if (write(ready[1], "r", 1) != 1) _exit(1);
         pause();
         _exit(0);
     }
-    usleep(200000);
-    assert_int_equal(meter_memory_tree_read(getpid(), &with_children, &err), 0);
+    char byte;
+    close(ready[1]);
+    ssize_t got = read(ready[0], &byte, 1);
+    close(ready[0]);
+    int ok = got == 1 && meter_memory_tree_read(getpid(), &with_children, &err) == 0;
+    /* the processes go before any assertion can end the test with them alive */
+    kill(-child, SIGKILL);
+    waitpid(child, NULL, 0);
+    assert_true(ok);
     assert_true(with_children.processes >= alone.processes + 2);
     assert_true(with_children.pss_kib >= alone.pss_kib + 7 * 1024);
     assert_true(with_children.rss_kib >= with_children.pss_kib);
-    kill(-child, SIGKILL);
-    waitpid(child, NULL, 0);
 }
 
 static void tree_of_a_dead_process_fails_naming_it(void **state)

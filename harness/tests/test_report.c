@@ -1,7 +1,8 @@
 /* test_report.c: `wasmvs report` rendered for real from the fixture results in
  * harness/tests/fixtures/: gnuplot runs, every chart exists as a valid PNG and SVG, the
  * tables hold the expected rows, the HTML embeds the charts; a subset of scenarios and
- * merged files work; without gnuplot the tables are still written; bad input exits 2.
+ * merged files work; without gnuplot the tables are still written; bad input exits 2;
+ * --reproduction opens the report with a verdict for every published figure.
  * Runs from the top of the tree (harness/Makefile's check does so). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -124,9 +125,16 @@ static void test_report_renders_every_chart_from_fixtures(void **state)
     assert_int_equal(run_report(dir, NULL, FIXTURES "/cold-start.json", FIXTURES "/fib.json",
                                 FIXTURES "/density.json", FIXTURES "/http.json", NULL),
                      0);
-    const char *charts[] = {"cold-start-time", "cold-start-phases", "fib-time",
-                            "fib-phases",      "density-memory",    "density-per-gib",
-                            "http-requests",   "http-latency",      "http-sweep"};
+    const char *charts[] = {"cold-start-time",
+                            "cold-start-phases",
+                            "fib-time",
+                            "fib-phases",
+                            "density-memory",
+                            "density-per-gib",
+                            "density-per-instance",
+                            "http-requests",
+                            "http-latency",
+                            "http-sweep"};
     for (size_t i = 0; i < sizeof charts / sizeof *charts; i++)
         assert_chart(dir, charts[i]);
 }
@@ -226,6 +234,73 @@ static void test_report_reads_the_load_modules_spelling(void **state)
     free(md);
 }
 
+/* A serverless run: its charts (requests/s; instantiate, instance and latency per
+ * request; the open-loop ones), the per-request table, and the artifact sizes every
+ * result records, beside the published ranges; a density run to 50,000 with each
+ * instance's bounds mode draws memory per instance with where explicit checks began. */
+static void test_report_serverless_density_50k_and_artifacts(void **state)
+{
+    (void)state;
+    char *dir = out_dir("serverless");
+    assert_int_equal(
+        run_report(dir, NULL, FIXTURES "/serverless.json", FIXTURES "/density-50k.json", NULL), 0);
+    const char *charts[] = {"serverless-requests", "serverless-per-request",
+                            "serverless-latency",  "serverless-sweep",
+                            "density-50k-memory",  "density-50k-per-instance"};
+    for (size_t i = 0; i < sizeof charts / sizeof *charts; i++)
+        assert_chart(dir, charts[i]);
+    char *md = read_text(dir, "report.md", NULL);
+    assert_contains(md, "## Scenario serverless (serverless)");
+    assert_contains(md, "| wasmrt | 7.87 us | 18.6 us | 663 ns |");
+    assert_contains(md, "| docker | 336 ms |");
+    assert_contains(md, "## Artifact sizes");
+    assert_contains(md, "| wasmrt | 23.6 KiB | - | - | - | - | hello |");
+    assert_contains(md, "| docker | - | - | 745 KiB | 745 KiB | - | hello |");
+    assert_contains(md, "| 50-500 MB | 745 KiB | docker, details.artifact.image_bytes");
+    assert_contains(md, "| wasmrt | reactor instance in one host process");
+    free(md);
+    char *gp = read_text(dir, "density-50k-per-instance.gp", NULL);
+    assert_non_null(gp);
+    assert_contains(gp, "explicit_from[1] = 4097");
+    free(gp);
+}
+
+/* The reproduction page comes first: each published figure with the one measured here,
+ * measured / published, and a verdict that says why when it was not reproduced; the
+ * serverless and artifact-size figures among them. */
+static void test_report_reproduction_page_judges_each_published_figure(void **state)
+{
+    (void)state;
+    char *dir = out_dir("reproduction");
+    assert_int_equal(run_report(dir, NULL, "--reproduction", FIXTURES "/cold-start.json",
+                                FIXTURES "/density.json", FIXTURES "/serverless.json", NULL),
+                     0);
+    char *md = read_text(dir, "report.md", NULL);
+    assert_non_null(md);
+    char *first_heading = strstr(md, "\n## ");
+    assert_non_null(first_heading);
+    assert_ptr_equal(first_heading, strstr(md, "\n## Reproduction of the published tables\n"));
+    assert_null(strstr(md, "## Published figures beside measured")); /* not twice */
+    /* the fixture's docker 269 ms falls in S4's 100-500 ms */
+    assert_contains(md, "| 269 ms [244 ms, 273 ms] | docker, wall_ns, run cold-start | 1.20x | "
+                        "reproduced: within the published range 100 ms - 500 ms |");
+    /* a ratio off its range names both sides against the published parts, and the setup */
+    assert_contains(md, "not reproduced: above the published range 36x - 56.2x; the same "
+                        "direction as published. docker 269 ms here vs 180 ms published");
+    assert_contains(md, "Why: Docker here starts a one-file image");
+    /* serverless and artifact figures get verdicts too, with their setup differences */
+    assert_contains(md, "| 42630x [39131x, 53237x] | docker / wasmrt, instance_p50_ns, run "
+                        "serverless");
+    assert_contains(md, "not reproduced: above the published range 214x - 334x");
+    assert_contains(md, "| 745 KiB | docker, details.artifact.image_bytes, run serverless | "
+                        "0.00x | not reproduced: below the published range 47.7 MiB - 477 MiB. "
+                        "Why: The image here holds only the workload's static binary");
+    /* fib and http runs are absent: their figures say so */
+    assert_contains(md, "not measured: no matching run in these results");
+    assert_contains(md, "figures reproduced within the published range");
+    free(md);
+}
+
 static void test_report_without_gnuplot_still_writes_tables(void **state)
 {
     (void)state;
@@ -277,6 +352,8 @@ int main(void)
         cmocka_unit_test(test_report_works_on_a_subset),
         cmocka_unit_test(test_report_merges_files_of_one_scenario),
         cmocka_unit_test(test_report_reads_the_load_modules_spelling),
+        cmocka_unit_test(test_report_serverless_density_50k_and_artifacts),
+        cmocka_unit_test(test_report_reproduction_page_judges_each_published_figure),
         cmocka_unit_test(test_report_without_gnuplot_still_writes_tables),
         cmocka_unit_test(test_report_bad_input_exits_2),
     };

@@ -195,6 +195,55 @@ static void targets_override(void **state)
     scenario_free(&s);
 }
 
+static void stop_rule_with_defaults(void **state)
+{
+    (void)state;
+    json_t *doc = json_loads("{\"name\": \"h\", \"workload\": \"hello\", \"stop\": "
+                             "{\"ci_width_pct\": 2}, " VALID_TAIL "}",
+                             0, NULL);
+    scenario s;
+    wasmvs_error err = {{0}};
+    assert_int_equal(scenario_from_json("t.json", doc, &s, &err), 0);
+    json_decref(doc);
+    assert_true(s.stop.ci_width_pct == 2.0);
+    assert_int_equal(s.stop.max_repetitions, PLAN_DEFAULT_MAX_REPETITIONS);
+    assert_true(s.stop.max_seconds == PLAN_DEFAULT_MAX_SECONDS);
+    json_t *recorded = json_object_get(s.json, "stop"); /* with the defaults filled in */
+    assert_int_equal(json_integer_value(json_object_get(recorded, "max_repetitions")),
+                     PLAN_DEFAULT_MAX_REPETITIONS);
+    scenario_free(&s);
+}
+
+static void broken_stop_rules(void **state)
+{
+    (void)state;
+    expect_error("{\"name\": \"h\", \"workload\": \"hello\", \"stop\": 2, " VALID_TAIL "}",
+                 "\"stop\"", "expected an object");
+    expect_error(
+        "{\"name\": \"h\", \"workload\": \"hello\", \"stop\": {\"max_seconds\": 5}, " VALID_TAIL
+        "}",
+        "stop.ci_width_pct", "required");
+    expect_error(
+        "{\"name\": \"h\", \"workload\": \"hello\", \"stop\": {\"ci_width_pct\": 0}, " VALID_TAIL
+        "}",
+        "stop.ci_width_pct", "from 0.01 to 100");
+    expect_error("{\"name\": \"h\", \"workload\": \"hello\", \"stop\": {\"ci_width_pct\": 2, "
+                 "\"max_repetitions\": 2.5}, " VALID_TAIL "}",
+                 "stop.max_repetitions", "an integer");
+    expect_error("{\"name\": \"h\", \"workload\": \"hello\", \"stop\": {\"ci_width_pct\": 2, "
+                 "\"max_repetitions\": 2}, " VALID_TAIL "}",
+                 "stop.max_repetitions", "at least \"repetitions\" (3)");
+    expect_error("{\"name\": \"h\", \"workload\": \"hello\", \"stop\": {\"ci_width_pct\": 2, "
+                 "\"min\": 2}, " VALID_TAIL "}",
+                 "stop.min", "unknown field");
+    expect_error(
+        "{\"name\": \"h\", \"workload\": \"hello\", \"perf_counters\": \"yes\", " VALID_TAIL "}",
+        "\"perf_counters\"", "expected a boolean, found a string");
+    expect_error("{\"name\": \"d\", \"kind\": \"density\", \"workload\": \"idle\", "
+                 "\"targets\": [\"native\"], \"stop\": {\"ci_width_pct\": 2}}",
+                 "\"stop\"", "one sweep per target");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +255,8 @@ int main(void)
         cmocka_unit_test(unknown_names),
         cmocka_unit_test(unreadable_and_invalid_files),
         cmocka_unit_test(targets_override),
+        cmocka_unit_test(stop_rule_with_defaults),
+        cmocka_unit_test(broken_stop_rules),
     };
     return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* test_stats.c: the statistics module against values worked out by hand (and checked
  * with numpy/scipy conventions: type-7 quantiles, sample standard deviation, the
- * asymptotic Mann-Whitney test with tie and continuity corrections). */
+ * asymptotic Mann-Whitney test with tie and continuity corrections, the Mann-Kendall
+ * trend test with the same corrections, Theil-Sen slopes). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -179,6 +180,80 @@ static void fit_line_exact_and_noisy(void **state)
     CLOSE(0.0, l.slope_stderr);
 }
 
+static void fit_line_slope_interval_by_bootstrap(void **state)
+{
+    (void)state;
+    const double x[] = {1, 10, 50, 100, 200}, exact[] = {102, 120, 200, 300, 500};
+    double low, high;
+    stats_fit_line_slope_interval(x, exact, 5, STATS_DEFAULT_SEED, &low, &high);
+    CLOSE(2.0, low); /* every resample of points on one line has its slope */
+    CLOSE(2.0, high);
+
+    const double noisy[] = {103, 118, 203, 296, 502};
+    stats_line line;
+    stats_fit_line(x, noisy, 5, &line);
+    stats_fit_line_slope_interval(x, noisy, 5, STATS_DEFAULT_SEED, &low, &high);
+    assert_true(low < line.slope && line.slope < high);
+    assert_true(high - low < 0.2);
+    double again_low, again_high;
+    stats_fit_line_slope_interval(x, noisy, 5, STATS_DEFAULT_SEED, &again_low, &again_high);
+    CLOSE(low, again_low); /* seeded: the same interval every time */
+    CLOSE(high, again_high);
+
+    stats_fit_line_slope_interval(x, noisy, 2, STATS_DEFAULT_SEED, &low, &high);
+    assert_true(isnan(low) && isnan(high));
+}
+
+static void lag1_autocorrelation_of_trend_and_alternation(void **state)
+{
+    (void)state;
+    const double rising[] = {1, 2, 3, 4, 5};
+    CLOSE(0.4, stats_lag1_autocorrelation(rising, 5)); /* products 4 over squares 10 */
+    const double alternating[] = {1, -1, 1, -1, 1, -1};
+    CLOSE(-5.0 / 6.0, stats_lag1_autocorrelation(alternating, 6));
+    const double flat[] = {3, 3, 3, 3};
+    assert_true(isnan(stats_lag1_autocorrelation(flat, 4)));
+    assert_true(isnan(stats_lag1_autocorrelation(rising, 2)));
+}
+
+static void trend_test_finds_a_rising_series_and_not_a_shuffled_one(void **state)
+{
+    (void)state;
+    double rising[10];
+    for (int i = 0; i < 10; i++)
+        rising[i] = 100.0 + 2.0 * i;
+    stats_trend t;
+    stats_trend_test(rising, 10, &t);
+    CLOSE(1.0, t.tau);
+    CLOSE(2.0, t.slope_per_step);
+    CLOSE(44.0 / sqrt(125.0), t.z); /* S = 45, Var(S) = 10*9*25/18 */
+    assert_true(t.p_value < 0.001);
+
+    stats_trend_test(one_to_ten, 10, &t); /* S = 3 */
+    CLOSE(3.0 / 45.0, t.tau);
+    CLOSE(2.0 / sqrt(125.0), t.z);
+    NEAR(0.858, t.p_value, 1e-3);
+    CLOSE(1.0 / 6.0, t.slope_per_step);
+
+    const double tied[] = {5, 5, 5, 5, 5};
+    stats_trend_test(tied, 5, &t);
+    CLOSE(1.0, t.p_value);
+    CLOSE(0.0, t.slope_per_step);
+}
+
+static void trend_test_thins_a_long_series_keeping_its_spacing(void **state)
+{
+    (void)state;
+    static double long_series[5000];
+    for (int i = 0; i < 5000; i++)
+        long_series[i] = 0.5 * i;
+    stats_trend t;
+    stats_trend_test(long_series, 5000, &t);
+    assert_int_equal(t.n_used, STATS_TREND_MAX_POINTS);
+    NEAR(0.5, t.slope_per_step, 1e-9); /* per original position, not per point kept */
+    CLOSE(1.0, t.tau);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +267,10 @@ int main(void)
         cmocka_unit_test(mann_whitney_separated_samples),
         cmocka_unit_test(mann_whitney_with_ties_and_identical_sets),
         cmocka_unit_test(fit_line_exact_and_noisy),
+        cmocka_unit_test(fit_line_slope_interval_by_bootstrap),
+        cmocka_unit_test(lag1_autocorrelation_of_trend_and_alternation),
+        cmocka_unit_test(trend_test_finds_a_rising_series_and_not_a_shuffled_one),
+        cmocka_unit_test(trend_test_thins_a_long_series_keeping_its_spacing),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }

@@ -1,7 +1,7 @@
 /* test_wasm_targets.c: the Wasm targets running real modules built from the same
  * sources as the native binaries: wasmrt in-process (phase split, timeout of a runaway
  * guest, long-lived reactor instances in the density host), wasmrt-cli (hello, fib,
- * an idle instance), wasm-cli:node through node:wasi (skipped, with the reason, when
+ * an idle instance), the :simd variants on the -msimd128 builds (matmul), wasm-cli:node through node:wasi (skipped, with the reason, when
  * node is missing) and the templates file (placeholders, a runtime not on PATH). */
 #include <dirent.h>
 #include <setjmp.h>
@@ -138,6 +138,32 @@ static void wasmrt_cli_hello_fib_idle(void **state)
     target_free(t);
 }
 
+/* The :simd variants run the workload's -msimd128 build, whose answer is the scalar
+ * build's; a workload without such a build fails to prepare, naming the module. */
+static void simd_variants_run_the_simd_build(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"wasmrt:simd", "wasmrt-cli:simd"};
+    for (size_t i = 0; i < 2; i++) {
+        target *t = target_test_open(names[i]);
+        workload_invocation w;
+        target_outcome outcome;
+        target_test_prepare(t, "matmul", "{\"n\": 24}", &w);
+        target_test_run(t, &w, &outcome);
+        assert_non_null(strstr(json_string_value(json_object_get(t->details, "module")),
+                               "matmul-simd.wasm"));
+        assert_non_null(strstr(json_string_value(json_object_get(t->details, "build")), "simd"));
+        target_outcome_free(&outcome);
+        workload_free(&w);
+        wasmvs_error err = {{0}};
+        assert_int_equal(workload_prepare("hello", NULL, &w, &err), 0);
+        assert_int_not_equal(t->ops->prepare(t, &w, &err), 0);
+        assert_non_null(strstr(err.message, "hello-simd.wasm"));
+        workload_free(&w);
+        target_free(t);
+    }
+}
+
 /* The cached variant warms a cache of its own before the first sample (the validation
  * entry and the translated code), records where, and removes it when freed; the plain
  * variant runs without one. */
@@ -271,6 +297,7 @@ int main(void)
         cmocka_unit_test(wasmrt_reactor_instances_share_one_host),
         cmocka_unit_test(wasmrt_cli_hello_fib_idle),
         cmocka_unit_test(wasmrt_cli_cached_warms_its_own_cache),
+        cmocka_unit_test(simd_variants_run_the_simd_build),
         cmocka_unit_test(node_runs_hello),
         cmocka_unit_test_setup_teardown(templates_expand_placeholders, templates_setup,
                                         templates_teardown),

@@ -3,6 +3,8 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include <stddef.h>
+
 #include "wasmrt.h"
 
 /* Exit statuses of `wasmrt` itself; a guest's own proc_exit code passes through. */
@@ -25,6 +27,11 @@ int cli_compile(int argc, char **argv);
  * "--name=VALUE"; NULL when it is another option; "" (after saying so) when the value
  * is missing. */
 const char *cli_option_value(const char *command, int argc, char **argv, int *i, const char *name);
+/* Binds and listens on "A.B.C.D:PORT", "localhost:PORT" or "[v6]:PORT"; returns the
+ * socket, or -1 with why filled (a bad address, or the system's reason). For port 0,
+ * *chosen_port gets the port the kernel picked (0 otherwise). */
+int cli_listen(const char *spec, int *chosen_port, char *why, size_t why_size);
+
 /* Reads and loads a module (a .wasm, or a compiled .cwasm), printing "wasmrt: <path>: <what went
  * wrong>" on failure. */
 wasmrt_status cli_module_load(wasmrt_engine *engine, const char *path, wasmrt_module **out);

@@ -15,6 +15,7 @@ CLI_LDFLAGS ?= -static
 CLI_MUSL_CC := $(shell command -v musl-gcc 2>/dev/null)
 
 ALL += $(CLI_BIN)
+RUN_ALL += $(CLI_BIN)
 
 ifneq ($(CLI_MUSL_CC),)
 CLI_MUSL_INC  := $(B)/musl/include

@@ -4,14 +4,11 @@
  * code, or a message and CLI_EXIT_* when loading, linking or running fails. */
 #include "cli.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -149,62 +146,6 @@ static int cli_parse_run(int argc, char **argv, cli_run_options *o)
     return 0;
 }
 
-/* Binds and listens on "A.B.C.D:PORT" or "[v6]:PORT"; returns the socket or -1. */
-static int cli_listen(const char *spec)
-{
-    char host[128];
-    const char *colon = strrchr(spec, ':');
-    size_t host_len = colon ? (size_t)(colon - spec) : 0;
-    if (!colon || host_len == 0 || host_len >= sizeof host) goto bad;
-    memcpy(host, spec, host_len);
-    host[host_len] = '\0';
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    if (*end != '\0' || end == colon + 1 || port < 0 || port > 65535) goto bad;
-    struct sockaddr_storage addr;
-    socklen_t addr_len;
-    memset(&addr, 0, sizeof addr);
-    if (host[0] == '[' && host[host_len - 1] == ']') {
-        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&addr;
-        host[host_len - 1] = '\0';
-        if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1) goto bad;
-        a6->sin6_family = AF_INET6;
-        a6->sin6_port = htons((uint16_t)port);
-        addr_len = sizeof *a6;
-    } else {
-        struct sockaddr_in *a4 = (struct sockaddr_in *)&addr;
-        if (strcmp(host, "localhost") == 0) strcpy(host, "127.0.0.1");
-        if (inet_pton(AF_INET, host, &a4->sin_addr) != 1) goto bad;
-        a4->sin_family = AF_INET;
-        a4->sin_port = htons((uint16_t)port);
-        addr_len = sizeof *a4;
-    }
-    int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        bind(fd, (struct sockaddr *)&addr, addr_len) != 0 || listen(fd, 1024) != 0) {
-        fprintf(stderr, "wasmrt run: --listen %s: %s\n", spec, strerror(errno));
-        if (fd >= 0) close(fd);
-        return -1;
-    }
-    if (port == 0) { /* say which port the kernel chose, for scripts and tests */
-        struct sockaddr_storage bound;
-        socklen_t bound_len = sizeof bound;
-        getsockname(fd, (struct sockaddr *)&bound, &bound_len);
-        uint16_t chosen = bound.ss_family == AF_INET6
-                              ? ntohs(((struct sockaddr_in6 *)&bound)->sin6_port)
-                              : ntohs(((struct sockaddr_in *)&bound)->sin_port);
-        fprintf(stderr, "wasmrt: listening on %s:%u\n", host[0] == '[' ? spec : host, chosen);
-    }
-    return fd;
-bad:
-    fprintf(stderr,
-            "wasmrt run: --listen: expected ADDR:PORT (e.g. 127.0.0.1:8080 or "
-            "[::1]:8080), found '%s'\n",
-            spec);
-    return -1;
-}
-
 /* The engine's deadline stops running code; this stops a guest blocked in the host
  * (sleeping, waiting for a connection) too. */
 static void cli_on_timeout(int sig)
@@ -291,7 +232,17 @@ int cli_run(int argc, char **argv)
     cli_run_options *o = &options;
     if (cli_parse_run(argc, argv, o) != 0) return CLI_EXIT_USAGE;
     int listen_fd = -1;
-    if (o->listen && (listen_fd = cli_listen(o->listen)) < 0) return CLI_EXIT_ERROR;
+    if (o->listen) {
+        char why[256];
+        int port = 0;
+        if ((listen_fd = cli_listen(o->listen, &port, why, sizeof why)) < 0) {
+            fprintf(stderr, "wasmrt run: --listen: %s\n", why);
+            return CLI_EXIT_ERROR;
+        }
+        if (port) /* port 0 asked for: say which one, for scripts and tests */
+            fprintf(stderr, "wasmrt: listening on %.*s:%d\n",
+                    (int)(strrchr(o->listen, ':') - o->listen), o->listen, port);
+    }
 
     wasmrt_config config;
     wasmrt_config_default(&config);

@@ -54,6 +54,8 @@ static char fuzz_letter(uint8_t type)
         return 'f';
     case WASMRT_F64:
         return 'F';
+    case WASMRT_V128:
+        return 'v';
     case WASMRT_EXTERNREF:
         return 'r';
     case WASMRT_FUNCREF:
@@ -102,7 +104,7 @@ static int fuzz_read_types(fuzz_reader *r, fuzz_functype **out, uint32_t *count)
             res[j] = (wasmrt_valtype)result_types[j];
         }
         sig[k] = '\0';
-        if (strlen(sig) != k) /* a type without a letter (v128) */
+        if (strlen(sig) != k) /* a type without a letter */
             types[i].signature[0] = '\0', types[i].result_count = UINT32_MAX;
     }
     return r->failed ? -1 : 0;

@@ -50,7 +50,7 @@ typedef enum wasmrt_valtype {
     WASMRT_I64 = 0x7e,
     WASMRT_F32 = 0x7d,
     WASMRT_F64 = 0x7c,
-    WASMRT_V128 = 0x7b, /* not supported yet: modules using it are rejected */
+    WASMRT_V128 = 0x7b, /* 128-bit vector (of.v128: lanes little-endian, as in memory) */
     WASMRT_FUNCREF = 0x70,
     WASMRT_EXTERNREF = 0x6f,
 } wasmrt_valtype;
@@ -66,6 +66,7 @@ typedef struct wasmrt_value {
         uint32_t f32_bits;
         uint64_t f64_bits;
         void *ref;
+        uint64_t v128[2]; /* bytes 0-7, bytes 8-15 */
     } of;
 } wasmrt_value;
 
@@ -97,7 +98,7 @@ typedef enum wasmrt_status {
     WASMRT_OK = 0,
     WASMRT_ERR_MALFORMED,     /* the binary cannot be decoded */
     WASMRT_ERR_INVALID,       /* decoded, but fails validation */
-    WASMRT_ERR_UNSUPPORTED,   /* a feature not implemented yet (e.g. SIMD) */
+    WASMRT_ERR_UNSUPPORTED,   /* a feature not implemented (e.g. threads, memory64) */
     WASMRT_ERR_LINK,          /* an import is missing or has the wrong type */
     WASMRT_ERR_TRAP,          /* execution trapped; see wasmrt_error.trap */
     WASMRT_ERR_EXIT,          /* the guest asked to exit; see wasmrt_error.exit_code */
@@ -143,10 +144,17 @@ const char *wasmrt_trap_name(wasmrt_trap_kind kind);
 /* ---- engine ------------------------------------------------------------------ */
 
 typedef enum wasmrt_bounds_mode {
-    WASMRT_BOUNDS_DEFAULT = 0,  /* guard pages where the address space allows */
-    WASMRT_BOUNDS_GUARD,        /* reserve 8 GiB per memory; no explicit checks */
-    WASMRT_BOUNDS_EXPLICIT,     /* compare every access; memory sized as needed */
+    WASMRT_BOUNDS_DEFAULT = 0, /* per instance: guard pages while the process holds fewer
+                                  than guard_memory_limit guard reservations, explicit checks
+                                  beyond (and wherever the 8 GiB reservation fails) */
+    WASMRT_BOUNDS_GUARD,       /* reserve 8 GiB per memory; no explicit checks */
+    WASMRT_BOUNDS_EXPLICIT,    /* compare every access; memory sized as needed */
 } wasmrt_bounds_mode;
+
+/* WASMRT_BOUNDS_DEFAULT's guard_memory_limit when the config leaves it 0: 4096 guard
+ * reservations take 32 TiB, a quarter of x86-64's user address space (which holds about
+ * 16,380 of them), leaving the rest to everything else the process maps. */
+#define WASMRT_DEFAULT_GUARD_MEMORY_LIMIT 4096u
 
 typedef enum wasmrt_exec_mode {
     WASMRT_MODE_INTERP = 0, /* the fast interpreter */
@@ -162,6 +170,12 @@ typedef struct wasmrt_config {
     uint64_t fuel;             /* instructions-ish budget per call; 0 = unlimited */
     uint64_t deadline_ns;      /* wall-clock budget per call in ns; 0 = none */
     int lazy_compile;          /* 1 (default via wasmrt_config_default) = translate on first call */
+    /* WASMRT_BOUNDS_DEFAULT: an instance's memory gets a guard reservation while fewer
+     * than this many live memories of the process (every engine's) hold one; beyond, it
+     * gets explicit checks and a
+     * mapping of only its size (an explicit instance runs its module's code translated
+     * with checks, made once per module on first need). 0 = the default below. */
+    uint32_t guard_memory_limit;
     /* Cache directory (copied by wasmrt_engine_new; NULL = none, the default).
      * Validation: a module whose bodies validated once leaves an empty file named by
      * a hash of its bytes; loading the same bytes again skips type-checking the
@@ -280,7 +294,7 @@ typedef wasmrt_status (*wasmrt_host_fn)(wasmrt_caller *caller, void *user,
                                         const wasmrt_value *args, wasmrt_value *results);
 
 /* Signature strings: params ":" results, one letter each: i=i32 I=i64 f=f32 F=f64
- * r=externref R=funcref. "iiii:i" takes four i32 and returns one; ":" takes and
+ * v=v128 r=externref R=funcref. "iiii:i" takes four i32 and returns one; ":" takes and
  * returns nothing. */
 wasmrt_status wasmrt_func_new_host(wasmrt_engine *engine, const char *signature,
                                    wasmrt_host_fn fn, void *user, wasmrt_func **out,
@@ -361,6 +375,11 @@ wasmrt_status wasmrt_instance_call(wasmrt_instance *instance, const char *name,
                                    const wasmrt_value *args, uint32_t arg_count,
                                    wasmrt_value *results, uint32_t result_count,
                                    wasmrt_error *error);
+
+/* How the instance's code checks memory accesses: WASMRT_BOUNDS_GUARD (its memory 0
+ * reserves guard pages, the code checks nothing) or WASMRT_BOUNDS_EXPLICIT (every access
+ * is compared with the memory's size). Under WASMRT_BOUNDS_DEFAULT it varies per instance. */
+wasmrt_bounds_mode wasmrt_instance_bounds(const wasmrt_instance *instance);
 
 /* Memory 0 of the instance (NULL if none). */
 uint8_t *wasmrt_instance_memory(wasmrt_instance *instance, uint64_t *size_bytes);

@@ -62,8 +62,7 @@ static int code_cache_path(const wasmrt_module *m, char *path, size_t cap)
 {
     const wasmrt_config *cf = &m->engine->config;
     char suffix[16];
-    snprintf(suffix, sizeof suffix, ".code-%c%c",
-             cf->bounds == WASMRT_BOUNDS_EXPLICIT ? 'c' : 'g',
+    snprintf(suffix, sizeof suffix, ".code-%c%c", m->bounds_checked ? 'c' : 'g',
              cf->fuel || cf->deadline_ns ? 'm' : 'u');
     return cache_path(m->engine, m->cache_key, m->size, suffix, path, cap);
 }

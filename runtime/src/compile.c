@@ -187,14 +187,13 @@ static int compile_blocktype(compiler *c, const wasmrt_valtype **params, uint32_
         r->p++;
         return 1;
     }
-    if (b == 0x7f || b == 0x7e || b == 0x7d || b == 0x7c || b == 0x70 || b == 0x6f) {
+    if (b == 0x7f || b == 0x7e || b == 0x7d || b == 0x7c || b == 0x7b || b == 0x70 ||
+        b == 0x6f) {
         r->p++;
         *single = (wasmrt_valtype)b;
         *nr = 1;
         return 1;
     }
-    if (b == 0x7b)
-        return compile_fail(c, WASMRT_ERR_UNSUPPORTED, "SIMD not supported yet (v128 block type)");
     int64_t idx;
     if (!reader_sleb(r, 33, &idx)) {
         c->failed = 1;

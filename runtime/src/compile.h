@@ -26,6 +26,16 @@ typedef struct ctrl {
     wasmrt_valtype single; /* storage for a one-result block type */
 } ctrl;
 
+/* A 0xfd instruction's sub-opcode and immediates: the memarg offset (memory
+ * instructions), the lane index (lane instructions), the 16 bytes of v128.const or
+ * of i8x16.shuffle's lane indices. */
+typedef struct compile_simd_insn {
+    uint32_t sub;
+    uint32_t offset;
+    uint32_t lane;
+    uint8_t bytes[16];
+} compile_simd_insn;
+
 /* What a backend is told, instruction by instruction, for reachable code only (so it
  * never models an unreachable stack). `s` is the backend's state. Operands are on the
  * backend's own stack, in the validator's order, already type-checked; a hook pops its
@@ -78,7 +88,11 @@ typedef struct compile_backend {
     void (*return_)(void *s);
     void (*call)(void *s, uint32_t func);
     void (*call_indirect)(void *s, uint32_t type, uint32_t table);
+    /* 128-bit SIMD: one hook for every 0xfd instruction (simd.h lists them with
+       their operands), its immediates in insn */
+    void (*simd)(void *s, const compile_simd_insn *insn);
 } compile_backend;
+
 
 #define COMPILE_OP_FC 0xfc00u /* numeric ops of the 0xfc group: COMPILE_OP_FC + sub */
 
@@ -135,6 +149,8 @@ wasmrt_status compile_pass(const wasmrt_module *module, const func_entry *fn,
 typedef int (*compile_op_fn)(compiler *c, uint32_t op);
 extern const compile_op_fn compile_ops[256];
 int compile_index(compiler *c, uint32_t *out);
+/* A memarg: alignment at most 2^natural_log2, memory 0 present; the offset out. */
+int compile_memarg(compiler *c, uint32_t natural_log2, uint32_t *offset);
 /* compile.c: the control instructions (the table points at them) */
 int compile_op_unreachable(compiler *c, uint32_t op);
 int compile_op_nop(compiler *c, uint32_t op);
@@ -147,5 +163,8 @@ int compile_op_br_table(compiler *c, uint32_t op);
 int compile_op_return(compiler *c, uint32_t op);
 int compile_op_call(compiler *c, uint32_t op);
 int compile_op_call_indirect(compiler *c, uint32_t op);
+
+/* compile_simd.c: the 0xfd instructions (the table points at it) */
+int compile_op_simd(compiler *c, uint32_t op);
 
 #endif

@@ -22,7 +22,7 @@ int compile_index(compiler *c, uint32_t *out)
     return 1;
 }
 
-static int compile_memarg(compiler *c, uint32_t natural_log2, uint32_t *offset)
+int compile_memarg(compiler *c, uint32_t natural_log2, uint32_t *offset)
 {
     uint32_t align;
     if (!compile_index(c, &align) || !compile_index(c, offset)) return 0;
@@ -92,10 +92,8 @@ static int op_select(compiler *c, uint32_t op)
             c->failed = 1;
             return 0;
         }
-        if (vt == 0x7b)
-            return compile_fail(c, WASMRT_ERR_UNSUPPORTED, "SIMD not supported yet (v128 select)");
         t = (wasmrt_valtype)vt;
-        if (t != I && t != L && t != F && t != D && !valtype_is_ref(t))
+        if (t != I && t != L && t != F && t != D && t != WASMRT_V128 && !valtype_is_ref(t))
             return compile_fail(c, WASMRT_ERR_MALFORMED, "malformed value type");
     }
     if (!compile_pop(c, I, &cond) || !compile_pop(c, t, &y) || !compile_pop(c, t, &x)) return 0;
@@ -477,13 +475,6 @@ static int op_prefixed(compiler *c, uint32_t op)
     return 1;
 }
 
-static int op_simd(compiler *c, uint32_t op)
-{
-    (void)op;
-    c->r.p--;
-    return compile_fail(c, WASMRT_ERR_UNSUPPORTED, "SIMD not supported yet (opcode 0xfd)");
-}
-
 const compile_op_fn compile_ops[256] = {
     [0x00] = compile_op_unreachable,
     [0x01] = compile_op_nop,
@@ -521,5 +512,5 @@ const compile_op_fn compile_ops[256] = {
     [0xd1] = op_ref_is_null,
     [0xd2] = op_ref_func,
     [0xfc] = op_prefixed,
-    [0xfd] = op_simd,
+    [0xfd] = compile_op_simd,
 };

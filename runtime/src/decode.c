@@ -104,12 +104,9 @@ static int decode_valtype(reader *r, wasmrt_valtype *out)
     if (!reader_byte(r, &b))
         return 0;
     switch (b) {
-    case 0x7f: case 0x7e: case 0x7d: case 0x7c: case 0x70: case 0x6f:
+    case 0x7f: case 0x7e: case 0x7d: case 0x7c: case 0x7b: case 0x70: case 0x6f:
         *out = (wasmrt_valtype)b;
         return 1;
-    case 0x7b:
-        r->p--;
-        return reader_fail(r, WASMRT_ERR_UNSUPPORTED, "SIMD not supported yet (v128 value type)");
     default:
         r->p--;
         return reader_fail(r, WASMRT_ERR_MALFORMED, "malformed value type");
@@ -232,6 +229,20 @@ static int decode_const_expr(reader *r, const_expr *out)
         if (!reader_u32(r, &out->index))
             return 0;
         break;
+    case 0xfd: {
+        uint32_t sub;
+        if (!reader_u32(r, &sub))
+            return 0;
+        if (sub != 12) {
+            r->p--;
+            return reader_fail(r, sub < 256 ? WASMRT_ERR_INVALID : WASMRT_ERR_MALFORMED,
+                               sub < 256 ? "constant expression required" : "illegal opcode");
+        }
+        if (!reader_fixed64(r, &out->bits) || !reader_fixed64(r, &out->bits_hi))
+            return 0;
+        out->type = WASMRT_V128;
+        break;
+    }
     case 0x0b:
         r->p--;
         return reader_fail(r, WASMRT_ERR_INVALID, "type mismatch: constant expression is empty");

@@ -7,6 +7,7 @@
 #include "engine.h"
 #include "load.h"
 #include "reader.h"
+#include "simd.h"
 
 static int body_u32(reader *r)
 {
@@ -52,6 +53,30 @@ static int body_prefixed(reader *r, const wasmrt_module *m)
         return body_u32(r);
     }
     return reader_fail(r, WASMRT_ERR_MALFORMED, "illegal opcode (0xfc prefix)");
+}
+
+/* A 0xfd instruction: the sub-opcode and its immediates (memarg, lane, 16 bytes). */
+static int body_simd(reader *r)
+{
+    uint32_t sub;
+    const uint8_t *b;
+    if (!reader_u32(r, &sub))
+        return 0;
+    uint8_t sig = sub < 256 ? simd_table[sub].sig : SIMD_NONE;
+    switch (sig) {
+    case SIMD_LOAD: case SIMD_STORE:
+        return body_u32(r) && body_u32(r);
+    case SIMD_LOAD_LANE: case SIMD_STORE_LANE:
+        return body_u32(r) && body_u32(r) && reader_bytes(r, 1, &b);
+    case SIMD_CONST: case SIMD_SHUFFLE:
+        return reader_bytes(r, 16, &b);
+    case SIMD_EXTRACT: case SIMD_REPLACE:
+        return reader_bytes(r, 1, &b);
+    case SIMD_NONE:
+        return reader_fail(r, WASMRT_ERR_MALFORMED, "illegal opcode (0xfd prefix)");
+    default:
+        return 1;
+    }
 }
 
 static int body_scan(reader *r, const wasmrt_module *m, decode_visit_fn visit, void *ctx)
@@ -105,9 +130,7 @@ static int body_scan(reader *r, const wasmrt_module *m, decode_visit_fn visit, v
         case 0x44: ok = reader_bytes(r, 8, &b); break;
         case 0xd0: ok = reader_bytes(r, 1, &b); break;
         case 0xfc: ok = body_prefixed(r, m); break;
-        case 0xfd:
-            /* SIMD: refused by compile.c with its own error; stop looking here */
-            return 1;
+        case 0xfd: ok = body_simd(r); break;
         default:
             if (op >= 0x28 && op <= 0x3e)
                 ok = body_u32(r) && body_u32(r);

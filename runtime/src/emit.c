@@ -83,6 +83,10 @@ void emit_move(emitter *e, uint32_t dst, const operand *o)
         emit_word(e, (uint32_t)o->bits);
     } else {
         uint32_t src = o->kind == OPERAND_LOCAL ? o->local : emit_slot(e, o->pos);
+        if (o->v128) {
+            emit_v128_move(e, dst, src);
+            return;
+        }
         if (src == dst || emit_copy_pair(e, dst, src)) return;
         emit_op(e, OP_COPY);
         emit_word(e, dst);
@@ -149,7 +153,9 @@ static void emit_constant(void *s, wasmrt_valtype t, uint64_t bits)
 
 static void emit_local_get(void *s, uint32_t index)
 {
-    emit_push_fields(s, OPERAND_LOCAL, index, 0);
+    emitter *e = s;
+    emit_push_fields(e, OPERAND_LOCAL, index, 0);
+    if (e->v128_locals) e->stack[e->height - 1].v128 = e->c->local_types[index] == WASMRT_V128;
 }
 
 static void emit_local_set(void *s, uint32_t index, int tee)
@@ -186,14 +192,19 @@ static void emit_local_set(void *s, uint32_t index, int tee)
     emit_barrier(e);
     e->recent[0] = keep[0];
     e->recent[1] = keep[1];
-    if (tee) emit_push_fields(e, OPERAND_LOCAL, index, 0);
+    if (tee) {
+        emit_push_fields(e, OPERAND_LOCAL, index, 0);
+        e->stack[e->height - 1].v128 = v.v128;
+    }
 }
 
 static void emit_global_get(void *s, uint32_t index)
 {
     emitter *e = s;
-    emit_op(e, OP_GLOBAL_GET);
+    int v128 = e->c->m->globals[index].type == WASMRT_V128;
+    emit_op(e, v128 ? OP_V128_GLOBAL_GET : OP_GLOBAL_GET);
     emit_result(e);
+    e->stack[e->height - 1].v128 = (uint8_t)v128;
     emit_word(e, index);
 }
 
@@ -202,7 +213,7 @@ static void emit_global_set(void *s, uint32_t index)
     emitter *e = s;
     operand v = emit_pop(e);
     uint32_t src = emit_src(e, &v);
-    emit_words(e, OP_GLOBAL_SET, (uint32_t[]){index, src}, 2);
+    emit_words(e, v.v128 ? OP_V128_GLOBAL_SET : OP_GLOBAL_SET, (uint32_t[]){index, src}, 2);
 }
 
 static void emit_drop(void *s)
@@ -213,12 +224,12 @@ static void emit_drop(void *s)
 
 static void emit_select(void *s, wasmrt_valtype t)
 {
-    (void)t;
     emitter *e = s;
     operand cond = emit_pop(e), y = emit_pop(e), x = emit_pop(e);
     uint32_t sx = emit_src(e, &x), sy = emit_src(e, &y), sc = emit_src(e, &cond);
-    emit_op(e, OP_SELECT);
+    emit_op(e, t == WASMRT_V128 ? OP_V128_SELECT : OP_SELECT);
     emit_result(e);
+    e->stack[e->height - 1].v128 = t == WASMRT_V128;
     emit_word(e, sx);
     emit_word(e, sy);
     emit_word(e, sc);
@@ -492,7 +503,7 @@ static void emit_call_common(emitter *e, uint32_t fidx, const functype *t, int i
         emit_word(e, emit_slot(e, base));
     }
     for (uint32_t i = 0; i < t->result_count; i++)
-        emit_push(e);
+        emit_push_typed(e, t->results[i]);
     /* the callee's frame starts at the arguments and may use every slot above */
     if (e->height + 1 > e->max_height) e->max_height = e->height + 1;
 }
@@ -511,7 +522,13 @@ static void emit_call_indirect(void *s, uint32_t type, uint32_t table)
 
 static void emit_begin(void *s, compiler *c)
 {
-    ((emitter *)s)->c = c;
+    emitter *e = s;
+    e->c = c;
+    const functype *t = c->fn->type;
+    for (uint32_t i = 0; i < t->param_count; i++)
+        e->v128_locals |= t->params[i] == WASMRT_V128;
+    for (uint32_t i = 0; i < c->fn->local_run_count; i++)
+        e->v128_locals |= c->fn->local_run_types[i] == WASMRT_V128;
 }
 
 static const compile_backend emit_backend = {
@@ -543,6 +560,7 @@ static const compile_backend emit_backend = {
     .return_ = emit_return,
     .call = emit_call,
     .call_indirect = emit_call_indirect,
+    .simd = emit_simd,
 };
 
 /* ---- translating a function --------------------------------------------------------- */
@@ -649,7 +667,7 @@ wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, cod
     }
     emitter e;
     memset(&e, 0, sizeof e);
-    e.checked = m->engine->config.bounds == WASMRT_BOUNDS_EXPLICIT;
+    e.checked = m->bounds_checked;
     e.metered = m->engine->config.fuel || m->engine->config.deadline_ns;
     e.nlocals = nlocals;
     e.last_dst = e.last_start = -1;

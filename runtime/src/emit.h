@@ -1,6 +1,7 @@
 /* emit.h: the interpreter's backend of the function-body pass (compile.h): it writes
  * the internal code of ops.h. emit.c holds the operand model and the instructions,
- * emit_control.c blocks, branches and returns, emit_fuse.c the fused instructions. */
+ * emit_control.c blocks, branches and returns, emit_fuse.c the fused instructions,
+ * emit_simd.c the 128-bit SIMD instructions. */
 #ifndef WASMRT_EMIT_H
 #define WASMRT_EMIT_H
 
@@ -18,6 +19,7 @@ enum operand_kind { OPERAND_STACK, OPERAND_LOCAL, OPERAND_CONST, OPERAND_LOCAL_A
 
 typedef struct operand {
     uint8_t kind;
+    uint8_t v128; /* a v128: moves take both halves (emit_simd.c) */
     uint32_t local;
     uint64_t bits;
     uint32_t pos; /* stack position, set when popped */
@@ -72,6 +74,7 @@ typedef struct emitter {
        their initial zero, so storing zero into them again can be dropped. */
     int straight;
     uint8_t *local_zero;
+    int v128_locals; /* some parameter or local is a v128 */
 } emitter;
 
 /* emit.c */
@@ -102,6 +105,7 @@ static inline void emit_push_fields(emitter *e, int kind, uint32_t local, uint64
     if (e->height == e->stack_cap && !emit_grow_stack(e)) return;
     operand *o = &e->stack[e->height];
     o->kind = (uint8_t)kind;
+    o->v128 = 0;
     o->local = local;
     o->bits = bits;
     o->pos = e->height;
@@ -114,6 +118,13 @@ static inline void emit_push(emitter *e)
 static inline void emit_push_operand(emitter *e, operand o)
 {
     emit_push_fields(e, o.kind, o.local, o.bits);
+    e->stack[e->height - 1].v128 = o.v128;
+}
+/* A value of type t pushed as a stack slot (a v128 marked as one). */
+static inline void emit_push_typed(emitter *e, wasmrt_valtype t)
+{
+    emit_push(e);
+    e->stack[e->height - 1].v128 = t == WASMRT_V128;
 }
 static inline operand emit_pop(emitter *e)
 {
@@ -139,6 +150,17 @@ void emit_return(void *s);
 int emit_grow_frames(emitter *e, uint32_t need);
 void emit_patch_here(emitter *e, int64_t word);
 void emit_cond_branch(emitter *e, operand *cond, int negate, int64_t *patch_out);
+
+/* emit_simd.c: the simd hook (compile.h) and what v128 changes elsewhere */
+void emit_simd(void *s, const compile_simd_insn *insn);
+/* Copies the v128 in slot src to slot dst (both halves). */
+void emit_v128_move(emitter *e, uint32_t dst, uint32_t src);
+/* The function returns a v128 (its returns move both halves), and that return. */
+int emit_v128_returns(const emitter *e);
+void emit_v128_return(emitter *e);
+/* Zeroes the high halves of the v128 locals at entry (the interpreter zeroes the
+ * low halves with every local). */
+void emit_v128_zero_locals(emitter *e);
 
 /* emit_fuse.c: fused instructions */
 static inline void emit_forget_recent(emitter *e)

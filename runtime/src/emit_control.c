@@ -112,6 +112,7 @@ void emit_block(void *s, uint32_t frame)
     if (f->kind == CTRL_FUNC) {
         ef->loop_pc = e->len;
         if (e->metered) emit_op(e, OP_CHECK);
+        emit_v128_zero_locals(e);
         return;
     }
     operand cond = {0};
@@ -152,7 +153,7 @@ void emit_else(void *s, uint32_t frame, int reachable)
     e->straight = 0;
     e->height = f->height;
     for (uint32_t i = 0; i < f->nparams; i++)
-        emit_push(e);
+        emit_push_typed(e, f->params[i]);
 }
 
 void emit_end(void *s, uint32_t frame, int reachable)
@@ -171,13 +172,17 @@ void emit_end(void *s, uint32_t frame, int reachable)
     emit_place_label(e, ef);
     e->height = f->height;
     for (uint32_t i = 0; i < f->nresults; i++)
-        emit_push(e);
+        emit_push_typed(e, compile_ctrl_results(f)[i]);
 }
 
 void emit_return(void *s)
 {
     emitter *e = s;
     uint32_t n = e->c->fn->type->result_count;
+    if (n && emit_v128_returns(e)) {
+        emit_v128_return(e);
+        return;
+    }
     if (n == 1 && e->stack[e->height - 1].kind != OPERAND_STACK) {
         /* a local is returned from where it is; a constant or local + constant is
            computed straight into the result slot 0 */

@@ -244,6 +244,7 @@ static int engine_sig_type(char c, wasmrt_valtype *out)
     case 'I': *out = WASMRT_I64; return 1;
     case 'f': *out = WASMRT_F32; return 1;
     case 'F': *out = WASMRT_F64; return 1;
+    case 'v': *out = WASMRT_V128; return 1;
     case 'r': *out = WASMRT_EXTERNREF; return 1;
     case 'R': *out = WASMRT_FUNCREF; return 1;
     }
@@ -342,13 +343,14 @@ wasmrt_status wasmrt_global_new(wasmrt_engine *e, wasmrt_value initial, int muta
     g->type = initial.type;
     g->mutable_ = mutable_ != 0;
     g->value = value_to_bits(initial);
+    g->value_hi = value_hi_bits(initial);
     *out = g;
     return WASMRT_OK;
 }
 
 wasmrt_value wasmrt_global_get(const wasmrt_global *global)
 {
-    return value_from_bits(global->type, global->value);
+    return value_from_bits(global->type, global->value, global->value_hi);
 }
 
 wasmrt_status wasmrt_global_set(wasmrt_global *global, wasmrt_value value, wasmrt_error *error)
@@ -360,5 +362,6 @@ wasmrt_status wasmrt_global_set(wasmrt_global *global, wasmrt_value value, wasmr
                          "global has type 0x%02x, value has 0x%02x", (unsigned)global->type,
                          (unsigned)value.type);
     global->value = value_to_bits(value);
+    global->value_hi = value_hi_bits(value);
     return WASMRT_OK;
 }

@@ -21,7 +21,7 @@ static void exec_thread_free(void *p)
     exec_thread *t = p;
     if (!t)
         return;
-    munmap(t->stack, EXEC_STACK_BYTES);
+    munmap(t->stack, 2 * EXEC_STACK_BYTES);
     munmap(t->frames, (size_t)EXEC_MAX_FRAMES * sizeof *t->frames);
     trap_uninstall(t->altstack);
     exec_current = NULL;
@@ -43,13 +43,14 @@ exec_thread *exec_thread_get(wasmrt_error *error)
         error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET, "out of memory");
         return NULL;
     }
-    t->stack = mmap(NULL, EXEC_STACK_BYTES, PROT_READ | PROT_WRITE,
+    /* the slots, then their shadow: the upper halves of v128 values (EXEC_V128_HI) */
+    t->stack = mmap(NULL, 2 * EXEC_STACK_BYTES, PROT_READ | PROT_WRITE,
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     t->frames = mmap(NULL, (size_t)EXEC_MAX_FRAMES * sizeof *t->frames, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (t->stack == MAP_FAILED || t->frames == MAP_FAILED || !trap_install(&t->altstack)) {
         if (t->stack != MAP_FAILED)
-            munmap(t->stack, EXEC_STACK_BYTES);
+            munmap(t->stack, 2 * EXEC_STACK_BYTES);
         if (t->frames != MAP_FAILED)
             munmap(t->frames, (size_t)EXEC_MAX_FRAMES * sizeof *t->frames);
         free(t);
@@ -82,11 +83,17 @@ uint64_t value_to_bits(wasmrt_value v)
     case WASMRT_F32: return v.of.f32_bits;
     case WASMRT_FUNCREF:
     case WASMRT_EXTERNREF: return (uint64_t)(uintptr_t)v.of.ref;
+    case WASMRT_V128: return v.of.v128[0];
     default: return (uint64_t)v.of.i64;
     }
 }
 
-wasmrt_value value_from_bits(wasmrt_valtype type, uint64_t bits)
+uint64_t value_hi_bits(wasmrt_value v)
+{
+    return v.type == WASMRT_V128 ? v.of.v128[1] : 0;
+}
+
+wasmrt_value value_from_bits(wasmrt_valtype type, uint64_t bits, uint64_t hi)
 {
     wasmrt_value v;
     memset(&v, 0, sizeof v);
@@ -96,6 +103,10 @@ wasmrt_value value_from_bits(wasmrt_valtype type, uint64_t bits)
     case WASMRT_F32: v.of.f32_bits = (uint32_t)bits; break;
     case WASMRT_FUNCREF:
     case WASMRT_EXTERNREF: v.of.ref = (void *)(uintptr_t)bits; break;
+    case WASMRT_V128:
+        v.of.v128[0] = bits;
+        v.of.v128[1] = hi;
+        break;
     default: v.of.i64 = (int64_t)bits; break;
     }
     return v;
@@ -111,9 +122,9 @@ wasmrt_status exec_call_host(exec_thread *t, wasmrt_instance *inst, wasmrt_func 
         return WASMRT_ERR_RESOURCE;
     results = args + ty->param_count;
     for (uint32_t i = 0; i < ty->param_count; i++)
-        args[i] = value_from_bits(ty->params[i], slots[i]);
+        args[i] = value_from_bits(ty->params[i], slots[i], slots[i + EXEC_V128_HI]);
     for (uint32_t i = 0; i < ty->result_count; i++)
-        results[i] = value_from_bits(ty->results[i], 0);
+        results[i] = value_from_bits(ty->results[i], 0, 0);
     wasmrt_caller caller = {inst, t};
     t->trap = WASMRT_TRAP_NONE;
     t->message[0] = 0;
@@ -121,8 +132,11 @@ wasmrt_status exec_call_host(exec_thread *t, wasmrt_instance *inst, wasmrt_func 
     if (s == WASMRT_OK) {
         /* a trap the host function swallowed (a callback it called) is not ours */
         t->trap_func = WASMRT_NO_FUNC;
-        for (uint32_t i = 0; i < ty->result_count; i++)
+        for (uint32_t i = 0; i < ty->result_count; i++) {
             slots[i] = value_to_bits(results[i]);
+            if (ty->results[i] == WASMRT_V128)
+                slots[i + EXEC_V128_HI] = value_hi_bits(results[i]);
+        }
     } else if (s == WASMRT_ERR_TRAP && t->trap == WASMRT_TRAP_NONE) {
         t->trap = WASMRT_TRAP_HOST;
     } else if (s != WASMRT_ERR_TRAP && s != WASMRT_ERR_EXIT && !t->message[0]) {
@@ -135,8 +149,8 @@ wasmrt_status exec_call_host(exec_thread *t, wasmrt_instance *inst, wasmrt_func 
 }
 
 /* Runs func with args on this thread; results as slot bits. */
-wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *results,
-                        wasmrt_error *error)
+wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, const uint64_t *args_hi,
+                        uint64_t *results, uint64_t *results_hi, wasmrt_error *error)
 {
     exec_thread *t = exec_thread_get(error);
     if (!t)
@@ -147,6 +161,8 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
     if (fp + width + 1 > t->stack_end)
         return error_trap(error, WASMRT_TRAP_STACK_EXHAUSTED, NULL);
     memcpy(fp, args, ty->param_count * sizeof *fp);
+    if (args_hi)
+        memcpy(fp + EXEC_V128_HI, args_hi, ty->param_count * sizeof *fp);
 
     /* saved for nesting: a host function may call back into Wasm */
     uint64_t *saved_sp = t->sp;
@@ -217,6 +233,8 @@ wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *resul
     switch (status) {
     case WASMRT_OK:
         memcpy(results, fp, ty->result_count * sizeof *fp);
+        if (results_hi)
+            memcpy(results_hi, fp + EXEC_V128_HI, ty->result_count * sizeof *fp);
         return WASMRT_OK;
     case WASMRT_ERR_TRAP:
         error_trap(error, t->trap, t->message[0] ? t->message : NULL);
@@ -246,9 +264,9 @@ wasmrt_status wasmrt_func_call(wasmrt_func *func, const wasmrt_value *args, uint
                          "function takes %u arguments and returns %u results; the call passed "
                          "%u arguments and %u result slots",
                          ty->param_count, ty->result_count, arg_count, result_count);
-    uint64_t small[32], *bits = small;
+    uint64_t small[64], *bits = small; /* low halves, then high halves */
     size_t n = (size_t)arg_count + result_count;
-    if (n > 32 && !(bits = calloc(n, sizeof *bits)))
+    if (n > 32 && !(bits = calloc(2 * n, sizeof *bits)))
         return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET, "out of memory");
     wasmrt_status s = WASMRT_OK;
     for (uint32_t i = 0; i < arg_count; i++) {
@@ -259,12 +277,14 @@ wasmrt_status wasmrt_func_call(wasmrt_func *func, const wasmrt_value *args, uint
             break;
         }
         bits[i] = value_to_bits(args[i]);
+        bits[n + i] = value_hi_bits(args[i]);
     }
     if (s == WASMRT_OK)
-        s = exec_call(func, bits, bits + arg_count, error);
+        s = exec_call(func, bits, bits + n, bits + arg_count, bits + n + arg_count, error);
     if (s == WASMRT_OK)
         for (uint32_t i = 0; i < result_count; i++)
-            results[i] = value_from_bits(ty->results[i], bits[arg_count + i]);
+            results[i] = value_from_bits(ty->results[i], bits[arg_count + i],
+                                         bits[n + arg_count + i]);
     if (bits != small)
         free(bits);
     return s;

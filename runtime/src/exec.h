@@ -49,10 +49,13 @@ static inline void exec_watch_memory(exec_thread *t, const wasmrt_memory *mem)
 
 exec_thread *exec_thread_get(wasmrt_error *error);
 /* Calls wasm or host function func from the host: arguments and results as bits. */
-wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, uint64_t *results,
-                        wasmrt_error *error);
+/* args_hi and results_hi: the upper halves of v128 values, or NULL when there are none. */
+wasmrt_status exec_call(wasmrt_func *func, const uint64_t *args, const uint64_t *args_hi,
+                        uint64_t *results, uint64_t *results_hi, wasmrt_error *error);
+/* A value as slot bits: the low 8 bytes, and a v128's high 8 bytes (0 for others). */
 uint64_t value_to_bits(wasmrt_value v);
-wasmrt_value value_from_bits(wasmrt_valtype type, uint64_t bits);
+uint64_t value_hi_bits(wasmrt_value v);
+wasmrt_value value_from_bits(wasmrt_valtype type, uint64_t bits, uint64_t hi);
 /* Runs wasm function f with its arguments at fp (results land there too). */
 wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp);
 /* Calls host function f with arguments (and results) in slots. */

@@ -1,7 +1,9 @@
 /* instance.c: instantiation (import resolution through the linker, one allocation
  * for the instance's functions, tables and globals, memory with the module's
  * copy-on-write image, element and data segments, the start function), exports,
- * and the per-instance accessors. Nothing immutable is copied per instance. */
+ * and the per-instance accessors. Nothing immutable is copied per instance. The
+ * instance's bounds mode is chosen here, per instance under WASMRT_BOUNDS_DEFAULT: a
+ * guard memory runs the module's code, an explicit one its checked twin's. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +12,7 @@
 #include "exec.h"
 #include "instance.h"
 #include "jit.h"
+#include "load.h"
 #include "memory.h"
 
 /* linker.c */
@@ -101,7 +104,9 @@ static wasmrt_status instance_resolve(wasmrt_instance *inst, const wasmrt_linker
             if (!instance_limits_match(mem->pages, mem->has_max, mem->max_pages,
                                        &m->memories[im->index]))
                 return instance_link_error(error, im, "incompatible import type (memory limits)");
-            if (mem->guard != (m->engine->config.bounds != WASMRT_BOUNDS_EXPLICIT))
+            /* explicit code runs on either memory (instance_code_for picks it); guard
+               code, all an explicit engine has, needs a guard memory */
+            if (mem->guard && m->engine->config.bounds == WASMRT_BOUNDS_EXPLICIT)
                 return instance_link_error(error, im, "incompatible import type (memory bounds mode)");
             inst->memory = mem;
             break;
@@ -132,8 +137,7 @@ static int instance_image(wasmrt_module *m)
     } else if (m->image_state == 0) {
         m->image_state = -1;
         size_t end = 0;
-        int ok = m->memory_count == 1 && m->imported_memories == 0 &&
-                 m->engine->config.bounds != WASMRT_BOUNDS_EXPLICIT;
+        int ok = m->memory_count == 1 && m->imported_memories == 0 && !m->bounds_checked;
         for (uint32_t i = 0; ok && i < m->data_count; i++) {
             const data_segment *d = &m->datas[i];
             if (d->mode != SEGMENT_ACTIVE)
@@ -199,6 +203,41 @@ static wasmrt_status instance_segments(wasmrt_instance *inst, int image_mapped,
     return WASMRT_OK;
 }
 
+/* Creates the instance's own memory 0 in the bounds mode the engine asks for. Under
+ * WASMRT_BOUNDS_DEFAULT a guard reservation while the process holds fewer than the
+ * engine's limit (and while the address space has room), else an explicit memory. */
+static wasmrt_status instance_memory(wasmrt_instance *inst, wasmrt_error *error)
+{
+    const wasmrt_module *m = inst->module;
+    const limits *l = &m->memories[0];
+    const wasmrt_config *cfg = &m->engine->config;
+    uint32_t cap = cfg->max_memory_pages ? cfg->max_memory_pages : WASM_MAX_PAGES;
+    uint32_t max = l->has_max && l->max < cap ? (uint32_t)l->max : cap;
+    if (l->min > max)
+        return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET,
+                         "memory of %llu pages exceeds the limit of %u pages",
+                         (unsigned long long)l->min, max);
+    uint32_t limit =
+        cfg->guard_memory_limit ? cfg->guard_memory_limit : WASMRT_DEFAULT_GUARD_MEMORY_LIMIT;
+    int guard = cfg->bounds == WASMRT_BOUNDS_GUARD ||
+                (cfg->bounds == WASMRT_BOUNDS_DEFAULT && memory_guard_reservations() < limit);
+    wasmrt_status s =
+        memory_init(&inst->own_memory, (uint32_t)l->min, max, l->has_max, guard, error);
+    if (s == WASMRT_ERR_RESOURCE && guard && cfg->bounds == WASMRT_BOUNDS_DEFAULT)
+        s = memory_init(&inst->own_memory, (uint32_t)l->min, max, l->has_max, 0, error);
+    return s;
+}
+
+/* The module whose code fits the instance's memory: a guard memory runs the module's
+ * guard code, an explicit one (or none) code with checks, the module's checked twin in a
+ * guard-mode engine. */
+static wasmrt_module *instance_code_for(wasmrt_module *m, const wasmrt_memory *mem,
+                                        wasmrt_error *error)
+{
+    if (!m->memory_count || mem->guard || m->bounds_checked) return m;
+    return module_checked_twin(m, error);
+}
+
 wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *module,
                                   wasmrt_instance **out, wasmrt_error *error)
 {
@@ -238,6 +277,16 @@ wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *mo
     inst->own_tables_end = m->table_count;
 
     wasmrt_status s = instance_resolve(inst, linker, error);
+    if (s == WASMRT_OK && m->memory_count && !m->imported_memories)
+        s = instance_memory(inst, error);
+    if (s == WASMRT_OK) {
+        /* the twin decodes the same bytes: every index and count below holds for it */
+        wasmrt_module *code = instance_code_for(m, inst->memory, error);
+        if (code)
+            inst->module = m = code;
+        else
+            s = error ? error->status : WASMRT_ERR_RESOURCE;
+    }
     for (uint32_t i = 0; s == WASMRT_OK && i < own_f; i++) {
         funcs[i].type = m->funcs[m->imported_funcs + i].type;
         funcs[i].inst = inst;
@@ -255,30 +304,21 @@ wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *mo
             s = error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET,
                           "table of %llu elements is too large", (unsigned long long)tt->lim.min);
     }
+    /* a recycled memory is resident and zero: copying the segments beats mapping the
+       image over it (which would drop those pages and fault them back); an explicit
+       memory takes copies too, so that it stays one mapping */
     int image_mapped = 0;
-    if (s == WASMRT_OK && m->memory_count && !m->imported_memories) {
-        const limits *l = &m->memories[0];
-        const wasmrt_config *cfg = &m->engine->config;
-        uint32_t cap = cfg->max_memory_pages ? cfg->max_memory_pages : WASM_MAX_PAGES;
-        uint32_t max = l->has_max && l->max < cap ? (uint32_t)l->max : cap;
-        if (l->min > max)
-            s = error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET,
-                          "memory of %llu pages exceeds the limit of %u pages",
-                          (unsigned long long)l->min, max);
-        else
-            s = memory_init(&inst->own_memory, (uint32_t)l->min, max, l->has_max,
-                            cfg->bounds != WASMRT_BOUNDS_EXPLICIT, error);
-        /* a recycled memory is resident and zero: copying the segments beats mapping
-           the image over it (which would drop those pages and fault them back) */
-        if (s == WASMRT_OK && !inst->own_memory.recycled && instance_image(m))
-            image_mapped = memory_map_image(&inst->own_memory, m->image_fd, m->image_size);
-    }
+    if (s == WASMRT_OK && m->memory_count && !m->imported_memories && inst->own_memory.guard &&
+        !inst->own_memory.recycled && instance_image(m))
+        image_mapped = memory_map_image(&inst->own_memory, m->image_fd, m->image_size);
     for (uint32_t i = 0; s == WASMRT_OK && i < own_g; i++) {
         const global_type *gt = &m->globals[m->imported_globals + i];
         globals[i].type = gt->type;
         globals[i].mutable_ = gt->mutable_;
         inst->globals[m->imported_globals + i] = &globals[i];
         const_eval(inst, &gt->init, &globals[i].value);
+        globals[i].value_hi = gt->init.opcode == 0x23 ? inst->globals[gt->init.index]->value_hi
+                                                      : gt->init.bits_hi;
     }
     if (s == WASMRT_OK && compiled)
         jit_instance_init(inst);
@@ -287,7 +327,7 @@ wasmrt_status wasmrt_instance_new(wasmrt_linker *linker, const wasmrt_module *mo
         s = instance_segments(inst, image_mapped, error);
     if (s == WASMRT_OK && m->has_start) {
         uint64_t none = 0;
-        s = exec_call(inst->funcs[m->start], &none, &none, error);
+        s = exec_call(inst->funcs[m->start], &none, NULL, &none, NULL, error);
     }
     if (s != WASMRT_OK) {
         if (segments_started)
@@ -382,6 +422,11 @@ void wasmrt_func_type(const wasmrt_func *func, wasmrt_functype *out)
     out->result_count = func->type->result_count;
     out->params = func->type->params;
     out->results = func->type->results;
+}
+
+wasmrt_bounds_mode wasmrt_instance_bounds(const wasmrt_instance *instance)
+{
+    return instance->module->bounds_checked ? WASMRT_BOUNDS_EXPLICIT : WASMRT_BOUNDS_GUARD;
 }
 
 uint8_t *wasmrt_instance_memory(wasmrt_instance *instance, uint64_t *size_bytes)

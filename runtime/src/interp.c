@@ -13,6 +13,7 @@
 #include "memory.h"
 #include "numeric.h"
 #include "ops.h"
+#include "simd.h"
 
 /* Keep one indirect jump per handler: merging them (GCSE, cross-jumping) makes the
  * dispatch branch unpredictable. And zero a callee's few locals inline rather than
@@ -211,6 +212,39 @@ const void **interp_labels;
 #define LABEL_STEP_LOAD(name, code, T, conv)                                             \
     [OP_MEM_STEP_GUARD + code] = &&L_gs_##name, [OP_MEM_STEP_CHECKED + code] = &&L_cs_##name,
 
+/* A v128 operand (instruction word i names its slot) and a v128 result (word 1). */
+#define V128_GET(v, i)                                                                   \
+    do {                                                                                 \
+        (v).u64[0] = fp[pc[i]];                                                          \
+        (v).u64[1] = fp[pc[i] + EXEC_V128_HI];                                           \
+    } while (0)
+#define V128_PUT(i, v)                                                                   \
+    do {                                                                                 \
+        fp[pc[i]] = (v).u64[0];                                                          \
+        fp[pc[i] + EXEC_V128_HI] = (v).u64[1];                                           \
+    } while (0)
+
+/* 1 << log2 bytes (up to 8) between guest memory and a buffer, as one access each, so
+ * that a fault lands on the guest address. */
+static inline void interp_read(uint8_t *to, const uint8_t *at, unsigned log2)
+{
+    switch (log2) {
+    case 0: memcpy(to, at, 1); break;
+    case 1: memcpy(to, at, 2); break;
+    case 2: memcpy(to, at, 4); break;
+    default: memcpy(to, at, 8); break;
+    }
+}
+static inline void interp_write(uint8_t *at, const uint8_t *from, unsigned log2)
+{
+    switch (log2) {
+    case 0: memcpy(at, from, 1); break;
+    case 1: memcpy(at, from, 2); break;
+    case 2: memcpy(at, from, 4); break;
+    default: memcpy(at, from, 8); break;
+    }
+}
+
 /* The code of a function, translating it now if this is its first call; on failure
  * the message is left in the thread for the caller's error. */
 static code *interp_code(exec_thread *t, const func_entry *fe)
@@ -256,6 +290,13 @@ wasmrt_status interp_run(exec_thread *t, wasmrt_func *f, uint64_t *fp)
         [OP_BR_AND_SI] = &&L_br_and_si, [OP_BR_AND_ZERO_SI] = &&L_br_and_zero_si,
         [OP_FUNNEL_STORE_GUARD] = &&L_funnel_store_guard,
         [OP_FUNNEL_STORE_CHECKED] = &&L_funnel_store_checked,
+        [OP_V128_OP] = &&L_v128_op, [OP_V128_CONST] = &&L_v128_const,
+        [OP_V128_COPY] = &&L_v128_copy, [OP_V128_SELECT] = &&L_v128_select,
+        [OP_V128_RETURN] = &&L_v128_return, [OP_V128_GLOBAL_GET] = &&L_v128_global_get,
+        [OP_V128_GLOBAL_SET] = &&L_v128_global_set,
+        [OP_V128_LOAD_GUARD] = &&L_v128_load_guard, [OP_V128_LOAD_CHECKED] = &&L_v128_load_checked,
+        [OP_V128_STORE_GUARD] = &&L_v128_store_guard,
+        [OP_V128_STORE_CHECKED] = &&L_v128_store_checked,
     };
     /* where the outermost frame returns to: an instruction that leaves the loop */
     static uint64_t exit_code[1];
@@ -585,6 +626,93 @@ L_funnel_store_checked: {
     pc += 8;
     NEXT();
 }
+    /* ---- 128-bit SIMD: the lane work is exec_simd.c's ---- */
+L_v128_op: {
+    v128 a, b, c, r;
+    V128_GET(a, 3);
+    V128_GET(b, 4);
+    V128_GET(c, 5);
+    simd_apply((uint32_t)pc[2], &r, &a, &b, &c, (const uint8_t *)&pc[6]);
+    V128_PUT(1, r);
+    pc += 8;
+    NEXT();
+}
+L_v128_const:
+    fp[pc[1]] = pc[2];
+    fp[pc[1] + EXEC_V128_HI] = pc[3];
+    pc += 4;
+    NEXT();
+L_v128_copy:
+    fp[pc[1]] = fp[pc[2]];
+    fp[pc[1] + EXEC_V128_HI] = fp[pc[2] + EXEC_V128_HI];
+    pc += 3;
+    NEXT();
+L_v128_select: {
+    uint64_t from = (uint32_t)SLOT(4) ? pc[2] : pc[3];
+    fp[pc[1]] = fp[from];
+    fp[pc[1] + EXEC_V128_HI] = fp[from + EXEC_V128_HI];
+    pc += 5;
+    NEXT();
+}
+L_v128_global_get: {
+    const wasmrt_global *g = inst->globals[pc[2]];
+    fp[pc[1]] = g->value;
+    fp[pc[1] + EXEC_V128_HI] = g->value_hi;
+    pc += 3;
+    NEXT();
+}
+L_v128_global_set: {
+    wasmrt_global *g = inst->globals[pc[1]];
+    g->value = fp[pc[2]];
+    g->value_hi = fp[pc[2] + EXEC_V128_HI];
+    pc += 3;
+    NEXT();
+}
+L_v128_load_checked:
+    if ((uint64_t)R32(2) + pc[3] + (1u << simd_table[pc[4] & 0xff].arg) > msz)
+        TRAP(MEMORY_OUT_OF_BOUNDS);
+    /* fall through */
+L_v128_load_guard: {
+    const uint8_t *at = mb + (uint64_t)R32(2) + pc[3];
+    v128 r;
+    if (pc[4] == SIMD_v128_load) {
+        memcpy(&r, at, 16);
+    } else {
+        uint8_t bytes[8];
+        v128 vec;
+        interp_read(bytes, at, simd_table[pc[4] & 0xff].arg);
+        V128_GET(vec, 5);
+        simd_load((uint32_t)pc[4], &r, bytes, &vec, (uint32_t)pc[6]);
+    }
+    V128_PUT(1, r);
+    pc += 7;
+    NEXT();
+}
+L_v128_store_checked:
+    if ((uint64_t)R32(1) + pc[3] + (1u << simd_table[pc[4] & 0xff].arg) > msz)
+        TRAP(MEMORY_OUT_OF_BOUNDS);
+    /* fall through */
+L_v128_store_guard: {
+    uint8_t *at = mb + (uint64_t)R32(1) + pc[3];
+    v128 vec;
+    V128_GET(vec, 2);
+    if (pc[4] == SIMD_v128_store) {
+        memcpy(at, &vec, 16);
+    } else {
+        uint8_t bytes[8];
+        simd_store_bytes((uint32_t)pc[4], bytes, &vec, (uint32_t)pc[5]);
+        interp_write(at, bytes, simd_table[pc[4] & 0xff].arg);
+    }
+    pc += 6;
+    NEXT();
+}
+L_v128_return: {
+    uint64_t n = pc[1], from = pc[2];
+    memmove(fp, fp + from, n * sizeof *fp);
+    memmove(fp + EXEC_V128_HI, fp + from + EXEC_V128_HI, n * sizeof *fp);
+    goto do_return;
+}
+
 L_memory_size:
     SLOT(1) = inst->memory->pages;
     pc += 2;

@@ -18,4 +18,9 @@ wasmrt_status decode_body_walk(const wasmrt_module *module, const func_entry *f,
 /* check_bodies = 0: the module-level checks only (the bodies passed before: cache.c) */
 wasmrt_status validate_module(wasmrt_module *module, int check_bodies, wasmrt_error *error);
 
+/* module.c: the module's checked twin (see wasmrt_module.checked_twin), loading it on
+ * first call; the module itself when its code is already checked. NULL with error on
+ * failure. */
+wasmrt_module *module_checked_twin(wasmrt_module *module, wasmrt_error *error);
+
 #endif

@@ -5,12 +5,19 @@
  * the interpreter then checks every access. Initial-memory images are memfds mapped
  * copy-on-write, so instances share untouched data pages.
  *
+ * Which mode a memory gets is the instance's choice (instance.c); the count of live
+ * guard memories kept here is what WASMRT_BOUNDS_DEFAULT weighs against its limit.
+ * An explicit memory is one anonymous mapping of its size: the kernel merges neighbours
+ * into one VMA, so tens of thousands of them stay far below vm.max_map_count, where
+ * each guard memory takes two (three with a data image).
+ *
  * Released small guard memories go to a process-wide pool of a few reservations,
  * zeroed with memset and kept mapped: the next instance then pays neither the
  * mmap/mprotect/munmap nor the page faults on pages its predecessor touched, which
  * is most of a short instance's cost. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -33,6 +40,16 @@ static struct {
         uint64_t size; /* accessible (read-write) prefix, all zero */
     } slots[MEMORY_POOL_SLOTS];
 } memory_pool = {PTHREAD_MUTEX_INITIALIZER, 0, {{NULL, 0}}};
+
+/* Live memories holding a guard reservation (the pool's few are not counted): what
+ * WASMRT_BOUNDS_DEFAULT weighs against its limit, since the address space they fill is
+ * the process's. */
+static _Atomic uint32_t memory_guard_count;
+
+uint32_t memory_guard_reservations(void)
+{
+    return atomic_load_explicit(&memory_guard_count, memory_order_relaxed);
+}
 
 /* A pooled reservation with `size` bytes accessible, or NULL. */
 static uint8_t *memory_pool_take(uint64_t size)
@@ -120,6 +137,7 @@ wasmrt_status memory_init(wasmrt_memory *mem, uint32_t pages, uint32_t max_pages
         mem->reserved = MEMORY_GUARD_TOTAL;
         if (mem->size <= MEMORY_POOL_MAX_BYTES && (mem->base = memory_pool_take(mem->size))) {
             mem->recycled = 1;
+            atomic_fetch_add_explicit(&memory_guard_count, 1, memory_order_relaxed);
             return WASMRT_OK;
         }
         void *p = mmap(NULL, mem->reserved, PROT_NONE,
@@ -136,6 +154,7 @@ wasmrt_status memory_init(wasmrt_memory *mem, uint32_t pages, uint32_t max_pages
             return error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET,
                              "committing %u pages of memory failed: %s", pages, strerror(e));
         }
+        atomic_fetch_add_explicit(&memory_guard_count, 1, memory_order_relaxed);
         return WASMRT_OK;
     }
     /* explicit mode: at least one OS page so the base is never NULL */
@@ -176,6 +195,8 @@ int64_t memory_grow(wasmrt_memory *mem, uint32_t delta)
 
 void memory_release(wasmrt_memory *mem)
 {
+    if (mem->base && mem->guard)
+        atomic_fetch_sub_explicit(&memory_guard_count, 1, memory_order_relaxed);
     if (mem->base && !memory_pool_give(mem))
         munmap(mem->base, mem->reserved);
     mem->base = NULL;

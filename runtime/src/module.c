@@ -17,6 +17,7 @@ void wasmrt_module_free(wasmrt_module *m)
 {
     if (!m)
         return;
+    wasmrt_module_free(m->checked_twin);
     for (uint32_t i = 0; i < m->import_count; i++) {
         free(m->imports[i].module);
         free(m->imports[i].name);
@@ -55,11 +56,14 @@ void wasmrt_module_free(wasmrt_module *m)
     free(m);
 }
 
-/* Loads bytes into a module. With `aot`, a compiled module's mapping (src/jit/aot.c):
- * its bodies were validated when they were compiled, and its machine code becomes the
- * functions'. */
+/* Loads bytes translated or compiled with or without explicit bounds checks;
+ * `validated` says the bodies were type-checked already (a twin of a loaded module), so
+ * only the module-level checks run. With `aot`, a compiled module's mapping
+ * (src/jit/aot.c): its bodies were validated when they were compiled, and its machine
+ * code becomes the functions'. */
 static wasmrt_status module_load(wasmrt_engine *engine, const uint8_t *bytes, size_t size,
-                                 aot_file *aot, wasmrt_module **out, wasmrt_error *error)
+                                 int bounds_checked, int validated, aot_file *aot,
+                                 wasmrt_module **out, wasmrt_error *error)
 {
     wasmrt_module *m = calloc(1, sizeof *m);
     if (!m || !(m->bytes = malloc(size ? size : 1))) {
@@ -71,10 +75,12 @@ static wasmrt_status module_load(wasmrt_engine *engine, const uint8_t *bytes, si
     m->size = size;
     m->engine = engine;
     m->image_fd = -1;
+    m->bounds_checked = bounds_checked;
     pthread_mutex_init(&m->lock, NULL);
     if (engine->config.cache_dir)
         cache_hash(bytes, size, m->cache_key);
-    int cached = aot || (engine->config.cache_dir && cache_validated(engine, m->cache_key, size));
+    int cached = validated || aot ||
+                 (engine->config.cache_dir && cache_validated(engine, m->cache_key, size));
     wasmrt_status s = decode_module(m, error);
     /* The spec decodes every body before validating anything, so a malformed body
        wins over an invalid module. The structural walk (decode_bodies) costs a
@@ -127,7 +133,19 @@ wasmrt_status wasmrt_module_load(wasmrt_engine *engine, const uint8_t *bytes, si
         return error_set(error, WASMRT_ERR_MALFORMED, 0,
                          "not a WebAssembly module but a compiled module (.cwasm): load it "
                          "from its file (wasmrt_module_load_compiled)");
-    return module_load(engine, bytes, size, NULL, out, error);
+    return module_load(engine, bytes, size, engine->config.bounds == WASMRT_BOUNDS_EXPLICIT, 0,
+                       NULL, out, error);
+}
+
+wasmrt_module *module_checked_twin(wasmrt_module *m, wasmrt_error *error)
+{
+    if (m->bounds_checked) return m;
+    pthread_mutex_lock(&m->lock);
+    wasmrt_module *twin = m->checked_twin;
+    if (!twin && module_load(m->engine, m->bytes, m->size, 1, 1, NULL, &twin, error) == WASMRT_OK)
+        m->checked_twin = twin;
+    pthread_mutex_unlock(&m->lock);
+    return m->checked_twin;
 }
 
 wasmrt_status wasmrt_module_load_compiled(wasmrt_engine *engine, const char *path,
@@ -139,7 +157,8 @@ wasmrt_status wasmrt_module_load_compiled(wasmrt_engine *engine, const char *pat
     wasmrt_status s = aot_open(engine, path, &f, &bytes, &size, error);
     if (s != WASMRT_OK)
         return s;
-    return module_load(engine, bytes, size, f, out, error);
+    return module_load(engine, bytes, size, engine->config.bounds == WASMRT_BOUNDS_EXPLICIT, 0, f,
+                       out, error);
 }
 
 wasmrt_status wasmrt_module_write_compiled(wasmrt_module *module, const char *path,
@@ -148,11 +167,13 @@ wasmrt_status wasmrt_module_write_compiled(wasmrt_module *module, const char *pa
     return aot_write(module, path, error);
 }
 
+/* The module's code and its checked twin's, each under its own bounds mode's key. */
 wasmrt_status wasmrt_module_cache_code(wasmrt_module *module)
 {
-    if (module->engine->config.mode == WASMRT_MODE_JIT)
-        return jit_cache_store(module);
-    return code_cache_store(module);
+    wasmrt_status s = WASMRT_OK;
+    for (wasmrt_module *m = module; m && s == WASMRT_OK; m = m->checked_twin)
+        s = m->engine->config.mode == WASMRT_MODE_JIT ? jit_cache_store(m) : code_cache_store(m);
+    return s;
 }
 
 wasmrt_status wasmrt_module_load_file(wasmrt_engine *engine, const char *path,

@@ -19,6 +19,10 @@
 #define ENGINE_DEFAULT_CALL_DEPTH 65536u
 #define EXEC_MAX_FRAMES (1u << 20)
 #define EXEC_STACK_BYTES (128ull << 20)
+/* A v128 in slot s keeps its upper 8 bytes EXEC_V128_HI slots further, in the shadow
+ * half of the value stack (simd.h): frames and slot indices stay as scalar code has
+ * them. */
+#define EXEC_V128_HI (EXEC_STACK_BYTES / sizeof(uint64_t))
 /* Guard-mode reservation: any u32 address plus any u32 offset stays inside it. */
 #define MEMORY_GUARD_RESERVATION (8ull << 30)
 
@@ -36,11 +40,12 @@ typedef struct limits {
     size_t at; /* byte offset in the binary, for errors */
 } limits;
 
-/* A constant expression: one instruction (MVP + reference types). */
+/* A constant expression: one instruction (MVP + reference types + v128.const). */
 typedef struct const_expr {
-    uint8_t opcode; /* 0x41 0x42 0x43 0x44 0xd0 0xd2 0x23 */
+    uint8_t opcode; /* 0x41 0x42 0x43 0x44 0xd0 0xd2 0x23, 0xfd for v128.const */
     uint32_t index; /* ref.func / global.get */
-    uint64_t bits;  /* number constants */
+    uint64_t bits;  /* number constants; a v128's low 8 bytes */
+    uint64_t bits_hi; /* a v128's high 8 bytes */
     wasmrt_valtype type;
     size_t at;
 } const_expr;
@@ -172,6 +177,14 @@ struct wasmrt_module {
     uint32_t code_map_count; /* functions adopted from it */
     struct tier_arena *jit; /* src/jit/arena.c: machine code, when compiled */
     uint32_t jit_adopted;   /* functions whose code came from a file (src/jit/aot.c) */
+    /* Translation with explicit bounds checks (every access compared with the memory's
+     * size) rather than for a guard reservation. Set from the engine's bounds mode; the
+     * checked twin below has it set in a guard-mode engine. */
+    int bounds_checked;
+    /* A guard-code module's copy loaded again for explicit-bounds instances (instance.c:
+     * WASMRT_BOUNDS_DEFAULT beyond the guard limit, or an imported explicit memory); made
+     * on first need under lock, freed with the module. Shares nothing mutable. */
+    struct wasmrt_module *checked_twin;
 };
 
 /* ---- runtime objects --------------------------------------------------------- */
@@ -203,6 +216,7 @@ struct wasmrt_table {
 
 struct wasmrt_global {
     uint64_t value; /* first: instances point at it as their cell */
+    uint64_t value_hi; /* a v128's high 8 bytes */
     wasmrt_valtype type;
     int mutable_;
 };

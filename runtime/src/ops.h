@@ -205,6 +205,19 @@ enum op_misc {
     /* an i32.store of an OP_I32_FUNNEL result: addr, offset, add (as in stores), x,
        k1, y, k2 (as in the funnel); guard then checked */
     OP_FUNNEL_STORE_GUARD, OP_FUNNEL_STORE_CHECKED,
+    /* 128-bit SIMD (simd.h): a v128 in slot s has its high half at s + EXEC_V128_HI */
+    OP_V128_OP,       /* dst, sub-opcode, a, b, c, imm, imm: dst = simd_apply(...); the
+                         unused operands name a; imm = lane or the shuffle's 16 bytes */
+    OP_V128_CONST,    /* dst, low 8 bytes, high 8 bytes */
+    OP_V128_COPY,     /* dst, src */
+    OP_V128_SELECT,   /* dst, a, b, cond */
+    OP_V128_RETURN,   /* count, src: a return moving both halves of every value */
+    OP_V128_GLOBAL_GET, /* dst, global */
+    OP_V128_GLOBAL_SET, /* global, src */
+    /* dst, addr, offset, sub-opcode, vector (lane loads; else dst), lane: guard, checked */
+    OP_V128_LOAD_GUARD, OP_V128_LOAD_CHECKED,
+    /* addr, vector, offset, sub-opcode, lane: guard, checked */
+    OP_V128_STORE_GUARD, OP_V128_STORE_CHECKED,
     OP_COUNT
 };
 

@@ -2,7 +2,8 @@
  * with every function's code mapped, none compiled, and computes what the module does
  * compiled the usual way, traps and their function names included (direct, recursive
  * and indirect calls, memory, globals); the machine-code cache beside a module is
- * adopted by the next load and rewritten only when something new was compiled. A
+ * adopted by the next load and rewritten only when something new was compiled; a
+ * module's checked twin (explicit bounds) has code and a cache file of its own. A
  * file from another build, another bounds mode or metering, for CPU features this
  * machine lacks, damaged or truncated, is refused with a message saying which. Files
  * damaged behind a correct checksum (record sizes, entries, fault tables, function
@@ -162,6 +163,58 @@ static void test_machine_code_cache_is_adopted(void **state)
     wasmrt_engine_free(e);
 }
 
+/* An engine in the default bounds mode past its guard limit (one guard memory): the
+ * explicit instance runs the module's checked twin, compiled with checks, whose code
+ * the cache keeps under its own key; a guard-pages .cwasm serves the same engine, its
+ * explicit instances compiling the twin from the bytes in the file. */
+static void test_checked_twin_has_code_of_its_own(void **state)
+{
+    aot_fixture *fx = *state;
+    wasmrt_config c;
+    wasmrt_config_default(&c);
+    c.mode = WASMRT_MODE_JIT;
+    c.guard_memory_limit = 1;
+    c.cache_dir = fx->dir;
+    wasmrt_engine *e;
+    wasmrt_linker *l;
+    wasmrt_module *m;
+    wasmrt_instance *guard;
+    wasmrt_error err;
+    assert_int_equal(wasmrt_engine_new(&c, &e, &err), WASMRT_OK);
+    assert_int_equal(wasmrt_linker_new(e, &l, &err), WASMRT_OK);
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(wasmrt_module_load(e, fx->bytes, fx->size, &m, &err), WASMRT_OK);
+        assert_int_equal(wasmrt_instance_new(l, m, &guard, &err), WASMRT_OK);
+        assert_int_equal(wasmrt_instance_bounds(guard), WASMRT_BOUNDS_GUARD);
+        aot_exercise(e, m); /* a second memory: explicit, the twin's code */
+        assert_int_equal(wasmrt_module_cache_code(m), WASMRT_OK);
+        char path[512];
+        test_find_file(fx->dir, ".jit-cu", path, sizeof path);
+        assert_true(path[0] != 0);
+        test_find_file(fx->dir, ".jit-gu", path, sizeof path);
+        assert_true(path[0] == 0); /* the guard instance ran nothing */
+        wasmrt_instance_free(guard);
+        wasmrt_module_free(m);
+    }
+    /* a compiled module (guard pages) in the same engine */
+    aot_write(fx, WASMRT_BOUNDS_GUARD, 0);
+    c.cache_dir = NULL;
+    wasmrt_engine *plain;
+    assert_int_equal(wasmrt_engine_new(&c, &plain, &err), WASMRT_OK);
+    assert_int_equal(wasmrt_module_load_compiled(plain, fx->cwasm, &m, &err), WASMRT_OK);
+    wasmrt_linker *pl;
+    assert_int_equal(wasmrt_linker_new(plain, &pl, &err), WASMRT_OK);
+    assert_int_equal(wasmrt_instance_new(pl, m, &guard, &err), WASMRT_OK);
+    aot_exercise(plain, m);
+    assert_int_equal(test_i32_3(guard, "fib", 1, 15, 0, 0), 610);
+    wasmrt_instance_free(guard);
+    wasmrt_linker_free(pl);
+    wasmrt_module_free(m);
+    wasmrt_engine_free(plain);
+    wasmrt_linker_free(l);
+    wasmrt_engine_free(e);
+}
+
 /* Rewrites a header field of the compiled module (the checksum left as it was). */
 static void aot_patch(aot_fixture *fx, size_t offset, const void *value, size_t n)
 {
@@ -305,6 +358,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_compiled_module_runs_without_compiling, aot_setup,
                                         aot_teardown),
         cmocka_unit_test_setup_teardown(test_machine_code_cache_is_adopted, aot_setup,
+                                        aot_teardown),
+        cmocka_unit_test_setup_teardown(test_checked_twin_has_code_of_its_own, aot_setup,
                                         aot_teardown),
         cmocka_unit_test_setup_teardown(test_foreign_or_damaged_file_is_refused, aot_setup,
                                         aot_teardown),

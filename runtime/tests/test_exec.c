@@ -192,13 +192,13 @@ static void test_invalid_modules_are_rejected_at_load(void **state)
                      WASMRT_ERR_MALFORMED);
     assert_string_equal(err.message, "magic header not detected");
     assert_int_equal(err.offset, 0);
-    /* a SIMD instruction (v128.const) is refused as unsupported, naming the offset */
+    /* an unassigned SIMD sub-opcode (0xfd 0x9a) is malformed, naming the offset */
     static const uint8_t simd[] = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0,
-                                   10, 7, 1, 5, 0, 0xfd, 0x0c, 0, 0x0b};
+                                   10, 7, 1, 5, 0, 0xfd, 0x9a, 0x01, 0x0b};
     assert_int_equal(wasmrt_module_load(engine, simd, sizeof simd, &m, &err),
-                     WASMRT_ERR_UNSUPPORTED);
-    assert_non_null(strstr(err.message, "SIMD not supported yet"));
-    assert_int_equal(err.offset, 23);
+                     WASMRT_ERR_MALFORMED);
+    assert_non_null(strstr(err.message, "illegal opcode"));
+    assert_int_equal(err.offset, 26);
     wasmrt_engine_free(engine);
 }
 

@@ -1,7 +1,7 @@
 /* test_memory.c: linear memory: the same boundary behaviour with guard pages and
- * with explicit checks, growing, the copy-on-write initial image shared by
- * instances (writes in one are not seen by another), many small idle instances, and
- * a fault outside Wasm memory still crashing the process as it would without us. */
+ * with explicit checks (also mixed in one engine past its guard limit), growing, the copy-on-write
+ * initial image shared by instances (writes in one are not seen by another), many small idle
+ * instances, and a fault outside Wasm memory still crashing the process as it would without us. */
 #include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -9,12 +9,9 @@
 
 #include "test_util.h"
 
-static void boundary_in_mode(wasmrt_bounds_mode bounds)
+/* The spec's boundary behaviour on a fresh instance of test_memory. */
+static void boundary_of(wasmrt_instance *in)
 {
-    test_env env;
-    test_env_init(&env, bounds, 1);
-    test_env_instantiate(&env, "test_memory");
-    wasmrt_instance *in = env.instance;
     assert_int_equal(test_i32(in, "load8", 1, 16, 0), 'h');
     assert_int_equal(test_i32(in, "load8", 1, 65535, 0), 0);
     test_expect_trap(in, "load8", WASMRT_TRAP_MEMORY_OUT_OF_BOUNDS, 1, 65536, 0);
@@ -43,6 +40,17 @@ static void boundary_in_mode(wasmrt_bounds_mode bounds)
     assert_non_null(base);
     assert_true(size == 3 * 65536);
     assert_memory_equal(base + 16, "hello", 5);
+}
+
+static void boundary_in_mode(wasmrt_bounds_mode bounds)
+{
+    test_env env;
+    test_env_init(&env, bounds, 1);
+    test_env_instantiate(&env, "test_memory");
+    assert_int_equal(wasmrt_instance_bounds(env.instance), bounds == WASMRT_BOUNDS_EXPLICIT
+                                                               ? WASMRT_BOUNDS_EXPLICIT
+                                                               : WASMRT_BOUNDS_GUARD);
+    boundary_of(env.instance);
     test_env_free(&env);
 }
 
@@ -85,6 +93,40 @@ static void test_boundary_explicit_checks(void **state)
 {
     (void)state;
     boundary_in_mode(WASMRT_BOUNDS_EXPLICIT);
+}
+
+/* The default mode: guard reservations up to the engine's limit, explicit checks beyond
+ * it, both behaving alike; a freed guard memory makes room for the next one. */
+static void test_default_mode_goes_explicit_beyond_the_guard_limit(void **state)
+{
+    (void)state;
+    enum { LIMIT = 3, N = 5 };
+    wasmrt_config config;
+    wasmrt_config_default(&config);
+    config.guard_memory_limit = LIMIT;
+    test_env env;
+    memset(&env, 0, sizeof env);
+    assert_int_equal(wasmrt_engine_new(&config, &env.engine, &env.error), WASMRT_OK);
+    assert_int_equal(wasmrt_linker_new(env.engine, &env.linker, &env.error), WASMRT_OK);
+    env.module = test_load(env.engine, "test_memory");
+    wasmrt_instance *many[N];
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(wasmrt_instance_new(env.linker, env.module, &many[i], &env.error),
+                         WASMRT_OK);
+        assert_int_equal(wasmrt_instance_bounds(many[i]),
+                         i < LIMIT ? WASMRT_BOUNDS_GUARD : WASMRT_BOUNDS_EXPLICIT);
+    }
+    boundary_of(many[0]);
+    boundary_of(many[N - 1]);
+    assert_int_equal(test_i32(many[1], "fib", 1, 20, 0), 6765);
+    assert_int_equal(test_i32(many[3], "fib", 1, 20, 0), 6765);
+    wasmrt_instance_free(many[1]);
+    assert_int_equal(wasmrt_instance_new(env.linker, env.module, &many[1], &env.error), WASMRT_OK);
+    assert_int_equal(wasmrt_instance_bounds(many[1]), WASMRT_BOUNDS_GUARD);
+    boundary_of(many[1]);
+    for (int i = 0; i < N; i++)
+        wasmrt_instance_free(many[i]);
+    test_env_free(&env);
 }
 
 static void cow_in_mode(wasmrt_bounds_mode bounds)
@@ -251,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_local_add_operands),
         cmocka_unit_test(test_boundary_guard_pages),
         cmocka_unit_test(test_boundary_explicit_checks),
+        cmocka_unit_test(test_default_mode_goes_explicit_beyond_the_guard_limit),
         cmocka_unit_test(test_fused_instructions_keep_semantics),
         cmocka_unit_test(test_instances_do_not_share_writes),
         cmocka_unit_test(test_many_idle_instances),

@@ -102,12 +102,15 @@ static const char *aot_feature_names(uint32_t missing, char *buf, size_t cap)
 
 /* ---- reading -------------------------------------------------------------------- */
 
-/* The header's promises about the engine and the file's shape. */
+/* The header's promises about the engine and the file's shape; `bounds`: whether the
+ * module the code is for is translated with explicit bounds checks (wasmrt_module's
+ * bounds_checked: a module of an explicit-bounds engine, or a checked twin). */
 static wasmrt_status aot_check_header(const wasmrt_engine *e, const aot_header *h, size_t size,
-                                      int carries_module, const char *what, wasmrt_error *error)
+                                      int carries_module, int bounds, const char *what,
+                                      wasmrt_error *error)
 {
     const wasmrt_config *cf = &e->config;
-    int bounds = cf->bounds == WASMRT_BOUNDS_EXPLICIT, metered = cf->fuel || cf->deadline_ns;
+    int metered = cf->fuel || cf->deadline_ns;
     if (size < sizeof *h || memcmp(h->magic, AOT_MAGIC, 8) != 0)
         return error_set(error, WASMRT_ERR_MALFORMED, WASMRT_NO_OFFSET,
                          "%s: not a compiled module of wasmrt (magic %s expected)", what,
@@ -194,7 +197,7 @@ static int aot_check_records(const wasmrt_module *m, const aot_header *h, const 
 
 /* Maps and checks a file (read-only); NULL with the error set when it cannot serve. */
 static aot_file *aot_map(const wasmrt_engine *e, int fd, size_t size, int carries_module,
-                         const char *what, wasmrt_error *error)
+                         int bounds, const char *what, wasmrt_error *error)
 {
     void *map =
         size >= sizeof(aot_header) ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
@@ -214,7 +217,7 @@ static aot_file *aot_map(const wasmrt_engine *e, int fd, size_t size, int carrie
     f->size = size;
     memcpy(&f->h, map, sizeof f->h);
     snprintf(f->path, sizeof f->path, "%s", what);
-    wasmrt_status s = aot_check_header(e, &f->h, size, carries_module, what, error);
+    wasmrt_status s = aot_check_header(e, &f->h, size, carries_module, bounds, what, error);
     if (s == WASMRT_OK && aot_checksum(map, size) != f->h.checksum)
         s = error_set(error, WASMRT_ERR_MALFORMED, WASMRT_NO_OFFSET,
                       "%s: damaged (checksum mismatch)", what);
@@ -243,7 +246,10 @@ wasmrt_status aot_open(const wasmrt_engine *e, const char *path, aot_file **out,
         return error_set(error, WASMRT_ERR_IO, WASMRT_NO_OFFSET, "%s: cannot open: %s", path,
                          strerror(err));
     }
-    aot_file *f = S_ISREG(st.st_mode) ? aot_map(e, fd, (size_t)st.st_size, 1, path, error) : NULL;
+    /* the module it carries loads as the engine's modules do: checked in an explicit one */
+    int bounds = e->config.bounds == WASMRT_BOUNDS_EXPLICIT;
+    aot_file *f =
+        S_ISREG(st.st_mode) ? aot_map(e, fd, (size_t)st.st_size, 1, bounds, path, error) : NULL;
     close(fd);
     if (!S_ISREG(st.st_mode))
         return error_set(error, WASMRT_ERR_IO, WASMRT_NO_OFFSET, "%s: not a regular file", path);
@@ -258,6 +264,14 @@ wasmrt_status aot_adopt(wasmrt_module *m, aot_file *f, wasmrt_error *error)
 {
     const aot_header *h = &f->h;
     uint8_t *file = f->map;
+    if ((int)h->bounds != m->bounds_checked) {
+        wasmrt_status s = error_set(error, WASMRT_ERR_UNSUPPORTED, WASMRT_NO_OFFSET,
+                                    "%s: compiled for %s, and the module uses %s", f->path,
+                                    h->bounds ? "explicit bounds checks" : "guard pages",
+                                    m->bounds_checked ? "explicit bounds checks" : "guard pages");
+        aot_close(f);
+        return s;
+    }
     if (h->func_count != m->func_count || h->imported_funcs != m->imported_funcs ||
         h->global_count != m->global_count ||
         (m->engine->config.cache_dir && memcmp(h->module_hash, m->cache_key, 16) != 0) ||
@@ -337,7 +351,7 @@ static uint8_t *aot_build(const wasmrt_module *m, int with_module, const aot_rec
     h.header_size = sizeof h;
     h.build = cache_build_id();
     h.layout = aot_layout();
-    h.bounds = cf->bounds == WASMRT_BOUNDS_EXPLICIT;
+    h.bounds = m->bounds_checked != 0;
     h.metered = cf->fuel || cf->deadline_ns;
     h.cpu_features = (uint32_t)jit_cpu_features();
     h.func_count = m->func_count;
@@ -403,7 +417,7 @@ static int aot_cache_path(const wasmrt_module *m, char *path, size_t cap)
 {
     const wasmrt_config *cf = &m->engine->config;
     char suffix[16];
-    snprintf(suffix, sizeof suffix, ".jit-%c%c", cf->bounds == WASMRT_BOUNDS_EXPLICIT ? 'c' : 'g',
+    snprintf(suffix, sizeof suffix, ".jit-%c%c", m->bounds_checked ? 'c' : 'g',
              cf->fuel || cf->deadline_ns ? 'm' : 'u');
     return cache_path(m->engine, m->cache_key, m->size, suffix, path, cap);
 }
@@ -418,7 +432,7 @@ void jit_cache_load(wasmrt_module *m)
     aot_file *f = NULL;
     /* trusted code: only the user's own file, writable by no one else */
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && !(st.st_mode & 022))
-        f = aot_map(m->engine, fd, (size_t)st.st_size, 0, path, NULL);
+        f = aot_map(m->engine, fd, (size_t)st.st_size, 0, m->bounds_checked, path, NULL);
     close(fd);
     if (f) aot_adopt(m, f, NULL); /* refused: the functions compile as without it */
 }

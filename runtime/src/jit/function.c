@@ -57,7 +57,20 @@ typedef struct jc_scan {
     uint32_t depth, loops;
     uint64_t loop_bits; /* which of the first 64 open blocks are loops */
     int straight;       /* no control instruction yet: locals set here need no zeroing */
+    int v128;           /* a 128-bit SIMD instruction, or a global or call of v128 type */
 } jc_scan;
+
+static int jc_has_v128(const wasmrt_valtype *types, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (types[i] == WASMRT_V128) return 1;
+    return 0;
+}
+
+static int jc_type_has_v128(const functype *t)
+{
+    return jc_has_v128(t->params, t->param_count) || jc_has_v128(t->results, t->result_count);
+}
 
 static void jc_scan_visit(void *ctx, uint8_t op, uint32_t index)
 {
@@ -85,6 +98,17 @@ static void jc_scan_visit(void *ctx, uint8_t op, uint32_t index)
     case 0x10:
     case 0x11:
         s->j->has_calls = 1;
+        if (op == 0x10 ? index < s->j->m->func_count && jc_type_has_v128(s->j->m->funcs[index].type)
+                       : index < s->j->m->type_count && jc_type_has_v128(s->j->m->types[index]))
+            s->v128 = 1;
+        break;
+    case 0x23:
+    case 0x24:
+        if (index < s->j->m->global_count && s->j->m->globals[index].type == WASMRT_V128)
+            s->v128 = 1;
+        break;
+    case 0xfd:
+        s->v128 = 1;
         break;
     case 0x20:
     case 0x21:
@@ -233,6 +257,11 @@ static void jc_begin_pass(void *s, compiler *c)
 static void jc_function_block(void *s, uint32_t frame)
 {
     jc *j = s;
+    const ctrl *f = &j->c->ctrls[frame];
+    if (jc_has_v128(f->params, f->nparams) || jc_has_v128(compile_ctrl_results(f), f->nresults)) {
+        jc_fail(j, "v128 values (128-bit SIMD run in the interpreter)");
+        return;
+    }
     if (frame == 0 && j->c->ctrls[0].kind == CTRL_FUNC) {
         jc_block(s, frame);
         jc_entry(j);
@@ -507,7 +536,7 @@ wasmrt_status jit_compile_function(const wasmrt_module *m, const func_entry *fn,
     j->consts = keep.consts, j->const_cap = keep.const_cap;
     j->m = m;
     j->fn = fn;
-    j->checked = m->engine->config.bounds == WASMRT_BOUNDS_EXPLICIT;
+    j->checked = m->bounds_checked; /* the checked twin's code, or an explicit engine's */
     j->metered = m->engine->config.fuel || m->engine->config.deadline_ns;
     j->features = jit_cpu_features();
     const functype *t = fn->type;
@@ -532,10 +561,14 @@ wasmrt_status jit_compile_function(const wasmrt_module *m, const func_entry *fn,
     j->epilogue = x64_label(&j->a);
     j->status_label = x64_label(&j->a);
     j->body_label = x64_label(&j->a);
-    jc_scan scan = {j, 0, 0, 0, 1};
+    jc_scan scan = {j, 0, 0, 0, 1, 0};
     for (uint32_t i = 0; i < t->param_count; i++)
         j->locals[i].weight = 1; /* a parameter is written on entry */
     decode_body_walk(m, fn, jc_scan_visit, &scan);
+    if (scan.v128 || jc_type_has_v128(t) ||
+        jc_has_v128((const wasmrt_valtype *)fn->local_run_types, fn->local_run_count))
+        return error_set(error, WASMRT_ERR_UNSUPPORTED, fn->body_offset,
+                         "not compiled: v128 values (128-bit SIMD run in the interpreter)");
     jc_choose_homes(j);
     wasmrt_status s = compile_pass(m, fn, &jc_backend, j, error);
     if (s == WASMRT_OK && !jc_finish(j)) {

@@ -288,6 +288,10 @@ void jc_br_table(void *s, const uint32_t *labels, uint32_t count)
 void jc_select(void *s, wasmrt_valtype t)
 {
     jc *j = s;
+    if (t == WASMRT_V128) {
+        jc_fail(j, "v128 values (128-bit SIMD run in the interpreter)");
+        return;
+    }
     jc_begin(j, 1);
     uint32_t h = j->height;
     jv *cond = &j->stack[h - 1];

@@ -38,6 +38,10 @@ typedef enum spec_expect_kind {
 typedef struct spec_expect {
     wasmrt_value value;
     spec_expect_kind kind;
+    /* v128: the lane width of the script's shape (1, 2, 4, 8 bytes) and each lane's
+       kind (f32 and f64 lanes may be a NaN class; the rest are exact) */
+    unsigned lane_bytes;
+    spec_expect_kind lanes[16];
 } spec_expect;
 
 /* Parses an argument {"type": "i32", "value": "42"}; 0 on success, else -1 with a

@@ -50,6 +50,73 @@ static int spec_bits_parse(const char *text, uint64_t max, uint64_t *out)
     return 0;
 }
 
+/* A v128 {"type": "v128", "lane_type": "i8".."f64", "value": [lanes...]}: each lane
+ * the unsigned decimal bits of its lane type, or in expectations a NaN class. */
+static int spec_v128_parse(json_t *json, spec_expect *out, int allow_nan, char *err,
+                           size_t err_size)
+{
+    static const struct {
+        const char *name;
+        unsigned bytes;
+        int is_float;
+    } shapes[] = {{"i8", 1, 0}, {"i16", 2, 0}, {"i32", 4, 0}, {"i64", 8, 0},
+                  {"f32", 4, 1}, {"f64", 8, 1}};
+    const char *lane_type = json_string_value(json_object_get(json, "lane_type"));
+    json_t *lanes = json_object_get(json, "value");
+    unsigned bytes = 0;
+    int is_float = 0;
+    for (size_t i = 0; lane_type && i < sizeof shapes / sizeof shapes[0]; i++)
+        if (strcmp(shapes[i].name, lane_type) == 0) {
+            bytes = shapes[i].bytes;
+            is_float = shapes[i].is_float;
+        }
+    if (!bytes || json_array_size(lanes) != 16 / bytes) {
+        snprintf(err, err_size, "value: expected a v128 with lane_type i8|i16|i32|i64|f32|f64 "
+                 "and 16/width lanes, found lane_type %s with %zu lanes",
+                 lane_type ? lane_type : "none", json_array_size(lanes));
+        return -1;
+    }
+    out->lane_bytes = bytes;
+    uint8_t raw[16] = {0};
+    for (unsigned i = 0; i < 16 / bytes; i++) {
+        const char *text = json_string_value(json_array_get(lanes, i));
+        out->lanes[i] = SPEC_EXPECT_EXACT;
+        if (text && allow_nan && is_float && strcmp(text, "nan:canonical") == 0) {
+            out->lanes[i] = SPEC_EXPECT_NAN_CANONICAL;
+            continue;
+        }
+        if (text && allow_nan && is_float && strcmp(text, "nan:arithmetic") == 0) {
+            out->lanes[i] = SPEC_EXPECT_NAN_ARITHMETIC;
+            continue;
+        }
+        uint64_t bits, max = bytes == 8 ? UINT64_MAX : (1ull << (8 * bytes)) - 1;
+        if (!text || spec_bits_parse(text, max, &bits) != 0) {
+            snprintf(err, err_size, "value: expected the unsigned decimal bits of a %s lane, "
+                     "found '%s'", lane_type, text ? text : "nothing");
+            return -1;
+        }
+        memcpy(raw + i * bytes, &bits, bytes); /* little-endian, as the lanes are */
+    }
+    memcpy(out->value.of.v128, raw, 16);
+    return 0;
+}
+
+/* One lane of a v128 result against its expectation. */
+static int spec_lane_matches(const spec_expect *e, const uint8_t *actual, unsigned i)
+{
+    uint64_t want = 0, got = 0;
+    memcpy(&want, (const uint8_t *)e->value.of.v128 + i * e->lane_bytes, e->lane_bytes);
+    memcpy(&got, actual + i * e->lane_bytes, e->lane_bytes);
+    if (e->lanes[i] == SPEC_EXPECT_EXACT)
+        return want == got;
+    uint64_t exp = e->lane_bytes == 4 ? F32_EXP_MASK : F64_EXP_MASK;
+    uint64_t quiet = e->lane_bytes == 4 ? F32_QUIET : F64_QUIET;
+    uint64_t sign = e->lane_bytes == 4 ? 0x80000000u : 1ull << 63;
+    if (e->lanes[i] == SPEC_EXPECT_NAN_CANONICAL)
+        return (got & ~sign) == (exp | quiet);
+    return (got & (exp | quiet)) == (exp | quiet);
+}
+
 /* The shared part of argument and expectation parsing. allow_nan: accept the
  * nan:canonical / nan:arithmetic patterns of expectations. */
 static int spec_parse(json_t *json, spec_expect *out, int allow_nan, char *err, size_t err_size)
@@ -68,10 +135,8 @@ static int spec_parse(json_t *json, spec_expect *out, int allow_nan, char *err, 
     }
     out->value.type = type;
     out->kind = SPEC_EXPECT_EXACT;
-    if (type == WASMRT_V128) {
-        snprintf(err, err_size, "value: v128 is not supported by wasmrt yet");
-        return -1;
-    }
+    if (type == WASMRT_V128)
+        return spec_v128_parse(json, out, allow_nan, err, err_size);
     if (type == WASMRT_FUNCREF || type == WASMRT_EXTERNREF) {
         uint64_t n;
         if (!value_json && allow_nan) {
@@ -147,6 +212,12 @@ int spec_expect_matches(const spec_expect *expect, wasmrt_value actual)
 {
     wasmrt_valtype type = expect->value.type;
     if (actual.type != type) return 0;
+    if (type == WASMRT_V128) {
+        for (unsigned i = 0; i < 16 / expect->lane_bytes; i++)
+            if (!spec_lane_matches(expect, (const uint8_t *)actual.of.v128, i))
+                return 0;
+        return 1;
+    }
     switch (expect->kind) {
     case SPEC_EXPECT_NON_NULL:
         return actual.of.ref != NULL;
@@ -207,6 +278,14 @@ void spec_value_format(wasmrt_value value, char *buf, size_t size)
         else
             snprintf(buf, size, "%s:null", t);
         break;
+    case WASMRT_V128: {
+        /* bytes 15..0, most significant first, as one 128-bit hex number */
+        const uint8_t *b = (const uint8_t *)value.of.v128;
+        int n = snprintf(buf, size, "%s:0x", t);
+        for (int i = 15; i >= 0 && n > 0 && (size_t)n < size; i--)
+            n += snprintf(buf + n, size - (size_t)n, "%02x", b[i]);
+        break;
+    }
     default:
         snprintf(buf, size, "type 0x%02x", (unsigned)value.type);
         break;
@@ -227,7 +306,25 @@ void spec_expect_format(const spec_expect *expect, char *buf, size_t size)
         snprintf(buf, size, "%s:non-null", t);
         break;
     case SPEC_EXPECT_EXACT:
-        spec_value_format(expect->value, buf, size);
+        if (expect->value.type != WASMRT_V128) {
+            spec_value_format(expect->value, buf, size);
+            break;
+        }
+        /* lane by lane (little-endian lane order), NaN classes by name */
+        int n = snprintf(buf, size, "v128:i%u[", 8 * expect->lane_bytes);
+        for (unsigned i = 0; i < 16 / expect->lane_bytes && n > 0 && (size_t)n < size; i++) {
+            uint64_t lane = 0;
+            memcpy(&lane, (const uint8_t *)expect->value.of.v128 + i * expect->lane_bytes,
+                   expect->lane_bytes);
+            if (expect->lanes[i] == SPEC_EXPECT_NAN_CANONICAL)
+                n += snprintf(buf + n, size - (size_t)n, "%snan:canonical", i ? " " : "");
+            else if (expect->lanes[i] == SPEC_EXPECT_NAN_ARITHMETIC)
+                n += snprintf(buf + n, size - (size_t)n, "%snan:arithmetic", i ? " " : "");
+            else
+                n += snprintf(buf + n, size - (size_t)n, "%s%#" PRIx64, i ? " " : "", lane);
+        }
+        if (n > 0 && (size_t)n < size)
+            snprintf(buf + n, size - (size_t)n, "]");
         break;
     }
 }
