@@ -145,8 +145,16 @@ static int body_scan(reader *r, const wasmrt_module *m, decode_visit_fn visit, v
             /* the first index immediate, read again (the walk above checked it) */
             reader again = {m->bytes, imm, r->p, 0, NULL, WASMRT_OK};
             uint32_t index = 0;
+            int64_t type;
+            uint32_t count;
+            const uint8_t *first;
             if ((op >= 0x0c && op <= 0x11) || (op >= 0x20 && op <= 0x26) || op == 0xd2)
                 reader_u32(&again, &index);
+            else if (op >= 0x02 && op <= 0x04 && reader_sleb(&again, 33, &type))
+                index = (uint32_t)type;
+            else if (op == 0x1c && reader_u32(&again, &count) && count &&
+                     reader_bytes(&again, 1, &first))
+                index = first[0];
             visit(ctx, op, index);
         }
     }

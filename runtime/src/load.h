@@ -10,8 +10,10 @@ wasmrt_status decode_module(wasmrt_module *module, wasmrt_error *error);
 /* decode_body.c: every body well-formed, before any type checking */
 wasmrt_status decode_bodies(const wasmrt_module *module, wasmrt_error *error);
 /* Walks one body (checked already), calling visit for each instruction with its
- * opcode (the prefix byte for 0xfc) and its first index immediate (labels, functions,
- * locals, globals, tables; 0 for the others). Stops at SIMD. */
+ * opcode (the prefix byte for 0xfc and 0xfd) and its first immediate: an index
+ * (labels, functions, locals, globals, tables), a block's type as its signed LEB (a
+ * type index, or a negative value type: -5 is v128), typed select's first type byte;
+ * 0 for the others. */
 typedef void (*decode_visit_fn)(void *ctx, uint8_t op, uint32_t index);
 wasmrt_status decode_body_walk(const wasmrt_module *module, const func_entry *f,
                                decode_visit_fn visit, void *ctx);

@@ -252,61 +252,63 @@ static void byte_shift(sx *o, const simd_x64_regs *g, uint32_t sub)
     }
 }
 
+/* The operations that are one instruction d = d op b: 66 0F opc, or 66 0F 38 opc (high
+ * byte 0x38); the float arithmetic (0F or 66 0F) follows apart. */
+static const struct {
+    uint8_t sub;
+    uint16_t code;
+} sx_plain[] = {
+    {SIMD_i8x16_add, 0xfc},
+    {SIMD_i8x16_add_sat_s, 0xec},
+    {SIMD_i8x16_add_sat_u, 0xdc},
+    {SIMD_i8x16_sub, 0xf8},
+    {SIMD_i8x16_sub_sat_s, 0xe8},
+    {SIMD_i8x16_sub_sat_u, 0xd8},
+    {SIMD_i8x16_min_u, 0xda},
+    {SIMD_i8x16_max_u, 0xde},
+    {SIMD_i8x16_avgr_u, 0xe0},
+    {SIMD_i8x16_min_s, 0x3838},
+    {SIMD_i8x16_max_s, 0x383c},
+    {SIMD_i8x16_narrow_i16x8_s, 0x63},
+    {SIMD_i8x16_narrow_i16x8_u, 0x67},
+    {SIMD_i16x8_add, 0xfd},
+    {SIMD_i16x8_add_sat_s, 0xed},
+    {SIMD_i16x8_add_sat_u, 0xdd},
+    {SIMD_i16x8_sub, 0xf9},
+    {SIMD_i16x8_sub_sat_s, 0xe9},
+    {SIMD_i16x8_sub_sat_u, 0xd9},
+    {SIMD_i16x8_mul, 0xd5},
+    {SIMD_i16x8_min_s, 0xea},
+    {SIMD_i16x8_max_s, 0xee},
+    {SIMD_i16x8_min_u, 0x383a},
+    {SIMD_i16x8_max_u, 0x383e},
+    {SIMD_i16x8_avgr_u, 0xe3},
+    {SIMD_i16x8_narrow_i32x4_s, 0x6b},
+    {SIMD_i16x8_narrow_i32x4_u, 0x382b},
+    {SIMD_i32x4_add, 0xfe},
+    {SIMD_i32x4_sub, 0xfa},
+    {SIMD_i32x4_mul, 0x3840},
+    {SIMD_i32x4_min_s, 0x3839},
+    {SIMD_i32x4_min_u, 0x383b},
+    {SIMD_i32x4_max_s, 0x383d},
+    {SIMD_i32x4_max_u, 0x383f},
+    {SIMD_i32x4_dot_i16x8_s, 0xf5},
+    {SIMD_i64x2_add, 0xd4},
+    {SIMD_i64x2_sub, 0xfb},
+    {SIMD_v128_and, 0xdb},
+    {SIMD_v128_or, 0xeb},
+    {SIMD_v128_xor, 0xef},
+};
+
 static size_t sx_lower(sx *o, uint32_t sub, const uint8_t *imm, const simd_x64_regs *g, unsigned f)
 {
     int d = g->d, b = g->b, c = g->c, t0 = g->t[0], t1 = g->t[1], t2 = g->t[2], r = g->r;
     static const sx_cmp c8 = {0x74, 0x64, 0xda, 0xde}, c16 = {0x75, 0x65, 0x383a, 0x383e},
                         c32 = {0x76, 0x66, 0x383b, 0x383f}, c64 = {0x3829, 0x3837, 0, 0};
-    /* plain d = d op b: 66 0F opc, or 66 0F 38 opc (high byte 0x38) */
-    static const struct {
-        uint8_t sub;
-        uint16_t code;
-    } plain[] = {
-        {SIMD_i8x16_add, 0xfc},
-        {SIMD_i8x16_add_sat_s, 0xec},
-        {SIMD_i8x16_add_sat_u, 0xdc},
-        {SIMD_i8x16_sub, 0xf8},
-        {SIMD_i8x16_sub_sat_s, 0xe8},
-        {SIMD_i8x16_sub_sat_u, 0xd8},
-        {SIMD_i8x16_min_u, 0xda},
-        {SIMD_i8x16_max_u, 0xde},
-        {SIMD_i8x16_avgr_u, 0xe0},
-        {SIMD_i8x16_min_s, 0x3838},
-        {SIMD_i8x16_max_s, 0x383c},
-        {SIMD_i8x16_narrow_i16x8_s, 0x63},
-        {SIMD_i8x16_narrow_i16x8_u, 0x67},
-        {SIMD_i16x8_add, 0xfd},
-        {SIMD_i16x8_add_sat_s, 0xed},
-        {SIMD_i16x8_add_sat_u, 0xdd},
-        {SIMD_i16x8_sub, 0xf9},
-        {SIMD_i16x8_sub_sat_s, 0xe9},
-        {SIMD_i16x8_sub_sat_u, 0xd9},
-        {SIMD_i16x8_mul, 0xd5},
-        {SIMD_i16x8_min_s, 0xea},
-        {SIMD_i16x8_max_s, 0xee},
-        {SIMD_i16x8_min_u, 0x383a},
-        {SIMD_i16x8_max_u, 0x383e},
-        {SIMD_i16x8_avgr_u, 0xe3},
-        {SIMD_i16x8_narrow_i32x4_s, 0x6b},
-        {SIMD_i16x8_narrow_i32x4_u, 0x382b},
-        {SIMD_i32x4_add, 0xfe},
-        {SIMD_i32x4_sub, 0xfa},
-        {SIMD_i32x4_mul, 0x3840},
-        {SIMD_i32x4_min_s, 0x3839},
-        {SIMD_i32x4_min_u, 0x383b},
-        {SIMD_i32x4_max_s, 0x383d},
-        {SIMD_i32x4_max_u, 0x383f},
-        {SIMD_i32x4_dot_i16x8_s, 0xf5},
-        {SIMD_i64x2_add, 0xd4},
-        {SIMD_i64x2_sub, 0xfb},
-        {SIMD_v128_and, 0xdb},
-        {SIMD_v128_or, 0xeb},
-        {SIMD_v128_xor, 0xef},
-    };
     if ((f & SX_ALL) != SX_ALL) return 0; /* SSE2 alone: every operation calls simd_apply */
-    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
-        if (plain[i].sub == sub) {
-            op2(o, plain[i].code, d, b);
+    for (size_t i = 0; i < sizeof sx_plain / sizeof sx_plain[0]; i++)
+        if (sx_plain[i].sub == sub) {
+            op2(o, sx_plain[i].code, d, b);
             return o->n;
         }
     /* the integer compares, in the order of their sub-opcodes */
@@ -868,6 +870,48 @@ size_t simd_x64_lower(uint8_t *out, uint32_t sub, const uint8_t *imm, const simd
     return sx_lower(&o, sub, imm, regs, features);
 }
 
+int simd_x64_single(uint32_t sub, int *prefix66, int *map38, uint8_t *opcode)
+{
+    for (size_t i = 0; i < sizeof sx_plain / sizeof sx_plain[0]; i++)
+        if (sx_plain[i].sub == sub) {
+            *prefix66 = 1;
+            *map38 = sx_plain[i].code >> 8 == 0x38;
+            *opcode = (uint8_t)sx_plain[i].code;
+            return 1;
+        }
+    static const struct {
+        uint8_t sub, opcode;
+    } arith[] = {{SIMD_f32x4_add, 0x58}, {SIMD_f32x4_sub, 0x5c}, {SIMD_f32x4_mul, 0x59},
+                 {SIMD_f32x4_div, 0x5e}, {SIMD_f64x2_add, 0x58}, {SIMD_f64x2_sub, 0x5c},
+                 {SIMD_f64x2_mul, 0x59}, {SIMD_f64x2_div, 0x5e}};
+    for (size_t i = 0; i < sizeof arith / sizeof arith[0]; i++)
+        if (arith[i].sub == sub) {
+            *prefix66 = sub >= SIMD_f64x2_add; /* pd */
+            *map38 = 0;
+            *opcode = arith[i].opcode;
+            return 1;
+        }
+    return 0;
+}
+
+unsigned simd_x64_scratch(uint32_t sub, const uint8_t *imm, unsigned features)
+{
+    static const simd_x64_regs base = {0, 1, 2, {3, 4, 5}, 0, 1};
+    uint8_t with[SIMD_X64_MAX], other[SIMD_X64_MAX];
+    size_t n = simd_x64_lower(with, sub, imm, &base, features);
+    unsigned uses = 0;
+    for (int k = 0; k < 4; k++) {
+        simd_x64_regs g = base;
+        if (k < 3)
+            g.t[k] = 6 + k;
+        else
+            g.rt = 2;
+        size_t m = simd_x64_lower(other, sub, imm, &g, features);
+        if (m != n || memcmp(with, other, n) != 0) uses |= 1u << k;
+    }
+    return uses;
+}
+
 #else /* not x86-64: no code, every operation calls simd_apply */
 
 unsigned simd_x64_features(void)
@@ -879,6 +923,18 @@ size_t simd_x64_lower(uint8_t *out, uint32_t sub, const uint8_t *imm, const simd
                       unsigned features)
 {
     (void)out, (void)sub, (void)imm, (void)regs, (void)features;
+    return 0;
+}
+
+unsigned simd_x64_scratch(uint32_t sub, const uint8_t *imm, unsigned features)
+{
+    (void)sub, (void)imm, (void)features;
+    return 0;
+}
+
+int simd_x64_single(uint32_t sub, int *prefix66, int *map38, uint8_t *opcode)
+{
+    (void)sub, (void)prefix66, (void)map38, (void)opcode;
     return 0;
 }
 

@@ -20,13 +20,25 @@ enum { SIMD_X64_SSSE3 = 1, SIMD_X64_SSE41 = 2, SIMD_X64_SSE42 = 4 };
  * GPR numbers (0-15, rax = 0) for r and rt. On entry d holds operand a (a v128), b and c
  * the next v128 operands, r the scalar operand (splat's a; replace_lane's and the
  * shifts' b). On exit d holds a v128 result, r a scalar one (an i32 zero-extended to
- * 64 bits, or the bits of an i64, f32 or f64). b and c are preserved; t[], rt and r
- * (unless it is the result) are clobbered. All distinct, except r and rt from the xmm
- * numbers. */
+ * 64 bits, or the bits of an i64, f32 or f64); with a scalar result d is preserved. b
+ * and c are preserved; t[], rt and r (unless it is the result) are clobbered. All
+ * distinct, except r and rt from the xmm numbers, and b and c from each other. */
 typedef struct simd_x64_regs {
     int d, b, c, t[3];
     int r, rt;
 } simd_x64_regs;
+
+/* Which scratch registers the code of sub uses: bit k for t[k] (0-2), bit 3 for rt;
+ * a caller need not give it the others. Found by writing the code with other registers
+ * in their place, so it is right for every operation and immediate. */
+#define SIMD_X64_USES_RT 8u
+unsigned simd_x64_scratch(uint32_t sub, const uint8_t *imm, unsigned features);
+
+/* Whether sub is one instruction d = d op b (the integer lane arithmetic SSE has as
+ * one instruction, and/or/xor, f32x4/f64x2 add, sub, mul and div): its encoding then,
+ * prefix 66 or none, map 0F or 0F 38 and the opcode byte, so a compiler can write it in
+ * another form (AVX's three operands, a memory operand). */
+int simd_x64_single(uint32_t sub, int *prefix66, int *map38, uint8_t *opcode);
 
 /* This CPU's features (cpuid), read once. */
 unsigned simd_x64_features(void);

@@ -1,7 +1,9 @@
 /* test_simd.c: v128 values crossing the engine's boundaries (tests/wat/test_simd.wat):
  * host arguments and results, calls between functions, host functions, globals,
  * blocks, select, multi-value returns and memory, in the interpreter and in the
- * compiling tier, with guard-page and explicit bounds. The lane operations
+ * compiling tier, with guard-page and explicit bounds; and the compiler's calling
+ * convention and registers: arguments on the stack, results in words, v128 locals in
+ * callee-saved registers, v128 values under C helpers' operands. The lane operations
  * themselves are the spec suite's (simd_*.wast). */
 #include "test_util.h"
 
@@ -153,6 +155,51 @@ static void test_v128_select_branch_and_two_results(void **state)
     }
 }
 
+static void test_v128_many_arguments_and_results(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < SIMD_CASES; i++) {
+        test_env env;
+        simd_env(&env, &simd_cases[i]);
+        /* from the host: v128 k is (k, 0, 0, 1) */
+        wasmrt_value args[12], r[3];
+        for (int k = 0; k < 12; k++)
+            args[k] = v128_i32x4((uint32_t)k, 0, 0, 1);
+        args[1] = wasmrt_i32(40);
+        args[3] = wasmrt_f64(2.75);
+        assert_int_equal(wasmrt_instance_call(env.instance, "many", args, 12, r, 3, &env.error),
+                         WASMRT_OK);
+        assert_v128_equal(r[0], v128_i32x4(0 + 2 + 4 + 5 + 6 + 7 + 8 + 9 + 10 + 11, 0, 0, 10));
+        assert_int_equal(r[1].of.i32, 42);
+        assert_v128_equal(r[2], v128_i32x4(11, 0, 0, 1));
+        /* between functions */
+        wasmrt_value x = v128_i32x4(1, 2, 3, 0x80000000u);
+        assert_int_equal(wasmrt_instance_call(env.instance, "call_many", &x, 1, r, 3, &env.error),
+                         WASMRT_OK);
+        assert_v128_equal(r[0], v128_i32x4(11, 22, 33, 0x80000000u));
+        assert_int_equal(r[1].of.i32, 9);
+        assert_v128_equal(r[2], v128_i32x4(2, 4, 6, 0));
+        test_env_free(&env);
+    }
+}
+
+static void test_v128_kept_in_registers_across_calls_and_c(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < SIMD_CASES; i++) {
+        test_env env;
+        simd_env(&env, &simd_cases[i]);
+        wasmrt_value args[2] = {v128_i32x4(1, 0x10000, 3, 0x40000000), wasmrt_i32(5)};
+        assert_v128_equal(simd_call(&env, "keep_in_registers", args, 2),
+                          v128_i32x4(5, 0x50000, 15, 0x40000000u * 5u));
+        assert_v128_equal(simd_call(&env, "keep_across_c", args, 1),
+                          v128_i32x4(0x07070708, 0x07080707, 0x0707070a, 0x47070707));
+        assert_v128_equal(simd_call(&env, "indirect_double", args, 1),
+                          v128_i32x4(2, 0x20000, 6, 0x80000000u));
+        test_env_free(&env);
+    }
+}
+
 static void test_v128_memory_and_bounds(void **state)
 {
     (void)state;
@@ -269,6 +316,8 @@ int main(void)
         cmocka_unit_test(test_v128_through_a_host_function),
         cmocka_unit_test(test_v128_globals),
         cmocka_unit_test(test_v128_select_branch_and_two_results),
+        cmocka_unit_test(test_v128_many_arguments_and_results),
+        cmocka_unit_test(test_v128_kept_in_registers_across_calls_and_c),
         cmocka_unit_test(test_v128_memory_and_bounds),
         cmocka_unit_test(test_float_lanes_agree_between_tiers),
     };

@@ -76,6 +76,8 @@ static uint64_t aot_layout(void)
         offsetof(wasmrt_func, entry),
         offsetof(func_entry, index),
         offsetof(wasmrt_global, value),
+        offsetof(wasmrt_global, value_hi),
+        EXEC_V128_HI,
     };
     uint64_t h[2];
     cache_hash((const uint8_t *)words, sizeof words, h);
@@ -87,10 +89,9 @@ static const char *aot_feature_names(uint32_t missing, char *buf, size_t cap)
     static const struct {
         uint32_t bit;
         const char *name;
-    } names[] = {{JIT_CPU_POPCNT, "popcnt"},
-                 {JIT_CPU_LZCNT, "lzcnt"},
-                 {JIT_CPU_BMI1, "bmi1"},
-                 {JIT_CPU_SSE41, "sse4.1"}};
+    } names[] = {{JIT_CPU_POPCNT, "popcnt"}, {JIT_CPU_LZCNT, "lzcnt"}, {JIT_CPU_BMI1, "bmi1"},
+                 {JIT_CPU_SSE41, "sse4.1"},  {JIT_CPU_SSSE3, "ssse3"}, {JIT_CPU_SSE42, "sse4.2"},
+                 {JIT_CPU_AVX, "avx"}};
     size_t n = 0;
     buf[0] = 0;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)

@@ -492,6 +492,41 @@ void x64_sse_rm(x64 *a, unsigned flags, uint32_t op, int xd, x64_mem m)
     x64_rm(a, flags, op, xd, m);
 }
 
+/* VEX: C5 (two bytes: map 0F, no W, X or B) or C4 (three), then the opcode's last
+ * byte; vvvv names the first source; 128-bit (L = 0). */
+static void x64_vex_prefix(x64 *a, unsigned flags, uint32_t op, int reg, int index, int base,
+                           int vreg)
+{
+    unsigned pp = flags & X64_66 ? 1 : flags & X64_F3 ? 2 : flags & X64_F2 ? 3 : 0;
+    unsigned n = op >> 24, map = n == 3 ? ((op >> 8 & 0xff) == 0x38 ? 2u : 3u) : 1u;
+    unsigned r = reg >= 8 ? 0 : 0x80, x = index >= 8 ? 0 : 0x40, b = base >= 8 ? 0 : 0x20;
+    unsigned v = (~(unsigned)vreg & 15) << 3;
+    if (map == 1 && !(flags & X64_W) && x && b) {
+        x64_u8(a, 0xc5);
+        x64_u8(a, r | v | pp);
+    } else {
+        x64_u8(a, 0xc4);
+        x64_u8(a, r | x | b | map);
+        x64_u8(a, (flags & X64_W ? 0x80u : 0u) | v | pp);
+    }
+    x64_u8(a, op >> (8 * (n - 1)) & 0xff);
+}
+
+void x64_vex_rr(x64 *a, unsigned flags, uint32_t op, int xd, int xv, int xs)
+{
+    if (!x64_room(a, 16)) return;
+    x64_vex_prefix(a, flags, op, xd, 0, xs, xv);
+    x64_u8(a, 0xc0 | (xd & 7) << 3 | (xs & 7));
+}
+
+void x64_vex_rm(x64 *a, unsigned flags, uint32_t op, int xd, int xv, x64_mem m)
+{
+    if (!x64_room(a, 16)) return;
+    x64_vex_prefix(a, flags, op, xd, m.index == X64_NO_INDEX ? 0 : m.index,
+                   m.base == X64_RIP ? 0 : m.base, xv);
+    x64_modrm_mem(a, xd, m, 0);
+}
+
 void x64_movq_xr(x64 *a, unsigned w, int xd, int r)
 {
     x64_rr(a, X64_66 | w, OP2(0x0f, 0x6e), xd, r);
@@ -504,12 +539,18 @@ void x64_movq_rx(x64 *a, unsigned w, int r, int xs)
 
 void x64_movs_load(x64 *a, unsigned size, int xd, x64_mem m)
 {
-    x64_rm(a, size == 4 ? X64_F3 : X64_F2, OP2(0x0f, 0x10), xd, m);
+    if (size == 16)
+        x64_rm(a, X64_F3, OP2(0x0f, 0x6f), xd, m); /* movdqu */
+    else
+        x64_rm(a, size == 4 ? X64_F3 : X64_F2, OP2(0x0f, 0x10), xd, m);
 }
 
 void x64_movs_store(x64 *a, unsigned size, int xs, x64_mem m)
 {
-    x64_rm(a, size == 4 ? X64_F3 : X64_F2, OP2(0x0f, 0x11), xs, m);
+    if (size == 16)
+        x64_rm(a, X64_F3, OP2(0x0f, 0x7f), xs, m); /* movdqu */
+    else
+        x64_rm(a, size == 4 ? X64_F3 : X64_F2, OP2(0x0f, 0x11), xs, m);
 }
 
 void x64_movaps(x64 *a, int xd, int xs)

@@ -1,7 +1,8 @@
 /* asm.h: an x86-64 encoder for the compiler (asm.c): a growable code buffer, labels
  * with 32-bit relative references resolved at the end, and the instructions the
  * compiler writes: integer ALU, moves and memory operands of the form
- * [base + index * scale + disp] or [rip + label], and SSE2/SSE4.1 scalar floats.
+ * [base + index * scale + disp] or [rip + label], SSE2/SSE4.1 scalar floats and the
+ * 128-bit moves (the lane operations are simd_x64.c's).
  * Registers are numbered as the hardware does (0-15 for each of GPRs and XMMs). */
 #ifndef WASMRT_JIT_ASM_H
 #define WASMRT_JIT_ASM_H
@@ -181,9 +182,13 @@ void x64_sse_rm(x64 *a, unsigned flags, uint32_t op, int xd, x64_mem m);
 /* movd/movq between a GPR and an XMM (w: 64 bits) */
 void x64_movq_xr(x64 *a, unsigned w, int xd, int r);
 void x64_movq_rx(x64 *a, unsigned w, int r, int xs);
-/* scalar loads and stores of 4 (movss) or 8 (movsd) bytes */
+/* loads and stores of 4 (movss), 8 (movsd) or 16 bytes (movdqu: a v128, unaligned) */
 void x64_movs_load(x64 *a, unsigned size, int xd, x64_mem m);
 void x64_movs_store(x64 *a, unsigned size, int xs, x64_mem m);
 void x64_movaps(x64 *a, int xd, int xs);
+/* AVX's three-operand form of an SSE instruction (VEX.128): xd = xv op xs (or op [m]),
+ * the prefix and map as for x64_sse_rr; a memory operand need not be aligned */
+void x64_vex_rr(x64 *a, unsigned flags, uint32_t op, int xd, int xv, int xs);
+void x64_vex_rm(x64 *a, unsigned flags, uint32_t op, int xd, int xv, x64_mem m);
 
 #endif

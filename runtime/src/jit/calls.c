@@ -51,8 +51,9 @@ void jc_ccall_save(jc *j, uint32_t also)
             x64_push(&j->a, r);
             j->rsp_delta += 8;
         }
+    /* an xmm register saved whole: it may hold a v128 */
     int nx = __builtin_popcount(keep & JR_XMMS);
-    int32_t room = 8 * nx;
+    int32_t room = 16 * nx;
     if ((j->rsp_delta + room) % 16) room += 8;
     j->ccall_room = room;
     if (room) {
@@ -61,7 +62,7 @@ void jc_ccall_save(jc *j, uint32_t also)
     }
     int k = 0;
     for (int r = JR_XMM; r < 32; r++)
-        if (keep & JR_BIT(r)) x64_movs_store(&j->a, 8, r - JR_XMM, x64_base(RSP, 8 * k++));
+        if (keep & JR_BIT(r)) x64_movs_store(&j->a, 16, r - JR_XMM, x64_base(RSP, 16 * k++));
 }
 
 void jc_ccall(jc *j, int helper)
@@ -75,7 +76,7 @@ void jc_ccall_restore(jc *j)
     uint32_t keep = j->ccall_kept;
     int k = 0;
     for (int r = JR_XMM; r < 32; r++)
-        if (keep & JR_BIT(r)) x64_movs_load(&j->a, 8, r - JR_XMM, x64_base(RSP, 8 * k++));
+        if (keep & JR_BIT(r)) x64_movs_load(&j->a, 16, r - JR_XMM, x64_base(RSP, 16 * k++));
     if (j->ccall_room) {
         x64_alu_ri(&j->a, X64_W, ALU_ADD, RSP, j->ccall_room);
         j->rsp_delta -= j->ccall_room;
@@ -90,15 +91,17 @@ void jc_ccall_restore(jc *j)
 /* ---- arguments --------------------------------------------------------------------- */
 
 /* Stack bytes a call needs below the frame: its stack arguments, or its results when
- * it has several, 16-aligned. */
+ * it has several, in words (a v128 takes two), 16-aligned. */
 static int32_t jc_call_area(const functype *t)
 {
-    uint32_t ints = 0, floats = 0, on_stack = 0;
+    uint32_t ints = 0, floats = 0, on_stack = 0, results = 0;
     for (uint32_t i = 0; i < t->param_count; i++) {
-        if (jc_is_float(t->params[i]) ? floats++ >= JC_FLOAT_ARGS : ints++ >= JC_INT_ARGS)
-            on_stack++;
+        if (jc_is_xmm(t->params[i]) ? floats++ >= JC_FLOAT_ARGS : ints++ >= JC_INT_ARGS)
+            on_stack += jc_words(t->params[i]);
     }
-    uint32_t n = t->result_count > 1 && t->result_count > on_stack ? t->result_count : on_stack;
+    for (uint32_t k = 0; k < t->result_count; k++)
+        results += jc_words(t->results[k]);
+    uint32_t n = t->result_count > 1 && results > on_stack ? results : on_stack;
     return (int32_t)((n * 8 + 15) & ~15u);
 }
 
@@ -117,12 +120,13 @@ static void jc_arguments(jc *j, uint32_t first, const functype *t)
         uint32_t pos = first + i;
         jv *v = &j->stack[pos];
         int dst;
-        if (jc_is_float(t->params[i]))
+        if (jc_is_xmm(t->params[i]))
             dst = floats < JC_FLOAT_ARGS ? JR_XMM + (int)floats++ : -1;
         else
             dst = ints < JC_INT_ARGS ? jc_int_arg_regs[ints++] : -1;
         if (dst < 0) {
-            jc_store_value(j, v, x64_base(RSP, 8 * (int32_t)k++));
+            jc_store_value(j, v, x64_base(RSP, 8 * (int32_t)k));
+            k += jc_words(t->params[i]);
             continue;
         }
         int src = -1;
@@ -169,7 +173,7 @@ static void jc_push_results(jc *j, const functype *t)
 {
     jc_pop(j, t->param_count);
     if (t->result_count == 1) {
-        int r = jc_is_float(t->results[0]) ? JR_XMM : RAX;
+        int r = jc_is_xmm(t->results[0]) ? JR_XMM : RAX;
         j->free_regs &= ~JR_BIT(r);
         jc_push_reg(j, t->results[0], r);
         return;
@@ -212,10 +216,8 @@ static void jc_call_table(jc *j, uint32_t first, const functype *t, int32_t func
     }
     x64_alu_ri(&j->a, X64_W, ALU_ADD, R12, 1);
     if (t->result_count > 1)
-        for (uint32_t k = 0; k < t->result_count; k++) {
-            x64_load(&j->a, X64_W, 8, 0, JR_SCRATCH, x64_base(RSP, 8 * (int32_t)k));
-            x64_store(&j->a, 8, JR_SCRATCH, jc_slot(j, first + k));
-        }
+        for (uint32_t k = 0, word = 0; k < t->result_count; word += jc_words(t->results[k]), k++)
+            jc_copy_mem(j, t->results[k], jc_slot(j, first + k), x64_base(RSP, 8 * (int32_t)word));
     if (area) {
         x64_alu_ri(&j->a, X64_W, ALU_ADD, RSP, area);
         j->rsp_delta -= area;
@@ -225,7 +227,9 @@ static void jc_call_table(jc *j, uint32_t first, const functype *t, int32_t func
 /* ---- calls --------------------------------------------------------------------------- */
 
 /* Through C: an import (host function or another instance's), or call_indirect's
- * target that is not this instance's (func_reg holds the wasmrt_func * then). */
+ * target that is not this instance's (func_reg holds the wasmrt_func * then). The
+ * arguments and results are in spill slots from `first`, slot_bytes apart: the stride
+ * goes in r9, in words. */
 static void jc_call_through_c(jc *j, uint32_t first, int helper, uint32_t index)
 {
     jc_ccall_save(j, 0);
@@ -237,6 +241,7 @@ static void jc_call_through_c(jc *j, uint32_t first, int helper, uint32_t index)
         x64_load(&j->a, X64_W, 8, 0, RDX, jc_slot(j, index));
     x64_lea(&j->a, X64_W, RCX, jc_slot(j, first));
     x64_mov_rr(&j->a, X64_W, R8, R12);
+    x64_mov_ri(&j->a, R9, j->slot_bytes / 8);
     jc_ccall(j, helper);
     jc_ccall_restore(j);
     jc_check_status(j);
@@ -311,7 +316,7 @@ void jc_call_indirect(void *s, uint32_t type, uint32_t table)
         jc_store_value(j, &j->stack[first + i], jc_slot(j, first + i));
     jc_call_through_c(j, first, JH_CALL_INDIRECT, ipos);
     if (t->result_count == 1)
-        jc_value_slot_to(j, t->results[0], first, jc_is_float(t->results[0]) ? JR_XMM : RAX);
+        jc_value_slot_to(j, t->results[0], first, jc_is_xmm(t->results[0]) ? JR_XMM : RAX);
     x64_bind(&j->a, join);
     jc_push_results(j, t);
 }

@@ -57,7 +57,7 @@ typedef struct jc_scan {
     uint32_t depth, loops;
     uint64_t loop_bits; /* which of the first 64 open blocks are loops */
     int straight;       /* no control instruction yet: locals set here need no zeroing */
-    int v128;           /* a 128-bit SIMD instruction, or a global or call of v128 type */
+    int v128;           /* a 128-bit SIMD instruction, or a global, call or block of v128 */
 } jc_scan;
 
 static int jc_has_v128(const wasmrt_valtype *types, uint32_t n)
@@ -83,6 +83,10 @@ static void jc_scan_visit(void *ctx, uint8_t op, uint32_t index)
     case 0x02:
     case 0x03:
     case 0x04:
+        /* the block type: v128 (-5), or a type index whose type has one */
+        if ((int32_t)index == -5 || ((int32_t)index >= 0 && index < s->j->m->type_count &&
+                                     jc_type_has_v128(s->j->m->types[index])))
+            s->v128 = 1;
         if (s->depth < 64 && op == 0x03) {
             s->loop_bits |= 1ull << s->depth;
             s->loops++;
@@ -106,6 +110,9 @@ static void jc_scan_visit(void *ctx, uint8_t op, uint32_t index)
     case 0x24:
         if (index < s->j->m->global_count && s->j->m->globals[index].type == WASMRT_V128)
             s->v128 = 1;
+        break;
+    case 0x1c:
+        if (index == WASMRT_V128) s->v128 = 1;
         break;
     case 0xfd:
         s->v128 = 1;
@@ -153,9 +160,9 @@ static void jc_choose_homes(jc *j)
         l->reg = -1;
         if (!l->weight) continue;
         int r = -1;
-        if (jc_is_float(l->type) && xmms < JC_XMM_HOMES)
+        if (jc_is_xmm(l->type) && xmms < JC_XMM_HOMES)
             r = JR_XMM + 8 + (int)xmms++;
-        else if (!jc_is_float(l->type) && gprs < ngpr)
+        else if (!jc_is_xmm(l->type) && gprs < ngpr)
             r = gpr_homes[gprs++];
         if (r >= 0) {
             l->reg = (int8_t)r;
@@ -165,9 +172,14 @@ static void jc_choose_homes(jc *j)
     }
     free(order);
     j->nmem = 0;
+    int32_t at = 0;
     for (uint32_t i = 0; i < n; i++)
-        if (j->locals[i].reg < 0) j->locals[i].disp = 8 * (int32_t)j->nmem++;
-    j->spill_base = 8 * (int32_t)j->nmem;
+        if (j->locals[i].reg < 0) {
+            j->locals[i].disp = at;
+            at += j->locals[i].type == WASMRT_V128 ? 16 : 8;
+            j->nmem++;
+        }
+    j->spill_base = at;
 }
 
 /* ---- entry and return ---------------------------------------------------------------- */
@@ -180,7 +192,7 @@ static void jc_entry(jc *j)
     uint32_t ints = 0, floats = 0, k = 0;
     for (uint32_t i = 0; i < t->param_count; i++) {
         jc_local *l = &j->locals[i];
-        int f = jc_is_float(l->type), src = -1;
+        int f = jc_is_xmm(l->type), src = -1;
         if (f && floats < JC_FLOAT_ARGS)
             src = JR_XMM + (int)floats++;
         else if (!f && ints < JC_INT_ARGS)
@@ -189,18 +201,19 @@ static void jc_entry(jc *j)
             /* on the stack: read into the home, or through r11 into a frame home */
             int to = l->reg >= 0 ? l->reg : f ? JR_XMM + 15 : JR_SCRATCH;
             if (to >= JR_XMM)
-                x64_movs_load(&j->a, l->type == WASMRT_F32 ? 4 : 8, to - JR_XMM,
-                              jc_caller_area(j, k++));
+                x64_movs_load(&j->a, jc_xmm_bytes(l->type), to - JR_XMM, jc_caller_area(j, k));
             else
-                x64_load(&j->a, X64_W, 8, 0, to, jc_caller_area(j, k++));
+                x64_load(&j->a, X64_W, 8, 0, to, jc_caller_area(j, k));
             jc_frame_fix_here(j, 4);
+            k += jc_words(l->type);
             src = to;
             if (l->reg >= 0) continue;
         }
         if (l->reg >= 0)
             jc_move_reg(j, l->type, l->reg, src);
         else if (src >= JR_XMM)
-            x64_movs_store(&j->a, 8, src - JR_XMM, jc_local_mem(j, i));
+            x64_movs_store(&j->a, l->type == WASMRT_V128 ? 16 : 8, src - JR_XMM,
+                           jc_local_mem(j, i));
         else
             x64_store(&j->a, 8, src, jc_local_mem(j, i));
     }
@@ -212,7 +225,11 @@ static void jc_entry(jc *j)
         else if (l->reg >= 0)
             x64_zero(&j->a, l->reg);
         else
-            x64_store_imm(&j->a, 8, 0, jc_local_mem(j, i));
+            for (int32_t half = 0; half < (l->type == WASMRT_V128 ? 16 : 8); half += 8) {
+                x64_mem m = jc_local_mem(j, i);
+                m.disp += half;
+                x64_store_imm(&j->a, 8, 0, m);
+            }
     }
     if (j->metered) jc_meter(j);
 }
@@ -223,17 +240,18 @@ void jc_return_values(jc *j)
     const functype *t = j->fn->type;
     uint32_t n = t->result_count, first = j->height - n;
     if (n == 1) {
-        jc_value_to(j, first, jc_is_float(t->results[0]) ? JR_XMM : RAX);
+        jc_value_to(j, first, jc_is_xmm(t->results[0]) ? JR_XMM : RAX);
     } else {
-        /* several: into the caller's area above the return address */
-        for (uint32_t k = 0; k < n; k++) {
-            int f = jc_is_float(t->results[k]);
+        /* several: into the caller's area above the return address, in words */
+        for (uint32_t k = 0, word = 0; k < n; word += jc_words(t->results[k]), k++) {
+            int f = jc_is_xmm(t->results[k]);
             int r = f ? JR_XMM + 15 : JR_SCRATCH;
             jc_value_to(j, first + k, r);
             if (f)
-                x64_movs_store(&j->a, 8, r - JR_XMM, jc_caller_area(j, k));
+                x64_movs_store(&j->a, t->results[k] == WASMRT_V128 ? 16 : 8, r - JR_XMM,
+                               jc_caller_area(j, word));
             else
-                x64_store(&j->a, 8, r, jc_caller_area(j, k));
+                x64_store(&j->a, 8, r, jc_caller_area(j, word));
             jc_frame_fix_here(j, 4);
         }
     }
@@ -257,11 +275,6 @@ static void jc_begin_pass(void *s, compiler *c)
 static void jc_function_block(void *s, uint32_t frame)
 {
     jc *j = s;
-    const ctrl *f = &j->c->ctrls[frame];
-    if (jc_has_v128(f->params, f->nparams) || jc_has_v128(compile_ctrl_results(f), f->nresults)) {
-        jc_fail(j, "v128 values (128-bit SIMD run in the interpreter)");
-        return;
-    }
     if (frame == 0 && j->c->ctrls[0].kind == CTRL_FUNC) {
         jc_block(s, frame);
         jc_entry(j);
@@ -299,6 +312,7 @@ static const compile_backend jc_backend = {
     .return_ = jc_return,
     .call = jc_call,
     .call_indirect = jc_call_indirect,
+    .simd = jc_simd,
 };
 
 /* ---- after the body ---------------------------------------------------------------- */
@@ -357,25 +371,40 @@ static void jc_adapter(jc *j)
     uint32_t width = t->param_count > t->result_count ? t->param_count : t->result_count;
     x64_lea(&j->a, X64_W, RAX, x64_base(RBX, 8 * (int32_t)width));
     x64_store(&j->a, 8, RAX, x64_base(R13, offsetof(exec_thread, sp)));
-    /* stack arguments (or room for several results), then 8 to align the call */
-    uint32_t ints = 0, floats = 0, k = 0;
+    /* stack arguments (or room for several results), in words, then 8 to align the
+       call; a v128's halves are in its slot and the shadow slot EXEC_V128_HI further */
+    uint32_t ints = 0, floats = 0, k = 0, result_words = 0;
     for (uint32_t i = 0; i < t->param_count; i++)
-        if (jc_is_float(t->params[i]) ? floats++ >= JC_FLOAT_ARGS : ints++ >= JC_INT_ARGS) k++;
-    uint32_t area = k > t->result_count || t->result_count < 2 ? k : t->result_count;
+        if (jc_is_xmm(t->params[i]) ? floats++ >= JC_FLOAT_ARGS : ints++ >= JC_INT_ARGS)
+            k += jc_words(t->params[i]);
+    for (uint32_t r = 0; r < t->result_count; r++)
+        result_words += jc_words(t->results[r]);
+    uint32_t area = k > result_words || t->result_count < 2 ? k : result_words;
     int32_t room = (int32_t)((area * 8 + 15) & ~15u) + 8;
+    const int32_t hi = 8 * (int32_t)EXEC_V128_HI;
     x64_alu_ri(&j->a, X64_W, ALU_SUB, RSP, room);
     ints = floats = k = 0;
     for (uint32_t i = 0; i < t->param_count; i++) {
         int type = t->params[i];
-        x64_mem slot = x64_base(RBX, 8 * (int32_t)i);
-        if (jc_is_float(type) && floats < JC_FLOAT_ARGS) {
-            x64_movs_load(&j->a, type == WASMRT_F32 ? 4 : 8, (int)floats++, slot);
-        } else if (!jc_is_float(type) && ints < JC_INT_ARGS) {
+        x64_mem slot = x64_base(RBX, 8 * (int32_t)i), slot_hi = x64_base(RBX, 8 * (int32_t)i + hi);
+        if (jc_is_xmm(type) && floats < JC_FLOAT_ARGS) {
+            int x = (int)floats++;
+            if (type == WASMRT_V128) {
+                x64_sse_rm(&j->a, X64_F3, OP2(0x0f, 0x7e), x, slot); /* movq */
+                x64_sse_rm(&j->a, 0, OP2(0x0f, 0x16), x, slot_hi);   /* movhps */
+            } else {
+                x64_movs_load(&j->a, type == WASMRT_F32 ? 4 : 8, x, slot);
+            }
+        } else if (!jc_is_xmm(type) && ints < JC_INT_ARGS) {
             x64_load(&j->a, jc_w(type), type == WASMRT_I32 ? 4 : 8, 0, jc_int_arg_regs[ints++],
                      slot);
         } else {
             x64_load(&j->a, X64_W, 8, 0, JR_SCRATCH, slot);
             x64_store(&j->a, 8, JR_SCRATCH, x64_base(RSP, 8 * (int32_t)k++));
+            if (type == WASMRT_V128) {
+                x64_load(&j->a, X64_W, 8, 0, JR_SCRATCH, slot_hi);
+                x64_store(&j->a, 8, JR_SCRATCH, x64_base(RSP, 8 * (int32_t)k++));
+            }
         }
     }
     x64_call(&j->a, j->body_label);
@@ -385,12 +414,17 @@ static void jc_adapter(jc *j)
             x64_movq_rx(&j->a, 0, RAX, 0);
         } else if (type == WASMRT_F64) {
             x64_movs_store(&j->a, 8, 0, x64_base(RBX, 0));
+        } else if (type == WASMRT_V128) {
+            x64_sse_rm(&j->a, X64_66, OP2(0x0f, 0xd6), 0, x64_base(RBX, 0)); /* movq */
+            x64_sse_rm(&j->a, 0, OP2(0x0f, 0x17), 0, x64_base(RBX, hi));     /* movhps */
         }
-        if (type != WASMRT_F64) x64_store(&j->a, 8, RAX, x64_base(RBX, 0));
+        if (type != WASMRT_F64 && type != WASMRT_V128) x64_store(&j->a, 8, RAX, x64_base(RBX, 0));
     } else {
-        for (uint32_t r = 0; r < t->result_count; r++) {
-            x64_load(&j->a, X64_W, 8, 0, JR_SCRATCH, x64_base(RSP, 8 * (int32_t)r));
-            x64_store(&j->a, 8, JR_SCRATCH, x64_base(RBX, 8 * (int32_t)r));
+        for (uint32_t r = 0, word = 0; r < t->result_count; r++) {
+            for (uint32_t half = 0; half < jc_words(t->results[r]); half++, word++) {
+                x64_load(&j->a, X64_W, 8, 0, JR_SCRATCH, x64_base(RSP, 8 * (int32_t)word));
+                x64_store(&j->a, 8, JR_SCRATCH, x64_base(RBX, 8 * (int32_t)r + (half ? hi : 0)));
+            }
         }
     }
     x64_alu_ri(&j->a, X64_W, ALU_ADD, RSP, room);
@@ -410,15 +444,16 @@ static int jc_finish(jc *j)
     uint32_t saved_gprs = j->saved & JR_GPRS & JC_PROLOGUE_SAVES;
     uint32_t saved_xmms = j->saved & JR_XMMS & JR_CALLEE_SAVED;
     int32_t pushes = __builtin_popcount(saved_gprs), nx = __builtin_popcount(saved_xmms);
-    int32_t xmm_base = j->spill_base + 8 * (int32_t)j->spill_used;
-    int32_t frame = xmm_base + 8 * nx;
+    /* xmm8-15 are saved whole: a caller may keep a v128 there */
+    int32_t xmm_base = j->spill_base + (int32_t)(j->slot_bytes * j->spill_used);
+    int32_t frame = xmm_base + 16 * nx;
     if ((8 + 8 * pushes + frame) % 16) frame += 8;
     /* the epilogue */
     x64_bind(a, j->epilogue);
     int k = 0;
     for (int r = JR_XMM; r < 32; r++)
         if (saved_xmms & JR_BIT(r))
-            x64_movs_load(a, 8, r - JR_XMM, x64_base(RSP, xmm_base + 8 * k++));
+            x64_movs_load(a, 16, r - JR_XMM, x64_base(RSP, xmm_base + 16 * k++));
     if (frame) x64_alu_ri(a, X64_W, ALU_ADD, RSP, frame);
     for (int i = (int)sizeof jc_gpr_homes - 1; i >= 0; i--)
         if (saved_gprs & JR_BIT(jc_gpr_homes[i])) x64_pop(a, jc_gpr_homes[i]);
@@ -430,11 +465,13 @@ static int jc_finish(jc *j)
     /* data: constants, words for C, jump tables */
     jc_align(j, 8, 0xcc);
     for (uint32_t i = 0; i < j->nconsts; i++) {
+        if (j->consts[i].size == 16) jc_align(j, 16, 0);
         x64_bind(a, j->consts[i].label);
         if (j->consts[i].size == 4)
             x64_u32(a, (uint32_t)j->consts[i].bits);
         else
             x64_u64(a, j->consts[i].bits);
+        if (j->consts[i].size == 16) x64_u64(a, j->consts[i].hi);
         jc_align(j, 8, 0);
     }
     for (uint32_t i = 0; i < j->nrodata;) {
@@ -466,7 +503,7 @@ static int jc_finish(jc *j)
     k = 0;
     for (int r = JR_XMM; r < 32; r++)
         if (saved_xmms & JR_BIT(r))
-            x64_movs_store(&p, 8, r - JR_XMM, x64_base(RSP, xmm_base + 8 * k++));
+            x64_movs_store(&p, 16, r - JR_XMM, x64_base(RSP, xmm_base + 16 * k++));
     int ok = !p.failed && p.len <= JC_PROLOGUE_ROOM;
     if (ok) {
         memcpy(a->b + JC_BODY_START - p.len, p.b, p.len);
@@ -565,10 +602,14 @@ wasmrt_status jit_compile_function(const wasmrt_module *m, const func_entry *fn,
     for (uint32_t i = 0; i < t->param_count; i++)
         j->locals[i].weight = 1; /* a parameter is written on entry */
     decode_body_walk(m, fn, jc_scan_visit, &scan);
-    if (scan.v128 || jc_type_has_v128(t) ||
-        jc_has_v128((const wasmrt_valtype *)fn->local_run_types, fn->local_run_count))
+    int v128 =
+        scan.v128 || jc_type_has_v128(t) || jc_has_v128(fn->local_run_types, fn->local_run_count);
+    /* a v128 takes 16 bytes in a spill slot; other functions keep 8-byte slots */
+    j->slot_bytes = v128 ? 16 : 8;
+    if (v128 && (j->features & (JIT_CPU_SSSE3 | JIT_CPU_SSE41)) != (JIT_CPU_SSSE3 | JIT_CPU_SSE41))
         return error_set(error, WASMRT_ERR_UNSUPPORTED, fn->body_offset,
-                         "not compiled: v128 values (128-bit SIMD run in the interpreter)");
+                         "not compiled: 128-bit SIMD needs SSSE3 and SSE4.1 (the interpreter "
+                         "runs it)");
     jc_choose_homes(j);
     wasmrt_status s = compile_pass(m, fn, &jc_backend, j, error);
     if (s == WASMRT_OK && !jc_finish(j)) {

@@ -4,6 +4,7 @@
  *   ops_int.c     integer arithmetic, compares, conversions between integers
  *   ops_float.c   f32/f64 arithmetic, compares and conversions in SSE registers
  *   ops_mem.c     loads, stores, memory.size/grow, globals, tables and bulk memory
+ *   ops_simd.c    128-bit SIMD: v128 in xmm registers, the lane work simd_x64.c's
  *   ops_control.c blocks, branches, br_table, select, return
  *   calls.c       calls between compiled functions, to imports, call_indirect, C helpers
  *   function.c    a whole function: locals' homes, prologue, epilogue, the C entry
@@ -19,10 +20,16 @@
  * Registers (internal convention, not the C one): r15 = memory base, r14 = the
  * instance, r13 = the thread, r12 = the calls left before the depth limit; in checked
  * bounds mode r9 = the memory's size. rbx, rbp, rsi, rdi, r8, r9 and xmm8-15 are
- * kept across calls (a function using one saves it); rax, rcx, rdx, r10, r11 and
- * xmm0-7 are not. Arguments go in rax, rcx, rdx, r10 and xmm0-7 in order, the rest on
- * the stack; r11 points at the callee's entry in the instance's table; one result
- * comes back in rax or xmm0, several on the stack. */
+ * kept across calls (a function using one saves it, xmm registers whole); rax, rcx,
+ * rdx, r10, r11 and xmm0-7 are not. Arguments go in rax, rcx, rdx, r10 and xmm0-7 in
+ * order (f32, f64 and v128 in xmm), the rest on the stack in 8-byte words (two for a
+ * v128); r11 points at the callee's entry in the instance's table; one result comes
+ * back in rax or xmm0, several on the stack, in words too.
+ *
+ * A v128 is a value like the others: in an xmm register, a local's home (an xmm
+ * register or 16 bytes of frame), or its spill slot, which is 16 bytes in a function
+ * that has v128 values (slot_bytes); where C reads the slots (helpers, imports) the
+ * words of a v128 are its low half, then its high half. */
 #ifndef WASMRT_JIT_JITC_H
 #define WASMRT_JIT_JITC_H
 
@@ -35,7 +42,13 @@
 #define JIT_CPU_LZCNT 2
 #define JIT_CPU_BMI1 4
 #define JIT_CPU_SSE41 8
+#define JIT_CPU_SSSE3 16
+#define JIT_CPU_SSE42 32
+#define JIT_CPU_AVX 64 /* with the OS saving the registers; WASMRT_JIT_NO_AVX=1 hides it */
 int jit_cpu_features(void);
+/* Those of simd_x64.h's features the CPU has (from jit_cpu_features, so that a code
+ * file's key covers them). */
+unsigned jit_simd_features(int features);
 
 /* Register ids of the allocator: GPRs 0-15, XMMs 16-31. */
 #define JR_XMM 16
@@ -114,6 +127,7 @@ typedef struct jc {
     jv *stack;
     uint32_t height, stack_cap, max_height;
     uint32_t spill_used; /* spill slots the code uses: 0 .. spill_used - 1 */
+    uint32_t slot_bytes; /* a spill slot's size: 16 in a function with v128 values, else 8 */
     /* registers */
     uint32_t free_regs; /* temporaries not holding a stack value */
     uint32_t saved;     /* callee-saved registers written: the prologue saves them */
@@ -127,10 +141,10 @@ typedef struct jc {
     uint32_t trap_labels[32]; /* per trap kind, 0 = none yet */
     uint32_t status_label;    /* a C helper failed: eax holds its status */
     struct jc_const {
-        uint64_t bits;
+        uint64_t bits, hi; /* hi: the high 8 bytes of a 16-byte constant */
         uint32_t label;
         uint8_t size;
-    } * consts; /* float constants placed after the code */
+    } * consts; /* float and v128 constants placed after the code */
     uint32_t nconsts, const_cap;
     /* tables for the function's record */
     uint32_t *faults; /* code offsets of memory accesses a guard page may stop */
@@ -156,9 +170,21 @@ typedef struct jc {
 
 /* ---- regs.c ---- */
 int jc_fail(jc *j, const char *what);
-static inline int jc_is_float(int t)
+/* Whether a value of type t lives in an SSE register (f32, f64, v128) rather than a
+ * general one, and the bytes it takes in memory there (a frame home, a spill slot). */
+static inline int jc_is_xmm(int t)
 {
-    return t == WASMRT_F32 || t == WASMRT_F64;
+    return t == WASMRT_F32 || t == WASMRT_F64 || t == WASMRT_V128;
+}
+static inline unsigned jc_xmm_bytes(int t)
+{
+    return t == WASMRT_F32 ? 4 : t == WASMRT_V128 ? 16 : 8;
+}
+/* The 8-byte words a value takes where values are passed in words (stack arguments,
+ * several results, the slots C reads): a v128 two, its low half first. */
+static inline uint32_t jc_words(int t)
+{
+    return t == WASMRT_V128 ? 2 : 1;
 }
 static inline unsigned jc_w(int t)
 {
@@ -167,7 +193,7 @@ static inline unsigned jc_w(int t)
 static inline x64_mem jc_slot(jc *j, uint32_t pos)
 {
     if (pos >= j->spill_used) j->spill_used = pos + 1;
-    return x64_base(RSP, j->spill_base + 8 * (int32_t)pos + j->rsp_delta);
+    return x64_base(RSP, j->spill_base + (int32_t)(j->slot_bytes * pos) + j->rsp_delta);
 }
 static inline x64_mem jc_local_mem(const jc *j, uint32_t local)
 {
@@ -231,8 +257,11 @@ typedef struct jc_opnd {
 } jc_opnd;
 enum { OPND_REG, OPND_IMM, OPND_MEM };
 jc_opnd jc_operand(jc *j, uint32_t pos, int allow_imm);
-/* Writes the value of `v` to memory m (8 bytes; r11 may carry it). */
+/* Writes the value of `v` to memory m (8 bytes, 16 for a v128; r11 or xmm15 may carry
+ * it). */
 void jc_store_value(jc *j, const jv *v, x64_mem m);
+/* Copies a value of the type between two places in memory (through r11 or xmm15). */
+void jc_copy_mem(jc *j, int type, x64_mem to, x64_mem from);
 /* Loads the value at pos into register r, the stack model unchanged (C helper
  * arguments, a branch's values). */
 void jc_value_to(jc *j, uint32_t pos, int r);
@@ -262,8 +291,9 @@ void jc_detach_local(jc *j, uint32_t local);
 void jc_flush(jc *j, uint32_t below);
 /* Stack values below `below` in registers a call may change go to spill slots. */
 void jc_save_for_call(jc *j, uint32_t below, uint32_t clobbered);
-/* The code offset of the constant's 4 or 8 bytes in the function's pool. */
+/* The constant's 4, 8 or 16 bytes (hi: bytes 8-15) in the function's pool. */
 x64_mem jc_const(jc *j, uint64_t bits, unsigned size);
+x64_mem jc_const128(jc *j, uint64_t bits, uint64_t hi, unsigned size);
 
 /* ---- the hooks (compile_backend), by file ---- */
 void jc_unary(void *s, uint32_t op, wasmrt_valtype in, wasmrt_valtype out);
@@ -271,6 +301,10 @@ void jc_binary(void *s, uint32_t op, wasmrt_valtype in, wasmrt_valtype out);
 int jc_float_unary(jc *j, uint32_t op);
 int jc_float_binary(jc *j, uint32_t op);
 void jc_load(void *s, uint32_t op, uint32_t offset);
+/* The memory operand of an access of `size` bytes at the address on stack position
+ * pos plus offset ([r15 + address + offset]); in checked mode the compare against r9
+ * and the branch to the trap come first. Call jc_fault_mark just before the access. */
+x64_mem jc_address(jc *j, uint32_t pos, uint32_t offset, unsigned size);
 /* Loads folded into their user: when the value at pos (the top) is what the previous
  * instruction loaded into a temporary, `size` bytes, and nothing came between, the
  * load is taken back and its memory operand returned (1): the caller reads memory
@@ -303,6 +337,7 @@ void jc_constant(void *s, wasmrt_valtype t, uint64_t bits);
 void jc_local_get(void *s, uint32_t index);
 void jc_local_set(void *s, uint32_t index, int tee);
 void jc_drop(void *s);
+void jc_simd(void *s, const compile_simd_insn *insn);
 
 /* ---- shared between the files ---- */
 /* The function's results to where its caller finds them (then the epilogue). */

@@ -43,7 +43,7 @@ static void jc_reset_at_label(jc *j, uint32_t height, uint32_t n, const wasmrt_v
         }
     for (uint32_t k = 0; k < n; k++) {
         if (n == 1)
-            jc_push_reg(j, types[k], jc_is_float(types[k]) ? JR_XMM : RAX);
+            jc_push_reg(j, types[k], jc_is_xmm(types[k]) ? JR_XMM : RAX);
         else
             jc_push(j, JV_SPILL, types[k], 0, 0, 0);
     }
@@ -83,7 +83,7 @@ void jc_unreachable(void *s)
 static void jc_canonical_at(jc *j, uint32_t first, uint32_t n)
 {
     if (n == 1) {
-        jc_load_into(j, first, jc_is_float(j->stack[first].type) ? JR_XMM : RAX);
+        jc_load_into(j, first, jc_is_xmm(j->stack[first].type) ? JR_XMM : RAX);
         return;
     }
     for (uint32_t k = 0; k < n; k++) {
@@ -190,7 +190,7 @@ static int jc_in_place(jc *j, uint32_t height, uint32_t n)
     if (n == 0) return 1;
     if (n == 1) {
         const jv *v = &j->stack[src];
-        return v->kind == JV_REG && v->reg == (jc_is_float(v->type) ? JR_XMM : RAX);
+        return v->kind == JV_REG && v->reg == (jc_is_xmm(v->type) ? JR_XMM : RAX);
     }
     if (src != height) return 0;
     for (uint32_t k = 0; k < n; k++)
@@ -288,14 +288,10 @@ void jc_br_table(void *s, const uint32_t *labels, uint32_t count)
 void jc_select(void *s, wasmrt_valtype t)
 {
     jc *j = s;
-    if (t == WASMRT_V128) {
-        jc_fail(j, "v128 values (128-bit SIMD run in the interpreter)");
-        return;
-    }
     jc_begin(j, 1);
     uint32_t h = j->height;
     jv *cond = &j->stack[h - 1];
-    if (jc_is_float(t)) {
+    if (jc_is_xmm(t)) {
         int rd = jc_own(j, h - 3);
         int ry = jc_reg(j, h - 2);
         uint32_t keep = x64_label(&j->a);

@@ -307,8 +307,8 @@ static void jc_reinterpret(jc *j, int to)
     }
     unsigned w = to == F64 || to == WASMRT_I64 ? X64_W : 0;
     int from = jc_reg(j, pos);
-    int r = jc_alloc(j, jc_is_float(to), 0);
-    if (jc_is_float(to))
+    int r = jc_alloc(j, jc_is_xmm(to), 0);
+    if (jc_is_xmm(to))
         x64_movq_xr(&j->a, w, r - JR_XMM, from);
     else
         x64_movq_rx(&j->a, w, r, from - JR_XMM);

@@ -251,7 +251,7 @@ void jc_binary(void *s, uint32_t op, wasmrt_valtype in, wasmrt_valtype out)
     (void)out;
     jc *j = s;
     jc_begin(j, 0);
-    if (jc_is_float(in)) {
+    if (jc_is_xmm(in)) {
         jc_float_binary(j, op);
         return;
     }
@@ -374,7 +374,7 @@ void jc_unary(void *s, uint32_t op, wasmrt_valtype in, wasmrt_valtype out)
 {
     jc *j = s;
     jc_begin(j, op == 0x45 || op == 0x50);
-    if (jc_is_float(in) || jc_is_float(out) || op >= COMPILE_OP_FC) {
+    if (jc_is_xmm(in) || jc_is_xmm(out) || op >= COMPILE_OP_FC) {
         jc_float_unary(j, op);
         return;
     }

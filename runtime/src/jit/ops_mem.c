@@ -28,7 +28,7 @@ static void jc_fault_here(jc *j)
 
 /* The memory operand of an access of `size` bytes at the address on stack position
  * pos plus offset; in checked mode, a trap unless all of it is in the memory. */
-static x64_mem jc_address(jc *j, uint32_t pos, uint32_t offset, unsigned size)
+x64_mem jc_address(jc *j, uint32_t pos, uint32_t offset, unsigned size)
 {
     jv *v = &j->stack[pos];
     uint32_t oob = 0;
@@ -82,10 +82,10 @@ void jc_load(void *s, uint32_t op, uint32_t offset)
     int was_reg = j->stack[pos].kind == JV_REG;
     x64_mem m = jc_address(j, pos, offset, size);
     int rd = jc_result_home(j, type, 0, -1);
-    if (rd < 0 && !jc_is_float(type) && was_reg)
+    if (rd < 0 && !jc_is_xmm(type) && was_reg)
         rd = j->stack[pos].reg; /* the address's register takes the value */
     else if (rd < 0)
-        rd = jc_alloc(j, jc_is_float(type), 0);
+        rd = jc_alloc(j, jc_is_xmm(type), 0);
     size_t start = j->a.len;
     uint32_t nrefs = j->a.nrefs;
     jc_fault_here(j);
@@ -159,7 +159,7 @@ void jc_store(void *s, uint32_t op, uint32_t offset)
     jv *v = &j->stack[h - 1];
     int imm = 0, rv = -1;
     int32_t k = 0;
-    if (v->kind == JV_CONST && !jc_is_float(v->type) &&
+    if (v->kind == JV_CONST && !jc_is_xmm(v->type) &&
         (size < 8 || (int64_t)v->bits == (int32_t)v->bits)) {
         imm = 1;
         k = (int32_t)v->bits;
@@ -203,16 +203,19 @@ void jc_memory_grow(void *s)
     jc_push_reg(j, WASMRT_I32, RAX);
 }
 
+_Static_assert(offsetof(wasmrt_global, value_hi) == offsetof(wasmrt_global, value) + 8,
+               "a v128 global's halves are one 16-byte cell");
+
 void jc_global_get(void *s, uint32_t index)
 {
     jc *j = s;
     jc_begin(j, 0);
     int type = j->m->globals[index].type;
-    int rd = jc_alloc(j, jc_is_float(type), 0);
+    int rd = jc_alloc(j, jc_is_xmm(type), 0);
     x64_load(&j->a, X64_W, 8, 0, JR_SCRATCH, x64_base(R14, jit_global_slot(j->m, index)));
     x64_mem cell = x64_base(JR_SCRATCH, offsetof(wasmrt_global, value));
     if (rd >= JR_XMM)
-        x64_movs_load(&j->a, type == WASMRT_F32 ? 4 : 8, rd - JR_XMM, cell);
+        x64_movs_load(&j->a, jc_xmm_bytes(type), rd - JR_XMM, cell); /* a v128: both halves */
     else
         x64_load(&j->a, jc_w(type), type == WASMRT_I32 ? 4 : 8, 0, rd, cell);
     jc_push_reg(j, type, rd);
@@ -225,7 +228,7 @@ void jc_global_set(void *s, uint32_t index)
     int type = j->m->globals[index].type;
     jv *v = &j->stack[j->height - 1];
     x64_mem cell = x64_base(JR_SCRATCH, offsetof(wasmrt_global, value));
-    if (v->kind == JV_CONST && !jc_is_float(type) &&
+    if (v->kind == JV_CONST && !jc_is_xmm(type) &&
         (type == WASMRT_I32 || (int64_t)v->bits == (int32_t)v->bits)) {
         x64_load(&j->a, X64_W, 8, 0, JR_SCRATCH, x64_base(R14, jit_global_slot(j->m, index)));
         x64_store_imm(&j->a, type == WASMRT_I32 ? 4 : 8, (int32_t)v->bits, cell);
@@ -233,7 +236,7 @@ void jc_global_set(void *s, uint32_t index)
         int r = jc_reg(j, j->height - 1);
         x64_load(&j->a, X64_W, 8, 0, JR_SCRATCH, x64_base(R14, jit_global_slot(j->m, index)));
         if (r >= JR_XMM)
-            x64_movs_store(&j->a, type == WASMRT_F32 ? 4 : 8, r - JR_XMM, cell);
+            x64_movs_store(&j->a, jc_xmm_bytes(type), r - JR_XMM, cell);
         else
             x64_store(&j->a, 8, r, cell);
     }
@@ -252,8 +255,11 @@ void jc_ref_func(void *s, uint32_t index)
 
 /* An instruction done by exec_ops.c: its n operands (on top) go to their spill slots
  * and the C function reads them there through the words it is given (slot indices,
- * as the interpreter's code holds them; a result goes to the first operand's slot).
+ * as the interpreter's code holds them, in words from spill slot 0: S(pos); a result
+ * goes to the first operand's slot).
  * A trap it reports leaves through the function's trap stub. */
+#define S(pos) ((uint64_t)(pos) * (j->slot_bytes / 8))
+
 static void jc_shared(jc *j, int helper, uint32_t n, const uint64_t *words, uint32_t nwords,
                       int result_type)
 {
@@ -278,7 +284,7 @@ void jc_table_get(void *s, uint32_t table)
     jc *j = s;
     jc_begin(j, 0);
     uint32_t p = j->height - 1;
-    uint64_t w[4] = {0, p, table, p};
+    uint64_t w[4] = {0, S(p), table, S(p)};
     jc_shared(j, JH_TABLE_GET, 1, w, 4, j->m->tables[table].elem);
 }
 
@@ -287,7 +293,7 @@ void jc_table_set(void *s, uint32_t table)
     jc *j = s;
     jc_begin(j, 0);
     uint32_t p = j->height - 2;
-    uint64_t w[4] = {0, table, p, p + 1};
+    uint64_t w[4] = {0, table, S(p), S(p + 1)};
     jc_shared(j, JH_TABLE_SET, 2, w, 4, 0);
 }
 
@@ -298,7 +304,7 @@ void jc_bulk(void *s, uint32_t sub, uint32_t a, uint32_t b)
     uint32_t h = j->height;
     switch (sub) {
     case 8: { /* memory.init */
-        uint64_t w[5] = {0, a, h - 3, h - 2, h - 1};
+        uint64_t w[5] = {0, a, S(h - 3), S(h - 2), S(h - 1)};
         jc_shared(j, JH_MEMORY_INIT, 3, w, 5, 0);
         break;
     }
@@ -311,22 +317,22 @@ void jc_bulk(void *s, uint32_t sub, uint32_t a, uint32_t b)
         break;
     case 10:
     case 11: { /* memory.copy, memory.fill */
-        uint64_t w[4] = {0, h - 3, h - 2, h - 1};
+        uint64_t w[4] = {0, S(h - 3), S(h - 2), S(h - 1)};
         jc_shared(j, sub == 10 ? JH_MEMORY_COPY : JH_MEMORY_FILL, 3, w, 4, 0);
         break;
     }
     case 12: { /* table.init elem table */
-        uint64_t w[6] = {0, b, a, h - 3, h - 2, h - 1};
+        uint64_t w[6] = {0, b, a, S(h - 3), S(h - 2), S(h - 1)};
         jc_shared(j, JH_TABLE_INIT, 3, w, 6, 0);
         break;
     }
     case 14: { /* table.copy dst src */
-        uint64_t w[6] = {0, a, b, h - 3, h - 2, h - 1};
+        uint64_t w[6] = {0, a, b, S(h - 3), S(h - 2), S(h - 1)};
         jc_shared(j, JH_TABLE_COPY, 3, w, 6, 0);
         break;
     }
     case 15: { /* table.grow: init, n -> old size */
-        uint64_t w[5] = {0, h - 2, a, h - 2, h - 1};
+        uint64_t w[5] = {0, S(h - 2), a, S(h - 2), S(h - 1)};
         jc_shared(j, JH_TABLE_GROW, 2, w, 5, WASMRT_I32);
         break;
     }
@@ -339,7 +345,7 @@ void jc_bulk(void *s, uint32_t sub, uint32_t a, uint32_t b)
         break;
     }
     default: { /* 17, table.fill: i, value, n */
-        uint64_t w[5] = {0, a, h - 3, h - 2, h - 1};
+        uint64_t w[5] = {0, a, S(h - 3), S(h - 2), S(h - 1)};
         jc_shared(j, JH_TABLE_FILL, 3, w, 5, 0);
         break;
     }

@@ -70,23 +70,29 @@ void jc_move_reg(jc *j, int type, int dst, int src)
 static void jc_load_mem(jc *j, int type, int r, x64_mem m)
 {
     if (r >= JR_XMM)
-        x64_movs_load(&j->a, type == WASMRT_F32 ? 4 : 8, r - JR_XMM, m);
+        x64_movs_load(&j->a, jc_xmm_bytes(type), r - JR_XMM, m);
     else
         x64_load(&j->a, jc_w(type), type == WASMRT_I32 ? 4 : 8, 0, r, m);
 }
 
+/* A register's value to memory: 8 bytes (an f32 too), 16 for a v128. */
 static void jc_store_reg(jc *j, int type, int r, x64_mem m)
 {
     if (r >= JR_XMM)
-        x64_movs_store(&j->a, type == WASMRT_F32 ? 4 : 8, r - JR_XMM, m);
+        x64_movs_store(&j->a, type == WASMRT_V128 ? 16 : 8, r - JR_XMM, m);
     else
         x64_store(&j->a, 8, r, m);
 }
 
 x64_mem jc_const(jc *j, uint64_t bits, unsigned size)
 {
+    return jc_const128(j, bits, 0, size);
+}
+
+x64_mem jc_const128(jc *j, uint64_t bits, uint64_t hi, unsigned size)
+{
     for (uint32_t i = 0; i < j->nconsts; i++)
-        if (j->consts[i].bits == bits && j->consts[i].size == size)
+        if (j->consts[i].bits == bits && j->consts[i].hi == hi && j->consts[i].size == size)
             return x64_rip(j->consts[i].label, 0);
     if (j->nconsts == j->const_cap) {
         uint32_t cap = j->const_cap ? j->const_cap * 2 : 16;
@@ -101,6 +107,7 @@ x64_mem jc_const(jc *j, uint64_t bits, unsigned size)
     struct jc_const *k = &j->consts[j->nconsts++];
     k->label = x64_label(&j->a);
     k->bits = bits;
+    k->hi = hi;
     k->size = (uint8_t)size;
     return x64_rip(k->label, 0);
 }
@@ -227,7 +234,7 @@ int jc_own(jc *j, uint32_t pos)
         j->locked |= JR_BIT(v->reg);
         return v->reg;
     }
-    int r = jc_alloc(j, jc_is_float(v->type), 0);
+    int r = jc_alloc(j, jc_is_xmm(v->type), 0);
     jc_load_value(j, v, r);
     v->kind = JV_REG;
     v->reg = (uint8_t)r;
@@ -257,7 +264,7 @@ jc_opnd jc_operand(jc *j, uint32_t pos, int allow_imm)
     jc_opnd o;
     memset(&o, 0, sizeof o);
     if (v->kind == JV_FLAGS) jc_materialize_flags(j, pos);
-    if (v->kind == JV_CONST && allow_imm && !jc_is_float(v->type) &&
+    if (v->kind == JV_CONST && allow_imm && !jc_is_xmm(v->type) &&
         (v->type == WASMRT_I32 || (int64_t)v->bits == (int32_t)v->bits)) {
         o.kind = OPND_IMM;
         o.imm = (int32_t)v->bits;
@@ -272,6 +279,17 @@ jc_opnd jc_operand(jc *j, uint32_t pos, int allow_imm)
         o.reg = (int8_t)jc_reg(j, pos);
     }
     return o;
+}
+
+void jc_copy_mem(jc *j, int type, x64_mem to, x64_mem from)
+{
+    if (type == WASMRT_V128) {
+        x64_movs_load(&j->a, 16, 15, from);
+        x64_movs_store(&j->a, 16, 15, to);
+    } else {
+        x64_load(&j->a, X64_W, 8, 0, JR_SCRATCH, from);
+        x64_store(&j->a, 8, JR_SCRATCH, to);
+    }
 }
 
 void jc_store_value(jc *j, const jv *v, x64_mem m)
@@ -290,12 +308,10 @@ void jc_store_value(jc *j, const jv *v, x64_mem m)
     }
     case JV_LOCAL: {
         const jc_local *l = &j->locals[v->local];
-        if (l->reg >= 0) {
+        if (l->reg >= 0)
             jc_store_reg(j, v->type, l->reg, m);
-        } else {
-            x64_load(&j->a, X64_W, 8, 0, JR_SCRATCH, jc_local_mem(j, v->local));
-            x64_store(&j->a, 8, JR_SCRATCH, m);
-        }
+        else
+            jc_copy_mem(j, v->type, m, jc_local_mem(j, v->local));
         break;
     }
     case JV_REG:
@@ -303,10 +319,7 @@ void jc_store_value(jc *j, const jv *v, x64_mem m)
         break;
     case JV_SPILL: {
         x64_mem from = jc_slot(j, (uint32_t)(v - j->stack));
-        if (from.disp != m.disp || from.base != m.base) {
-            x64_load(&j->a, X64_W, 8, 0, JR_SCRATCH, from);
-            x64_store(&j->a, 8, JR_SCRATCH, m);
-        }
+        if (from.disp != m.disp || from.base != m.base) jc_copy_mem(j, v->type, m, from);
         break;
     }
     }
@@ -402,7 +415,7 @@ int jc_dest(jc *j, uint32_t pos, uint32_t n, int type)
 int jc_alloc_result(jc *j, int type, uint32_t n, int64_t pos)
 {
     int r = jc_result_home(j, type, n, pos);
-    return r >= 0 ? r : jc_alloc(j, jc_is_float(type), 0);
+    return r >= 0 ? r : jc_alloc(j, jc_is_xmm(type), 0);
 }
 
 void jc_push_result(jc *j, int type, int r)
@@ -452,7 +465,7 @@ void jc_to_canonical(jc *j, uint32_t n)
     uint32_t src = j->height - n;
     if (n == 1) {
         jv *v = &j->stack[src];
-        jc_load_into(j, src, jc_is_float(v->type) ? JR_XMM : RAX);
+        jc_load_into(j, src, jc_is_xmm(v->type) ? JR_XMM : RAX);
         return;
     }
     for (uint32_t k = 0; k < n; k++)
@@ -470,7 +483,7 @@ void jc_label_moves(jc *j, uint32_t height, uint32_t n)
     uint32_t src = j->height - n;
     if (n == 1) {
         jv *v = &j->stack[src];
-        int r = jc_is_float(v->type) ? JR_XMM : RAX;
+        int r = jc_is_xmm(v->type) ? JR_XMM : RAX;
         if (v->kind == JV_FLAGS) {
             jc_setcc(j, v->reg, RAX);
         } else {
@@ -498,7 +511,7 @@ void jc_value_to(jc *j, uint32_t pos, int r)
         jc_setcc(j, v->reg, r);
         return;
     }
-    if (jc_is_float(v->type) && r < JR_XMM) {
+    if (jc_is_xmm(v->type) && r < JR_XMM) {
         /* a float's bits into a general register */
         unsigned w = v->type == WASMRT_F64 ? X64_W : 0;
         int from = v->kind == JV_REG                                     ? v->reg

@@ -42,14 +42,19 @@ static uint64_t *tier_slots(exec_thread *t, const functype *ty, uint32_t *width)
     return t->sp;
 }
 
+/* args: a value every `stride` words, a v128's high half in the word after its low
+ * one; the callee's slots keep it in the shadow (EXEC_V128_HI) */
 static wasmrt_status tier_rt_call(exec_thread *t, wasmrt_instance *inst, wasmrt_func *f,
-                                  uint64_t *args, uint64_t depth)
+                                  uint64_t *args, uint64_t depth, uint64_t stride)
 {
     const functype *ty = f->type;
     uint32_t width;
     uint64_t *fp = tier_slots(t, ty, &width);
     if (!fp) return WASMRT_ERR_TRAP;
-    memcpy(fp, args, ty->param_count * sizeof *fp);
+    for (uint32_t i = 0; i < ty->param_count; i++) {
+        fp[i] = args[i * stride];
+        if (ty->params[i] == WASMRT_V128) fp[i + EXEC_V128_HI] = args[i * stride + 1];
+    }
     uint64_t *saved_sp = t->sp;
     exec_frame *saved_limit = t->frames_limit;
     t->frames_limit = tier_limit(t, depth, 0);
@@ -57,20 +62,23 @@ static wasmrt_status tier_rt_call(exec_thread *t, wasmrt_instance *inst, wasmrt_
     wasmrt_status s = jit_call_func(t, inst, f, fp);
     t->sp = saved_sp;
     t->frames_limit = saved_limit;
-    if (s == WASMRT_OK) memcpy(args, fp, ty->result_count * sizeof *fp);
+    for (uint32_t k = 0; s == WASMRT_OK && k < ty->result_count; k++) {
+        args[k * stride] = fp[k];
+        if (ty->results[k] == WASMRT_V128) args[k * stride + 1] = fp[k + EXEC_V128_HI];
+    }
     return s;
 }
 
 wasmrt_status tier_rt_call_import(exec_thread *t, wasmrt_instance *inst, uint32_t index,
-                                  uint64_t *args, uint64_t depth)
+                                  uint64_t *args, uint64_t depth, uint64_t stride)
 {
-    return tier_rt_call(t, inst, inst->funcs[index], args, depth);
+    return tier_rt_call(t, inst, inst->funcs[index], args, depth, stride);
 }
 
 wasmrt_status tier_rt_call_indirect(exec_thread *t, wasmrt_instance *inst, wasmrt_func *f,
-                                    uint64_t *args, uint64_t depth)
+                                    uint64_t *args, uint64_t depth, uint64_t stride)
 {
-    return tier_rt_call(t, inst, f, args, depth);
+    return tier_rt_call(t, inst, f, args, depth, stride);
 }
 
 /* A status for compiled code from a translation that failed: the message in the
@@ -110,15 +118,19 @@ wasmrt_status tier_rt_interp(wasmrt_instance *inst, tier_regs *regs, exec_thread
     uint32_t ints = 0, floats = 0, k = 0;
     for (uint32_t i = 0; i < ty->param_count; i++) {
         wasmrt_valtype p = ty->params[i];
-        int is_float = p == WASMRT_F32 || p == WASMRT_F64;
-        uint64_t v;
-        if (is_float && floats < 8)
-            v = regs->xmm[floats++];
-        else if (!is_float && ints < 4)
+        int in_xmm = p == WASMRT_F32 || p == WASMRT_F64 || p == WASMRT_V128;
+        uint64_t v, hi = 0;
+        if (in_xmm && floats < 8) {
+            v = regs->xmm[floats][0];
+            hi = regs->xmm[floats++][1];
+        } else if (!in_xmm && ints < 4) {
             v = int_args[ints++];
-        else
+        } else {
             v = regs->stack_args[k++];
+            if (p == WASMRT_V128) hi = regs->stack_args[k++];
+        }
         fp[i] = p == WASMRT_I32 || p == WASMRT_F32 ? (uint32_t)v : v;
+        if (p == WASMRT_V128) fp[i + EXEC_V128_HI] = hi;
     }
     uint64_t *saved_sp = t->sp;
     exec_frame *saved_limit = t->frames_limit;
@@ -129,12 +141,19 @@ wasmrt_status tier_rt_interp(wasmrt_instance *inst, tier_regs *regs, exec_thread
     t->sp = saved_sp;
     t->frames_limit = saved_limit;
     if (s == WASMRT_OK) {
-        if (ty->result_count == 1 && (ty->results[0] == WASMRT_F32 || ty->results[0] == WASMRT_F64))
-            regs->xmm[0] = fp[0];
-        else if (ty->result_count == 1)
+        wasmrt_valtype r0 = ty->result_count ? ty->results[0] : WASMRT_I32;
+        if (ty->result_count == 1 && (r0 == WASMRT_F32 || r0 == WASMRT_F64 || r0 == WASMRT_V128)) {
+            regs->xmm[0][0] = fp[0];
+            regs->xmm[0][1] = r0 == WASMRT_V128 ? fp[EXEC_V128_HI] : 0;
+        } else if (ty->result_count == 1) {
             regs->rax = fp[0];
-        else
-            memcpy(regs->stack_args, fp, ty->result_count * sizeof *fp);
+        } else {
+            /* in words, a v128's halves one after the other */
+            for (uint32_t r = 0, word = 0; r < ty->result_count; r++) {
+                regs->stack_args[word++] = fp[r];
+                if (ty->results[r] == WASMRT_V128) regs->stack_args[word++] = fp[r + EXEC_V128_HI];
+            }
+        }
     } else if (s == WASMRT_ERR_TRAP && t->trap_func == WASMRT_NO_FUNC) {
         /* a trap before the callee started (its stack): the caller's, as when the
            interpreter calls */

@@ -45,16 +45,16 @@ static void stub_save_all(x64 *a)
 {
     for (int i = 0; i < 9; i++)
         x64_push(a, stub_saved[i]);
-    x64_alu_ri(a, X64_W, ALU_SUB, RSP, 128);
+    x64_alu_ri(a, X64_W, ALU_SUB, RSP, 256);
     for (int x = 0; x < 16; x++)
-        x64_movs_store(a, 8, x, x64_base(RSP, 8 * x));
+        x64_movs_store(a, 16, x, x64_base(RSP, 16 * x));
 }
 
 static void stub_restore_all(x64 *a)
 {
     for (int x = 0; x < 16; x++)
-        x64_movs_load(a, 8, x, x64_base(RSP, 8 * x));
-    x64_alu_ri(a, X64_W, ALU_ADD, RSP, 128);
+        x64_movs_load(a, 16, x, x64_base(RSP, 16 * x));
+    x64_alu_ri(a, X64_W, ALU_ADD, RSP, 256);
     for (int i = 8; i >= 0; i--)
         x64_pop(a, stub_saved[i]);
 }

@@ -17,6 +17,7 @@
 #include "jit.h"
 #include "jit/jitc.h"
 #include "jit/tier.h"
+#include "simd_x64.h"
 
 int jit_cpu_features(void)
 {
@@ -31,12 +32,29 @@ int jit_cpu_features(void)
     if (__get_cpuid(1, &a, &b, &c, &d)) {
         if (c & (1u << 23)) f |= JIT_CPU_POPCNT;
         if (c & (1u << 19)) f |= JIT_CPU_SSE41;
+        if (c & (1u << 9)) f |= JIT_CPU_SSSE3;
+        if (c & (1u << 20)) f |= JIT_CPU_SSE42;
+        /* AVX, and OSXSAVE with the OS saving the xmm and ymm state (XCR0 bits 1, 2) */
+        if ((c & (1u << 28)) && (c & (1u << 27))) {
+            unsigned lo, hi;
+            __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+            const char *off = getenv("WASMRT_JIT_NO_AVX");
+            if ((lo & 6) == 6 && !(off && *off && *off != '0')) f |= JIT_CPU_AVX;
+            (void)hi;
+        }
     }
     if (__get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & (1u << 5))) f |= JIT_CPU_LZCNT;
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 3))) f |= JIT_CPU_BMI1;
     __atomic_store_n(&features, f, __ATOMIC_RELAXED);
     return f;
 #endif
+}
+
+unsigned jit_simd_features(int features)
+{
+    return (features & JIT_CPU_SSSE3 ? SIMD_X64_SSSE3 : 0u) |
+           (features & JIT_CPU_SSE41 ? SIMD_X64_SSE41 : 0u) |
+           (features & JIT_CPU_SSE42 ? SIMD_X64_SSE42 : 0u);
 }
 
 wasmrt_status jit_call_func(exec_thread *t, wasmrt_instance *inst, wasmrt_func *f, uint64_t *nfp)

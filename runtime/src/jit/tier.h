@@ -37,14 +37,16 @@ jit_fn tier_enter(void);
 
 /* runtime.c: the C functions compiled code calls (the helper table's C entries) */
 uint64_t tier_rt_memory_grow(wasmrt_instance *inst, uint64_t delta);
+/* args: the arguments, then the results, `stride` words apart (a v128's low half,
+ * then its high one) */
 wasmrt_status tier_rt_call_import(exec_thread *t, wasmrt_instance *inst, uint32_t index,
-                                  uint64_t *args, uint64_t depth);
+                                  uint64_t *args, uint64_t depth, uint64_t stride);
 wasmrt_status tier_rt_call_indirect(exec_thread *t, wasmrt_instance *inst, wasmrt_func *f,
-                                    uint64_t *args, uint64_t depth);
+                                    uint64_t *args, uint64_t depth, uint64_t stride);
 wasmrt_trap_kind tier_rt_deadline(exec_thread *t);
 /* The registers a stub saved (stubs.c), in the order it pushed them. */
 typedef struct tier_regs {
-    uint64_t xmm[16];
+    uint64_t xmm[16][2]; /* whole: low and high halves */
     uint64_t r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax;
     uint64_t ret;          /* where the call returns: names the caller */
     uint64_t stack_args[]; /* the caller's area */

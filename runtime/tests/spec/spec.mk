@@ -4,7 +4,8 @@
 #   build/runtime/tests/spec/spec-runner-asan    against libwasmrt-asan.a
 # `make check` runs the ASan runner with guard-page bounds in both execution modes and
 # the -O2 runner in both bounds modes and both execution modes (the compiling tier,
-# the default, and the interpreter). One script alone: build/runtime/tests/spec/spec-runner --dir
+# the default, and the interpreter), and once more in the compiling tier without AVX
+# (WASMRT_JIT_NO_AVX=1: the SSE forms of the SIMD operations AVX would take). One script alone: build/runtime/tests/spec/spec-runner --dir
 # build/runtime/spec --file address -v
 
 # beside the repository, or beside the folder of worktrees a repository sits in
@@ -63,6 +64,9 @@ spec-check: spec-convert $(SPEC_RUNNER) $(SPEC_RUNNER_ASAN)
 	    $(SPEC_RUNNER) --dir $(SPEC_OUT) --timeout 60 --bounds $$bounds --mode $$mode || rc=1; \
 	  done; \
 	done; \
+	echo "== spec: -O2 build, --bounds guard --mode jit, SSE only (WASMRT_JIT_NO_AVX=1)"; \
+	WASMRT_JIT_NO_AVX=1 $(SPEC_RUNNER) --dir $(SPEC_OUT) --timeout 60 --bounds guard \
+	  --mode jit || rc=1; \
 	exit $$rc
 
 -include $(SPEC_OBJS:.o=.d) $(SPEC_ASAN_OBJS:.o=.d) $(B)/obj/tests/spec/spec_value_test.d

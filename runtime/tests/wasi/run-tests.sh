@@ -167,7 +167,7 @@ run "compile" 0 "$WASMRT" compile "$WL/wasm/hello.wasm" -o "$CW" &&
     fail "compile: writes a compiled module" "$(cat "$WORK/out" "$WORK/err")"
 IN=$WORK/small-hello
 all_compiled=1
-for w in hello fib httpd idle; do
+for w in hello fib httpd idle matmul fib-simd matmul-simd; do
     "$WASMRT" compile "$WL/wasm/$w.wasm" -o "$WORK/w.cwasm" >"$WORK/out" 2>&1 &&
         ! grep -q "left to the interpreter" "$WORK/out" || all_compiled=0
 done

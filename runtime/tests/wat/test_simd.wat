@@ -1,6 +1,8 @@
 ;; test_simd.wat: v128 values crossing every boundary the engine has: arguments and
 ;; results from the host, calls between functions (the shadow halves of the frame),
-;; host functions, globals, blocks, branches, select, multi-value returns and memory.
+;; host functions, globals, blocks, branches, select, multi-value returns and memory;
+;; and the compiler's own: arguments past the eight xmm registers, several results in
+;; words, v128 locals in the registers a callee saves, v128 values across C helpers.
 (module
   (import "host" "swap_halves" (func $swap_halves (param v128) (result v128)))
   (memory (export "memory") 1)
@@ -61,6 +63,53 @@
     (i32.add
       (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
       (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
+
+  ;; ten v128 parameters among an i32 and an f64 (in the compiler, the last three on
+  ;; the stack) and three results
+  (func $many (export "many")
+    (param v128 i32 v128 f64 v128 v128 v128 v128 v128 v128 v128 v128) (result v128 i32 v128)
+    (i32x4.add
+      (i32x4.add (i32x4.add (local.get 0) (local.get 2)) (i32x4.add (local.get 4) (local.get 5)))
+      (i32x4.add
+        (i32x4.add (i32x4.add (local.get 6) (local.get 7)) (i32x4.add (local.get 8) (local.get 9)))
+        (i32x4.add (local.get 10) (local.get 11))))
+    (i32.add (local.get 1) (i32.trunc_f64_s (local.get 3)))
+    (local.get 11))
+  (func (export "call_many") (param $x v128) (result v128 i32 v128)
+    (call $many (local.get $x) (i32.const 7) (local.get $x) (f64.const 2.5) (local.get $x)
+      (local.get $x) (local.get $x) (local.get $x) (local.get $x) (local.get $x) (local.get $x)
+      (i32x4.add (local.get $x) (local.get $x))))
+
+  ;; f64 locals in the callee-saved xmm registers the caller's v128 locals live in:
+  ;; their loads clear the upper halves, which the callee must give back whole
+  (func $f64_noise (param i32) (result f64)
+    (local f64 f64 f64 f64 f64 f64 f64)
+    (local.set 1 (f64.load (local.get 0))) (local.set 2 (f64.load (local.get 0)))
+    (local.set 3 (f64.load (local.get 0))) (local.set 4 (f64.load (local.get 0)))
+    (local.set 5 (f64.load (local.get 0))) (local.set 6 (f64.load (local.get 0)))
+    (local.set 7 (f64.load (local.get 0)))
+    (f64.add (f64.add (f64.add (local.get 1) (local.get 2)) (f64.add (local.get 3) (local.get 4)))
+      (f64.add (f64.add (local.get 5) (local.get 6)) (local.get 7))))
+  (func (export "keep_in_registers") (param $x v128) (param $n i32) (result v128)
+    (local $acc v128)
+    (loop $again
+      (local.set $acc (i32x4.add (local.get $acc) (local.get $x)))
+      (drop (call $f64_noise (i32.const 0)))
+      (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc))
+
+  ;; a v128 under the operands of C helpers (memory.grow, memory.fill): its spill
+  ;; slot is 16 bytes, the helper's operands two words apart
+  (func (export "keep_across_c") (param $x v128) (result v128)
+    (local.get $x)
+    (drop (memory.grow (i32.const 0)))
+    (memory.fill (i32.const 2000) (i32.const 7) (i32.const 16))
+    (i32x4.add (v128.load (i32.const 2000))))
+
+  (table 1 funcref)
+  (elem (i32.const 0) $double)
+  (func (export "indirect_double") (param v128) (result v128)
+    (call_indirect (param v128) (result v128) (local.get 0) (i32.const 0)))
 
   (func (export "load_at") (param i32) (result v128)
     (v128.load (local.get 0)))
