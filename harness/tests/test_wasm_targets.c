@@ -1,8 +1,10 @@
 /* test_wasm_targets.c: the Wasm targets running real modules built from the same
  * sources as the native binaries: wasmrt in-process (phase split, timeout of a runaway
  * guest, long-lived reactor instances in the density host), wasmrt-cli (hello, fib,
- * an idle instance), the :simd variants on the -msimd128 builds (matmul), wasm-cli:node through node:wasi (skipped, with the reason, when
- * node is missing) and the templates file (placeholders, a runtime not on PATH). */
+ * an idle instance), the :simd variants on the -msimd128 builds (matmul), the :aot
+ * variants on a module compiled ahead of time, wasm-cli:node through node:wasi
+ * (skipped, with the reason, when node is missing) and the templates file
+ * (placeholders, a runtime not on PATH). */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -164,6 +166,38 @@ static void simd_variants_run_the_simd_build(void **state)
     }
 }
 
+/* The :aot variants compile the module once in prepare (details.aot: the file and its
+ * sizes; the file's size as details.artifact.cache_bytes) and each sample runs the
+ * compiled module with the answer the module gives; the in-process one has every
+ * function's code when the load phase ends. */
+static void aot_variants_run_the_compiled_module(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"wasmrt:aot", "wasmrt-cli:aot"};
+    for (size_t i = 0; i < 2; i++) {
+        target *t = target_test_open(names[i]);
+        workload_invocation w;
+        target_outcome outcome;
+        target_test_prepare(t, "matmul", "{\"n\": 24}", &w);
+        json_t *aot = json_object_get(t->details, "aot");
+        assert_non_null(aot);
+        assert_non_null(strstr(json_string_value(json_object_get(aot, "file")), "matmul.cwasm"));
+        json_int_t file_bytes = json_integer_value(json_object_get(aot, "file_bytes"));
+        assert_true(file_bytes > json_integer_value(json_object_get(aot, "module_bytes")));
+        json_t *artifact = json_object_get(t->details, "artifact");
+        assert_int_equal(json_integer_value(json_object_get(artifact, "cache_bytes")), file_bytes);
+        for (int round = 0; round < 2; round++) {
+            target_test_run(t, &w, &outcome);
+            if (i == 0)
+                assert_true(json_integer_value(json_object_get(outcome.metrics,
+                                                               "compiled_at_load")) > 0);
+            target_outcome_free(&outcome);
+        }
+        workload_free(&w);
+        target_free(t);
+    }
+}
+
 /* The cached variant warms a cache of its own before the first sample (the validation
  * entry and the translated code), records where, and removes it when freed; the plain
  * variant runs without one. */
@@ -298,6 +332,7 @@ int main(void)
         cmocka_unit_test(wasmrt_cli_hello_fib_idle),
         cmocka_unit_test(wasmrt_cli_cached_warms_its_own_cache),
         cmocka_unit_test(simd_variants_run_the_simd_build),
+        cmocka_unit_test(aot_variants_run_the_compiled_module),
         cmocka_unit_test(node_runs_hello),
         cmocka_unit_test_setup_teardown(templates_expand_placeholders, templates_setup,
                                         templates_teardown),

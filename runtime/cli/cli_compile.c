@@ -91,7 +91,8 @@ int cli_compile(int argc, char **argv)
                stats.code_size, (t1 - t0) * 1e3,
                t1 > t0 ? (double)stats.code_size / (t1 - t0) / 1e6 : 0.0, out, size);
         if (stats.interpreted_function_count)
-            printf("wasmrt compile: %u functions left to the interpreter (SIMD)\n",
+            printf("wasmrt compile: %u functions left to the interpreter (SIMD without "
+                   "SSSE3 and SSE4.1)\n",
                    stats.interpreted_function_count);
     }
     wasmrt_module_free(module);

@@ -272,7 +272,8 @@ typedef struct wasmrt_module_stats {
                                          (WASMRT_MODE_JIT), so far (lazy compile: on
                                          first call) */
     uint32_t interpreted_function_count; /* of those, in WASMRT_MODE_JIT, the ones the
-                                            compiler left to the interpreter (SIMD) */
+                                            compiler left to the interpreter (SIMD on a
+                                            CPU without SSSE3 and SSE4.1) */
 } wasmrt_module_stats;
 void wasmrt_module_get_stats(const wasmrt_module *module, wasmrt_module_stats *out);
 /* The name the module's "name" custom section gives function `index` (in the function

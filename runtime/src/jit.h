@@ -25,7 +25,8 @@ void jit_module_free(wasmrt_module *m);
  * machine code or was left to the interpreter, 0 (error filled) when its body is
  * invalid or memory ran out. */
 int jit_compile(func_entry *fn, wasmrt_error *error);
-/* Whether function fn was left to the interpreter (the compiler refused it: SIMD). */
+/* Whether function fn was left to the interpreter (the compiler refused it: SIMD on a CPU
+ * without SSSE3 and SSE4.1, WASMRT_JIT_ONLY). */
 int jit_interpreted(const func_entry *fn);
 /* Bytes an instance needs after its struct for compiled code's table, and filling it
  * (after the instance's functions and globals are set, before anything runs). */

@@ -206,38 +206,22 @@ static int jc_simd_float_lanes(jc *j, const compile_simd_insn *in)
  * psraw, psrlw, ... with the count masked as Wasm masks it); 0 for the others. */
 static int jc_simd_shift_const(jc *j, uint32_t sub)
 {
+    /* 66 0F 71/72/73 /ext ib for 16-, 32- and 64-bit lanes: shl /6, shr_s /4, shr_u /2 */
+    static const struct {
+        uint8_t sub, group, ext, bits;
+    } shifts[] = {
+        {SIMD_i16x8_shl, 0x71, 6, 16},   {SIMD_i16x8_shr_s, 0x71, 4, 16},
+        {SIMD_i16x8_shr_u, 0x71, 2, 16}, {SIMD_i32x4_shl, 0x72, 6, 32},
+        {SIMD_i32x4_shr_s, 0x72, 4, 32}, {SIMD_i32x4_shr_u, 0x72, 2, 32},
+        {SIMD_i64x2_shl, 0x73, 6, 64},   {SIMD_i64x2_shr_u, 0x73, 2, 64},
+    };
     uint32_t h = j->height;
     const jv *count = &j->stack[h - 1];
-    if (count->kind != JV_CONST) return 0;
-    int group, ext, bits;
-    switch ((enum simd_op)sub) {
-    case SIMD_i16x8_shl:
-        group = 0x71, ext = 6, bits = 16;
-        break;
-    case SIMD_i16x8_shr_s:
-        group = 0x71, ext = 4, bits = 16;
-        break;
-    case SIMD_i16x8_shr_u:
-        group = 0x71, ext = 2, bits = 16;
-        break;
-    case SIMD_i32x4_shl:
-        group = 0x72, ext = 6, bits = 32;
-        break;
-    case SIMD_i32x4_shr_s:
-        group = 0x72, ext = 4, bits = 32;
-        break;
-    case SIMD_i32x4_shr_u:
-        group = 0x72, ext = 2, bits = 32;
-        break;
-    case SIMD_i64x2_shl:
-        group = 0x73, ext = 6, bits = 64;
-        break;
-    case SIMD_i64x2_shr_u:
-        group = 0x73, ext = 2, bits = 64;
-        break;
-    default:
-        return 0;
-    }
+    size_t k = 0;
+    while (k < sizeof shifts / sizeof shifts[0] && shifts[k].sub != sub)
+        k++;
+    if (count->kind != JV_CONST || k == sizeof shifts / sizeof shifts[0]) return 0;
+    int group = shifts[k].group, ext = shifts[k].ext, bits = shifts[k].bits;
     int d = jc_dest(j, h - 2, 2, V128);
     x64_rr(&j->a, X64_66, OP2(0x0f, (unsigned)group), ext, d - JR_XMM);
     x64_u8(&j->a, (unsigned)(count->bits & (uint64_t)(bits - 1)));

@@ -26,6 +26,8 @@ void jc_begin(jc *j, int keep_flags)
 
 int jc_push(jc *j, int kind, int type, int reg, uint32_t local, uint64_t bits)
 {
+    /* the scan before the pass sized the spill slots: a v128 it missed would not fit */
+    if (type == WASMRT_V128 && j->slot_bytes < 16) return jc_fail(j, "a v128 the scan missed");
     if (j->height == j->stack_cap) {
         uint32_t cap = j->stack_cap ? j->stack_cap * 2 : 64;
         jv *grown = realloc(j->stack, cap * sizeof *grown);
