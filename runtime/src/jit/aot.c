@@ -172,7 +172,7 @@ static int aot_check_records(const wasmrt_module *m, const aot_header *h, const 
         if (h->code_size - at < sizeof(jit_record)) return 0;
         jit_record r;
         memcpy(&r, code + at, sizeof r);
-        if (r.size < 64 || r.size % 16 || r.size > h->code_size - at) return 0;
+        if (r.size < 64 || r.size % JIT_RECORD_ALIGN || r.size > h->code_size - at) return 0;
         if (r.func < m->imported_funcs || r.func >= m->func_count ||
             table[r.func - m->imported_funcs] != at)
             return 0;

@@ -52,8 +52,15 @@ enum jit_helper {
     JH_COUNT
 };
 
-/* Before each compiled function, 8-aligned. Offsets are from the record's start; the
- * next record follows at `size`. */
+/* Every record's size is a multiple of this, and records lie back to back from a
+ * chunk's or a code file's page-aligned start, so a function's code sits at the same
+ * offset in its cache lines however it was placed: compiled lazily in call order,
+ * eagerly, or mapped from a compiled module. With 16, fib(40) from a `.cwasm` ran 21%
+ * slower than compiled lazily: the same bytes at another offset. */
+#define JIT_RECORD_ALIGN 64u
+
+/* Before each compiled function, JIT_RECORD_ALIGN-aligned. Offsets are from the
+ * record's start; the next record follows at `size`. */
 typedef struct jit_record {
     uint32_t func;     /* index in the module's function space */
     uint32_t size;     /* bytes from this record to the next */
