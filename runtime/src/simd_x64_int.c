@@ -44,16 +44,9 @@ void sx_int_compare(sx *o, const sx_op *op, const uint8_t *imm, const simd_x64_r
         sx_int_op(o, c->gt, t, d);
         sx_movdqa(o, d, t);
         break;
-    case SX_LE_U:
-    case SX_GT_U: /* le_u: a == min(a, b); gt_u = not le_u */
+    default: /* le_u: a == min(a, b), ge_u: a == max(a, b); gt_u, lt_u: their nots */
         sx_movdqa(o, t, d);
-        sx_int_op(o, c->minu, t, b);
-        sx_int_op(o, c->eq, d, t);
-        break;
-    case SX_GE_U:
-    case SX_LT_U: /* ge_u: a == max(a, b); lt_u = not ge_u */
-        sx_movdqa(o, t, d);
-        sx_int_op(o, c->maxu, t, b);
+        sx_int_op(o, kind == SX_LE_U || kind == SX_GT_U ? c->minu : c->maxu, t, b);
         sx_int_op(o, c->eq, d, t);
         break;
     }
