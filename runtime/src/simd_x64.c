@@ -1,10 +1,11 @@
-/* simd_x64.c: the SSE code of each 128-bit SIMD lane operation (simd_x64.h). One
- * instruction where SSE has it (paddd, pminub, cmpps, pshufb, ...), a short sequence
- * where Wasm's rule differs from SSE's (unsigned compares through min/max, min/max
- * with NaN propagation and signed zeros, saturating truncations, unsigned
- * conversions, i64x2.mul, popcnt, q15mulr's one overflow, the byte shifts through
- * word shifts, i64x2.shr_s through a logical shift). Register-to-register forms only;
- * constants go through a GPR. */
+/* simd_x64.c: the SSE code of each 128-bit SIMD lane operation (simd_x64.h), found
+ * through a table indexed by sub-opcode. An entry names the function that writes the
+ * code and the data that tells one member of a family from another: the operations
+ * that are one instruction d = d op b (or d = op d) are only data here, the opcode
+ * bytes, written by sx_binary / sx_unary; the sequences where Wasm's rule differs
+ * from SSE's are functions in simd_x64_int.c and simd_x64_float.c. Every entry needs
+ * SSSE3 and SSE4.1, a few SSE4.2 besides; this file also reads the CPU's features and
+ * finds which scratch registers an operation uses. */
 #include "simd_x64.h"
 
 #if defined(__x86_64__)
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "simd.h"
+#include "simd_x64_ops.h"
 
 #define SX_ALL (SIMD_X64_SSSE3 | SIMD_X64_SSE41)
 
@@ -33,865 +35,270 @@ unsigned simd_x64_features(void)
     return features;
 }
 
-typedef struct sx {
-    uint8_t *b;
-    size_t n;
-} sx;
-
-static void put(sx *o, unsigned v)
+/* d = d op b: prefix, map, opcode */
+static void sx_binary(sx *o, const sx_op *op, const uint8_t *imm, const simd_x64_regs *g)
 {
-    o->b[o->n++] = (uint8_t)v;
+    (void)imm;
+    sx_enc(o, op->prefix, op->map, op->opcode, g->d, g->b, 0, 0);
 }
 
-/* [prefix] [REX] 0F [38 | 3A] opcode ModRM(reg, rm): reg-reg forms; byte_regs forces
- * a REX so that rm 4-7 name spl..dil, not ah..bh */
-static void enc(sx *o, int pfx, int map, int opc, int reg, int rm, int w, int byte_regs)
+/* d = op d: prefix, map, opcode */
+static void sx_unary(sx *o, const sx_op *op, const uint8_t *imm, const simd_x64_regs *g)
 {
-    if (pfx) put(o, (unsigned)pfx);
-    unsigned rex = (w ? 8u : 0u) | (reg & 8 ? 4u : 0u) | (rm & 8 ? 1u : 0u);
-    if (rex || (byte_regs && ((rm & 7) >= 4 || (reg & 7) >= 4))) put(o, 0x40 | rex);
-    put(o, 0x0f);
-    if (map) put(o, (unsigned)map);
-    put(o, (unsigned)opc);
-    put(o, 0xc0 | (unsigned)(reg & 7) << 3 | (unsigned)(rm & 7));
+    (void)imm;
+    sx_enc(o, op->prefix, op->map, op->opcode, g->d, g->d, 0, 0);
 }
 
-#define P66(opc, d, s) enc(o, 0x66, 0, opc, d, s, 0, 0)    /* 66 0F opc: integer, pd */
-#define P38(opc, d, s) enc(o, 0x66, 0x38, opc, d, s, 0, 0) /* 66 0F 38 opc */
-#define PPS(opc, d, s) enc(o, 0, 0, opc, d, s, 0, 0)       /* 0F opc: ps */
-#define IMM(v) put(o, (unsigned)(v))
-#define MOVDQA(d, s) P66(0x6f, d, s)
-/* shift by an immediate: 66 0F 71/72/73 /ext ib */
-#define SHIFTI(grp, ext, x, n)                                                                     \
-    do {                                                                                           \
-        P66(grp, ext, x);                                                                          \
-        IMM(n);                                                                                    \
-    } while (0)
-#define ALL_ONES(x) P66(0x76, x, x) /* pcmpeqd */
+/* Entries: {function, prefix, map, opcode, then the fields the function reads}. */
+static const sx_op sx_ops[256] = {
+    [SIMD_i8x16_shuffle] = {sx_i8x16_shuffle},
+    [SIMD_i8x16_swizzle] = {sx_i8x16_swizzle},
+    [SIMD_i8x16_splat] = {sx_i8x16_splat},
+    [SIMD_i16x8_splat] = {sx_i16x8_splat},
+    [SIMD_i32x4_splat] = {sx_splat_dword},
+    [SIMD_i64x2_splat] = {sx_splat_qword},
+    [SIMD_f32x4_splat] = {sx_splat_dword},
+    [SIMD_f64x2_splat] = {sx_splat_qword},
+    [SIMD_i8x16_extract_lane_s] = {sx_extract_lane, 0x66, 0x3a, 0x14, .lane = 0, .variant = 0xbe},
+    [SIMD_i8x16_extract_lane_u] = {sx_extract_lane, 0x66, 0x3a, 0x14, .lane = 0},
+    [SIMD_i8x16_replace_lane] = {sx_replace_lane, 0x66, 0x3a, 0x20, .lane = 0},
+    [SIMD_i16x8_extract_lane_s] = {sx_i16x8_extract_lane, .variant = 1},
+    [SIMD_i16x8_extract_lane_u] = {sx_i16x8_extract_lane},
+    [SIMD_i16x8_replace_lane] = {sx_replace_lane, 0x66, 0, 0xc4, .lane = 1},
+    [SIMD_i32x4_extract_lane] = {sx_extract_lane, 0x66, 0x3a, 0x16, .lane = 2},
+    [SIMD_i32x4_replace_lane] = {sx_replace_lane, 0x66, 0x3a, 0x22, .lane = 2},
+    [SIMD_i64x2_extract_lane] = {sx_extract_lane, 0x66, 0x3a, 0x16, .lane = 3},
+    [SIMD_i64x2_replace_lane] = {sx_replace_lane, 0x66, 0x3a, 0x22, .lane = 3},
+    [SIMD_f32x4_extract_lane] = {sx_extract_lane, 0x66, 0x3a, 0x16, .lane = 2},
+    [SIMD_f32x4_replace_lane] = {sx_replace_lane, 0x66, 0x3a, 0x22, .lane = 2},
+    [SIMD_f64x2_extract_lane] = {sx_extract_lane, 0x66, 0x3a, 0x16, .lane = 3},
+    [SIMD_f64x2_replace_lane] = {sx_replace_lane, 0x66, 0x3a, 0x22, .lane = 3},
 
-static void mov_imm64(sx *o, int r, uint64_t v)
-{
-    put(o, 0x48 | (r & 8 ? 1u : 0u));
-    put(o, 0xb8 + (unsigned)(r & 7));
-    for (int i = 0; i < 8; i++)
-        put(o, (unsigned)(v >> (8 * i)));
-}
+    [SIMD_i8x16_eq] = {sx_int_compare, .lane = 0, .variant = SX_EQ},
+    [SIMD_i8x16_ne] = {sx_int_compare, .lane = 0, .variant = SX_NE},
+    [SIMD_i8x16_lt_s] = {sx_int_compare, .lane = 0, .variant = SX_LT_S},
+    [SIMD_i8x16_lt_u] = {sx_int_compare, .lane = 0, .variant = SX_LT_U},
+    [SIMD_i8x16_gt_s] = {sx_int_compare, .lane = 0, .variant = SX_GT_S},
+    [SIMD_i8x16_gt_u] = {sx_int_compare, .lane = 0, .variant = SX_GT_U},
+    [SIMD_i8x16_le_s] = {sx_int_compare, .lane = 0, .variant = SX_LE_S},
+    [SIMD_i8x16_le_u] = {sx_int_compare, .lane = 0, .variant = SX_LE_U},
+    [SIMD_i8x16_ge_s] = {sx_int_compare, .lane = 0, .variant = SX_GE_S},
+    [SIMD_i8x16_ge_u] = {sx_int_compare, .lane = 0, .variant = SX_GE_U},
+    [SIMD_i16x8_eq] = {sx_int_compare, .lane = 1, .variant = SX_EQ},
+    [SIMD_i16x8_ne] = {sx_int_compare, .lane = 1, .variant = SX_NE},
+    [SIMD_i16x8_lt_s] = {sx_int_compare, .lane = 1, .variant = SX_LT_S},
+    [SIMD_i16x8_lt_u] = {sx_int_compare, .lane = 1, .variant = SX_LT_U},
+    [SIMD_i16x8_gt_s] = {sx_int_compare, .lane = 1, .variant = SX_GT_S},
+    [SIMD_i16x8_gt_u] = {sx_int_compare, .lane = 1, .variant = SX_GT_U},
+    [SIMD_i16x8_le_s] = {sx_int_compare, .lane = 1, .variant = SX_LE_S},
+    [SIMD_i16x8_le_u] = {sx_int_compare, .lane = 1, .variant = SX_LE_U},
+    [SIMD_i16x8_ge_s] = {sx_int_compare, .lane = 1, .variant = SX_GE_S},
+    [SIMD_i16x8_ge_u] = {sx_int_compare, .lane = 1, .variant = SX_GE_U},
+    [SIMD_i32x4_eq] = {sx_int_compare, .lane = 2, .variant = SX_EQ},
+    [SIMD_i32x4_ne] = {sx_int_compare, .lane = 2, .variant = SX_NE},
+    [SIMD_i32x4_lt_s] = {sx_int_compare, .lane = 2, .variant = SX_LT_S},
+    [SIMD_i32x4_lt_u] = {sx_int_compare, .lane = 2, .variant = SX_LT_U},
+    [SIMD_i32x4_gt_s] = {sx_int_compare, .lane = 2, .variant = SX_GT_S},
+    [SIMD_i32x4_gt_u] = {sx_int_compare, .lane = 2, .variant = SX_GT_U},
+    [SIMD_i32x4_le_s] = {sx_int_compare, .lane = 2, .variant = SX_LE_S},
+    [SIMD_i32x4_le_u] = {sx_int_compare, .lane = 2, .variant = SX_LE_U},
+    [SIMD_i32x4_ge_s] = {sx_int_compare, .lane = 2, .variant = SX_GE_S},
+    [SIMD_i32x4_ge_u] = {sx_int_compare, .lane = 2, .variant = SX_GE_U},
+    /* cmpps / cmppd predicates: 0 eq, 1 lt, 2 le, 4 neq; gt and ge swap the operands */
+    [SIMD_f32x4_eq] = {sx_float_compare, 0, 0, 0xc2, .variant = 0},
+    [SIMD_f32x4_ne] = {sx_float_compare, 0, 0, 0xc2, .variant = 4},
+    [SIMD_f32x4_lt] = {sx_float_compare, 0, 0, 0xc2, .variant = 1},
+    [SIMD_f32x4_gt] = {sx_float_compare_swapped, 0, 0, 0xc2, .variant = 1},
+    [SIMD_f32x4_le] = {sx_float_compare, 0, 0, 0xc2, .variant = 2},
+    [SIMD_f32x4_ge] = {sx_float_compare_swapped, 0, 0, 0xc2, .variant = 2},
+    [SIMD_f64x2_eq] = {sx_float_compare, 0x66, 0, 0xc2, .variant = 0},
+    [SIMD_f64x2_ne] = {sx_float_compare, 0x66, 0, 0xc2, .variant = 4},
+    [SIMD_f64x2_lt] = {sx_float_compare, 0x66, 0, 0xc2, .variant = 1},
+    [SIMD_f64x2_gt] = {sx_float_compare_swapped, 0x66, 0, 0xc2, .variant = 1},
+    [SIMD_f64x2_le] = {sx_float_compare, 0x66, 0, 0xc2, .variant = 2},
+    [SIMD_f64x2_ge] = {sx_float_compare_swapped, 0x66, 0, 0xc2, .variant = 2},
 
-/* x = the 16 bytes lo, hi (through rt) */
-static void const128(sx *o, const simd_x64_regs *g, int x, uint64_t lo, uint64_t hi)
-{
-    mov_imm64(o, g->rt, lo);
-    enc(o, 0x66, 0, 0x6e, x, g->rt, 1, 0); /* movq x, rt */
-    if (hi == lo) {
-        P66(0x6c, x, x); /* punpcklqdq */
-        return;
-    }
-    mov_imm64(o, g->rt, hi);
-    enc(o, 0x66, 0x3a, 0x22, x, g->rt, 1, 0); /* pinsrq x, rt, 1 */
-    IMM(1);
-}
+    [SIMD_v128_not] = {sx_v128_not},
+    [SIMD_v128_and] = {sx_binary, 0x66, 0, 0xdb},
+    [SIMD_v128_andnot] = {sx_v128_andnot},
+    [SIMD_v128_or] = {sx_binary, 0x66, 0, 0xeb},
+    [SIMD_v128_xor] = {sx_binary, 0x66, 0, 0xef},
+    [SIMD_v128_bitselect] = {sx_v128_bitselect},
+    [SIMD_v128_any_true] = {sx_v128_any_true},
+    [SIMD_f32x4_demote_f64x2_zero] = {sx_unary, 0x66, 0, 0x5a},
+    [SIMD_f64x2_promote_low_f32x4] = {sx_unary, 0, 0, 0x5a},
 
-/* r = 1 if the flags say ZF = want_zf, else 0 (setcc + movzx) */
-static void flag_to_r(sx *o, const simd_x64_regs *g, int set_opc)
-{
-    enc(o, 0, 0, set_opc, 0, g->r, 0, 1); /* setcc r8 */
-    enc(o, 0, 0, 0xb6, g->r, g->r, 0, 1); /* movzx r32, r8 */
-}
+    [SIMD_i8x16_abs] = {sx_unary, 0x66, 0x38, 0x1c},
+    [SIMD_i8x16_neg] = {sx_int_neg, .opcode = 0xf8},
+    [SIMD_i8x16_popcnt] = {sx_i8x16_popcnt},
+    [SIMD_i8x16_all_true] = {sx_all_true, .lane = 0},
+    [SIMD_i8x16_bitmask] = {sx_move_mask, 0x66, 0, 0xd7},
+    [SIMD_i8x16_narrow_i16x8_s] = {sx_binary, 0x66, 0, 0x63},
+    [SIMD_i8x16_narrow_i16x8_u] = {sx_binary, 0x66, 0, 0x67},
+    /* roundps / roundpd modes: 0 nearest, 1 floor, 2 ceil, 3 trunc */
+    [SIMD_f32x4_ceil] = {sx_float_round, 0x66, 0x3a, 0x08, .variant = 2},
+    [SIMD_f32x4_floor] = {sx_float_round, 0x66, 0x3a, 0x08, .variant = 1},
+    [SIMD_f32x4_trunc] = {sx_float_round, 0x66, 0x3a, 0x08, .variant = 3},
+    [SIMD_f32x4_nearest] = {sx_float_round, 0x66, 0x3a, 0x08, .variant = 0},
+    [SIMD_i8x16_shl] = {sx_i8x16_shl},
+    [SIMD_i8x16_shr_s] = {sx_i8x16_shr_s},
+    [SIMD_i8x16_shr_u] = {sx_i8x16_shr_u},
+    [SIMD_i8x16_add] = {sx_binary, 0x66, 0, 0xfc},
+    [SIMD_i8x16_add_sat_s] = {sx_binary, 0x66, 0, 0xec},
+    [SIMD_i8x16_add_sat_u] = {sx_binary, 0x66, 0, 0xdc},
+    [SIMD_i8x16_sub] = {sx_binary, 0x66, 0, 0xf8},
+    [SIMD_i8x16_sub_sat_s] = {sx_binary, 0x66, 0, 0xe8},
+    [SIMD_i8x16_sub_sat_u] = {sx_binary, 0x66, 0, 0xd8},
+    [SIMD_f64x2_ceil] = {sx_float_round, 0x66, 0x3a, 0x09, .variant = 2},
+    [SIMD_f64x2_floor] = {sx_float_round, 0x66, 0x3a, 0x09, .variant = 1},
+    [SIMD_i8x16_min_s] = {sx_binary, 0x66, 0x38, 0x38},
+    [SIMD_i8x16_min_u] = {sx_binary, 0x66, 0, 0xda},
+    [SIMD_i8x16_max_s] = {sx_binary, 0x66, 0x38, 0x3c},
+    [SIMD_i8x16_max_u] = {sx_binary, 0x66, 0, 0xde},
+    [SIMD_f64x2_trunc] = {sx_float_round, 0x66, 0x3a, 0x09, .variant = 3},
+    [SIMD_i8x16_avgr_u] = {sx_binary, 0x66, 0, 0xe0},
+    [SIMD_i16x8_extadd_pairwise_i8x16_s] = {sx_i16x8_extadd_pairwise_i8x16_s},
+    [SIMD_i16x8_extadd_pairwise_i8x16_u] = {sx_i16x8_extadd_pairwise_i8x16_u},
+    [SIMD_i32x4_extadd_pairwise_i16x8_s] = {sx_i32x4_extadd_pairwise_i16x8_s},
+    [SIMD_i32x4_extadd_pairwise_i16x8_u] = {sx_i32x4_extadd_pairwise_i16x8_u},
 
-/* d = not d */
-static void invert(sx *o, const simd_x64_regs *g)
-{
-    ALL_ONES(g->t[0]);
-    P66(0xef, g->d, g->t[0]);
-}
+    [SIMD_i16x8_abs] = {sx_unary, 0x66, 0x38, 0x1d},
+    [SIMD_i16x8_neg] = {sx_int_neg, .opcode = 0xf9},
+    [SIMD_i16x8_q15mulr_sat_s] = {sx_i16x8_q15mulr_sat_s},
+    [SIMD_i16x8_all_true] = {sx_all_true, .lane = 1},
+    [SIMD_i16x8_bitmask] = {sx_i16x8_bitmask},
+    [SIMD_i16x8_narrow_i32x4_s] = {sx_binary, 0x66, 0, 0x6b},
+    [SIMD_i16x8_narrow_i32x4_u] = {sx_binary, 0x66, 0x38, 0x2b},
+    /* pmovsxbw, pmovzxbw */
+    [SIMD_i16x8_extend_low_i8x16_s] = {sx_extend, .opcode = 0x20},
+    [SIMD_i16x8_extend_high_i8x16_s] = {sx_extend, .opcode = 0x20, .variant = 1},
+    [SIMD_i16x8_extend_low_i8x16_u] = {sx_extend, .opcode = 0x30},
+    [SIMD_i16x8_extend_high_i8x16_u] = {sx_extend, .opcode = 0x30, .variant = 1},
+    [SIMD_i16x8_shl] = {sx_shift, .opcode = 0xf1, .lane = 1},
+    [SIMD_i16x8_shr_s] = {sx_shift, .opcode = 0xe1, .lane = 1},
+    [SIMD_i16x8_shr_u] = {sx_shift, .opcode = 0xd1, .lane = 1},
+    [SIMD_i16x8_add] = {sx_binary, 0x66, 0, 0xfd},
+    [SIMD_i16x8_add_sat_s] = {sx_binary, 0x66, 0, 0xed},
+    [SIMD_i16x8_add_sat_u] = {sx_binary, 0x66, 0, 0xdd},
+    [SIMD_i16x8_sub] = {sx_binary, 0x66, 0, 0xf9},
+    [SIMD_i16x8_sub_sat_s] = {sx_binary, 0x66, 0, 0xe9},
+    [SIMD_i16x8_sub_sat_u] = {sx_binary, 0x66, 0, 0xd9},
+    [SIMD_f64x2_nearest] = {sx_float_round, 0x66, 0x3a, 0x09, .variant = 0},
+    [SIMD_i16x8_mul] = {sx_binary, 0x66, 0, 0xd5},
+    [SIMD_i16x8_min_s] = {sx_binary, 0x66, 0, 0xea},
+    [SIMD_i16x8_min_u] = {sx_binary, 0x66, 0x38, 0x3a},
+    [SIMD_i16x8_max_s] = {sx_binary, 0x66, 0, 0xee},
+    [SIMD_i16x8_max_u] = {sx_binary, 0x66, 0x38, 0x3e},
+    [SIMD_i16x8_avgr_u] = {sx_binary, 0x66, 0, 0xe3},
+    [SIMD_i16x8_extmul_low_i8x16_s] = {sx_extmul, .opcode = 0x20, .lane = 1},
+    [SIMD_i16x8_extmul_high_i8x16_s] = {sx_extmul, .opcode = 0x20, .lane = 1, .variant = 1},
+    [SIMD_i16x8_extmul_low_i8x16_u] = {sx_extmul, .opcode = 0x30, .lane = 1},
+    [SIMD_i16x8_extmul_high_i8x16_u] = {sx_extmul, .opcode = 0x30, .lane = 1, .variant = 1},
 
-/* Integer compares of a shape: eq, signed gt, unsigned min and max opcodes (map in
- * the high byte: 0x38xx for 66 0F 38 xx), lane count of the shape. */
-typedef struct sx_cmp {
-    int eq, gt, minu, maxu;
-} sx_cmp;
+    [SIMD_i32x4_abs] = {sx_unary, 0x66, 0x38, 0x1e},
+    [SIMD_i32x4_neg] = {sx_int_neg, .opcode = 0xfa},
+    [SIMD_i32x4_all_true] = {sx_all_true, .lane = 2},
+    [SIMD_i32x4_bitmask] = {sx_move_mask, 0, 0, 0x50},
+    /* pmovsxwd, pmovzxwd */
+    [SIMD_i32x4_extend_low_i16x8_s] = {sx_extend, .opcode = 0x23},
+    [SIMD_i32x4_extend_high_i16x8_s] = {sx_extend, .opcode = 0x23, .variant = 1},
+    [SIMD_i32x4_extend_low_i16x8_u] = {sx_extend, .opcode = 0x33},
+    [SIMD_i32x4_extend_high_i16x8_u] = {sx_extend, .opcode = 0x33, .variant = 1},
+    [SIMD_i32x4_shl] = {sx_shift, .opcode = 0xf2, .lane = 2},
+    [SIMD_i32x4_shr_s] = {sx_shift, .opcode = 0xe2, .lane = 2},
+    [SIMD_i32x4_shr_u] = {sx_shift, .opcode = 0xd2, .lane = 2},
+    [SIMD_i32x4_add] = {sx_binary, 0x66, 0, 0xfe},
+    [SIMD_i32x4_sub] = {sx_binary, 0x66, 0, 0xfa},
+    [SIMD_i32x4_mul] = {sx_binary, 0x66, 0x38, 0x40},
+    [SIMD_i32x4_min_s] = {sx_binary, 0x66, 0x38, 0x39},
+    [SIMD_i32x4_min_u] = {sx_binary, 0x66, 0x38, 0x3b},
+    [SIMD_i32x4_max_s] = {sx_binary, 0x66, 0x38, 0x3d},
+    [SIMD_i32x4_max_u] = {sx_binary, 0x66, 0x38, 0x3f},
+    [SIMD_i32x4_dot_i16x8_s] = {sx_binary, 0x66, 0, 0xf5},
+    [SIMD_i32x4_extmul_low_i16x8_s] = {sx_extmul, .opcode = 0x23, .lane = 2},
+    [SIMD_i32x4_extmul_high_i16x8_s] = {sx_extmul, .opcode = 0x23, .lane = 2, .variant = 1},
+    [SIMD_i32x4_extmul_low_i16x8_u] = {sx_extmul, .opcode = 0x33, .lane = 2},
+    [SIMD_i32x4_extmul_high_i16x8_u] = {sx_extmul, .opcode = 0x33, .lane = 2, .variant = 1},
 
-static void op2(sx *o, int code, int d, int s)
-{
-    if (code >> 8)
-        P38(code & 0xff, d, s);
-    else
-        P66(code, d, s);
-}
+    [SIMD_i64x2_abs] = {sx_i64x2_abs},
+    [SIMD_i64x2_neg] = {sx_int_neg, .opcode = 0xfb},
+    [SIMD_i64x2_all_true] = {sx_all_true, .lane = 3},
+    [SIMD_i64x2_bitmask] = {sx_move_mask, 0x66, 0, 0x50},
+    /* pmovsxdq, pmovzxdq */
+    [SIMD_i64x2_extend_low_i32x4_s] = {sx_extend, .opcode = 0x25},
+    [SIMD_i64x2_extend_high_i32x4_s] = {sx_extend, .opcode = 0x25, .variant = 1},
+    [SIMD_i64x2_extend_low_i32x4_u] = {sx_extend, .opcode = 0x35},
+    [SIMD_i64x2_extend_high_i32x4_u] = {sx_extend, .opcode = 0x35, .variant = 1},
+    [SIMD_i64x2_shl] = {sx_shift, .opcode = 0xf3, .lane = 3},
+    [SIMD_i64x2_shr_s] = {sx_i64x2_shr_s},
+    [SIMD_i64x2_shr_u] = {sx_shift, .opcode = 0xd3, .lane = 3},
+    [SIMD_i64x2_add] = {sx_binary, 0x66, 0, 0xd4},
+    [SIMD_i64x2_sub] = {sx_binary, 0x66, 0, 0xfb},
+    [SIMD_i64x2_mul] = {sx_i64x2_mul},
+    [SIMD_i64x2_eq] = {sx_int_compare, .lane = 3, .variant = SX_EQ},
+    [SIMD_i64x2_ne] = {sx_int_compare, .lane = 3, .variant = SX_NE},
+    /* pcmpgtq */
+    [SIMD_i64x2_lt_s] = {sx_int_compare, .lane = 3, .variant = SX_LT_S, .needs = SIMD_X64_SSE42},
+    [SIMD_i64x2_gt_s] = {sx_int_compare, .lane = 3, .variant = SX_GT_S, .needs = SIMD_X64_SSE42},
+    [SIMD_i64x2_le_s] = {sx_int_compare, .lane = 3, .variant = SX_LE_S, .needs = SIMD_X64_SSE42},
+    [SIMD_i64x2_ge_s] = {sx_int_compare, .lane = 3, .variant = SX_GE_S, .needs = SIMD_X64_SSE42},
+    /* pshufd picks lanes 0 0 1 1 (0x50) or 2 2 3 3 (0xfa); pmuldq, pmuludq */
+    [SIMD_i64x2_extmul_low_i32x4_s] = {sx_i64x2_extmul, 0x66, 0x38, 0x28, .variant = 0x50},
+    [SIMD_i64x2_extmul_high_i32x4_s] = {sx_i64x2_extmul, 0x66, 0x38, 0x28, .variant = 0xfa},
+    [SIMD_i64x2_extmul_low_i32x4_u] = {sx_i64x2_extmul, 0x66, 0, 0xf4, .variant = 0x50},
+    [SIMD_i64x2_extmul_high_i32x4_u] = {sx_i64x2_extmul, 0x66, 0, 0xf4, .variant = 0xfa},
 
-/* kind: 0 eq 1 ne 2 lt_s 3 lt_u 4 gt_s 5 gt_u 6 le_s 7 le_u 8 ge_s 9 ge_u */
-static void int_compare(sx *o, const simd_x64_regs *g, const sx_cmp *c, int kind)
-{
-    int d = g->d, b = g->b, t = g->t[1];
-    switch (kind) {
-    case 0:
-        op2(o, c->eq, d, b);
-        return;
-    case 1:
-        op2(o, c->eq, d, b);
-        invert(o, g);
-        return;
-    case 4:
-        op2(o, c->gt, d, b);
-        return;
-    case 6:
-        op2(o, c->gt, d, b);
-        invert(o, g);
-        return;
-    case 2:
-    case 8: /* b > a; ge = not lt */
-        MOVDQA(t, b);
-        op2(o, c->gt, t, d);
-        MOVDQA(d, t);
-        if (kind == 8) invert(o, g);
-        return;
-    case 7:
-    case 5: /* le_u: a == min(a, b); gt_u = not le_u */
-        MOVDQA(t, d);
-        op2(o, c->minu, t, b);
-        op2(o, c->eq, d, t);
-        if (kind == 5) invert(o, g);
-        return;
-    case 9:
-    case 3: /* ge_u: a == max(a, b); lt_u = not ge_u */
-        MOVDQA(t, d);
-        op2(o, c->maxu, t, b);
-        op2(o, c->eq, d, t);
-        if (kind == 3) invert(o, g);
-        return;
-    }
-}
-
-/* f32x4 / f64x2 min and max (pd: 0x66 prefix): both operand orders, their or (min:
- * -0 wins) or and (max: +0 wins), then NaN lanes set to the default NaN. */
-static void float_minmax(sx *o, const simd_x64_regs *g, int pd, int max)
-{
-    int p = pd ? 0x66 : 0, d = g->d, b = g->b, t0 = g->t[0], t1 = g->t[1];
-    int opc = max ? 0x5f : 0x5d;
-    enc(o, p, 0, 0x28, t0, d, 0, 0); /* movaps t0, a */
-    enc(o, p, 0, opc, t0, b, 0, 0);  /* t0 = minps(a, b) */
-    enc(o, p, 0, 0x28, t1, b, 0, 0);
-    enc(o, p, 0, opc, t1, d, 0, 0);                /* t1 = minps(b, a) */
-    enc(o, p, 0, max ? 0x54 : 0x56, t1, t0, 0, 0); /* andps / orps */
-    enc(o, p, 0, 0x28, t0, d, 0, 0);
-    enc(o, p, 0, 0xc2, t0, b, 0, 0); /* cmpunord: NaN lanes */
-    IMM(3);
-    enc(o, p, 0, 0x56, t1, t0, 0, 0);              /* orps: NaN lanes all ones */
-    SHIFTI(pd ? 0x73 : 0x72, 2, t0, pd ? 13 : 10); /* the default NaN's complement */
-    enc(o, p, 0, 0x55, t0, t1, 0, 0);              /* andnps */
-    enc(o, p, 0, 0x28, d, t0, 0, 0);
-}
-
-/* extend the low (or high) half of d: pmovsx/zx opcode */
-static void extend(sx *o, const simd_x64_regs *g, int x, int opc, int high)
-{
-    if (high) SHIFTI(0x73, 3, x, 8); /* psrldq x, 8 */
-    P38(opc, x, x);
-    (void)g;
-}
-
-/* d = b's lanes picked by a constant pshufb mask (lo, hi) into t */
-static void pshufb_const(sx *o, const simd_x64_regs *g, int x, int t, uint64_t lo, uint64_t hi)
-{
-    const128(o, g, t, lo, hi);
-    P38(0x00, x, t);
-}
-
-/* r32 op= imm8 (83 /ext ib: 0 add, 4 and, 5 sub) */
-static void gpr_imm(sx *o, int ext, int r, int imm)
-{
-    if (r & 8) put(o, 0x41);
-    put(o, 0x83);
-    put(o, 0xc0 | (unsigned)ext << 3 | (unsigned)(r & 7));
-    IMM(imm);
-}
-
-/* The shifts SSE has no instruction for, the count in r. Bytes: shl clears the bits
- * a word shift would carry into the next byte, then shifts words; shr_u shifts
- * words, then clears what came in; both with the mask 0xff >> n in every byte
- * (all-ones words shifted right by n + 8, packed). shr_s widens the bytes to the
- * high halves of words, shifts them arithmetically by n + 8 and packs them back.
- * i64x2.shr_s: ((a >>> n) ^ m) - m with m = the sign bit >>> n. */
-static void byte_shift(sx *o, const simd_x64_regs *g, uint32_t sub)
-{
-    int d = g->d, t0 = g->t[0], t1 = g->t[1], t2 = g->t[2], r = g->r;
-    if (sub == SIMD_i64x2_shr_s) {
-        gpr_imm(o, 4, r, 63);
-        enc(o, 0x66, 0, 0x6e, t1, r, 0, 0);
-        const128(o, g, t0, 0x8000000000000000ull, 0x8000000000000000ull);
-        P66(0xd3, t0, t1); /* psrlq */
-        P66(0xd3, d, t1);
-        P66(0xef, d, t0);
-        P66(0xfb, d, t0);
-        return;
-    }
-    gpr_imm(o, 4, r, 7);
-    if (sub == SIMD_i8x16_shr_s) {
-        gpr_imm(o, 0, r, 8);
-        enc(o, 0x66, 0, 0x6e, t0, r, 0, 0);
-        MOVDQA(t1, d);
-        P66(0x68, t1, t1); /* punpckhbw */
-        P66(0xe1, t1, t0); /* psraw */
-        P66(0x60, d, d);   /* punpcklbw */
-        P66(0xe1, d, t0);
-        P66(0x63, d, t1); /* packsswb */
-        return;
-    }
-    enc(o, 0x66, 0, 0x6e, t0, r, 0, 0); /* n */
-    gpr_imm(o, 0, r, 8);
-    enc(o, 0x66, 0, 0x6e, t2, r, 0, 0); /* n + 8 */
-    ALL_ONES(t1);
-    P66(0xd1, t1, t2); /* psrlw: 0xff >> n in the low byte of each word */
-    P66(0x67, t1, t1); /* packuswb: in every byte */
-    if (sub == SIMD_i8x16_shl) {
-        P66(0xdb, d, t1);
-        P66(0xf1, d, t0); /* psllw */
-    } else {
-        P66(0xd1, d, t0); /* psrlw */
-        P66(0xdb, d, t1);
-    }
-}
-
-/* The operations that are one instruction d = d op b: 66 0F opc, or 66 0F 38 opc (high
- * byte 0x38); the float arithmetic (0F or 66 0F) follows apart. */
-static const struct {
-    uint8_t sub;
-    uint16_t code;
-} sx_plain[] = {
-    {SIMD_i8x16_add, 0xfc},
-    {SIMD_i8x16_add_sat_s, 0xec},
-    {SIMD_i8x16_add_sat_u, 0xdc},
-    {SIMD_i8x16_sub, 0xf8},
-    {SIMD_i8x16_sub_sat_s, 0xe8},
-    {SIMD_i8x16_sub_sat_u, 0xd8},
-    {SIMD_i8x16_min_u, 0xda},
-    {SIMD_i8x16_max_u, 0xde},
-    {SIMD_i8x16_avgr_u, 0xe0},
-    {SIMD_i8x16_min_s, 0x3838},
-    {SIMD_i8x16_max_s, 0x383c},
-    {SIMD_i8x16_narrow_i16x8_s, 0x63},
-    {SIMD_i8x16_narrow_i16x8_u, 0x67},
-    {SIMD_i16x8_add, 0xfd},
-    {SIMD_i16x8_add_sat_s, 0xed},
-    {SIMD_i16x8_add_sat_u, 0xdd},
-    {SIMD_i16x8_sub, 0xf9},
-    {SIMD_i16x8_sub_sat_s, 0xe9},
-    {SIMD_i16x8_sub_sat_u, 0xd9},
-    {SIMD_i16x8_mul, 0xd5},
-    {SIMD_i16x8_min_s, 0xea},
-    {SIMD_i16x8_max_s, 0xee},
-    {SIMD_i16x8_min_u, 0x383a},
-    {SIMD_i16x8_max_u, 0x383e},
-    {SIMD_i16x8_avgr_u, 0xe3},
-    {SIMD_i16x8_narrow_i32x4_s, 0x6b},
-    {SIMD_i16x8_narrow_i32x4_u, 0x382b},
-    {SIMD_i32x4_add, 0xfe},
-    {SIMD_i32x4_sub, 0xfa},
-    {SIMD_i32x4_mul, 0x3840},
-    {SIMD_i32x4_min_s, 0x3839},
-    {SIMD_i32x4_min_u, 0x383b},
-    {SIMD_i32x4_max_s, 0x383d},
-    {SIMD_i32x4_max_u, 0x383f},
-    {SIMD_i32x4_dot_i16x8_s, 0xf5},
-    {SIMD_i64x2_add, 0xd4},
-    {SIMD_i64x2_sub, 0xfb},
-    {SIMD_v128_and, 0xdb},
-    {SIMD_v128_or, 0xeb},
-    {SIMD_v128_xor, 0xef},
+    [SIMD_f32x4_abs] = {sx_float_abs_neg, 0},
+    [SIMD_f32x4_neg] = {sx_float_abs_neg, 0, .variant = 1},
+    [SIMD_f32x4_sqrt] = {sx_unary, 0, 0, 0x51},
+    [SIMD_f32x4_add] = {sx_binary, 0, 0, 0x58},
+    [SIMD_f32x4_sub] = {sx_binary, 0, 0, 0x5c},
+    [SIMD_f32x4_mul] = {sx_binary, 0, 0, 0x59},
+    [SIMD_f32x4_div] = {sx_binary, 0, 0, 0x5e},
+    [SIMD_f32x4_min] = {sx_float_minmax, 0},
+    [SIMD_f32x4_max] = {sx_float_minmax, 0, .variant = 1},
+    [SIMD_f32x4_pmin] = {sx_float_pminmax, 0, 0, 0x5d},
+    [SIMD_f32x4_pmax] = {sx_float_pminmax, 0, 0, 0x5f},
+    [SIMD_f64x2_abs] = {sx_float_abs_neg, 0x66},
+    [SIMD_f64x2_neg] = {sx_float_abs_neg, 0x66, .variant = 1},
+    [SIMD_f64x2_sqrt] = {sx_unary, 0x66, 0, 0x51},
+    [SIMD_f64x2_add] = {sx_binary, 0x66, 0, 0x58},
+    [SIMD_f64x2_sub] = {sx_binary, 0x66, 0, 0x5c},
+    [SIMD_f64x2_mul] = {sx_binary, 0x66, 0, 0x59},
+    [SIMD_f64x2_div] = {sx_binary, 0x66, 0, 0x5e},
+    [SIMD_f64x2_min] = {sx_float_minmax, 0x66},
+    [SIMD_f64x2_max] = {sx_float_minmax, 0x66, .variant = 1},
+    [SIMD_f64x2_pmin] = {sx_float_pminmax, 0x66, 0, 0x5d},
+    [SIMD_f64x2_pmax] = {sx_float_pminmax, 0x66, 0, 0x5f},
+    [SIMD_i32x4_trunc_sat_f32x4_s] = {sx_i32x4_trunc_sat_f32x4_s},
+    [SIMD_i32x4_trunc_sat_f32x4_u] = {sx_i32x4_trunc_sat_f32x4_u},
+    [SIMD_f32x4_convert_i32x4_s] = {sx_unary, 0, 0, 0x5b},
+    [SIMD_f32x4_convert_i32x4_u] = {sx_f32x4_convert_i32x4_u},
+    [SIMD_i32x4_trunc_sat_f64x2_s_zero] = {sx_i32x4_trunc_sat_f64x2_s_zero},
+    [SIMD_i32x4_trunc_sat_f64x2_u_zero] = {sx_i32x4_trunc_sat_f64x2_u_zero},
+    [SIMD_f64x2_convert_low_i32x4_s] = {sx_unary, 0xf3, 0, 0xe6},
+    [SIMD_f64x2_convert_low_i32x4_u] = {sx_f64x2_convert_low_i32x4_u},
 };
-
-static size_t sx_lower(sx *o, uint32_t sub, const uint8_t *imm, const simd_x64_regs *g, unsigned f)
-{
-    int d = g->d, b = g->b, c = g->c, t0 = g->t[0], t1 = g->t[1], t2 = g->t[2], r = g->r;
-    static const sx_cmp c8 = {0x74, 0x64, 0xda, 0xde}, c16 = {0x75, 0x65, 0x383a, 0x383e},
-                        c32 = {0x76, 0x66, 0x383b, 0x383f}, c64 = {0x3829, 0x3837, 0, 0};
-    if ((f & SX_ALL) != SX_ALL) return 0; /* SSE2 alone: every operation calls simd_apply */
-    for (size_t i = 0; i < sizeof sx_plain / sizeof sx_plain[0]; i++)
-        if (sx_plain[i].sub == sub) {
-            op2(o, sx_plain[i].code, d, b);
-            return o->n;
-        }
-    /* the integer compares, in the order of their sub-opcodes */
-    if (sub >= SIMD_i8x16_eq && sub <= SIMD_i32x4_ge_u) {
-        static const sx_cmp *const shape[3] = {&c8, &c16, &c32};
-        int k = (int)(sub - SIMD_i8x16_eq);
-        int_compare(o, g, shape[k / 10], k % 10);
-        return o->n;
-    }
-    switch ((enum simd_op)sub) {
-    case SIMD_i64x2_eq:
-        int_compare(o, g, &c64, 0);
-        return o->n;
-    case SIMD_i64x2_ne:
-        int_compare(o, g, &c64, 1);
-        return o->n;
-    case SIMD_i64x2_lt_s:
-    case SIMD_i64x2_gt_s:
-    case SIMD_i64x2_le_s:
-    case SIMD_i64x2_ge_s: {
-        if (!(f & SIMD_X64_SSE42)) return 0; /* pcmpgtq */
-        static const int kind[4] = {2, 4, 6, 8};
-        int_compare(o, g, &c64, kind[sub - SIMD_i64x2_lt_s]);
-        return o->n;
-    }
-    /* float compares: cmpps / cmppd with the predicate; gt and ge swap the operands */
-    case SIMD_f32x4_eq:
-    case SIMD_f32x4_ne:
-    case SIMD_f32x4_lt:
-    case SIMD_f32x4_gt:
-    case SIMD_f32x4_le:
-    case SIMD_f32x4_ge:
-    case SIMD_f64x2_eq:
-    case SIMD_f64x2_ne:
-    case SIMD_f64x2_lt:
-    case SIMD_f64x2_gt:
-    case SIMD_f64x2_le:
-    case SIMD_f64x2_ge: {
-        int pd = sub >= SIMD_f64x2_eq, k = (int)(sub - (pd ? SIMD_f64x2_eq : SIMD_f32x4_eq));
-        static const int pred[6] = {0, 4, 1, 1, 2, 2}; /* eq neq lt (gt) le (ge) */
-        int p = pd ? 0x66 : 0;
-        if (k == 3 || k == 5) {
-            enc(o, p, 0, 0x28, t0, b, 0, 0);
-            enc(o, p, 0, 0xc2, t0, d, 0, 0);
-            IMM(pred[k]);
-            enc(o, p, 0, 0x28, d, t0, 0, 0);
-        } else {
-            enc(o, p, 0, 0xc2, d, b, 0, 0);
-            IMM(pred[k]);
-        }
-        return o->n;
-    }
-    case SIMD_v128_not:
-        invert(o, g);
-        return o->n;
-    case SIMD_v128_andnot: /* a & ~b */
-        MOVDQA(t0, b);
-        P66(0xdf, t0, d); /* pandn: ~b & a */
-        MOVDQA(d, t0);
-        return o->n;
-    case SIMD_v128_bitselect:
-        P66(0xdb, d, c); /* a & c */
-        MOVDQA(t0, c);
-        P66(0xdf, t0, b); /* ~c & b */
-        P66(0xeb, d, t0);
-        return o->n;
-    case SIMD_v128_any_true:
-        P38(0x17, d, d); /* ptest */
-        flag_to_r(o, g, 0x95);
-        return o->n;
-    case SIMD_i8x16_all_true:
-    case SIMD_i16x8_all_true:
-    case SIMD_i32x4_all_true:
-    case SIMD_i64x2_all_true: {
-        int eq = sub == SIMD_i8x16_all_true   ? 0x74
-                 : sub == SIMD_i16x8_all_true ? 0x75
-                 : sub == SIMD_i32x4_all_true ? 0x76
-                                              : 0x3829;
-        P66(0xef, t0, t0);
-        op2(o, eq, t0, d); /* zero lanes */
-        P38(0x17, t0, t0);
-        flag_to_r(o, g, 0x94);
-        return o->n;
-    }
-    case SIMD_i8x16_bitmask:
-        enc(o, 0x66, 0, 0xd7, r, d, 0, 0);
-        return o->n;
-    case SIMD_i16x8_bitmask:
-        MOVDQA(t0, d);
-        P66(0x63, t0, t0);                  /* packsswb: the sign of each lane, twice */
-        enc(o, 0x66, 0, 0xd7, r, t0, 0, 0); /* pmovmskb */
-        enc(o, 0, 0, 0xb6, r, r, 0, 1);     /* movzx r32, r8 */
-        return o->n;
-    case SIMD_i32x4_bitmask:
-        enc(o, 0, 0, 0x50, r, d, 0, 0);
-        return o->n;
-    case SIMD_i64x2_bitmask:
-        enc(o, 0x66, 0, 0x50, r, d, 0, 0);
-        return o->n;
-
-    case SIMD_i8x16_abs:
-        P38(0x1c, d, d);
-        return o->n;
-    case SIMD_i16x8_abs:
-        P38(0x1d, d, d);
-        return o->n;
-    case SIMD_i32x4_abs:
-        P38(0x1e, d, d);
-        return o->n;
-    case SIMD_i64x2_abs:
-        P66(0x70, t0, d); /* pshufd: each high dword twice */
-        IMM(0xf5);
-        SHIFTI(0x72, 4, t0, 31); /* psrad: the sign of each lane */
-        P66(0xef, d, t0);
-        P66(0xfb, d, t0);
-        return o->n;
-    case SIMD_i8x16_neg:
-    case SIMD_i16x8_neg:
-    case SIMD_i32x4_neg:
-    case SIMD_i64x2_neg: {
-        int sub_opc = sub == SIMD_i8x16_neg   ? 0xf8
-                      : sub == SIMD_i16x8_neg ? 0xf9
-                      : sub == SIMD_i32x4_neg ? 0xfa
-                                              : 0xfb;
-        MOVDQA(t0, d);
-        P66(0xef, d, d);
-        P66(sub_opc, d, t0);
-        return o->n;
-    }
-    case SIMD_i8x16_popcnt:
-        const128(o, g, t1, 0x0f0f0f0f0f0f0f0full, 0x0f0f0f0f0f0f0f0full);
-        MOVDQA(t0, d);
-        SHIFTI(0x71, 2, t0, 4); /* psrlw 4 */
-        P66(0xdb, t0, t1);
-        P66(0xdb, d, t1);
-        const128(o, g, t2, 0x0302020102010100ull, 0x0403030203020201ull); /* bits of 0..15 */
-        MOVDQA(t1, t2);
-        P38(0x00, t1, d);  /* low nibbles */
-        P38(0x00, t2, t0); /* high nibbles */
-        P66(0xfc, t1, t2);
-        MOVDQA(d, t1);
-        return o->n;
-    case SIMD_i64x2_mul:
-        MOVDQA(t0, d);
-        SHIFTI(0x73, 2, t0, 32);
-        P66(0xf4, t0, b); /* a_hi * b_lo */
-        MOVDQA(t1, b);
-        SHIFTI(0x73, 2, t1, 32);
-        P66(0xf4, t1, d); /* b_hi * a_lo */
-        P66(0xd4, t0, t1);
-        SHIFTI(0x73, 6, t0, 32);
-        P66(0xf4, d, b); /* a_lo * b_lo */
-        P66(0xd4, d, t0);
-        return o->n;
-    case SIMD_i16x8_q15mulr_sat_s:
-        P38(0x0b, d, b); /* pmulhrsw; 0x8000 * 0x8000 gives 0x8000: flip it */
-        const128(o, g, t0, 0x8000800080008000ull, 0x8000800080008000ull);
-        P66(0x75, t0, d);
-        P66(0xef, d, t0);
-        return o->n;
-    case SIMD_i16x8_extadd_pairwise_i8x16_s:
-        const128(o, g, t0, 0x0101010101010101ull, 0x0101010101010101ull);
-        P38(0x04, t0, d); /* pmaddubsw: 1 (unsigned) x a (signed) */
-        MOVDQA(d, t0);
-        return o->n;
-    case SIMD_i16x8_extadd_pairwise_i8x16_u:
-        const128(o, g, t0, 0x0101010101010101ull, 0x0101010101010101ull);
-        P38(0x04, d, t0);
-        return o->n;
-    case SIMD_i32x4_extadd_pairwise_i16x8_s:
-        const128(o, g, t0, 0x0001000100010001ull, 0x0001000100010001ull);
-        P66(0xf5, d, t0); /* pmaddwd */
-        return o->n;
-    case SIMD_i32x4_extadd_pairwise_i16x8_u:
-        const128(o, g, t0, 0x8000800080008000ull, 0x8000800080008000ull);
-        P66(0xef, d, t0); /* u - 0x8000 as signed */
-        const128(o, g, t0, 0x0001000100010001ull, 0x0001000100010001ull);
-        P66(0xf5, d, t0);
-        const128(o, g, t0, 0x0001000000010000ull, 0x0001000000010000ull);
-        P66(0xfe, d, t0); /* + 2 * 0x8000 */
-        return o->n;
-
-    /* shifts by a scalar count in r (masked to the lane width) */
-    case SIMD_i16x8_shl:
-    case SIMD_i16x8_shr_s:
-    case SIMD_i16x8_shr_u:
-    case SIMD_i32x4_shl:
-    case SIMD_i32x4_shr_s:
-    case SIMD_i32x4_shr_u:
-    case SIMD_i64x2_shl:
-    case SIMD_i64x2_shr_u: {
-        int mask = sub <= SIMD_i16x8_shr_u ? 15 : sub <= SIMD_i32x4_shr_u ? 31 : 63;
-        int opc = sub == SIMD_i16x8_shl     ? 0xf1
-                  : sub == SIMD_i16x8_shr_s ? 0xe1
-                  : sub == SIMD_i16x8_shr_u ? 0xd1
-                  : sub == SIMD_i32x4_shl   ? 0xf2
-                  : sub == SIMD_i32x4_shr_s ? 0xe2
-                  : sub == SIMD_i32x4_shr_u ? 0xd2
-                  : sub == SIMD_i64x2_shl   ? 0xf3
-                                            : 0xd3;
-        if (r & 8) put(o, 0x41);
-        put(o, 0x83); /* and r32, mask */
-        put(o, 0xe0 | (unsigned)(r & 7));
-        IMM(mask);
-        enc(o, 0x66, 0, 0x6e, t0, r, 0, 0); /* movd t0, r */
-        P66(opc, d, t0);
-        return o->n;
-    }
-
-    case SIMD_i8x16_shl:
-    case SIMD_i8x16_shr_u:
-    case SIMD_i8x16_shr_s:
-    case SIMD_i64x2_shr_s:
-        byte_shift(o, g, sub);
-        return o->n;
-
-    case SIMD_i8x16_splat:
-        enc(o, 0x66, 0, 0x6e, d, r, 0, 0);
-        P66(0xef, t0, t0);
-        P38(0x00, d, t0);
-        return o->n;
-    case SIMD_i16x8_splat:
-        enc(o, 0x66, 0, 0x6e, d, r, 0, 0);
-        enc(o, 0xf2, 0, 0x70, d, d, 0, 0); /* pshuflw 0 */
-        IMM(0);
-        P66(0x6c, d, d);
-        return o->n;
-    case SIMD_i32x4_splat:
-    case SIMD_f32x4_splat:
-        enc(o, 0x66, 0, 0x6e, d, r, 0, 0);
-        P66(0x70, d, d);
-        IMM(0);
-        return o->n;
-    case SIMD_i64x2_splat:
-    case SIMD_f64x2_splat:
-        enc(o, 0x66, 0, 0x6e, d, r, 1, 0);
-        P66(0x6c, d, d);
-        return o->n;
-    case SIMD_i8x16_extract_lane_s:
-    case SIMD_i8x16_extract_lane_u:
-        enc(o, 0x66, 0x3a, 0x14, d, r, 0, 0); /* pextrb r, d */
-        IMM(imm[0] & 15);
-        if (sub == SIMD_i8x16_extract_lane_s) enc(o, 0, 0, 0xbe, r, r, 0, 1); /* movsx r32, r8 */
-        return o->n;
-    case SIMD_i16x8_extract_lane_s:
-    case SIMD_i16x8_extract_lane_u:
-        enc(o, 0x66, 0, 0xc5, r, d, 0, 0); /* pextrw r, d */
-        IMM(imm[0] & 7);
-        if (sub == SIMD_i16x8_extract_lane_s) enc(o, 0, 0, 0xbf, r, r, 0, 0); /* movsx r32, r16 */
-        return o->n;
-    case SIMD_i32x4_extract_lane:
-    case SIMD_f32x4_extract_lane:
-        enc(o, 0x66, 0x3a, 0x16, d, r, 0, 0);
-        IMM(imm[0] & 3);
-        return o->n;
-    case SIMD_i64x2_extract_lane:
-    case SIMD_f64x2_extract_lane:
-        enc(o, 0x66, 0x3a, 0x16, d, r, 1, 0);
-        IMM(imm[0] & 1);
-        return o->n;
-    case SIMD_i8x16_replace_lane:
-        enc(o, 0x66, 0x3a, 0x20, d, r, 0, 0);
-        IMM(imm[0] & 15);
-        return o->n;
-    case SIMD_i16x8_replace_lane:
-        enc(o, 0x66, 0, 0xc4, d, r, 0, 0);
-        IMM(imm[0] & 7);
-        return o->n;
-    case SIMD_i32x4_replace_lane:
-    case SIMD_f32x4_replace_lane:
-        enc(o, 0x66, 0x3a, 0x22, d, r, 0, 0);
-        IMM(imm[0] & 3);
-        return o->n;
-    case SIMD_i64x2_replace_lane:
-    case SIMD_f64x2_replace_lane:
-        enc(o, 0x66, 0x3a, 0x22, d, r, 1, 0);
-        IMM(imm[0] & 1);
-        return o->n;
-
-    case SIMD_i8x16_swizzle:
-        const128(o, g, t0, 0x7070707070707070ull, 0x7070707070707070ull);
-        P66(0xdc, t0, b); /* paddusb: 16 and up get the top bit, which zeroes the lane */
-        P38(0x00, d, t0);
-        return o->n;
-    case SIMD_i8x16_shuffle: {
-        uint8_t ma[16], mb[16];
-        int from_a = 0, from_b = 0;
-        for (int i = 0; i < 16; i++) {
-            ma[i] = imm[i] < 16 ? imm[i] : 0x80;
-            mb[i] = imm[i] >= 16 ? (uint8_t)(imm[i] - 16) : 0x80;
-            from_a |= imm[i] < 16;
-            from_b |= imm[i] >= 16;
-        }
-        uint64_t qa[2], qb[2];
-        memcpy(qa, ma, 16);
-        memcpy(qb, mb, 16);
-        if (!from_b) {
-            pshufb_const(o, g, d, t0, qa[0], qa[1]);
-        } else if (!from_a) {
-            MOVDQA(d, b);
-            pshufb_const(o, g, d, t0, qb[0], qb[1]);
-        } else {
-            pshufb_const(o, g, d, t0, qa[0], qa[1]);
-            MOVDQA(t1, b);
-            pshufb_const(o, g, t1, t0, qb[0], qb[1]);
-            P66(0xeb, d, t1);
-        }
-        return o->n;
-    }
-
-    case SIMD_i16x8_extend_low_i8x16_s:
-        extend(o, g, d, 0x20, 0);
-        return o->n;
-    case SIMD_i16x8_extend_high_i8x16_s:
-        extend(o, g, d, 0x20, 1);
-        return o->n;
-    case SIMD_i16x8_extend_low_i8x16_u:
-        extend(o, g, d, 0x30, 0);
-        return o->n;
-    case SIMD_i16x8_extend_high_i8x16_u:
-        extend(o, g, d, 0x30, 1);
-        return o->n;
-    case SIMD_i32x4_extend_low_i16x8_s:
-        extend(o, g, d, 0x23, 0);
-        return o->n;
-    case SIMD_i32x4_extend_high_i16x8_s:
-        extend(o, g, d, 0x23, 1);
-        return o->n;
-    case SIMD_i32x4_extend_low_i16x8_u:
-        extend(o, g, d, 0x33, 0);
-        return o->n;
-    case SIMD_i32x4_extend_high_i16x8_u:
-        extend(o, g, d, 0x33, 1);
-        return o->n;
-    case SIMD_i64x2_extend_low_i32x4_s:
-        extend(o, g, d, 0x25, 0);
-        return o->n;
-    case SIMD_i64x2_extend_high_i32x4_s:
-        extend(o, g, d, 0x25, 1);
-        return o->n;
-    case SIMD_i64x2_extend_low_i32x4_u:
-        extend(o, g, d, 0x35, 0);
-        return o->n;
-    case SIMD_i64x2_extend_high_i32x4_u:
-        extend(o, g, d, 0x35, 1);
-        return o->n;
-
-    /* extmul: both operands extended, then a full-width multiply */
-    case SIMD_i16x8_extmul_low_i8x16_s:
-    case SIMD_i16x8_extmul_high_i8x16_s:
-    case SIMD_i16x8_extmul_low_i8x16_u:
-    case SIMD_i16x8_extmul_high_i8x16_u:
-    case SIMD_i32x4_extmul_low_i16x8_s:
-    case SIMD_i32x4_extmul_high_i16x8_s:
-    case SIMD_i32x4_extmul_low_i16x8_u:
-    case SIMD_i32x4_extmul_high_i16x8_u: {
-        int k = sub >= SIMD_i32x4_extmul_low_i16x8_s ? (int)(sub - SIMD_i32x4_extmul_low_i16x8_s)
-                                                     : (int)(sub - SIMD_i16x8_extmul_low_i8x16_s);
-        int wide = sub >= SIMD_i32x4_extmul_low_i16x8_s;
-        int high = k & 1, uns = k >= 2;
-        int opc = wide ? (uns ? 0x33 : 0x23) : (uns ? 0x30 : 0x20);
-        MOVDQA(t0, b);
-        extend(o, g, t0, opc, high);
-        extend(o, g, d, opc, high);
-        op2(o, wide ? 0x3840 : 0xd5, d, t0); /* pmulld / pmullw */
-        return o->n;
-    }
-    case SIMD_i64x2_extmul_low_i32x4_s:
-    case SIMD_i64x2_extmul_high_i32x4_s:
-    case SIMD_i64x2_extmul_low_i32x4_u:
-    case SIMD_i64x2_extmul_high_i32x4_u: {
-        int k = (int)(sub - SIMD_i64x2_extmul_low_i32x4_s);
-        int pick = k & 1 ? 0xfa : 0x50; /* lanes 2 2 3 3 or 0 0 1 1 */
-        P66(0x70, t0, b);
-        IMM(pick);
-        P66(0x70, d, d);
-        IMM(pick);
-        op2(o, k >= 2 ? 0xf4 : 0x3828, d, t0); /* pmuludq / pmuldq */
-        return o->n;
-    }
-
-    /* floats */
-    case SIMD_f32x4_add:
-        PPS(0x58, d, b);
-        return o->n;
-    case SIMD_f32x4_sub:
-        PPS(0x5c, d, b);
-        return o->n;
-    case SIMD_f32x4_mul:
-        PPS(0x59, d, b);
-        return o->n;
-    case SIMD_f32x4_div:
-        PPS(0x5e, d, b);
-        return o->n;
-    case SIMD_f32x4_sqrt:
-        PPS(0x51, d, d);
-        return o->n;
-    case SIMD_f64x2_add:
-        P66(0x58, d, b);
-        return o->n;
-    case SIMD_f64x2_sub:
-        P66(0x5c, d, b);
-        return o->n;
-    case SIMD_f64x2_mul:
-        P66(0x59, d, b);
-        return o->n;
-    case SIMD_f64x2_div:
-        P66(0x5e, d, b);
-        return o->n;
-    case SIMD_f64x2_sqrt:
-        P66(0x51, d, d);
-        return o->n;
-    case SIMD_f32x4_min:
-        float_minmax(o, g, 0, 0);
-        return o->n;
-    case SIMD_f32x4_max:
-        float_minmax(o, g, 0, 1);
-        return o->n;
-    case SIMD_f64x2_min:
-        float_minmax(o, g, 1, 0);
-        return o->n;
-    case SIMD_f64x2_max:
-        float_minmax(o, g, 1, 1);
-        return o->n;
-    case SIMD_f32x4_pmin:
-    case SIMD_f32x4_pmax:
-    case SIMD_f64x2_pmin:
-    case SIMD_f64x2_pmax: {
-        /* minps(b, a) is b < a ? b : a, exactly pmin; maxps(b, a) is pmax */
-        int pd = sub == SIMD_f64x2_pmin || sub == SIMD_f64x2_pmax;
-        int max = sub == SIMD_f32x4_pmax || sub == SIMD_f64x2_pmax;
-        enc(o, pd ? 0x66 : 0, 0, 0x28, t0, b, 0, 0);
-        enc(o, pd ? 0x66 : 0, 0, max ? 0x5f : 0x5d, t0, d, 0, 0);
-        enc(o, pd ? 0x66 : 0, 0, 0x28, d, t0, 0, 0);
-        return o->n;
-    }
-    case SIMD_f32x4_abs:
-    case SIMD_f64x2_abs:
-    case SIMD_f32x4_neg:
-    case SIMD_f64x2_neg: {
-        int pd = sub == SIMD_f64x2_abs || sub == SIMD_f64x2_neg;
-        int neg = sub == SIMD_f32x4_neg || sub == SIMD_f64x2_neg;
-        ALL_ONES(t0);
-        if (neg)
-            SHIFTI(pd ? 0x73 : 0x72, 6, t0, pd ? 63 : 31); /* the sign bit */
-        else
-            SHIFTI(pd ? 0x73 : 0x72, 2, t0, 1); /* all but the sign bit */
-        enc(o, pd ? 0x66 : 0, 0, neg ? 0x57 : 0x54, d, t0, 0, 0);
-        return o->n;
-    }
-    case SIMD_f32x4_ceil:
-    case SIMD_f32x4_floor:
-    case SIMD_f32x4_trunc:
-    case SIMD_f32x4_nearest:
-    case SIMD_f64x2_ceil:
-    case SIMD_f64x2_floor:
-    case SIMD_f64x2_trunc:
-    case SIMD_f64x2_nearest: {
-        int pd = sub == SIMD_f64x2_ceil || sub == SIMD_f64x2_floor || sub == SIMD_f64x2_trunc ||
-                 sub == SIMD_f64x2_nearest;
-        int mode = sub == SIMD_f32x4_ceil || sub == SIMD_f64x2_ceil     ? 2
-                   : sub == SIMD_f32x4_floor || sub == SIMD_f64x2_floor ? 1
-                   : sub == SIMD_f32x4_trunc || sub == SIMD_f64x2_trunc ? 3
-                                                                        : 0;
-        enc(o, 0x66, 0x3a, pd ? 0x09 : 0x08, d, d, 0, 0); /* roundps / roundpd */
-        IMM(mode | 8);                                    /* no precision exception */
-        return o->n;
-    }
-    case SIMD_f32x4_convert_i32x4_s:
-        PPS(0x5b, d, d);
-        return o->n;
-    case SIMD_f32x4_convert_i32x4_u:
-        /* the low 16 bits and the rest converted apart (both exact), one rounding */
-        P66(0xef, t0, t0);
-        enc(o, 0x66, 0x3a, 0x0e, t0, d, 0, 0); /* pblendw: the low word of each lane */
-        IMM(0x55);
-        P66(0xfa, d, t0);
-        PPS(0x5b, t0, t0);
-        SHIFTI(0x72, 2, d, 1);
-        PPS(0x5b, d, d);
-        PPS(0x58, d, d);
-        PPS(0x58, d, t0);
-        return o->n;
-    case SIMD_i32x4_trunc_sat_f32x4_s:
-        enc(o, 0, 0, 0x28, t0, d, 0, 0);
-        PPS(0xc2, t0, t0); /* cmpeqps: not NaN */
-        IMM(0);
-        PPS(0x54, d, t0);                  /* NaN lanes 0 */
-        P66(0xef, t0, d);                  /* the complement of a's bits (0 in NaN lanes) */
-        enc(o, 0xf3, 0, 0x5b, d, d, 0, 0); /* cvttps2dq: out of range is INT32_MIN */
-        P66(0xdb, t0, d);
-        SHIFTI(0x72, 4, t0, 31); /* all ones where a was positive and overflowed */
-        P66(0xef, d, t0);
-        return o->n;
-    case SIMD_i32x4_trunc_sat_f32x4_u:
-        P66(0xef, t0, t0);
-        PPS(0x5f, d, t0); /* maxps: NaN and negative lanes 0 */
-        ALL_ONES(t0);
-        SHIFTI(0x72, 2, t0, 1);
-        PPS(0x5b, t0, t0); /* 2^31 */
-        enc(o, 0, 0, 0x28, t1, d, 0, 0);
-        PPS(0x5c, t1, t0); /* a - 2^31 */
-        PPS(0xc2, t0, t1); /* 2^31 <= a - 2^31: past UINT32_MAX */
-        IMM(2);
-        enc(o, 0xf3, 0, 0x5b, t1, t1, 0, 0);
-        P66(0xef, t1, t0); /* those lanes 0x7fffffff */
-        P66(0xef, t0, t0);
-        P38(0x3d, t1, t0); /* pmaxsd: a below 2^31 adds 0 */
-        enc(o, 0xf3, 0, 0x5b, d, d, 0, 0);
-        P66(0xfe, d, t1);
-        return o->n;
-    case SIMD_f64x2_convert_low_i32x4_s:
-        enc(o, 0xf3, 0, 0xe6, d, d, 0, 0);
-        return o->n;
-    case SIMD_f64x2_convert_low_i32x4_u:
-        /* 2^52 + x as a double, less 2^52 */
-        const128(o, g, t0, 0x4330000043300000ull, 0x4330000043300000ull);
-        PPS(0x14, d, t0); /* unpcklps */
-        const128(o, g, t0, 0x4330000000000000ull, 0x4330000000000000ull);
-        P66(0x5c, d, t0);
-        return o->n;
-    case SIMD_i32x4_trunc_sat_f64x2_s_zero:
-        enc(o, 0x66, 0, 0x28, t0, d, 0, 0);
-        P66(0xc2, t0, t0); /* not NaN */
-        IMM(0);
-        const128(o, g, t1, 0x41dfffffffc00000ull, 0x41dfffffffc00000ull); /* INT32_MAX */
-        P66(0x54, t0, t1);
-        P66(0x5d, d, t0);                  /* minpd: NaN lanes take 0 */
-        enc(o, 0x66, 0, 0xe6, d, d, 0, 0); /* cvttpd2dq: below range is INT32_MIN */
-        return o->n;
-    case SIMD_i32x4_trunc_sat_f64x2_u_zero:
-        P66(0x57, t0, t0);
-        P66(0x5f, d, t0); /* maxpd: NaN and negative lanes 0 */
-        const128(o, g, t1, 0x41efffffffe00000ull, 0x41efffffffe00000ull); /* UINT32_MAX */
-        P66(0x5d, d, t1);
-        enc(o, 0x66, 0x3a, 0x09, d, d, 0, 0); /* roundpd: truncate */
-        IMM(3 | 8);
-        const128(o, g, t1, 0x4330000000000000ull, 0x4330000000000000ull);
-        P66(0x58, d, t1); /* 2^52 + n: n in the low dword */
-        PPS(0xc6, d, t0); /* shufps: the two low dwords, then zeros */
-        IMM(0x88);
-        return o->n;
-    case SIMD_f32x4_demote_f64x2_zero:
-        P66(0x5a, d, d);
-        return o->n;
-    case SIMD_f64x2_promote_low_f32x4:
-        PPS(0x5a, d, d);
-        return o->n;
-    default:
-        return 0;
-    }
-}
 
 size_t simd_x64_lower(uint8_t *out, uint32_t sub, const uint8_t *imm, const simd_x64_regs *regs,
                       unsigned features)
 {
+    /* SSE2 alone: every operation calls simd_apply */
+    if (sub > 0xff || (features & SX_ALL) != SX_ALL) return 0;
+    const sx_op *op = &sx_ops[sub];
+    if (!op->lower || (op->needs & ~features)) return 0;
     sx o = {out, 0};
-    if (sub > 0xff) return 0;
-    return sx_lower(&o, sub, imm, regs, features);
+    op->lower(&o, op, imm, regs);
+    return o.n;
 }
 
 int simd_x64_single(uint32_t sub, int *prefix66, int *map38, uint8_t *opcode)
 {
-    for (size_t i = 0; i < sizeof sx_plain / sizeof sx_plain[0]; i++)
-        if (sx_plain[i].sub == sub) {
-            *prefix66 = 1;
-            *map38 = sx_plain[i].code >> 8 == 0x38;
-            *opcode = (uint8_t)sx_plain[i].code;
-            return 1;
-        }
-    static const struct {
-        uint8_t sub, opcode;
-    } arith[] = {{SIMD_f32x4_add, 0x58}, {SIMD_f32x4_sub, 0x5c}, {SIMD_f32x4_mul, 0x59},
-                 {SIMD_f32x4_div, 0x5e}, {SIMD_f64x2_add, 0x58}, {SIMD_f64x2_sub, 0x5c},
-                 {SIMD_f64x2_mul, 0x59}, {SIMD_f64x2_div, 0x5e}};
-    for (size_t i = 0; i < sizeof arith / sizeof arith[0]; i++)
-        if (arith[i].sub == sub) {
-            *prefix66 = sub >= SIMD_f64x2_add; /* pd */
-            *map38 = 0;
-            *opcode = arith[i].opcode;
-            return 1;
-        }
-    return 0;
+    if (sub > 0xff || sx_ops[sub].lower != sx_binary) return 0;
+    *prefix66 = sx_ops[sub].prefix == 0x66;
+    *map38 = sx_ops[sub].map == 0x38;
+    *opcode = sx_ops[sub].opcode;
+    return 1;
 }
 
 unsigned simd_x64_scratch(uint32_t sub, const uint8_t *imm, unsigned features)
