@@ -10,6 +10,7 @@
  * the entrypoint: only the runtime and the artifact differ. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,17 @@ typedef struct target_runc {
     char bundle[256];       /* mkdtemp'ed directory: config.json and rootfs/ */
     char binary[64];        /* the workload's file name inside rootfs */
     char live_id[96];       /* a container that may still exist, or "" */
-    unsigned long next;     /* for unique ids */
 } target_runc;
+
+/* A container id no other runc-family target of this process has used. Each runtime
+ * puts a container without linux.cgroupsPath in the cgroup "/ID", so a runc and a
+ * wasmrt-oci container of one id would share a cgroup, and `delete -f` of one kills
+ * the other's processes (an HTTP run lost runc's server when runc:wasmrt's stopped). */
+static void target_runc_new_id(char *id, size_t size)
+{
+    static _Atomic unsigned long next;
+    snprintf(id, size, "wasmvs-%ld-%lu", (long)getpid(), atomic_fetch_add(&next, 1));
+}
 
 static int target_runc_probe(target *t, wasmvs_error *why)
 {
@@ -189,8 +199,7 @@ static int target_runc_run_once(target *t, const workload_invocation *w, double 
                                 target_outcome *outcome, wasmvs_error *err)
 {
     target_runc *state = t->state;
-    snprintf(state->live_id, sizeof state->live_id, "wasmvs-%ld-%lu", (long)getpid(),
-             state->next++);
+    target_runc_new_id(state->live_id, sizeof state->live_id);
     char *const argv[] = {state->runtime, "--root",   (char *)state->state_root,
                           "run",          "--bundle", state->bundle,
                           state->live_id, NULL};
@@ -252,7 +261,7 @@ static int target_runc_start(target *t, const workload_invocation *w, double tim
 {
     target_runc *state = t->state;
     if (w->listen_port > 0 && target_runc_write_config(state, w, err) != 0) return -1;
-    snprintf(instance->id, sizeof instance->id, "wasmvs-%ld-%lu", (long)getpid(), state->next++);
+    target_runc_new_id(instance->id, sizeof instance->id);
     if (target_instance_output_file(instance, err) != 0) return -1;
     char *const argv[] = {state->runtime, "--root",     (char *)state->state_root,
                           "run",          "-d",         "--bundle",

@@ -293,6 +293,33 @@ static void runc_wasmrt_idle_instances(void **state)
     idle_instances_start_measure_stop("runc:wasmrt", 1, true);
 }
 
+/* A runc and a runc:wasmrt container of one process stand apart: different ids, so
+ * different cgroups, and stopping one leaves the other running. */
+static void runc_and_runc_wasmrt_instances_stand_apart(void **state)
+{
+    (void)state;
+    target *native = target_test_open("runc");
+    target *wasm = target_test_open("runc:wasmrt");
+    workload_invocation native_w, wasm_w;
+    target_test_prepare(native, "idle", "{}", &native_w);
+    target_test_prepare(wasm, "idle", "{}", &wasm_w);
+    target_instance *kept = NULL, *stopped = NULL;
+    wasmvs_error err = {{0}};
+    if (target_instance_start(native, &native_w, 30, &kept, &err) != 0 ||
+        target_instance_start(wasm, &wasm_w, 30, &stopped, &err) != 0)
+        fail_msg("start: %s", err.message);
+    assert_string_not_equal(kept->id, stopped->id);
+    pid_t kept_pid = kept->main_pid, stopped_pid = stopped->main_pid;
+    target_instance_stop(wasm, stopped);
+    assert_true(process_gone(stopped_pid));
+    assert_false(process_gone(kept_pid));
+    target_free(native);
+    target_free(wasm);
+    assert_true(process_gone(kept_pid));
+    workload_free(&native_w);
+    workload_free(&wasm_w);
+}
+
 static void docker_wasmrt_idle_instances_include_the_shim(void **state)
 {
     (void)state;
@@ -483,6 +510,7 @@ int main(void)
         cmocka_unit_test(runc_wasmrt_hello_and_fib),
         cmocka_unit_test(docker_wasmrt_hello_and_fib),
         cmocka_unit_test(runc_wasmrt_idle_instances),
+        cmocka_unit_test(runc_and_runc_wasmrt_instances_stand_apart),
         cmocka_unit_test(docker_wasmrt_idle_instances_include_the_shim),
         cmocka_unit_test(whole_run_writes_results_and_skips_unreachable_docker),
         cmocka_unit_test(interrupted_run_cleans_up_and_writes_samples),
