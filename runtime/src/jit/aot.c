@@ -50,6 +50,7 @@ static uint64_t aot_layout(void)
         JH_COUNT,
         JIT_TABLE_OFFSET,
         sizeof(jit_record),
+        JIT_RECORD_ALIGN,
         sizeof(exec_frame),
         offsetof(exec_thread, cstack_limit),
         offsetof(exec_thread, sp),
