@@ -10,6 +10,7 @@
 
 #include "compile.h"
 #include "engine.h"
+#include "thread_exit.h"
 
 int compile_fail(compiler *c, wasmrt_status status, const char *fmt, ...)
 {
@@ -456,9 +457,7 @@ typedef struct compile_scratch {
 
 #define COMPILE_SCRATCH_KEEP ((size_t)1 << 20)
 
-static _Thread_local compile_scratch compile_tls;
-static pthread_key_t compile_key; /* releases a thread's buffers when it exits */
-static pthread_once_t compile_key_once = PTHREAD_ONCE_INIT;
+static _Thread_local compile_scratch compile_tls; /* released when its thread exits */
 
 static void compile_scratch_release(void *p)
 {
@@ -469,19 +468,13 @@ static void compile_scratch_release(void *p)
     memset(s, 0, sizeof *s);
 }
 
-static void compile_key_create(void)
-{
-    pthread_key_create(&compile_key, compile_scratch_release);
-}
-
 /* This thread's buffers, with room for `locals` locals; NULL when out of memory. A
  * pass may run inside another on the same thread (a backend compiling a callee
  * first), so the buffers are taken, and given back by compiler_free. */
 static compile_scratch *compile_scratch_take(compile_scratch *own, size_t locals)
 {
     compile_scratch *s = &compile_tls;
-    pthread_once(&compile_key_once, compile_key_create);
-    if (!pthread_getspecific(compile_key)) pthread_setspecific(compile_key, s);
+    thread_exit_register(s, compile_scratch_release);
     *own = *s;
     memset(s, 0, sizeof *s);
     if (own->locals_cap < locals) {

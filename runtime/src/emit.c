@@ -8,6 +8,7 @@
 #include "emit.h"
 #include "engine.h"
 #include "interp.h"
+#include "thread_exit.h"
 
 int emit_fail(emitter *e, wasmrt_status status, const char *fmt, ...)
 {
@@ -612,9 +613,7 @@ typedef struct emit_scratch {
 
 #define EMIT_SCRATCH_KEEP ((size_t)1 << 20)
 
-static _Thread_local emit_scratch emit_tls;
-static pthread_key_t emit_key; /* releases a thread's buffers when it exits */
-static pthread_once_t emit_key_once = PTHREAD_ONCE_INIT;
+static _Thread_local emit_scratch emit_tls; /* released when its thread exits */
 
 static void emit_scratch_release(void *p)
 {
@@ -625,11 +624,6 @@ static void emit_scratch_release(void *p)
     free(s->relocs);
     free(s->local_zero);
     memset(s, 0, sizeof *s);
-}
-
-static void emit_key_create(void)
-{
-    pthread_key_create(&emit_key, emit_scratch_release);
 }
 
 static void emit_scratch_give_back(emitter *e)
@@ -656,8 +650,7 @@ wasmrt_status compile_function(const wasmrt_module *m, const func_entry *fn, cod
     const functype *t = fn->type;
     uint32_t nlocals = t->param_count + fn->local_count;
     emit_scratch *s = &emit_tls;
-    pthread_once(&emit_key_once, emit_key_create);
-    if (!pthread_getspecific(emit_key)) pthread_setspecific(emit_key, s);
+    thread_exit_register(s, emit_scratch_release);
     if (s->zero_cap < (size_t)nlocals + 1) {
         size_t cap = (size_t)nlocals + 1 > 2 * s->zero_cap ? (size_t)nlocals + 1 : 2 * s->zero_cap;
         uint8_t *zero = realloc(s->local_zero, cap);

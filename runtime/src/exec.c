@@ -11,10 +11,9 @@
 #include "code.h"
 #include "engine.h"
 #include "jit.h"
+#include "thread_exit.h"
 
 __thread exec_thread *exec_current;
-static pthread_key_t exec_key;
-static pthread_once_t exec_key_once = PTHREAD_ONCE_INIT;
 
 static void exec_thread_free(void *p)
 {
@@ -28,16 +27,10 @@ static void exec_thread_free(void *p)
     free(t);
 }
 
-static void exec_key_create(void)
-{
-    pthread_key_create(&exec_key, exec_thread_free);
-}
-
 exec_thread *exec_thread_get(wasmrt_error *error)
 {
     if (exec_current)
         return exec_current;
-    pthread_once(&exec_key_once, exec_key_create);
     exec_thread *t = calloc(1, sizeof *t);
     if (!t) {
         error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET, "out of memory");
@@ -64,8 +57,13 @@ exec_thread *exec_thread_get(wasmrt_error *error)
     t->frames_limit = t->frames_end;
     t->ft = t->frames;
     jit_thread_limits(t);
+    if (!thread_exit_register(t, exec_thread_free)) {
+        exec_thread_free(t);
+        error_set(error, WASMRT_ERR_RESOURCE, WASMRT_NO_OFFSET,
+                  "registering this thread's execution stack for its exit failed");
+        return NULL;
+    }
     exec_current = t;
-    pthread_setspecific(exec_key, t);
     return t;
 }
 

@@ -11,6 +11,7 @@
 #include "exec.h"
 #include "jit/jitc.h"
 #include "load.h"
+#include "thread_exit.h"
 
 /* the record and the room the prologue is written into, right-aligned. The body
  * starts 48 bytes into a 64-byte line (records are JIT_RECORD_ALIGN-aligned). Measured
@@ -534,8 +535,6 @@ static int jc_finish(jc *j)
 /* Each thread's compiler, its buffers kept between functions (they grow to the
  * largest function compiled and are freed with the thread). */
 static _Thread_local jc jc_tls;
-static pthread_key_t jc_key;
-static pthread_once_t jc_key_once = PTHREAD_ONCE_INIT;
 
 static void jc_release_state(void *p)
 {
@@ -552,17 +551,11 @@ static void jc_release_state(void *p)
     memset(j, 0, sizeof *j);
 }
 
-static void jc_key_create(void)
-{
-    pthread_key_create(&jc_key, jc_release_state);
-}
-
 wasmrt_status jit_compile_function(const wasmrt_module *m, const func_entry *fn,
                                    const uint8_t **code, size_t *size, wasmrt_error *error)
 {
     jc *j = &jc_tls;
-    pthread_once(&jc_key_once, jc_key_create);
-    if (!pthread_getspecific(jc_key)) pthread_setspecific(jc_key, j);
+    thread_exit_register(j, jc_release_state);
     /* keep the buffers, reset the rest */
     jc keep = *j;
     memset(j, 0, sizeof *j);
