@@ -64,6 +64,15 @@ int cache_path(const wasmrt_engine *e, const uint64_t h[2], size_t size, const c
     return n > 0 && (size_t)n < cap;
 }
 
+int cache_module_path(const wasmrt_module *m, const char *kind, char *path, size_t cap)
+{
+    const wasmrt_config *cf = &m->engine->config;
+    char suffix[16];
+    snprintf(suffix, sizeof suffix, ".%s-%c%c", kind, m->bounds_checked ? 'c' : 'g',
+             cf->fuel || cf->deadline_ns ? 'm' : 'u');
+    return cache_path(m->engine, m->cache_key, m->size, suffix, path, cap);
+}
+
 int cache_make_dir(const wasmrt_engine *e)
 {
     /* the directory and its missing parents (~/.cache may not exist) */

@@ -15,6 +15,9 @@ void cache_hash(const uint8_t *p, size_t n, uint64_t out[2]);
 int cache_path(const wasmrt_engine *engine, const uint64_t key[2], size_t size, const char *suffix,
                char *path, size_t cap);
 int cache_make_dir(const wasmrt_engine *engine);
+/* The path of a module's file of code of one kind ("code": translated, "jit":
+ * machine code), for its bounds mode and metering: the name ends .KIND-{c|g}{m|u}. */
+int cache_module_path(const wasmrt_module *m, const char *kind, char *path, size_t cap);
 /* A hash of this program's GNU build ID (0 when it has none): what ties a file of
  * code to the binary that wrote it. */
 uint64_t cache_build_id(void);

@@ -57,16 +57,6 @@ static uint64_t code_cache_fingerprint(void)
     return code_cache_print;
 }
 
-/* The file for this module under these translation options. */
-static int code_cache_path(const wasmrt_module *m, char *path, size_t cap)
-{
-    const wasmrt_config *cf = &m->engine->config;
-    char suffix[16];
-    snprintf(suffix, sizeof suffix, ".code-%c%c", m->bounds_checked ? 'c' : 'g',
-             cf->fuel || cf->deadline_ns ? 'm' : 'u');
-    return cache_path(m->engine, m->cache_key, m->size, suffix, path, cap);
-}
-
 static size_t code_cache_entry_size(uint32_t words, uint32_t relocs)
 {
     size_t n = sizeof(code) + (size_t)words * 8 + (size_t)relocs * 4;
@@ -111,7 +101,7 @@ void code_cache_load(wasmrt_module *m)
 {
     char path[4096];
     uint64_t print = code_cache_fingerprint();
-    if (!print || !code_cache_path(m, path, sizeof path))
+    if (!print || !cache_module_path(m, "code", path, sizeof path))
         return;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
@@ -206,7 +196,7 @@ wasmrt_status code_cache_store(wasmrt_module *m)
 {
     char path[4096];
     uint64_t print = code_cache_fingerprint();
-    if (!print || !code_cache_path(m, path, sizeof path))
+    if (!print || !cache_module_path(m, "code", path, sizeof path))
         return WASMRT_OK; /* no cache configured, or this build cannot key one */
     uint32_t count = 0;
     size_t payload = 0;

@@ -415,19 +415,10 @@ wasmrt_status aot_write(wasmrt_module *m, const char *path, wasmrt_error *error)
 
 /* ---- the cache beside a module ---------------------------------------------------- */
 
-static int aot_cache_path(const wasmrt_module *m, char *path, size_t cap)
-{
-    const wasmrt_config *cf = &m->engine->config;
-    char suffix[16];
-    snprintf(suffix, sizeof suffix, ".jit-%c%c", m->bounds_checked ? 'c' : 'g',
-             cf->fuel || cf->deadline_ns ? 'm' : 'u');
-    return cache_path(m->engine, m->cache_key, m->size, suffix, path, cap);
-}
-
 void jit_cache_load(wasmrt_module *m)
 {
     char path[4096];
-    if (!cache_build_id() || !aot_cache_path(m, path, sizeof path)) return;
+    if (!cache_build_id() || !cache_module_path(m, "jit", path, sizeof path)) return;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return;
     struct stat st;
@@ -442,7 +433,7 @@ void jit_cache_load(wasmrt_module *m)
 wasmrt_status jit_cache_store(wasmrt_module *m)
 {
     char path[4096];
-    if (!cache_build_id() || !aot_cache_path(m, path, sizeof path))
+    if (!cache_build_id() || !cache_module_path(m, "jit", path, sizeof path))
         return WASMRT_OK; /* no cache configured, or this build cannot key one */
     aot_records r = {NULL, 0, 0, 0};
     tier_arena_each(m, aot_collect, &r);
