@@ -499,23 +499,20 @@ static int jc_finish(jc *j)
         x64_u32(a, j->faults[i]);
     jc_align(j, JIT_RECORD_ALIGN, 0);
     if (a->failed) return 0;
-    /* the prologue, right-aligned to the body */
-    x64 p;
-    memset(&p, 0, sizeof p);
+    /* the prologue, right-aligned to the body (its writer's buffer is kept, as a's: a
+       buffer allocated and freed per function costs musl an mmap and a munmap) */
+    x64 *p = &j->prologue;
+    x64_reset(p);
     for (unsigned i = 0; i < sizeof jc_gpr_homes; i++)
-        if (saved_gprs & JR_BIT(jc_gpr_homes[i])) x64_push(&p, jc_gpr_homes[i]);
-    if (frame) x64_alu_ri(&p, X64_W, ALU_SUB, RSP, frame);
+        if (saved_gprs & JR_BIT(jc_gpr_homes[i])) x64_push(p, jc_gpr_homes[i]);
+    if (frame) x64_alu_ri(p, X64_W, ALU_SUB, RSP, frame);
     k = 0;
     for (int r = JR_XMM; r < 32; r++)
         if (saved_xmms & JR_BIT(r))
-            x64_movs_store(&p, 16, r - JR_XMM, x64_base(RSP, xmm_base + 16 * k++));
-    int ok = !p.failed && p.len <= JC_PROLOGUE_ROOM;
-    if (ok) {
-        memcpy(a->b + JC_BODY_START - p.len, p.b, p.len);
-        a->labels[j->body_label] = (uint32_t)(JC_BODY_START - p.len);
-    }
-    x64_free(&p);
-    if (!ok) return jc_fail(j, "a prologue too large");
+            x64_movs_store(p, 16, r - JR_XMM, x64_base(RSP, xmm_base + 16 * k++));
+    if (p->failed || p->len > JC_PROLOGUE_ROOM) return jc_fail(j, "a prologue too large");
+    memcpy(a->b + JC_BODY_START - p->len, p->b, p->len);
+    a->labels[j->body_label] = (uint32_t)(JC_BODY_START - p->len);
     /* the caller's area is above the saved registers and the frame */
     for (uint32_t i = 0; i < j->nframe_fixes; i++) {
         int32_t v;
@@ -540,6 +537,7 @@ static void jc_release_state(void *p)
 {
     jc *j = p;
     x64_free(&j->a);
+    x64_free(&j->prologue);
     free(j->locals);
     free(j->stack);
     free(j->frames);
@@ -561,6 +559,7 @@ wasmrt_status jit_compile_function(const wasmrt_module *m, const func_entry *fn,
     memset(j, 0, sizeof *j);
     j->a = keep.a;
     x64_reset(&j->a);
+    j->prologue = keep.prologue;
     j->stack = keep.stack, j->stack_cap = keep.stack_cap;
     j->frames = keep.frames, j->frame_cap = keep.frame_cap;
     j->faults = keep.faults, j->fault_cap = keep.fault_cap;

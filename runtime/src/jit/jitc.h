@@ -104,7 +104,8 @@ typedef struct jc {
     const wasmrt_module *m;
     const func_entry *fn;
     x64 a;
-    int checked; /* explicit bounds: r9 holds the memory size */
+    x64 prologue; /* written last, then copied in front of the body */
+    int checked;  /* explicit bounds: r9 holds the memory size */
     int metered;
     int features;    /* jit_cpu_features() */
     uint32_t locked; /* registers the current instruction holds: never evicted */
